@@ -1,0 +1,155 @@
+"""Which backend a new tensor goes to: explicit, contextual, environment, inferred."""
+
+from __future__ import annotations
+
+import os
+import threading
+from types import TracebackType
+from typing import Any
+
+import backends as _registry
+from backends import Backend, BackendError
+
+from ._device import Device, device
+
+__all__ = ["available_backends", "get_backend", "set_backend", "use_backend"]
+
+ENV_VAR = "AUTODIFF_BACKEND"
+DEFAULT = "numpy"
+
+
+class _Override(threading.local):
+    backend: Backend | None = None
+
+
+_override = _Override()
+_default: Backend | None = None
+
+
+def _resolve(name: Any) -> Backend:
+    if isinstance(name, Backend):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"backend: expected a backend name such as 'numpy', got {name!r}")
+    return _registry.load_backend(name)
+
+
+def get_backend() -> Backend:
+    """The backend new tensors go to here and now.
+
+    ``use_backend`` contexts come first, then ``set_backend``, then the
+    ``AUTODIFF_BACKEND`` environment variable, then numpy.
+
+    >>> import autodiff as ad
+    >>> ad.get_backend().name
+    'numpy'
+    """
+    backend = _override.backend
+    if backend is not None:
+        return backend
+    global _default
+    if _default is None:
+        _default = _resolve(os.environ.get(ENV_VAR) or DEFAULT)
+    return _default
+
+
+def set_backend(name: str) -> None:
+    """Make ``name`` the default backend for this process.
+
+    >>> import autodiff as ad
+    >>> ad.set_backend("numpy")
+    """
+    global _default
+    _default = _resolve(name)
+
+
+class use_backend:
+    """Context manager: tensors created inside go to backend ``name`` (this thread only).
+
+    >>> import autodiff as ad
+    >>> with ad.use_backend("numpy"):
+    ...     ad.ones(2).backend
+    'numpy'
+    """
+
+    def __init__(self, name: str) -> None:
+        self._backend = _resolve(name)
+
+    def __enter__(self) -> Backend:
+        self._previous = _override.backend
+        _override.backend = self._backend
+        return self._backend
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        _override.backend = self._previous
+
+
+def available_backends() -> list[str]:
+    """Names of the backends usable on this machine.
+
+    >>> import autodiff as ad
+    >>> "numpy" in ad.available_backends()
+    True
+    """
+    return _registry.available_backends()
+
+
+def backend_for_device(spec: Any) -> tuple[Backend, Any]:
+    """The backend and native device for a device spec such as ``"cuda:1"``.
+
+    The current backend serves it when it has that device type; otherwise the first
+    available backend that does (numpy for ``"cpu"``).
+    """
+    wanted: Device = device(spec)
+    current = get_backend()
+    if current.device_type == wanted.type:
+        return current, current.device(wanted.index)
+    for name in _registry.available_backends():
+        candidate = _registry.load_backend(name)
+        if candidate.device_type == wanted.type:
+            return candidate, candidate.device(wanted.index)
+    raise BackendError(
+        f"device {str(wanted)!r} is not available: no available backend has "
+        f"{wanted.type!r} devices (available backends: {_registry.available_backends()}"
+        + _why_not(wanted.type)
+        + ")"
+    )
+
+
+def _why_not(device_type: str) -> str:
+    reasons = []
+    for name in _registry.backend_names():
+        reason = _registry.unavailable_reason(name)
+        if reason is not None:
+            reasons.append(f"{name}: {reason}")
+    return "; " + "; ".join(reasons) if reasons else ""
+
+
+_MODULE_TO_BACKEND: dict[str, str] | None = None
+
+
+def backend_of_array(array: Any) -> Backend | None:
+    """The backend whose array type ``array`` is, or None for host data.
+
+    numpy arrays count as host data (like lists), so they are not claimed here:
+    they go to the current backend.
+    """
+    global _MODULE_TO_BACKEND
+    root = type(array).__module__.partition(".")[0]
+    if root in ("numpy", "builtins"):
+        return None
+    if _MODULE_TO_BACKEND is None:
+        mapping = {}
+        for name in _registry.backend_names():
+            try:
+                mapping[_registry._instance(name).module] = name
+            except Exception:  # noqa: BLE001 - a broken plugin only loses inference
+                continue
+        _MODULE_TO_BACKEND = mapping
+    name = _MODULE_TO_BACKEND.get(root)
+    return None if name is None else _registry.load_backend(name)

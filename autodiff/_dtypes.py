@@ -1,0 +1,134 @@
+"""autodiff's own dtype objects: the same on every backend.
+
+A tensor's dtype is reported as one of these whatever the array library calls
+it; backends receive the standard name (``"float32"``) and map it to theirs.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+__all__ = ["DType", "get_default_dtype", "set_default_dtype", "to_dtype"]
+
+
+class DType:
+    """A data type, named as in the Array API standard.
+
+    >>> import autodiff as ad
+    >>> ad.float32, ad.float32.is_floating_point
+    (autodiff.float32, True)
+    """
+
+    __slots__ = ("name", "kind", "itemsize")
+
+    def __init__(self, name: str, kind: str, itemsize: int) -> None:
+        self.name = name
+        #: "bool", "signed integer", "unsigned integer", "real floating" or "complex floating"
+        self.kind = kind
+        self.itemsize = itemsize
+
+    def __repr__(self) -> str:
+        return f"autodiff.{self.name}"
+
+    def __reduce__(self) -> str:
+        return self.name  # pickles as the module-level singleton
+
+    @property
+    def is_floating_point(self) -> builtins.bool:
+        return self.kind == "real floating"
+
+    @property
+    def is_complex(self) -> builtins.bool:
+        return self.kind == "complex floating"
+
+    @property
+    def is_differentiable(self) -> builtins.bool:
+        """Only floating and complex tensors can require gradients, as in PyTorch."""
+        return self.kind in ("real floating", "complex floating")
+
+
+bool = DType("bool", "bool", 1)  # noqa: A001 - the standard's name
+int8 = DType("int8", "signed integer", 1)
+int16 = DType("int16", "signed integer", 2)
+int32 = DType("int32", "signed integer", 4)
+int64 = DType("int64", "signed integer", 8)
+uint8 = DType("uint8", "unsigned integer", 1)
+uint16 = DType("uint16", "unsigned integer", 2)
+uint32 = DType("uint32", "unsigned integer", 4)
+uint64 = DType("uint64", "unsigned integer", 8)
+float16 = DType("float16", "real floating", 2)
+float32 = DType("float32", "real floating", 4)
+float64 = DType("float64", "real floating", 8)
+complex64 = DType("complex64", "complex floating", 8)
+complex128 = DType("complex128", "complex floating", 16)
+
+BY_NAME: dict[str, DType] = {
+    d.name: d
+    for d in (bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+              float16, float32, float64, complex64, complex128)
+}
+_ALIASES = {"float": "float32", "double": "float64", "half": "float16", "long": "int64",
+            "int": "int64", "short": "int16", "cfloat": "complex64", "cdouble": "complex128"}
+
+_default_float = float32
+
+
+def get_default_dtype() -> DType:
+    """The dtype Python floats become (float32 unless changed, as in PyTorch).
+
+    >>> import autodiff as ad
+    >>> ad.get_default_dtype()
+    autodiff.float32
+    """
+    return _default_float
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Set the dtype Python floats become; float32 or float64.
+
+    >>> import autodiff as ad
+    >>> ad.set_default_dtype(ad.float64); ad.tensor(1.5).dtype
+    autodiff.float64
+    >>> ad.set_default_dtype(ad.float32)
+    """
+    global _default_float
+    resolved = to_dtype(dtype)
+    if resolved not in (float16, float32, float64):
+        raise TypeError(
+            f"set_default_dtype: only floating point dtypes are supported, got {resolved!r}"
+        )
+    _default_float = resolved
+
+
+def default_complex() -> DType:
+    return complex128 if _default_float is float64 else complex64
+
+
+def to_dtype(spec: Any) -> DType:
+    """Resolve a dtype given as an autodiff dtype, a name, a numpy dtype or a Python type."""
+    if isinstance(spec, DType):
+        return spec
+    if isinstance(spec, str):
+        name = _ALIASES.get(spec, spec)
+        if name in BY_NAME:
+            return BY_NAME[name]
+    elif spec is float:
+        return _default_float
+    elif spec is int:
+        return int64
+    elif spec is builtins.bool:
+        return bool
+    elif spec is complex:
+        return default_complex()
+    else:
+        try:
+            return BY_NAME[np.dtype(spec).name]
+        except (TypeError, KeyError):
+            pass
+    raise TypeError(
+        f"dtype: expected an autodiff dtype such as autodiff.float32 or its name, got {spec!r}"
+    )
+

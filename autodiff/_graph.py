@@ -1,0 +1,216 @@
+"""The recorded graph and the backward pass.
+
+Every differentiable op that ran with grad mode on leaves a ``Node`` on its output
+(``tensor.grad_fn``); a leaf that requires grad is reached through an
+``AccumulateGrad`` node. Backward walks the nodes in dependency order without
+recursion, so a 100,000-op chain is as easy as a short one.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+from . import _mode
+
+if TYPE_CHECKING:
+    from ._primitive import Primitive
+    from ._tensor import Tensor
+
+# Ops the engine itself needs (reducing a broadcast cotangent, casting it) are bound
+# here where the package is assembled, so that this module imports no op module.
+ops = SimpleNamespace()
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class Node:
+    """The backward function of one recorded op (PyTorch's ``grad_fn``).
+
+    Each primitive gets a subclass named as PyTorch names its node
+    (``MulBackward0``), so ``type(y.grad_fn).__name__`` reads the same.
+    """
+
+    __slots__ = ("_edges", "_inputs", "_meta", "_out", "_params", "_backend", "_freed",
+                 "_retained", "__weakref__")
+    prim: Primitive
+
+    _edges: tuple[Node | AccumulateGrad | None, ...]
+    _inputs: tuple[Any, ...]
+    _meta: tuple[Any, ...]
+    _out: Any
+    _params: dict[str, Any]
+    _backend: Any
+    _freed: bool
+    _retained: weakref.ref[Tensor] | None
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple[tuple[Node | AccumulateGrad | None, int], ...]:
+        return tuple((edge, 0) for edge in self._edges)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    def run(self, grad: Tensor, tensor_type: type[Tensor], create_graph: bool,
+            retain_graph: bool) -> list[Tensor | None]:
+        """Cotangents for each input, reduced to that input's shape and dtype."""
+        if self._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        prim = self.prim
+        ans = None
+        if self._out is not None:
+            ans = tensor_type._wrap(self._out, self._backend)
+            if create_graph:  # d(ans)/d(inputs) must be part of the new graph
+                ans._grad_fn = self
+                ans._requires_grad = True
+        inputs, params = self._inputs, self._params
+        results: list[Tensor | None] = []
+        for edge, rule, meta in zip(self._edges, prim.vjps, self._meta, strict=True):
+            if edge is None:
+                results.append(None)
+                continue
+            cotangent = rule(grad, ans, *inputs, **params)
+            if cotangent is not None:
+                cotangent = _fit(cotangent, meta)
+            results.append(cotangent)
+        if not retain_graph and prim.saves:
+            self._inputs = ()
+            self._out = None
+            self._freed = True
+        return results
+
+
+def _fit(cotangent: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
+    """Reduce a broadcast cotangent to its input's shape and cast it to its dtype."""
+    shape, dtype = meta
+    if cotangent._array.shape != shape:
+        cotangent = ops.sum_to_shape(cotangent, shape)
+    if cotangent._array.dtype != dtype:
+        cotangent = ops.astype_native(cotangent, dtype)
+    return cotangent
+
+
+class AccumulateGrad:
+    """The node that adds a cotangent into a leaf tensor's ``.grad``."""
+
+    __slots__ = ("variable", "__weakref__")
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    next_functions: tuple[()] = ()
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool) -> None:
+    """Add ``grad`` into ``tensor.grad`` as PyTorch does.
+
+    Without create_graph the existing ``.grad`` object keeps its identity (the sum
+    replaces its array), so a reference taken before a second backward sees the sum.
+    """
+    if create_graph:
+        tensor._grad = grad if tensor._grad is None else tensor._grad + grad
+        return
+    if tensor._grad is None:
+        tensor._grad = type(grad)._wrap(grad._array, grad._backend)
+    else:
+        tensor._grad._array = tensor._grad._array + grad._array
+
+
+def run_backward(
+    roots: Sequence[Tensor],
+    grads: Sequence[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None = None,
+    capture: Sequence[Tensor] | None = None,
+) -> list[Tensor | None]:
+    """Propagate ``grads`` from ``roots`` back through the graph.
+
+    Leaves accumulate into ``.grad`` (only those in ``inputs`` when it is given);
+    with ``capture`` nothing accumulates and the cotangents reaching the captured
+    tensors are returned instead (``autograd.grad``).
+    """
+    tensor_type = type(roots[0])
+    start: list[Any] = [root._grad_fn or root._accumulator() for root in roots]
+    targets = inputs if capture is None else capture
+    catch: dict[Any, int] = {}
+    if targets is not None:
+        for index, tensor in enumerate(targets):
+            catch[tensor._grad_fn or tensor._accumulator()] = index
+    captured: list[Tensor | None] = [None] * (len(capture) if capture is not None else 0)
+
+    # Dependency counts: a node runs once every consumer has sent its cotangent.
+    dependencies: dict[Any, int] = {}
+    stack = list(start)
+    seen = set(start)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Node):
+            for edge in node._edges:
+                if edge is None:
+                    continue
+                dependencies[edge] = dependencies.get(edge, 0) + 1
+                if edge not in seen:
+                    seen.add(edge)
+                    stack.append(edge)
+
+    pending: dict[Any, Tensor] = {}
+    for node, grad in zip(start, grads, strict=True):
+        pending[node] = grad if node not in pending else pending[node] + grad
+    ready = [node for node in dict.fromkeys(start) if dependencies.get(node, 0) == 0]
+
+    previous_mode = _mode.state.enabled
+    _mode.state.enabled = create_graph
+    try:
+        while ready:
+            node = ready.pop()
+            grad = pending.pop(node, None)
+            if grad is not None and node in catch:
+                if capture is not None:
+                    captured[catch[node]] = grad
+                elif isinstance(node, Node):
+                    # a non-leaf named in backward(inputs=...) gets its .grad filled
+                    target = targets[catch[node]]  # type: ignore[index]
+                    accumulate_into(target, grad, create_graph)
+            if isinstance(node, AccumulateGrad):
+                if grad is not None and capture is None and (inputs is None or node in catch):
+                    accumulate_into(node.variable, grad, create_graph)
+                continue
+            if grad is not None and node._retained is not None and capture is None:
+                retained = node._retained()
+                if retained is not None:
+                    accumulate_into(retained, grad, create_graph)
+            if grad is None:
+                cotangents: list[Tensor | None] = [None] * len(node._edges)
+            else:
+                cotangents = node.run(grad, tensor_type, create_graph, retain_graph)
+            for edge, cotangent in zip(node._edges, cotangents, strict=True):
+                if edge is None:
+                    continue
+                if cotangent is not None:
+                    earlier = pending.get(edge)
+                    pending[edge] = cotangent if earlier is None else earlier + cotangent
+                remaining = dependencies[edge] - 1
+                dependencies[edge] = remaining
+                if remaining == 0:
+                    ready.append(edge)
+    finally:
+        _mode.state.enabled = previous_mode
+    return captured

@@ -1,0 +1,121 @@
+"""Bind the ops onto Tensor as operators and PyTorch-style methods.
+
+Done once, where the package is assembled, so ``_tensor.py`` imports no op module
+and every method is the op itself (no extra call layer on the hot path).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _dtypes, _graph
+from ._tensor import Tensor
+from .ops import creation, datatypes, elementwise, linalg, manipulation, nn, reductions
+
+_e = elementwise
+
+
+def _reflected(op: Any) -> Any:
+    def method(self: Tensor, other: Any) -> Tensor:
+        return op(other, self)
+
+    method.__name__ = f"r{op.__name__}"
+    return method
+
+
+def _to(self: Tensor, *args: Any, dtype: Any = None, device: Any = None,
+        backend: Any = None, copy: bool = False) -> Tensor:
+    """``x.to(dtype)``, ``x.to("cuda")``, ``x.to("array_api_strict")``, ``x.to(other)``."""
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype, device, backend = arg.dtype, str(arg.device), arg._backend
+        elif isinstance(arg, _dtypes.DType) or (
+                isinstance(arg, str) and arg in _dtypes.BY_NAME):
+            dtype = arg
+        elif isinstance(arg, str) and arg.partition(":")[0] in ("cpu", "cuda"):
+            device = arg
+        elif isinstance(arg, str):
+            backend = arg
+        else:
+            device = arg
+    result = self
+    if device is not None or backend is not None:
+        result = creation.to_device(result, device=device, backend=backend)
+    if dtype is not None:
+        result = datatypes.astype(result, dtype, copy=False)
+    if copy and result is self:
+        result = datatypes.astype(self, self.dtype)
+    return result
+
+
+def _view(self: Tensor, *shape: Any) -> Tensor:
+    return manipulation.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+
+def _cast(name: str) -> Any:
+    def method(self: Tensor) -> Tensor:
+        return datatypes.astype(self, name, copy=False)
+
+    method.__name__ = name
+    return method
+
+
+def _reduce(op: Any) -> Any:
+    def method(self: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+               keepdims: bool | None = None, **kwargs: Any) -> Tensor:
+        if axis is None:
+            axis = dim
+        return op(self, axis, keepdims=keepdim if keepdims is None else keepdims, **kwargs)
+
+    method.__name__ = op.__name__
+    return method
+
+
+METHODS: dict[str, Any] = {
+    # operators
+    "__add__": _e.add, "__radd__": _reflected(_e.add),
+    "__sub__": _e.subtract, "__rsub__": _reflected(_e.subtract),
+    "__mul__": _e.multiply, "__rmul__": _reflected(_e.multiply),
+    "__truediv__": _e.divide, "__rtruediv__": _reflected(_e.divide),
+    "__pow__": _e.pow, "__rpow__": _reflected(_e.pow),
+    "__matmul__": linalg.matmul, "__rmatmul__": _reflected(linalg.matmul),
+    "__neg__": _e.negative, "__pos__": lambda self: self, "__abs__": _e.abs,
+    "__eq__": _e.equal, "__ne__": _e.not_equal, "__lt__": _e.less, "__le__": _e.less_equal,
+    "__gt__": _e.greater, "__ge__": _e.greater_equal,
+    "__and__": _e.logical_and, "__or__": _e.logical_or, "__invert__": _e.logical_not,
+    # PyTorch-style methods
+    "add": _e.add, "sub": _e.subtract, "mul": _e.multiply, "div": _e.divide, "pow": _e.pow,
+    "neg": _e.negative, "exp": _e.exp, "expm1": _e.expm1, "log": _e.log, "log1p": _e.log1p,
+    "sin": _e.sin, "cos": _e.cos, "tanh": _e.tanh, "sqrt": _e.sqrt, "abs": _e.abs,
+    "sign": _e.sign, "isnan": _e.isnan, "isfinite": _e.isfinite,
+    "sum": _reduce(reductions.sum), "mean": _reduce(reductions.mean),
+    "all": lambda self: bool(self._backend.xp.all(self._array)),
+    "any": lambda self: bool(self._backend.xp.any(self._array)),
+    "norm": linalg.norm, "matmul": linalg.matmul, "dot": linalg.dot,
+    "reshape": _view, "view": _view, "flatten": lambda self: manipulation.reshape(self, -1),
+    "permute": manipulation.permute_dims, "transpose": manipulation.transpose,
+    "t": lambda self: manipulation.transpose(self, 0, 1) if self.ndim == 2 else self,
+    "unsqueeze": lambda self, dim: manipulation.expand_dims(self, axis=dim),
+    "expand": lambda self, *shape: manipulation.broadcast_to(
+        self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape),
+    "relu": nn.relu, "sigmoid": nn.sigmoid,
+    "astype": datatypes.astype, "to": _to,
+    "cpu": lambda self: creation.to_device(self, "cpu"),
+    "cuda": lambda self, device=None: creation.to_device(
+        self, "cuda" if device is None else f"cuda:{device}"),
+    "to_device": lambda self, device, /, *, stream=None: creation.to_device(self, device),
+    "float": _cast("float32"), "double": _cast("float64"), "half": _cast("float16"),
+    "long": _cast("int64"), "int": _cast("int32"), "bool": _cast("bool"),
+    # properties
+    "T": property(lambda self: manipulation.permute_dims(self, tuple(range(self.ndim))[::-1])),
+    "mT": property(manipulation.matrix_transpose),
+}
+
+
+def bind() -> None:
+    """Attach every method and give the engine the ops it needs."""
+    for name, method in METHODS.items():
+        setattr(Tensor, name, method)
+    Tensor.__hash__ = object.__hash__  # type: ignore[method-assign]  # __eq__ is elementwise
+    _graph.ops.sum_to_shape = manipulation.sum_to_shape
+    _graph.ops.astype_native = datatypes.astype_native

@@ -1,0 +1,113 @@
+"""Gradient mode: whether operations record a graph. Local to each thread."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _GradState(threading.local):
+    enabled = True  # the class attribute is each new thread's default
+
+
+state = _GradState()
+
+
+def is_grad_enabled() -> bool:
+    """True when operations record a graph for backward.
+
+    >>> import autodiff as ad
+    >>> ad.is_grad_enabled()
+    True
+    """
+    return state.enabled
+
+
+class _GradModeContext:
+    """Base of the grad-mode switches: a context manager and a decorator."""
+
+    _target: bool
+
+    def __enter__(self) -> None:
+        self._previous = state.enabled
+        state.enabled = self._target
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        state.enabled = self._previous
+
+    def __call__(self, fn: F) -> F:
+        target = self._target
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            previous = state.enabled
+            state.enabled = target
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                state.enabled = previous
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradModeContext):
+    """Context manager and decorator that stops graph recording.
+
+    >>> import autodiff as ad
+    >>> x = ad.ones(2, requires_grad=True)
+    >>> with ad.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
+
+    _target = False
+
+
+class enable_grad(_GradModeContext):
+    """Context manager and decorator that turns graph recording back on.
+
+    >>> import autodiff as ad
+    >>> with ad.no_grad(), ad.enable_grad():
+    ...     ad.is_grad_enabled()
+    True
+    """
+
+    _target = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """Set grad mode: takes effect at once when called, and is restored when used as a
+    context manager or decorator.
+
+    >>> import autodiff as ad
+    >>> with ad.set_grad_enabled(False):
+    ...     ad.is_grad_enabled()
+    False
+    >>> ad.is_grad_enabled()
+    True
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self._target = bool(mode)
+        self._previous = state.enabled
+        state.enabled = self._target
+
+    def __enter__(self) -> None:
+        pass  # already switched by __init__
+
+    def __call__(self, fn: F) -> F:
+        state.enabled = self._previous  # decorating must not switch the mode now
+        return super().__call__(fn)

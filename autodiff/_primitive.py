@@ -1,0 +1,247 @@
+"""Primitives: the registry of differentiable operations and the one function that
+runs them.
+
+A primitive is declared once, in one statement::
+
+    sin = primitive(
+        "sin", torch_name="Sin",
+        forward=lambda xp, x: xp.sin(x),
+        vjp=lambda g, ans, x: g * cos(x),
+        jvp="elementwise",
+    )
+
+``forward`` computes on backend arrays through the Array API namespace ``xp``;
+each vjp rule maps the output cotangent ``g`` (and the output ``ans``, the inputs
+and the keyword parameters) to one input's cotangent, written with autodiff's own
+ops so that gradients of gradients need no extra code. Everything else, the public
+function, the ``grad_fn`` name, the conformance tests and the docs table, is
+derived from the registry.
+"""
+
+from __future__ import annotations
+
+import dis
+import inspect
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+from . import _mode
+from ._graph import Node
+from ._tensor import Tensor
+
+__all__ = ["Primitive", "REGISTRY", "primitive", "apply"]
+
+JVP_KINDS = ("elementwise", "linear", "multilinear")
+
+
+class Primitive:
+    """The record of one differentiable operation."""
+
+    __slots__ = ("name", "forward", "vjps", "jvp", "node_name", "saves_inputs", "saves_output",
+                 "saves", "differentiable", "namespace", "moves", "_node_classes", "__weakref__")
+
+    def __init__(
+        self,
+        name: str,
+        forward: Callable[..., Any],
+        vjps: tuple[Callable[..., Any] | None, ...] | None,
+        jvp: str | Callable[..., Any] | None,
+        node_name: str | Callable[..., str],
+        namespace: str,
+    ) -> None:
+        self.name = name
+        self.forward = forward
+        self.vjps = vjps or ()
+        self.jvp = jvp
+        self.node_name = node_name
+        self.differentiable = bool(vjps)
+        self.namespace = namespace
+        # Which inputs (and whether the output) each rule reads: only those are kept
+        # alive by the graph, and only for the rules whose input needs a gradient.
+        self.saves_output = tuple(
+            rule is not None and "ans" in _used_arguments(rule) for rule in self.vjps)
+        self.saves_inputs = tuple(_input_positions(rule) for rule in self.vjps)
+        self.saves = any(self.saves_output) or any(self.saves_inputs)
+        self._node_classes: dict[str, type[Node]] = {}
+        #: True for the transfer primitive, whose output lives on ``params["target"]``.
+        self.moves = False
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+    def node_class(self, args: tuple[Any, ...], params: dict[str, Any]) -> type[Node]:
+        """The ``grad_fn`` class for this call (PyTorch names some per overload)."""
+        name = self.node_name if isinstance(self.node_name, str) else self.node_name(
+            *args, **params)
+        cls = self._node_classes.get(name)
+        if cls is None:
+            cls = type(name, (Node,), {"__slots__": (), "prim": self})
+            self._node_classes[name] = cls
+        return cls
+
+
+REGISTRY: dict[str, Primitive] = {}
+
+
+def primitive(
+    name: str,
+    *,
+    forward: Callable[..., Any],
+    vjp: Callable[..., Any] | tuple[Callable[..., Any] | None, ...] | None = None,
+    jvp: str | Callable[..., Any] | None = None,
+    torch_name: str | Callable[..., str] | None = None,
+    namespace: str = "autodiff",
+) -> Callable[..., Tensor]:
+    """Declare a primitive and return the function that applies it.
+
+    ``vjp`` is one rule per input (a single rule for a one-input op), ``None`` for
+    an input that gets no gradient; leaving it out declares a non-differentiable op
+    whose outputs never have a ``grad_fn``. ``torch_name`` is PyTorch's node stem
+    (``"Mul"`` gives ``MulBackward0``) or a callable returning the full node name
+    from the call's arguments. ``namespace`` is where the public function lives.
+
+    >>> import autodiff as ad
+    >>> from autodiff import primitive
+    >>> cube = primitive("cube_demo", forward=lambda xp, x: x * x * x,
+    ...                  vjp=lambda g, ans, x: 3 * g * x * x, jvp="elementwise",
+    ...                  namespace="demo")
+    >>> x = ad.tensor(2.0, requires_grad=True)
+    >>> cube(x).backward(); x.grad
+    tensor(12.)
+    """
+    if name in REGISTRY:
+        raise ValueError(f"primitive {name!r} is already registered")
+    if isinstance(jvp, str) and jvp not in JVP_KINDS:
+        raise ValueError(f"primitive {name!r}: jvp must be one of {JVP_KINDS} or a callable")
+    rules = (vjp,) if callable(vjp) else vjp
+    stem = torch_name or "".join(part.capitalize() for part in name.split("_"))
+    node_name = stem if callable(stem) else f"{stem}Backward0"
+    prim = Primitive(name, forward, rules, jvp, node_name, namespace)
+    REGISTRY[name] = prim
+
+    def op(*args: Any, **params: Any) -> Tensor:
+        return apply(prim, args, params)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"The ``{name}`` primitive."
+    op.primitive = prim  # type: ignore[attr-defined]
+    return op
+
+
+def _used_arguments(rule: Callable[..., Any]) -> set[str]:
+    """Names of the rule's parameters that its body reads (conservatively all of them
+    when the rule is not plain Python code)."""
+    code = getattr(rule, "__code__", None)
+    if code is None:
+        return {"ans", "*"}
+    names = set(code.co_cellvars)
+    for instruction in dis.get_instructions(code):
+        if instruction.opname.startswith(("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE")):
+            value = instruction.argval
+            names.update(value if isinstance(value, tuple) else (value,))
+    return names
+
+
+def _input_positions(rule: Callable[..., Any] | None) -> frozenset[int]:
+    """Positions (among the op's inputs) of the inputs a rule reads."""
+    if rule is None:
+        return frozenset()
+    try:
+        parameters = list(inspect.signature(rule).parameters.values())
+    except (TypeError, ValueError):
+        return frozenset(range(64))
+    used = _used_arguments(rule)
+    positions = set()
+    for index, parameter in enumerate(parameters[2:]):  # after (g, ans)
+        if parameter.kind is inspect.Parameter.VAR_POSITIONAL or "*" in used:
+            return frozenset(range(64))
+        if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and parameter.name in used:
+            positions.add(index)
+    return frozenset(positions)
+
+
+_SCALARS = frozenset((int, float, bool, complex))
+
+
+def _scalar_argument(prim: Primitive, value: Any) -> Any:
+    """A non-Python number (such as numpy.float64) as the Python number it stands for;
+    anything else is refused with the op's name rather than failing deep in a library."""
+    if isinstance(value, numbers.Number):
+        for kind in (bool, int, float, complex):
+            if isinstance(value, numbers.Integral if kind is int else kind):
+                return kind(value)  # type: ignore[arg-type]
+        return complex(value)  # type: ignore[arg-type]
+    raise TypeError(f"{prim.name}: expected Tensors or Python numbers, got "
+                    f"{type(value).__name__}; wrap arrays with autodiff.tensor(...)")
+
+
+def _mixing_error(prim: Primitive, first: Tensor, second: Tensor) -> ValueError:
+    return ValueError(
+        f"{prim.name}: expected all tensors on one backend and device, got "
+        f"{first._describe_place()} and {second._describe_place()}; move one with .to(...)"
+    )
+
+
+def apply(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
+    """Run ``prim`` on ``args`` and record it for backward when a gradient is needed."""
+    backend = None
+    first = None
+    needs_grad = False
+    arrays = []
+    for arg in args:
+        if isinstance(arg, Tensor):
+            if backend is None:
+                backend, first = arg._backend, arg
+            elif arg._backend is not backend or (
+                    backend.multi_device
+                    and backend.device_index(arg._array) != backend.device_index(first._array)):
+                raise _mixing_error(prim, first, arg)  # type: ignore[arg-type]
+            if arg._requires_grad:
+                needs_grad = True
+            arrays.append(arg._array)
+        elif arg is None or type(arg) in _SCALARS:
+            arrays.append(arg)
+        else:
+            arrays.append(_scalar_argument(prim, arg))
+    if backend is None:
+        raise TypeError(f"{prim.name}: expected at least one autodiff Tensor argument, "
+                        f"got {', '.join(type(a).__name__ for a in args)}")
+    out = prim.forward(backend.xp, *arrays, **params) if params else prim.forward(
+        backend.xp, *arrays)
+    result = Tensor._wrap(out, params["target"] if prim.moves else backend)
+    if needs_grad and prim.differentiable and _mode.state.enabled:
+        _record(prim, args, params, result, out)
+    return result
+
+
+def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
+            result: Tensor, out: Any) -> None:
+    node = prim.node_class(args, params)()
+    edges: list[Any] = []
+    meta: list[Any] = []
+    keep: set[int] = set()
+    keep_output = False
+    for index, arg in enumerate(args):
+        rule = prim.vjps[index] if index < len(prim.vjps) else None
+        if isinstance(arg, Tensor) and arg._requires_grad and rule is not None:
+            edges.append(arg._grad_fn or arg._accumulator())
+            meta.append((arg._array.shape, arg._array.dtype))
+            keep |= prim.saves_inputs[index]
+            keep_output = keep_output or prim.saves_output[index]
+        else:
+            edges.append(None)
+            meta.append(None)
+    node._edges = tuple(edges)
+    node._meta = tuple(meta)
+    node._inputs = tuple(
+        arg if (index in keep or not isinstance(arg, Tensor)) else None
+        for index, arg in enumerate(args)
+    )
+    node._out = out if keep_output else None
+    node._params = params
+    node._backend = result._backend
+    node._freed = False
+    node._retained = None
+    result._grad_fn = node
+    result._requires_grad = True

@@ -1,0 +1,404 @@
+"""The Tensor: a backend array plus what autograd needs (grad, grad_fn, flags).
+
+Operators and op methods (``+``, ``x.exp()``, ``x.sum(dim=0)`` …) are bound onto
+the class where the package is assembled (``autodiff/_methods.py``), so this
+module imports no op module.
+"""
+
+from __future__ import annotations
+
+import warnings
+import weakref
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from backends import Backend
+
+from . import _backend, _dtypes, _format, _graph
+from ._device import Device
+from ._dtypes import DType
+
+if TYPE_CHECKING:
+    from ._graph import Node
+
+__all__ = ["Tensor", "to_array"]
+
+NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead."
+)
+INTEGER_GRAD_MESSAGE = "Only Tensors of floating point and complex dtype can require gradients"
+_HIDDEN_DTYPES = ("int64", "bool")
+
+
+class Tensor:
+    """An n-dimensional array on some backend that can take part in autograd.
+
+    >>> import autodiff as ad
+    >>> x = ad.ones(2, 2, requires_grad=True)
+    >>> out = ((x + 2) * (x + 2) * 3).mean()
+    >>> out.backward()
+    >>> x.grad
+    tensor([[4.5000, 4.5000],
+            [4.5000, 4.5000]])
+    """
+
+    __slots__ = ("_array", "_backend", "_grad_fn", "_requires_grad", "_grad", "_extra",
+                 "__weakref__")
+
+    _array: Any
+    _backend: Backend
+    _grad_fn: Node | None
+    _requires_grad: bool
+    _grad: Tensor | None
+    _extra: dict[str, Any] | None  # rarely used state: retains_grad, grad accumulator
+
+    # ``ad.Tensor([1., 2.])`` builds a float tensor as ``torch.Tensor`` does, and
+    # ``ad.Tensor(2, 3)`` an uninitialised one of that shape.
+    def __init__(self, *data: Any, requires_grad: bool = False) -> None:
+        if data and all(isinstance(size, int) and not isinstance(size, bool) for size in data):
+            backend = _backend.get_backend()
+            array = backend.xp.empty(data, dtype=backend.dtype(_dtypes.get_default_dtype().name))
+        elif len(data) == 1:
+            array, backend = to_array(data[0], _dtypes.get_default_dtype(), None, None)
+        else:
+            raise TypeError(f"Tensor(): expected data or integer sizes, got {data!r}")
+        self._array, self._backend = array, backend
+        self._grad_fn, self._requires_grad, self._grad, self._extra = None, False, None, None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, array: Any, backend: Backend) -> Tensor:
+        """A constant tensor around an existing backend array (the hot path: no checks)."""
+        tensor = object.__new__(cls)
+        tensor._array = array
+        tensor._backend = backend
+        tensor._grad_fn = None
+        tensor._requires_grad = False
+        tensor._grad = None
+        tensor._extra = None
+        return tensor
+
+    # -- what it holds ------------------------------------------------------------
+    @property
+    def array(self) -> Any:
+        """The underlying backend array (no copy)."""
+        return self._array
+
+    @property
+    def backend(self) -> str:
+        """The name of the backend this tensor's array belongs to."""
+        return self._backend.name
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self._array.shape)
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape, or the length of dimension ``dim`` (PyTorch's ``size()``)."""
+        return self.shape if dim is None else self.shape[dim]
+
+    @property
+    def ndim(self) -> int:
+        return len(self._array.shape)
+
+    def dim(self) -> int:
+        return self.ndim
+
+    def numel(self) -> int:
+        count = 1
+        for extent in self._array.shape:
+            count *= extent
+        return count
+
+    def __len__(self) -> int:
+        if not self._array.shape:
+            raise TypeError("len() of a 0-d tensor")
+        return int(self._array.shape[0])
+
+    @property
+    def dtype(self) -> DType:
+        return _dtypes.BY_NAME[self._backend.dtype_name(self._array.dtype)]
+
+    @property
+    def device(self) -> Device:
+        backend = self._backend
+        return Device(backend.device_type, backend.device_index(self._array)
+                      if backend.multi_device else None)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self._backend.device_type == "cuda"
+
+    def _describe_place(self) -> str:
+        place = f"backend {self._backend.name!r}"
+        if self._backend.multi_device:
+            place += f" on device {str(self.device)!r}"
+        return place
+
+    # -- autograd state -----------------------------------------------------------
+    @property
+    def grad_fn(self) -> Node | None:
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use "
+                "a computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        if flag and not self.dtype.is_differentiable:
+            raise RuntimeError(INTEGER_GRAD_MESSAGE)
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return the tensor."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self) -> Tensor | None:
+        if self._grad_fn is not None and not self.retains_grad:
+            warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(f"assigned grad expected to be a Tensor or None but got "
+                            f"{type(value).__name__}")
+        if value is not None and value.shape != self.shape:
+            raise RuntimeError(f"assigned grad has data of a different size: expected "
+                               f"{self.shape}, got {value.shape}")
+        self._grad = value
+
+    @property
+    def retains_grad(self) -> bool:
+        return bool(self._extra and self._extra.get("retains_grad"))
+
+    def retain_grad(self) -> None:
+        """Fill ``.grad`` of this non-leaf tensor during backward (a no-op on leaves)."""
+        if self._grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        self._grad_fn._retained = weakref.ref(self)
+        self._extras()["retains_grad"] = True
+
+    def _extras(self) -> dict[str, Any]:
+        if self._extra is None:
+            self._extra = {}
+        return self._extra
+
+    def _accumulator(self) -> _graph.AccumulateGrad:
+        """This leaf's AccumulateGrad node, one per tensor while a graph uses it."""
+        extra = self._extras()
+        node = extra["accumulator"]() if "accumulator" in extra else None
+        if node is None:
+            node = _graph.AccumulateGrad(self)
+            extra["accumulator"] = weakref.ref(node)
+        return node
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's array, cut from the graph."""
+        return Tensor._wrap(self._array, self._backend)
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place, making it a leaf."""
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
+        """Accumulate the gradient of this tensor into the leaves' ``.grad``.
+
+        ``gradient`` is the vector of the vector-Jacobian product; it may be left
+        out for a single-element tensor.
+        """
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def zero_(self) -> Tensor:
+        """Fill with zeros in place (for ``x.grad.zero_()``)."""
+        self._array = self._backend.xp.zeros_like(self._array)
+        return self
+
+    # -- leaving autodiff ---------------------------------------------------------
+    def _host(self) -> np.ndarray:
+        return self._backend.to_numpy(self._array)
+
+    def numpy(self) -> np.ndarray:
+        """The values as a numpy array (shared memory on the numpy backend)."""
+        if self._requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self._host()
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        values = self.numpy()
+        return values if dtype is None else values.astype(dtype)
+
+    def item(self) -> Any:
+        """The single value as a Python number."""
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted "
+                               "to Scalar")
+        return self._host().reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self._host().tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in ("signed integer", "unsigned integer"):
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.numel()} elements is "
+                               "ambiguous")
+        return bool(self.item())
+
+    __hash__ = object.__hash__
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        return self._array.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> Any:
+        return self._array.__dlpack_device__()
+
+    def __array_namespace__(self, api_version: str | None = None) -> Any:
+        import autodiff
+
+        return autodiff
+
+    # -- printing -----------------------------------------------------------------
+    def __repr__(self) -> str:
+        suffixes = []
+        if self._backend.multi_device or self._backend.name not in ("numpy",):
+            if self._backend.device_type != "cpu":
+                suffixes.append(f"device='{self.device}'")
+            else:
+                suffixes.append(f"backend='{self._backend.name}'")
+        dtype = self.dtype
+        if (dtype.name not in _HIDDEN_DTYPES and dtype is not _dtypes.get_default_dtype()
+                and dtype is not _dtypes.default_complex()):
+            suffixes.append(f"dtype={dtype!r}")
+        if self._grad_fn is not None:
+            suffixes.append(f"grad_fn=<{self._grad_fn.name()}>")
+        elif self._requires_grad:
+            suffixes.append("requires_grad=True")
+        return _format.format_tensor(self._host(), suffixes)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if not self._array.shape:  # a 0-d tensor formats as its number, as in PyTorch
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
+
+def _python_dtype(data: Any) -> DType | None:
+    """The dtype PyTorch gives Python data: bool, int64, the default float or complex."""
+    kinds = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, Tensor):
+            kinds.add(item.dtype.kind)
+        else:
+            kinds.add(type(item).__name__)
+    if "complex" in kinds or "complex floating" in kinds:
+        return _dtypes.default_complex()
+    if "float" in kinds or "real floating" in kinds:
+        return _dtypes.get_default_dtype()
+    if kinds <= {"bool"} and kinds:
+        return _dtypes.bool
+    if kinds & {"int", "signed integer", "unsigned integer", "bool"}:
+        return _dtypes.int64
+    return _dtypes.get_default_dtype() if not kinds else None
+
+
+def to_array(data: Any, dtype: Any, device: Any, backend: Any) -> tuple[Any, Backend]:
+    """A new backend array and its backend from any tensor-like ``data``.
+
+    Python data and numpy arrays are host data: they go to the requested backend or
+    device, else the current backend. Arrays of another library (a cupy array) stay
+    on their own backend unless a backend or device is requested.
+    """
+    target: Backend | None = None
+    native_device = None
+    if backend is not None:
+        target = _backend._resolve(backend)
+    if device is not None:
+        by_device, native_device = _backend.backend_for_device(device)
+        if target is None:
+            target = by_device
+        elif target.device_type != by_device.device_type:
+            raise ValueError(f"tensor: backend {target.name!r} has no {str(device)!r} device")
+    wanted = None if dtype is None else _dtypes.to_dtype(dtype)
+
+    if isinstance(data, Tensor):
+        source, values = data._backend, data._array
+    else:
+        source = _backend.backend_of_array(data)
+        values = data
+        if source is None:  # host data
+            if not isinstance(data, (np.ndarray, np.generic)):
+                if wanted is None:
+                    wanted = _python_dtype(data)
+                values = np.asarray(_host_values(data), dtype=None if wanted is None
+                                    else _numpy_dtype(wanted))
+            target = target or _backend.get_backend()
+            if wanted is None and values.dtype.name not in _dtypes.BY_NAME:
+                raise TypeError(f"tensor: unsupported numpy dtype {values.dtype}")
+            name = wanted.name if wanted is not None else values.dtype.name
+            return target.asarray(values, name, native_device), target
+    target = target or source
+    name = wanted.name if wanted is not None else source.dtype_name(values.dtype)
+    if target is source and native_device is None:
+        return target.asarray(values, name), target
+    return target.asarray(source.to_numpy(values), name, native_device), target
+
+
+def _numpy_dtype(dtype: DType) -> Any:
+    return np.dtype(dtype.name)
+
+
+def _host_values(data: Any) -> Any:
+    """Nested Python data with any tensors inside replaced by their values."""
+    if isinstance(data, Tensor):
+        return data._host()
+    if isinstance(data, (list, tuple)):
+        return [_host_values(item) for item in data]
+    return data

@@ -1,0 +1,196 @@
+"""Elementwise functions (Array API chapter "Element-wise Functions").
+
+Each primitive is one statement; its vjp rules are written with autodiff ops, so
+they are differentiable themselves.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .._primitive import primitive
+from .._tensor import Tensor
+from ._helpers import default_float_name
+
+_INTEGRAL: dict[Any, bool] = {}
+
+
+def _integral(xp: Any, value: Any) -> bool:
+    """True for an integer or bool array or Python int (cached per dtype)."""
+    if isinstance(value, (int, bool)):
+        return True
+    if isinstance(value, (float, complex)):
+        return False
+    dtype = value.dtype
+    known = _INTEGRAL.get(dtype)
+    if known is None:
+        known = _INTEGRAL[dtype] = bool(xp.isdtype(dtype, ("integral", "bool")))
+    return known
+
+
+def _float_scalar(xp: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    """PyTorch promotes an integer tensor combined with a Python float to the default
+    float dtype; the standard leaves that mix undefined, so do it here."""
+    if type(a) is float and _integral(xp, b):
+        b = xp.astype(b, default_float_name(xp))
+    elif type(b) is float and _integral(xp, a):
+        a = xp.astype(a, default_float_name(xp))
+    return a, b
+
+
+def _arithmetic(fn: Any) -> Any:
+    def forward(xp: Any, a: Any, b: Any) -> Any:
+        if type(a) is float or type(b) is float:
+            a, b = _float_scalar(xp, a, b)
+        return fn(a, b)
+
+    return forward
+
+
+def _true_divide(xp: Any, a: Any, b: Any) -> Any:
+    # Integer / integer is a float in PyTorch (and undefined in the standard).
+    if _integral(xp, a) and _integral(xp, b):
+        if not isinstance(a, (int, bool)):
+            a = xp.astype(a, default_float_name(xp))
+        if not isinstance(b, (int, bool)):
+            b = xp.astype(b, default_float_name(xp))
+    return a / b
+
+
+def _sub_name(a: Any, b: Any) -> str:
+    return "SubBackward0" if isinstance(a, Tensor) else "RsubBackward1"
+
+
+def _pow_name(a: Any, b: Any) -> str:
+    if not isinstance(a, Tensor):
+        return "PowBackward2"
+    return "PowBackward1" if isinstance(b, Tensor) else "PowBackward0"
+
+
+def _pow_base_vjp(g: Tensor, ans: Tensor, x: Tensor, y: Any) -> Tensor:
+    if not isinstance(y, Tensor):
+        if y == 0:  # d(x**0)/dx is 0 everywhere, x = 0 included (PyTorch)
+            return g * 0.0
+        return g * y * x ** (y - 1)
+    return where(y == 0, 0.0, g * y * x ** (y - 1))
+
+
+def _pow_exponent_vjp(g: Tensor, ans: Tensor, x: Any, y: Tensor) -> Tensor:
+    if not isinstance(x, Tensor):
+        return g * ans * math.log(x) if x > 0 else g * 0.0
+    # PyTorch's convention: the exponent gets no gradient where the base is 0.
+    safe = where(x == 0, 1.0, x)
+    return where(x == 0, 0.0, g * ans * log(safe))
+
+
+add = primitive(
+    "add", torch_name="Add",
+    forward=_arithmetic(lambda a, b: a + b),
+    vjp=(lambda g, ans, a, b: g, lambda g, ans, a, b: g),
+    jvp="linear",
+)
+subtract = primitive(
+    "subtract", torch_name=_sub_name,
+    forward=_arithmetic(lambda a, b: a - b),
+    vjp=(lambda g, ans, a, b: g, lambda g, ans, a, b: -g),
+    jvp="linear",
+)
+multiply = primitive(
+    "multiply", torch_name="Mul",
+    forward=_arithmetic(lambda a, b: a * b),
+    vjp=(lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a),
+    jvp="multilinear",
+)
+divide = primitive(
+    "divide", torch_name="Div",
+    forward=_true_divide,
+    vjp=(lambda g, ans, a, b: g / b, lambda g, ans, a, b: -g * ans / b),
+    jvp="elementwise",
+)
+pow = primitive(  # noqa: A001 - the standard's name
+    "pow", torch_name=_pow_name,
+    forward=_arithmetic(lambda a, b: a**b),
+    vjp=(_pow_base_vjp, _pow_exponent_vjp),
+    jvp="elementwise",
+)
+negative = primitive(
+    "negative", torch_name="Neg",
+    forward=lambda xp, x: -x,
+    vjp=lambda g, ans, x: -g,
+    jvp="linear",
+)
+exp = primitive(
+    "exp", torch_name="Exp",
+    forward=lambda xp, x: xp.exp(x),
+    vjp=lambda g, ans, x: g * ans,
+    jvp="elementwise",
+)
+expm1 = primitive(
+    "expm1", torch_name="Expm1",
+    forward=lambda xp, x: xp.expm1(x),
+    vjp=lambda g, ans, x: g * (ans + 1.0),
+    jvp="elementwise",
+)
+log = primitive(
+    "log", torch_name="Log",
+    forward=lambda xp, x: xp.log(x),
+    vjp=lambda g, ans, x: g / x,
+    jvp="elementwise",
+)
+log1p = primitive(
+    "log1p", torch_name="Log1p",
+    forward=lambda xp, x: xp.log1p(x),
+    vjp=lambda g, ans, x: g / (x + 1.0),
+    jvp="elementwise",
+)
+sin = primitive(
+    "sin", torch_name="Sin",
+    forward=lambda xp, x: xp.sin(x),
+    vjp=lambda g, ans, x: g * cos(x),
+    jvp="elementwise",
+)
+cos = primitive(
+    "cos", torch_name="Cos",
+    forward=lambda xp, x: xp.cos(x),
+    vjp=lambda g, ans, x: -g * sin(x),
+    jvp="elementwise",
+)
+tanh = primitive(
+    "tanh", torch_name="Tanh",
+    forward=lambda xp, x: xp.tanh(x),
+    vjp=lambda g, ans, x: g * (1.0 - ans * ans),
+    jvp="elementwise",
+)
+sqrt = primitive(  # at 0 the gradient is inf, as in PyTorch
+    "sqrt", torch_name="Sqrt",
+    forward=lambda xp, x: xp.sqrt(x),
+    vjp=lambda g, ans, x: g / (2.0 * ans),
+    jvp="elementwise",
+)
+abs = primitive(  # noqa: A001 - the standard's name; abs'(0) = 0 as in PyTorch
+    "abs", torch_name="Abs",
+    forward=lambda xp, x: xp.abs(x),
+    vjp=lambda g, ans, x: g * sign(x),
+    jvp="elementwise",
+)
+where = primitive(
+    "where", torch_name="Where",
+    forward=lambda xp, condition, a, b: xp.where(condition, a, b),
+    vjp=(None, lambda g, ans, c, a, b: where(c, g, 0.0), lambda g, ans, c, a, b: where(c, 0.0, g)),
+    jvp="linear",
+)
+
+# Non-differentiable: their outputs never carry a grad_fn, as in PyTorch.
+sign = primitive("sign", forward=lambda xp, x: xp.sign(x))
+equal = primitive("equal", forward=lambda xp, a, b: a == b)
+not_equal = primitive("not_equal", forward=lambda xp, a, b: a != b)
+less = primitive("less", forward=lambda xp, a, b: a < b)
+less_equal = primitive("less_equal", forward=lambda xp, a, b: a <= b)
+greater = primitive("greater", forward=lambda xp, a, b: a > b)
+greater_equal = primitive("greater_equal", forward=lambda xp, a, b: a >= b)
+logical_and = primitive("logical_and", forward=lambda xp, a, b: xp.logical_and(a, b))
+logical_or = primitive("logical_or", forward=lambda xp, a, b: xp.logical_or(a, b))
+logical_not = primitive("logical_not", forward=lambda xp, x: xp.logical_not(x))
+isnan = primitive("isnan", forward=lambda xp, x: xp.isnan(x))
+isfinite = primitive("isfinite", forward=lambda xp, x: xp.isfinite(x))

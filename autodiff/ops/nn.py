@@ -1,0 +1,166 @@
+"""Neural-network primitives, exported from ``autodiff.nn.functional``.
+
+Each is a primitive rather than a composite for a stated reason: relu and celu
+for PyTorch's value at 0 and one pass; sigmoid and the logits loss for numerical
+stability at large |x| (no overflow in exp).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._primitive import primitive
+from .._tensor import Tensor
+from .elementwise import where
+from .reductions import mean as mean_
+from .reductions import sum as sum_
+
+NN = "autodiff.nn.functional"
+
+
+def _stable_sigmoid(xp: Any, x: Any) -> Any:
+    # exp(-|x|) never overflows; pick the algebraically equal form per sign.
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+relu = primitive(  # relu'(0) = 0, as in PyTorch
+    "relu", torch_name="Relu",
+    forward=lambda xp, x: xp.where(x > 0, x, 0.0),
+    vjp=lambda g, ans, x: where(ans > 0, g, 0.0),
+    jvp="elementwise", namespace=NN,
+)
+sigmoid = primitive(
+    "sigmoid", torch_name="Sigmoid",
+    forward=_stable_sigmoid,
+    vjp=lambda g, ans, x: g * ans * (1.0 - ans),
+    jvp="elementwise", namespace=NN,
+)
+_celu = primitive(
+    "celu", torch_name="Celu",
+    forward=lambda xp, x, alpha: xp.where(
+        x > 0, x, alpha * xp.expm1(xp.minimum(x, 0.0) / alpha)),
+    # for x <= 0, exp(x / alpha) = ans / alpha + 1: the rule needs only the output
+    vjp=lambda g, ans, x, alpha: where(ans > 0, g, g * (ans / alpha + 1.0)),
+    jvp="elementwise", namespace=NN,
+)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.celu(ad.tensor([-1.0, 2.0]))
+    tensor([-0.6321,  2.0000])
+    """
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0 (it divides x)")
+    return _celu(input, alpha=float(alpha))
+
+
+def _softplus_of_negative(xp: Any, x: Any) -> Any:
+    """log(1 + exp(-x)) without overflow for any x."""
+    return xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, 0.0)
+
+
+def _bce_forward(xp: Any, x: Any, y: Any, weight: Any, pos_weight: Any, reduction: str) -> Any:
+    if pos_weight is None:
+        loss = (1.0 - y) * x + _softplus_of_negative(xp, x)
+    else:
+        loss = (1.0 - y) * x + (1.0 + (pos_weight - 1.0) * y) * _softplus_of_negative(xp, x)
+    if weight is not None:
+        loss = loss * weight
+    if reduction == "mean":
+        return xp.mean(loss)
+    if reduction == "sum":
+        return xp.sum(loss)
+    return loss
+
+
+def _scale(g: Tensor, elementwise: Tensor, weight: Any, reduction: str) -> Tensor:
+    if weight is not None:
+        elementwise = elementwise * weight
+    if reduction == "mean":
+        return g * elementwise / elementwise.numel()
+    return g * elementwise
+
+
+def _bce_input_vjp(g: Tensor, ans: Any, x: Tensor, y: Any, weight: Any, pos_weight: Any,
+                   reduction: str) -> Tensor:
+    if pos_weight is None:
+        d = sigmoid(x) - y
+    else:
+        d = (1.0 - y) - (1.0 + (pos_weight - 1.0) * y) * sigmoid(-x)
+    return _scale(g, d, weight, reduction)
+
+
+def _bce_target_vjp(g: Tensor, ans: Any, x: Tensor, y: Any, weight: Any, pos_weight: Any,
+                    reduction: str) -> Tensor:
+    d = -x
+    if pos_weight is not None:
+        softplus = -x + _log1p_exp(x)
+        d = d + (pos_weight - 1.0) * softplus
+    return _scale(g, d, weight, reduction)
+
+
+def _log1p_exp(x: Tensor) -> Tensor:
+    from .elementwise import abs as abs_
+    from .elementwise import exp, log1p
+
+    return log1p(exp(-abs_(x))) + where(x > 0, x, 0.0)
+
+
+_bce_with_logits = primitive(
+    "binary_cross_entropy_with_logits", torch_name="BinaryCrossEntropyWithLogits",
+    forward=_bce_forward,
+    vjp=(_bce_input_vjp, _bce_target_vjp, None, None),
+    jvp="elementwise", namespace=NN,
+)
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+    size_average: Any = None, reduce: Any = None, reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
+    """Sigmoid plus binary cross-entropy in one numerically stable step.
+
+    Stable for logits of any size: ``loss(±1000)`` is finite and exact.
+
+    >>> import autodiff as ad
+    >>> F = ad.nn.functional
+    >>> F.binary_cross_entropy_with_logits(ad.tensor([1000.0, -1000.0]), ad.tensor([1.0, 0.0]))
+    tensor(0.)
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"binary_cross_entropy_with_logits: reduction must be one of "
+                         f"{_REDUCTIONS}, got {reduction!r}")
+    if not isinstance(target, Tensor) or not isinstance(input, Tensor):
+        raise TypeError("binary_cross_entropy_with_logits: input and target must be Tensors, "
+                        f"got {type(input).__name__} and {type(target).__name__}")
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    for name, extra in (("weight", weight), ("pos_weight", pos_weight)):
+        if isinstance(extra, Tensor) and extra.requires_grad:
+            raise NotImplementedError(
+                f"binary_cross_entropy_with_logits: gradients with respect to {name} are "
+                "not supported; pass it detached")
+    return _bce_with_logits(input, target, weight, pos_weight, reduction=reduction)
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """Mean squared error, a composite of primitives.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.mse_loss(ad.tensor([1.0, 3.0]), ad.tensor([0.0, 0.0]))
+    tensor(5.)
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"mse_loss: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    squared = (input - target) ** 2
+    if reduction == "mean":
+        return mean_(squared)
+    return sum_(squared) if reduction == "sum" else squared

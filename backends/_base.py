@@ -1,0 +1,159 @@
+"""The Backend interface: what the engine needs beyond the Array API standard."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+Shape = tuple[int, ...]
+
+
+class Backend:
+    """One array library as autodiff sees it.
+
+    Subclasses set ``name``, ``module`` (the import name of the array library) and
+    ``device_type`` and override what differs from these defaults, which suit a
+    host-memory library that numpy can exchange data with. Dtypes cross this
+    interface by their standard names (``"float32"``), so backends never need
+    autodiff's own dtype objects.
+    """
+
+    name: str = ""
+    module: str = ""
+    device_type: str = "cpu"
+    #: True when arrays of this backend may live on different devices, so that the
+    #: engine must compare devices as well as backends before mixing two arrays.
+    multi_device: bool = False
+
+    def __init__(self) -> None:
+        self._rng = np.random.default_rng()
+        self._dtype_names: dict[Any, str] = {}
+
+    def __repr__(self) -> str:
+        return f"<backend {self.name!r}>"
+
+    # -- availability -------------------------------------------------------------
+    def is_available(self) -> bool:
+        """True when the library imports and can compute here."""
+        return importlib.util.find_spec(self.module) is not None
+
+    def unavailable_reason(self) -> str:
+        """A sentence saying why ``is_available()`` is False."""
+        return f"the {self.module!r} package is not installed (pip install {self.module})"
+
+    # -- the namespace ------------------------------------------------------------
+    @functools.cached_property
+    def xp(self) -> Any:
+        """The Array API namespace of this library."""
+        raise NotImplementedError
+
+    @functools.cached_property
+    def array_type(self) -> type:
+        """The library's array class, used to recognise its arrays cheaply."""
+        return type(self.xp.asarray(0))
+
+    def owns(self, array: Any) -> bool:
+        """True when ``array`` is one of this library's arrays."""
+        return isinstance(array, self.array_type)
+
+    # -- dtypes -------------------------------------------------------------------
+    def dtype(self, name: str) -> Any:
+        """The native dtype for a standard dtype name, or TypeError if unsupported."""
+        native = getattr(self.xp, name, None)
+        if native is None:
+            raise TypeError(f"backend {self.name!r} has no dtype {name!r}")
+        return native
+
+    def dtype_name(self, native: Any) -> str:
+        """The standard name of a native dtype."""
+        try:
+            return self._dtype_names[native]
+        except KeyError:
+            pass
+        for name in ("float32", "float64", "int64", "bool", "int32", "float16", "int8",
+                     "int16", "uint8", "uint16", "uint32", "uint64", "complex64",
+                     "complex128"):
+            candidate = getattr(self.xp, name, None)
+            if candidate is not None and candidate == native:
+                self._dtype_names[native] = name
+                return name
+        raise TypeError(f"backend {self.name!r}: unsupported dtype {native!r}")
+
+    # -- devices ------------------------------------------------------------------
+    def device(self, index: int | None = None) -> Any:
+        """The native device object for device ``index`` of this backend's type."""
+        if index not in (None, 0):
+            raise ValueError(
+                f"backend {self.name!r} has a single {self.device_type!r} device; "
+                f"got index {index}"
+            )
+        return self.xp.__array_namespace_info__().default_device()
+
+    def device_index(self, array: Any) -> int | None:
+        """The index of the device ``array`` lives on (None for a single-device backend)."""
+        return None
+
+    # -- data in and out ----------------------------------------------------------
+    def asarray(self, data: Any, dtype: str | None = None, device: Any = None) -> Any:
+        """A new backend array from host data (python scalars, lists, numpy arrays)
+        or from an array of this backend."""
+        native = None if dtype is None else self.dtype(dtype)
+        if device is None:
+            return self.xp.asarray(data, dtype=native)
+        return self.xp.asarray(data, dtype=native, device=device)
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        """A numpy array with the same values (a copy unless the memory is shared)."""
+        return np.asarray(array)
+
+    def from_dlpack(self, obj: Any) -> Any:
+        """Import an object exporting ``__dlpack__`` without copying where possible."""
+        return self.xp.from_dlpack(obj)
+
+    # -- random numbers -------------------------------------------------------------
+    # Host backends draw from one numpy generator and convert, so that the same seed
+    # gives the same numbers on numpy and array_api_strict alike.
+    def seed(self, seed: int) -> None:
+        """Reseed this backend's generator."""
+        self._rng = np.random.default_rng(seed)
+
+    def normal(self, shape: Shape, dtype: str, device: Any = None) -> Any:
+        """Standard normal samples."""
+        sample = self._rng.standard_normal(shape, dtype=np.float64).astype(dtype)
+        return self.asarray(sample, dtype, device)
+
+    def uniform(self, shape: Shape, dtype: str, device: Any = None) -> Any:
+        """Uniform samples on [0, 1)."""
+        sample = self._rng.random(shape, dtype=np.float64).astype(dtype)
+        return self.asarray(sample, dtype, device)
+
+    def integers(self, low: int, high: int, shape: Shape, dtype: str, device: Any = None) -> Any:
+        """Uniform integers on [low, high)."""
+        sample = self._rng.integers(low, high, size=shape, dtype=np.int64).astype(dtype)
+        return self.asarray(sample, dtype, device)
+
+    # -- indexing gradients -----------------------------------------------------------
+    def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
+        """``target`` with ``values`` added at ``index`` (duplicate indices accumulate).
+
+        The default goes through numpy on the host; backends with a native
+        scatter-add override it.
+        """
+        result = np.array(self.to_numpy(target), copy=True)
+        np.add.at(result, _host_index(self, index), self.to_numpy(values))
+        return self.asarray(result, self.dtype_name(target.dtype), getattr(target, "device", None))
+
+
+def _host_index(backend: Backend, index: Any) -> Any:
+    """An index with its arrays converted to numpy, for the host scatter-add."""
+    if isinstance(index, tuple):
+        return tuple(_host_index(backend, part) for part in index)
+    if isinstance(index, (int, slice, type(None), type(Ellipsis))):
+        return index
+    if isinstance(index, Sequence):
+        return index
+    return backend.to_numpy(index)

@@ -1,0 +1,40 @@
+"""The array-api-strict backend: the portability oracle of the test suite.
+
+Anything that runs here uses nothing beyond the Array API standard.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from ._base import Backend
+
+
+class ArrayApiStrictBackend(Backend):
+    """array_api_strict arrays (host memory, standard behaviour only)."""
+
+    name = "array_api_strict"
+    module = "array_api_strict"
+    device_type = "cpu"
+
+    def unavailable_reason(self) -> str:
+        return "array-api-strict is not installed (pip install 'autodiff[strict]')"
+
+    @functools.cached_property
+    def xp(self) -> Any:
+        import array_api_strict
+
+        return array_api_strict
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        # array_api_strict exports DLPack and the buffer protocol; from_dlpack keeps
+        # bool and every numeric dtype.
+        return np.from_dlpack(array)
+
+    def asarray(self, data: Any, dtype: str | None = None, device: Any = None) -> Any:
+        if isinstance(data, np.generic):
+            data = np.asarray(data)
+        return super().asarray(data, dtype, device)

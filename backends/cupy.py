@@ -1,0 +1,116 @@
+"""The cupy backend: NVIDIA GPUs.
+
+Importing this module never imports cupy; the availability check does, and it
+asks the CUDA runtime for a device, because cupy imports fine on a machine with no
+GPU and fails only at the first kernel.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from typing import Any
+
+import numpy as np
+
+from ._base import Backend, Shape
+
+
+class CupyBackend(Backend):
+    """cupy arrays on CUDA devices, through ``array_api_compat.cupy``."""
+
+    name = "cupy"
+    module = "cupy"
+    device_type = "cuda"
+    multi_device = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._reason: str | None = None
+
+    @functools.cache  # noqa: B019 - one backend instance per process
+    def is_available(self) -> bool:
+        if importlib.util.find_spec("cupy") is None:
+            self._reason = "cupy is not installed (pip install 'autodiff[cupy]')"
+            return False
+        try:
+            import cupy
+
+            count = cupy.cuda.runtime.getDeviceCount()
+            if count < 1:
+                self._reason = "cupy is installed but no CUDA device is visible"
+                return False
+            cupy.zeros(1).sum().item()  # a real kernel: drivers can fail only here
+        except Exception as exc:  # noqa: BLE001 - any failure means "not usable here"
+            self._reason = f"cupy is installed but no usable CUDA device: {exc}"
+            return False
+        return True
+
+    def unavailable_reason(self) -> str:
+        self.is_available()
+        return self._reason or "available"
+
+    @functools.cached_property
+    def xp(self) -> Any:
+        import array_api_compat.cupy
+
+        return array_api_compat.cupy
+
+    @functools.cached_property
+    def _cupy(self) -> Any:
+        import cupy
+
+        return cupy
+
+    @functools.cached_property
+    def array_type(self) -> type:
+        return self._cupy.ndarray
+
+    def dtype_name(self, native: Any) -> str:
+        return np.dtype(native).name
+
+    def device(self, index: int | None = None) -> Any:
+        cupy = self._cupy
+        return cupy.cuda.Device(cupy.cuda.runtime.getDevice() if index is None else index)
+
+    def device_index(self, array: Any) -> int | None:
+        return int(array.device.id)
+
+    def asarray(self, data: Any, dtype: str | None = None, device: Any = None) -> Any:
+        cupy = self._cupy
+        if device is None:
+            return cupy.asarray(data, dtype=dtype)
+        with device:
+            return cupy.asarray(data, dtype=dtype)
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        return self._cupy.asnumpy(array)
+
+    # cupy has its own generator: numbers are drawn on the device, not copied over.
+    def seed(self, seed: int) -> None:
+        self._generator = self._cupy.random.default_rng(seed)
+
+    @property
+    def _gen(self) -> Any:
+        if not hasattr(self, "_generator"):
+            self._generator = self._cupy.random.default_rng()
+        return self._generator
+
+    def normal(self, shape: Shape, dtype: str, device: Any = None) -> Any:
+        with device or self.device():
+            return self._gen.standard_normal(shape, dtype=np.float64).astype(dtype)
+
+    def uniform(self, shape: Shape, dtype: str, device: Any = None) -> Any:
+        with device or self.device():
+            return self._gen.random(shape, dtype=np.float64).astype(dtype)
+
+    def integers(self, low: int, high: int, shape: Shape, dtype: str, device: Any = None) -> Any:
+        with device or self.device():
+            return self._gen.integers(low, high, size=shape).astype(dtype)
+
+    def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
+        import cupyx
+
+        result = target.copy()
+        cupyx.scatter_add(result, index, values)
+        return result

@@ -1,0 +1,43 @@
+"""The numpy backend: the CPU default."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from ._base import Backend
+
+
+class NumpyBackend(Backend):
+    """numpy arrays on the host, through ``array_api_compat.numpy``."""
+
+    name = "numpy"
+    module = "numpy"
+    device_type = "cpu"
+
+    @functools.cached_property
+    def xp(self) -> Any:
+        import array_api_compat.numpy
+
+        return array_api_compat.numpy
+
+    @functools.cached_property
+    def array_type(self) -> type:
+        return np.ndarray
+
+    def dtype_name(self, native: Any) -> str:
+        return np.dtype(native).name
+
+    def asarray(self, data: Any, dtype: str | None = None, device: Any = None) -> Any:
+        # np.asarray, not the compat wrapper: this is the hot path of tensor creation.
+        return np.asarray(data, dtype=dtype)
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        return np.asarray(array)
+
+    def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
+        result = np.array(target, copy=True)
+        np.add.at(result, index, values)
+        return result
