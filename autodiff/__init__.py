@@ -102,6 +102,8 @@ from .ops.manipulation import reshape as reshape
 from .ops.manipulation import transpose as transpose
 from .ops.nn import relu as relu
 from .ops.nn import sigmoid as sigmoid
+from .ops.reductions import all as all
+from .ops.reductions import any as any
 from .ops.reductions import mean as mean
 from .ops.reductions import sum as sum
 

@@ -65,7 +65,10 @@ def _reduce(op: Any) -> Any:
                keepdims: bool | None = None, **kwargs: Any) -> Tensor:
         if axis is None:
             axis = dim
-        return op(self, axis, keepdims=keepdim if keepdims is None else keepdims, **kwargs)
+        keep = keepdim if keepdims is None else keepdims
+        if op in (reductions.all, reductions.any):
+            return op(self, axis=axis, keepdims=keep)
+        return op(self, axis, keepdims=keep, **kwargs)
 
     method.__name__ = op.__name__
     return method
@@ -89,8 +92,7 @@ METHODS: dict[str, Any] = {
     "sin": _e.sin, "cos": _e.cos, "tanh": _e.tanh, "sqrt": _e.sqrt, "abs": _e.abs,
     "sign": _e.sign, "isnan": _e.isnan, "isfinite": _e.isfinite,
     "sum": _reduce(reductions.sum), "mean": _reduce(reductions.mean),
-    "all": lambda self: bool(self._backend.xp.all(self._array)),
-    "any": lambda self: bool(self._backend.xp.any(self._array)),
+    "all": _reduce(reductions.all), "any": _reduce(reductions.any),
     "norm": linalg.norm, "matmul": linalg.matmul, "dot": linalg.dot,
     "reshape": _view, "view": _view, "flatten": lambda self: manipulation.reshape(self, -1),
     "permute": manipulation.permute_dims, "transpose": manipulation.transpose,

@@ -303,11 +303,13 @@ class Tensor:
     # -- printing -----------------------------------------------------------------
     def __repr__(self) -> str:
         suffixes = []
-        if self._backend.multi_device or self._backend.name not in ("numpy",):
-            if self._backend.device_type != "cpu":
-                suffixes.append(f"device='{self.device}'")
-            else:
-                suffixes.append(f"backend='{self._backend.name}'")
+        # As PyTorch shows a device other than the default one, show a backend other
+        # than the current one (and a GPU tensor's device).
+        backend = self._backend
+        if backend.device_type != "cpu":
+            suffixes.append(f"device='{self.device}'")
+        elif backend is not _backend.get_backend():
+            suffixes.append(f"backend='{backend.name}'")
         dtype = self.dtype
         if (dtype.name not in _HIDDEN_DTYPES and dtype is not _dtypes.get_default_dtype()
                 and dtype is not _dtypes.default_complex()):

@@ -33,6 +33,15 @@ def _place(dtype: Any, device: Any, backend: Any, default: DType | None = None
     return target or _backend.get_backend(), native, resolved
 
 
+def _sizes(sizes: tuple[Any, ...], size: Any) -> tuple[Any, ...]:
+    """Sizes given positionally (``ones(2, 3)``) or as ``size=`` (``randn(size=())``)."""
+    if size is None:
+        return sizes
+    if sizes:
+        raise TypeError("got a shape both positionally and as size=; pass one")
+    return (size,)
+
+
 def _finish(array: Any, backend: Backend, requires_grad: bool) -> Tensor:
     tensor = Tensor._wrap(array, backend)
     if requires_grad:
@@ -90,7 +99,7 @@ def _filled(op: str, fill: Any, sizes: tuple[Any, ...], dtype: Any, device: Any,
     return _finish(array, owner, requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, backend: Any = None,
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, backend: Any = None,
           requires_grad: bool = False) -> Tensor:
     """A tensor of zeros.
 
@@ -98,10 +107,10 @@ def zeros(*size: Any, dtype: Any = None, device: Any = None, backend: Any = None
     >>> ad.zeros(3)
     tensor([0., 0., 0.])
     """
-    return _filled("zeros", 0, size, dtype, device, backend, requires_grad)
+    return _filled("zeros", 0, _sizes(sizes, size), dtype, device, backend, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, backend: Any = None,
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, backend: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of ones.
 
@@ -110,10 +119,10 @@ def ones(*size: Any, dtype: Any = None, device: Any = None, backend: Any = None,
     tensor([[1., 1.],
             [1., 1.]])
     """
-    return _filled("ones", 1, size, dtype, device, backend, requires_grad)
+    return _filled("ones", 1, _sizes(sizes, size), dtype, device, backend, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, backend: Any = None,
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, backend: Any = None,
           requires_grad: bool = False) -> Tensor:
     """A tensor whose values are unspecified (here: zeros, so results are reproducible).
 
@@ -121,7 +130,7 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, backend: Any = None
     >>> ad.empty(2, 3).shape
     (2, 3)
     """
-    return _filled("empty", 0, size, dtype, device, backend, requires_grad)
+    return _filled("empty", 0, _sizes(sizes, size), dtype, device, backend, requires_grad)
 
 
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
@@ -276,7 +285,7 @@ def _random(op: str, draw: str, sizes: tuple[Any, ...], dtype: Any, device: Any,
     return _finish(array, owner, requires_grad)
 
 
-def randn(*size: Any, dtype: Any = None, device: Any = None, backend: Any = None,
+def randn(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, backend: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Standard normal samples.
 
@@ -284,10 +293,10 @@ def randn(*size: Any, dtype: Any = None, device: Any = None, backend: Any = None
     >>> ad.randn(2, 3).shape
     (2, 3)
     """
-    return _random("randn", "normal", size, dtype, device, backend, requires_grad)
+    return _random("randn", "normal", _sizes(sizes, size), dtype, device, backend, requires_grad)
 
 
-def rand(*size: Any, dtype: Any = None, device: Any = None, backend: Any = None,
+def rand(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, backend: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform samples on [0, 1).
 
@@ -295,7 +304,7 @@ def rand(*size: Any, dtype: Any = None, device: Any = None, backend: Any = None,
     >>> bool((ad.rand(100) < 1).all())
     True
     """
-    return _random("rand", "uniform", size, dtype, device, backend, requires_grad)
+    return _random("rand", "uniform", _sizes(sizes, size), dtype, device, backend, requires_grad)
 
 
 def randint(low: int, high: int | None = None, size: Any = (), *, dtype: Any = None,

@@ -74,3 +74,39 @@ def mean(
     shape = x.shape
     count = math.prod(shape) if axes is None else math.prod(shape[axis] for axis in axes)
     return _mean(x, axis=axes, keepdims=keep, count=count)
+
+
+_all = primitive(
+    "all", forward=lambda xp, x, axis, keepdims: xp.all(x, axis=axis, keepdims=keepdims))
+_any = primitive(
+    "any", forward=lambda xp, x, axis, keepdims: xp.any(x, axis=axis, keepdims=keepdims))
+
+
+def all(  # noqa: A001 - the standard's name
+    x: Tensor, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
+    keepdim: bool | None = None,
+) -> Tensor:
+    """True where every element along ``axis`` is true (a bool tensor, no gradient).
+
+    >>> import autodiff as ad
+    >>> ad.all(ad.tensor([1.0, 2.0]) > 0)
+    tensor(True)
+    """
+    axes = normalize_axes("all", pick("all", "axis", axis, "dim", dim, None), x.ndim)
+    return _all(x, axis=axes, keepdims=bool(pick("all", "keepdims", keepdims or None,
+                                                 "keepdim", keepdim, False)))
+
+
+def any(  # noqa: A001 - the standard's name
+    x: Tensor, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
+    keepdim: bool | None = None,
+) -> Tensor:
+    """True where some element along ``axis`` is true (a bool tensor, no gradient).
+
+    >>> import autodiff as ad
+    >>> ad.any(ad.tensor([0.0, 2.0]) > 1)
+    tensor(True)
+    """
+    axes = normalize_axes("any", pick("any", "axis", axis, "dim", dim, None), x.ndim)
+    return _any(x, axis=axes, keepdims=bool(pick("any", "keepdims", keepdims or None,
+                                                 "keepdim", keepdim, False)))

@@ -1,0 +1,65 @@
+"""Sessions: tests per backend, lint, typecheck, docs. ``nox --list`` shows them.
+
+Dependencies come from pyproject.toml (its dependency groups and extras), never
+repeated here. ``nox`` alone runs lint, typecheck and the tests on every backend
+usable on this machine (cupy only where a GPU answers).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "venv"
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+BACKENDS = ["numpy", "array_api_strict", "cupy"]
+EXTRAS = {"numpy": "", "array_api_strict": "[strict]", "cupy": "[cupy]"}
+
+
+def _gpu_usable() -> bool:
+    if shutil.which("nvidia-smi") is None:
+        return False
+    probe = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True, check=False)
+    return probe.returncode == 0 and "GPU" in probe.stdout
+
+
+DEFAULT_BACKENDS = [b for b in BACKENDS if b != "cupy" or _gpu_usable()]
+nox.options.sessions = ["lint", "typecheck"] + [f"tests(backend='{b}')" for b in DEFAULT_BACKENDS]
+
+
+@nox.session
+@nox.parametrize("backend", BACKENDS)
+def tests(session: nox.Session, backend: str) -> None:
+    """Run the test suite, docs examples and docstring examples on one backend."""
+    session.install("-e", f".{EXTRAS[backend]}")
+    session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
+    env = {"AUTODIFF_TEST_BACKENDS": backend, "AUTODIFF_BACKEND": backend}
+    session.run("pytest", "tests", *session.posargs, env=env)
+    session.run("pytest", "--doctest-modules", "autodiff", "backends", "-q", env=env)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and imports with ruff."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Type-check the engine and the backends with mypy."""
+    session.install("-e", ".")
+    session.install(*nox.project.dependency_groups(PYPROJECT, "typecheck"))
+    session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation with Sphinx (its examples run in the tests session)."""
+    session.install("-e", ".")
+    session.install(*nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.run("sphinx-build", "-W", "-b", "html", "docs", "docs/_build/html")
