@@ -41,7 +41,8 @@ def get_backend() -> Backend:
     ``AUTODIFF_BACKEND`` environment variable, then numpy.
 
     >>> import autodiff as ad
-    >>> ad.get_backend().name
+    >>> with ad.use_backend("numpy"):
+    ...     ad.get_backend().name
     'numpy'
     """
     backend = _override.backend

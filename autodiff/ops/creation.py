@@ -361,7 +361,7 @@ def to_device(x: Tensor, device: Any = None, backend: Any = None) -> Tensor:
     """``x`` on another device or backend; differentiable (the gradient comes back).
 
     >>> import autodiff as ad
-    >>> ad.to_device(ad.ones(2), "cpu").device
+    >>> ad.ones(2).to("cpu").device
     device(type='cpu')
     """
     owner, native, _ = _place(None, device, backend)

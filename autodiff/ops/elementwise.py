@@ -13,7 +13,8 @@ from .._primitive import primitive
 from .._tensor import Tensor
 from ._helpers import default_float_name
 
-_INTEGRAL: dict[Any, bool] = {}
+# keyed by (dtype class, dtype): dtypes of different libraries never get compared
+_INTEGRAL: dict[tuple[type, Any], bool] = {}
 
 
 def _integral(xp: Any, value: Any) -> bool:
@@ -23,9 +24,10 @@ def _integral(xp: Any, value: Any) -> bool:
     if isinstance(value, (float, complex)):
         return False
     dtype = value.dtype
-    known = _INTEGRAL.get(dtype)
+    key = (type(dtype), dtype)
+    known = _INTEGRAL.get(key)
     if known is None:
-        known = _INTEGRAL[dtype] = bool(xp.isdtype(dtype, ("integral", "bool")))
+        known = _INTEGRAL[key] = bool(xp.isdtype(dtype, ("integral", "bool")))
     return known
 
 
