@@ -43,6 +43,7 @@ def seed_examples() -> None:
 
     x = ad.arange(4.0, requires_grad=True)
     (2 * ad.dot(x, x)).backward()
+    assert x.grad is not None
     print(f"grad of 2 x.x at x = [0, 1, 2, 3]: {x.grad}, equals 4x: {(x.grad == 4 * x).all()}")
     print()
 
@@ -70,12 +71,18 @@ def train_tiny_model(steps: int = 300, learning_rate: float = 0.5) -> float:
         loss = F.binary_cross_entropy_with_logits(logits, targets)
         loss.backward()
         with ad.no_grad():  # plain gradient descent: new leaves from the old ones
-            params = [(p - learning_rate * p.grad).requires_grad_() for p in params]
+            params = [(p - learning_rate * _grad(p)).requires_grad_() for p in params]
         if step % 60 == 0:
             accuracy = ((logits > 0).float() == targets).float().mean().item()
             print(f"  step {step:4d}  loss {loss.item():.4f}  accuracy {accuracy:.3f}")
     print(f"  {steps} steps in {time.perf_counter() - start:.2f} s")
     return float(loss.item())
+
+
+def _grad(tensor: ad.Tensor) -> ad.Tensor:
+    if tensor.grad is None:
+        raise RuntimeError("expected a gradient after backward")
+    return tensor.grad
 
 
 def main() -> None:

@@ -152,5 +152,5 @@ def backend_of_array(array: Any) -> Backend | None:
             except Exception:  # noqa: BLE001 - a broken plugin only loses inference
                 continue
         _MODULE_TO_BACKEND = mapping
-    name = _MODULE_TO_BACKEND.get(root)
-    return None if name is None else _registry.load_backend(name)
+    owner = _MODULE_TO_BACKEND.get(root)
+    return None if owner is None else _registry.load_backend(owner)

@@ -80,7 +80,7 @@ class Node:
             if edge is None:
                 results.append(None)
                 continue
-            cotangent = rule(grad, ans, *inputs, **params)
+            cotangent = rule(grad, ans, *inputs, **params)  # type: ignore[misc]
             if cotangent is not None:
                 cotangent = _fit(cotangent, meta)
             results.append(cotangent)
@@ -171,7 +171,7 @@ def run_backward(
                     seen.add(edge)
                     stack.append(edge)
 
-    pending: dict[Any, Tensor] = {}
+    pending: dict[Any, Tensor | None] = {}
     for node, grad in zip(start, grads, strict=True):
         pending[node] = grad if node not in pending else pending[node] + grad
     ready = [node for node in dict.fromkeys(start) if dependencies.get(node, 0) == 0]

@@ -118,6 +118,6 @@ def bind() -> None:
     """Attach every method and give the engine the ops it needs."""
     for name, method in METHODS.items():
         setattr(Tensor, name, method)
-    Tensor.__hash__ = object.__hash__  # type: ignore[method-assign]  # __eq__ is elementwise
+    Tensor.__hash__ = object.__hash__  # type: ignore[method-assign,assignment]
     _graph.ops.sum_to_shape = manipulation.sum_to_shape
     _graph.ops.astype_native = datatypes.astype_native

@@ -83,6 +83,9 @@ class Primitive:
 
 REGISTRY: dict[str, Primitive] = {}
 
+#: What ``primitive`` returns: the function that applies the op.
+Op = Callable[..., Tensor]
+
 
 def primitive(
     name: str,
@@ -171,7 +174,7 @@ def _scalar_argument(prim: Primitive, value: Any) -> Any:
         for kind in (bool, int, float, complex):
             if isinstance(value, numbers.Integral if kind is int else kind):
                 return kind(value)  # type: ignore[arg-type]
-        return complex(value)  # type: ignore[arg-type]
+        return complex(value)  # type: ignore[call-overload]
     raise TypeError(f"{prim.name}: expected Tensors or Python numbers, got "
                     f"{type(value).__name__}; wrap arrays with autodiff.tensor(...)")
 
@@ -195,7 +198,8 @@ def apply(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Ten
                 backend, first = arg._backend, arg
             elif arg._backend is not backend or (
                     backend.multi_device
-                    and backend.device_index(arg._array) != backend.device_index(first._array)):
+                    and backend.device_index(arg._array)
+                    != backend.device_index(first._array)):  # type: ignore[union-attr]
                 raise _mixing_error(prim, first, arg)  # type: ignore[arg-type]
             if arg._requires_grad:
                 needs_grad = True

@@ -7,6 +7,7 @@ module imports no op module.
 
 from __future__ import annotations
 
+import builtins
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -54,13 +55,92 @@ class Tensor:
     _array: Any
     _backend: Backend
     _grad_fn: Node | None
-    _requires_grad: bool
+    _requires_grad: builtins.bool
     _grad: Tensor | None
     _extra: dict[str, Any] | None  # rarely used state: retains_grad, grad accumulator
 
+
+    if TYPE_CHECKING:  # bound in _methods.py where the package is assembled
+        def __add__(self, other: Any) -> Tensor: ...
+        def __radd__(self, other: Any) -> Tensor: ...
+        def __sub__(self, other: Any) -> Tensor: ...
+        def __rsub__(self, other: Any) -> Tensor: ...
+        def __mul__(self, other: Any) -> Tensor: ...
+        def __rmul__(self, other: Any) -> Tensor: ...
+        def __truediv__(self, other: Any) -> Tensor: ...
+        def __rtruediv__(self, other: Any) -> Tensor: ...
+        def __pow__(self, other: Any) -> Tensor: ...
+        def __rpow__(self, other: Any) -> Tensor: ...
+        def __matmul__(self, other: Any) -> Tensor: ...
+        def __rmatmul__(self, other: Any) -> Tensor: ...
+        def __lt__(self, other: Any) -> Tensor: ...
+        def __le__(self, other: Any) -> Tensor: ...
+        def __gt__(self, other: Any) -> Tensor: ...
+        def __ge__(self, other: Any) -> Tensor: ...
+        def __and__(self, other: Any) -> Tensor: ...
+        def __or__(self, other: Any) -> Tensor: ...
+        def __eq__(self, other: Any) -> Tensor: ...  # type: ignore[override]
+        def __ne__(self, other: Any) -> Tensor: ...  # type: ignore[override]
+        def __neg__(self) -> Tensor: ...
+        def __pos__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
+        def __invert__(self) -> Tensor: ...
+        def add(self, other: Any) -> Tensor: ...
+        def sub(self, other: Any) -> Tensor: ...
+        def mul(self, other: Any) -> Tensor: ...
+        def div(self, other: Any) -> Tensor: ...
+        def pow(self, other: Any) -> Tensor: ...
+        def matmul(self, other: Any) -> Tensor: ...
+        def dot(self, other: Any) -> Tensor: ...
+        def neg(self) -> Tensor: ...
+        def exp(self) -> Tensor: ...
+        def expm1(self) -> Tensor: ...
+        def log(self) -> Tensor: ...
+        def log1p(self) -> Tensor: ...
+        def sin(self) -> Tensor: ...
+        def cos(self) -> Tensor: ...
+        def tanh(self) -> Tensor: ...
+        def sqrt(self) -> Tensor: ...
+        def abs(self) -> Tensor: ...
+        def sign(self) -> Tensor: ...
+        def isnan(self) -> Tensor: ...
+        def isfinite(self) -> Tensor: ...
+        def relu(self) -> Tensor: ...
+        def sigmoid(self) -> Tensor: ...
+        def flatten(self) -> Tensor: ...
+        def t(self) -> Tensor: ...
+        def cpu(self) -> Tensor: ...
+        def float(self) -> Tensor: ...
+        def double(self) -> Tensor: ...
+        def half(self) -> Tensor: ...
+        def long(self) -> Tensor: ...
+        def int(self) -> Tensor: ...
+        def bool(self) -> Tensor: ...
+        def sum(self, *args: Any, **kwargs: Any) -> Tensor: ...
+        def mean(self, *args: Any, **kwargs: Any) -> Tensor: ...
+        def all(self, *args: Any, **kwargs: Any) -> Tensor: ...
+        def any(self, *args: Any, **kwargs: Any) -> Tensor: ...
+        def norm(self, *args: Any, **kwargs: Any) -> Tensor: ...
+        def reshape(self, *shape: Any) -> Tensor: ...
+        def view(self, *shape: Any) -> Tensor: ...
+        def permute(self, *axes: Any) -> Tensor: ...
+        def transpose(self, dim0: builtins.int, dim1: builtins.int) -> Tensor: ...
+        def unsqueeze(self, dim: builtins.int) -> Tensor: ...
+        def expand(self, *shape: Any) -> Tensor: ...
+        def astype(self, dtype: Any, /, *, copy: builtins.bool = True) -> Tensor: ...
+        def to(self, *args: Any, **kwargs: Any) -> Tensor: ...
+        def cuda(self, device: Any = None) -> Tensor: ...
+        def to_device(self, device: Any, /, *, stream: Any = None) -> Tensor: ...
+
+        @property
+        def T(self) -> Tensor: ...  # noqa: N802 - the standard's name
+
+        @property
+        def mT(self) -> Tensor: ...  # noqa: N802 - the standard's name
+
     # ``ad.Tensor([1., 2.])`` builds a float tensor as ``torch.Tensor`` does, and
     # ``ad.Tensor(2, 3)`` an uninitialised one of that shape.
-    def __init__(self, *data: Any, requires_grad: bool = False) -> None:
+    def __init__(self, *data: Any, requires_grad: builtins.bool = False) -> None:
         if data and all(isinstance(size, int) and not isinstance(size, bool) for size in data):
             backend = _backend.get_backend()
             array = backend.xp.empty(data, dtype=backend.dtype(_dtypes.get_default_dtype().name))
@@ -97,27 +177,27 @@ class Tensor:
         return self._backend.name
 
     @property
-    def shape(self) -> tuple[int, ...]:
+    def shape(self) -> tuple[builtins.int, ...]:
         return tuple(self._array.shape)
 
-    def size(self, dim: int | None = None) -> Any:
+    def size(self, dim: builtins.int | None = None) -> Any:
         """The shape, or the length of dimension ``dim`` (PyTorch's ``size()``)."""
         return self.shape if dim is None else self.shape[dim]
 
     @property
-    def ndim(self) -> int:
+    def ndim(self) -> builtins.int:
         return len(self._array.shape)
 
-    def dim(self) -> int:
+    def dim(self) -> builtins.int:
         return self.ndim
 
-    def numel(self) -> int:
+    def numel(self) -> builtins.int:
         count = 1
         for extent in self._array.shape:
             count *= extent
         return count
 
-    def __len__(self) -> int:
+    def __len__(self) -> builtins.int:
         if not self._array.shape:
             raise TypeError("len() of a 0-d tensor")
         return int(self._array.shape[0])
@@ -133,7 +213,7 @@ class Tensor:
                       if backend.multi_device else None)
 
     @property
-    def is_cuda(self) -> bool:
+    def is_cuda(self) -> builtins.bool:
         return self._backend.device_type == "cuda"
 
     def _describe_place(self) -> str:
@@ -148,15 +228,15 @@ class Tensor:
         return self._grad_fn
 
     @property
-    def is_leaf(self) -> bool:
+    def is_leaf(self) -> builtins.bool:
         return self._grad_fn is None
 
     @property
-    def requires_grad(self) -> bool:
+    def requires_grad(self) -> builtins.bool:
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, flag: bool) -> None:
+    def requires_grad(self, flag: builtins.bool) -> None:
         if self._grad_fn is not None:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use "
@@ -167,7 +247,7 @@ class Tensor:
             raise RuntimeError(INTEGER_GRAD_MESSAGE)
         self._requires_grad = bool(flag)
 
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return the tensor."""
         self.requires_grad = requires_grad
         return self
@@ -189,7 +269,7 @@ class Tensor:
         self._grad = value
 
     @property
-    def retains_grad(self) -> bool:
+    def retains_grad(self) -> builtins.bool:
         return bool(self._extra and self._extra.get("retains_grad"))
 
     def retain_grad(self) -> None:
@@ -225,8 +305,10 @@ class Tensor:
         self._requires_grad = False
         return self
 
-    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
-                 create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
+    def backward(
+        self, gradient: Any = None, retain_graph: builtins.bool | None = None,
+        create_graph: builtins.bool = False, inputs: Sequence[Tensor] | None = None,
+    ) -> None:
         """Accumulate the gradient of this tensor into the leaves' ``.grad``.
 
         ``gradient`` is the vector of the vector-Jacobian product; it may be left
@@ -252,7 +334,7 @@ class Tensor:
                                "Use tensor.detach().numpy() instead.")
         return self._host()
 
-    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+    def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> np.ndarray:
         values = self.numpy()
         return values if dtype is None else values.astype(dtype)
 
@@ -266,22 +348,22 @@ class Tensor:
     def tolist(self) -> Any:
         return self._host().tolist()
 
-    def __float__(self) -> float:
+    def __float__(self) -> builtins.float:
         return float(self.item())
 
-    def __int__(self) -> int:
+    def __int__(self) -> builtins.int:
         return int(self.item())
 
     def __complex__(self) -> complex:
         return complex(self.item())
 
-    def __index__(self) -> int:
+    def __index__(self) -> builtins.int:
         if self.dtype.kind not in ("signed integer", "unsigned integer"):
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
         return int(self.item())
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> builtins.bool:
         if self.numel() != 1:
             raise RuntimeError(f"Boolean value of Tensor with {self.numel()} elements is "
                                "ambiguous")
@@ -373,9 +455,9 @@ def to_array(data: Any, dtype: Any, device: Any, backend: Any) -> tuple[Any, Bac
     if isinstance(data, Tensor):
         source, values = data._backend, data._array
     else:
-        source = _backend.backend_of_array(data)
+        inferred = _backend.backend_of_array(data)
         values = data
-        if source is None:  # host data
+        if inferred is None:  # host data
             if not isinstance(data, (np.ndarray, np.generic)):
                 if wanted is None:
                     wanted = _python_dtype(data)
@@ -386,6 +468,7 @@ def to_array(data: Any, dtype: Any, device: Any, backend: Any) -> tuple[Any, Bac
                 raise TypeError(f"tensor: unsupported numpy dtype {values.dtype}")
             name = wanted.name if wanted is not None else values.dtype.name
             return target.asarray(values, name, native_device), target
+        source = inferred
     target = target or source
     name = wanted.name if wanted is not None else source.dtype_name(values.dtype)
     if target is source and native_device is None:

@@ -13,7 +13,7 @@ from backends import Backend
 
 from .. import _backend, _dtypes
 from .._dtypes import DType
-from .._primitive import REGISTRY, primitive
+from .._primitive import REGISTRY, Op, primitive
 from .._tensor import Tensor, to_array
 from ._helpers import shape_from
 
@@ -346,7 +346,7 @@ def _transfer_forward(xp: Any, x: Any, target: Backend, device: Any, source: Bac
     return target.asarray(source.to_numpy(x), name, device)
 
 
-_transfer = primitive(
+_transfer: Op = primitive(
     "to_device", torch_name="ToCopy",
     forward=_transfer_forward,
     vjp=lambda g, ans, x, target, device, source, source_device: _transfer(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._primitive import primitive
+from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import default_float_name
 
@@ -146,13 +146,13 @@ log1p = primitive(
     vjp=lambda g, ans, x: g / (x + 1.0),
     jvp="elementwise",
 )
-sin = primitive(
+sin: Op = primitive(
     "sin", torch_name="Sin",
     forward=lambda xp, x: xp.sin(x),
     vjp=lambda g, ans, x: g * cos(x),
     jvp="elementwise",
 )
-cos = primitive(
+cos: Op = primitive(
     "cos", torch_name="Cos",
     forward=lambda xp, x: xp.cos(x),
     vjp=lambda g, ans, x: -g * sin(x),
@@ -176,7 +176,7 @@ abs = primitive(  # noqa: A001 - the standard's name; abs'(0) = 0 as in PyTorch
     vjp=lambda g, ans, x: g * sign(x),
     jvp="elementwise",
 )
-where = primitive(
+where: Op = primitive(
     "where", torch_name="Where",
     forward=lambda xp, condition, a, b: xp.where(condition, a, b),
     vjp=(None, lambda g, ans, c, a, b: where(c, g, 0.0), lambda g, ans, c, a, b: where(c, 0.0, g)),
@@ -184,7 +184,7 @@ where = primitive(
 )
 
 # Non-differentiable: their outputs never carry a grad_fn, as in PyTorch.
-sign = primitive("sign", forward=lambda xp, x: xp.sign(x))
+sign: Op = primitive("sign", forward=lambda xp, x: xp.sign(x))
 equal = primitive("equal", forward=lambda xp, a, b: a == b)
 not_equal = primitive("not_equal", forward=lambda xp, a, b: a != b)
 less = primitive("less", forward=lambda xp, a, b: a < b)

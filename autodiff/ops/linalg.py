@@ -67,7 +67,7 @@ def matmul(x1: Tensor, x2: Tensor, /) -> Tensor:
         if operand.ndim == 0:
             raise ValueError(f"matmul: both arguments need at least 1 dimension, got a 0-d "
                              f"tensor as {name}")
-    inner1 = x1.shape[-1]
+    inner1: int = x1.shape[-1]
     inner2 = x2.shape[0] if x2.ndim == 1 else x2.shape[-2]
     if inner1 != inner2:
         raise ValueError(f"matmul: shapes {x1.shape} and {x2.shape} cannot be multiplied "

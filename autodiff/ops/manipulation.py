@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from .._primitive import primitive
+from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes
 
@@ -19,20 +19,20 @@ def _reshape_name(x: Any, shape: Any, source: Any) -> str:
     return "ViewBackward0"
 
 
-_reshape = primitive(
+_reshape: Op = primitive(
     "reshape", torch_name=_reshape_name,
     forward=lambda xp, x, shape, source: xp.reshape(x, shape),
     vjp=lambda g, ans, x, shape, source: _reshape(g, shape=source, source=shape),
     jvp="linear",
 )
-_permute_dims = primitive(
+_permute_dims: Op = primitive(
     "permute_dims", torch_name="Permute",
     forward=lambda xp, x, axes: xp.permute_dims(x, axes),
     vjp=lambda g, ans, x, axes: _permute_dims(g, axes=_inverse(axes)),
     jvp="linear",
 )
 # The engine reduces the cotangent to the input's shape, so the rule is the identity.
-_broadcast_to = primitive(
+_broadcast_to: Op = primitive(
     "broadcast_to", torch_name="Expand",
     forward=lambda xp, x, shape: xp.broadcast_to(x, shape),
     vjp=lambda g, ans, x, shape: g,
