@@ -172,8 +172,9 @@ def run_backward(
                     stack.append(edge)
 
     pending: dict[Any, Tensor | None] = {}
-    for node, grad in zip(start, grads, strict=True):
-        pending[node] = grad if node not in pending else pending[node] + grad
+    for node, seed in zip(start, grads, strict=True):
+        earlier = pending.get(node)
+        pending[node] = seed if earlier is None else earlier + seed
     ready = [node for node in dict.fromkeys(start) if dependencies.get(node, 0) == 0]
 
     previous_mode = _mode.state.enabled
@@ -181,26 +182,27 @@ def run_backward(
     try:
         while ready:
             node = ready.pop()
-            grad = pending.pop(node, None)
-            if grad is not None and node in catch:
+            incoming: Tensor | None = pending.pop(node, None)
+            if incoming is not None and node in catch:
                 if capture is not None:
-                    captured[catch[node]] = grad
+                    captured[catch[node]] = incoming
                 elif isinstance(node, Node):
                     # a non-leaf named in backward(inputs=...) gets its .grad filled
                     target = targets[catch[node]]  # type: ignore[index]
-                    accumulate_into(target, grad, create_graph)
+                    accumulate_into(target, incoming, create_graph)
             if isinstance(node, AccumulateGrad):
-                if grad is not None and capture is None and (inputs is None or node in catch):
-                    accumulate_into(node.variable, grad, create_graph)
+                wanted = inputs is None or node in catch
+                if incoming is not None and capture is None and wanted:
+                    accumulate_into(node.variable, incoming, create_graph)
                 continue
-            if grad is not None and node._retained is not None and capture is None:
+            if incoming is not None and node._retained is not None and capture is None:
                 retained = node._retained()
                 if retained is not None:
-                    accumulate_into(retained, grad, create_graph)
-            if grad is None:
+                    accumulate_into(retained, incoming, create_graph)
+            if incoming is None:
                 cotangents: list[Tensor | None] = [None] * len(node._edges)
             else:
-                cotangents = node.run(grad, tensor_type, create_graph, retain_graph)
+                cotangents = node.run(incoming, tensor_type, create_graph, retain_graph)
             for edge, cotangent in zip(node._edges, cotangents, strict=True):
                 if edge is None:
                     continue
