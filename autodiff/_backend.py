@@ -131,6 +131,15 @@ def _why_not(device_type: str) -> str:
     return "; " + "; ".join(reasons) if reasons else ""
 
 
+def backend_of_namespace(xp: Any) -> Backend:
+    """The loaded backend whose Array API namespace is ``xp``."""
+    for name in _registry.available_backends():
+        candidate = _registry.load_backend(name)
+        if candidate.xp is xp:
+            return candidate
+    raise BackendError(f"no available backend has the namespace {xp!r}")
+
+
 _MODULE_TO_BACKEND: dict[str, str] | None = None
 
 

@@ -25,7 +25,7 @@ _EDGEITEMS = 3
 _LINEWIDTH = 80
 _PREFIX = "tensor("
 
-Scalar: TypeAlias = "bool | int | float"
+_Scalar: TypeAlias = "bool | int | float"
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class _Formatter:
     sci_mode: bool = False  # values span too many magnitudes for fixed point
     width: int = 1
 
-    def format(self, value: Scalar) -> str:
+    def format(self, value: _Scalar) -> str:
         if not self.floating:
             text = str(value)  # ints and bools print as Python does
         elif self.sci_mode:
@@ -98,7 +98,7 @@ class _Cells:
             length += self.imag.width + 1  # + 1 for the "j"
         return length
 
-    def format(self, value: Scalar | complex) -> str:
+    def format(self, value: _Scalar | complex) -> str:
         if not isinstance(value, complex):
             return self.real.format(value)
         assert self.imag is not None, "complex values need an imaginary formatter"

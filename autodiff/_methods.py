@@ -10,7 +10,16 @@ from typing import Any
 
 from . import _dtypes, _graph
 from ._tensor import Tensor
-from .ops import creation, datatypes, elementwise, linalg, manipulation, nn, reductions
+from .ops import (
+    creation,
+    datatypes,
+    elementwise,
+    indexing,
+    linalg,
+    manipulation,
+    nn,
+    reductions,
+)
 
 _e = elementwise
 
@@ -86,6 +95,8 @@ METHODS: dict[str, Any] = {
     "__eq__": _e.equal, "__ne__": _e.not_equal, "__lt__": _e.less, "__le__": _e.less_equal,
     "__gt__": _e.greater, "__ge__": _e.greater_equal,
     "__and__": _e.logical_and, "__or__": _e.logical_or, "__invert__": _e.logical_not,
+    "__getitem__": indexing.getitem,
+    "__iter__": lambda self: (indexing.getitem(self, i) for i in range(len(self))),
     # PyTorch-style methods
     "add": _e.add, "sub": _e.subtract, "mul": _e.multiply, "div": _e.divide, "pow": _e.pow,
     "neg": _e.negative, "exp": _e.exp, "expm1": _e.expm1, "log": _e.log, "log1p": _e.log1p,

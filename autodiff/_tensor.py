@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import warnings
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -81,6 +81,8 @@ class Tensor:
         def __or__(self, other: Any) -> Tensor: ...
         def __eq__(self, other: Any) -> Tensor: ...  # type: ignore[override]
         def __ne__(self, other: Any) -> Tensor: ...  # type: ignore[override]
+        def __getitem__(self, key: Any) -> Tensor: ...
+        def __iter__(self) -> Iterator[Tensor]: ...
         def __neg__(self) -> Tensor: ...
         def __pos__(self) -> Tensor: ...
         def __abs__(self) -> Tensor: ...
@@ -393,8 +395,9 @@ class Tensor:
         elif backend is not _backend.get_backend():
             suffixes.append(f"backend='{backend.name}'")
         dtype = self.dtype
-        if (dtype.name not in _HIDDEN_DTYPES and dtype is not _dtypes.get_default_dtype()
-                and dtype is not _dtypes.default_complex()):
+        # An empty tensor names every dtype but the default float, as PyTorch does.
+        hidden = () if self.numel() == 0 else (*_HIDDEN_DTYPES, _dtypes.default_complex().name)
+        if dtype is not _dtypes.get_default_dtype() and dtype.name not in hidden:
             suffixes.append(f"dtype={dtype!r}")
         if self._grad_fn is not None:
             suffixes.append(f"grad_fn=<{self._grad_fn.name()}>")
