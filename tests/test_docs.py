@@ -1,0 +1,156 @@
+"""Run every Markdown page under docs/ and check what its examples print.
+
+A page's ```python blocks run in order in one namespace, after ``ad.manual_seed(0)``.
+The ```text block right after a python block is that block's expected stdout; if its
+last line reads ``SomeError: message``, the block must raise that exception with that
+message (the lines before it are what it prints first). A python block with no text
+block after it must print nothing. Trailing whitespace and memory addresses
+(``0x7f...`` is compared as ``0x...``) are normalised; every page must check at least
+one block.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import autodiff as ad
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+PAGES = sorted(path for path in DOCS.rglob("*.md") if "_build" not in path.parts)
+
+_FENCE = re.compile(r"^(`{3,})\s*([^\s`]*)\s*$")
+_EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)):\s?(.*)$")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+
+@dataclass
+class Block:
+    index: int          # 1-based position among the page's python blocks
+    line: int           # line of the opening fence
+    code: str
+    expected: str | None  # the following text block, None when there is none
+
+
+def _fences(text: str) -> list[tuple[str, int, str]]:
+    """(info string, line of the opening fence, content) of each fenced block."""
+    fences = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if match is None:
+            i += 1
+            continue
+        ticks, info, start = match.group(1), match.group(2), i
+        i += 1
+        body = []
+        while i < len(lines) and not (lines[i].startswith(ticks) and
+                                      lines[i].strip() == ticks):
+            body.append(lines[i])
+            i += 1
+        if i == len(lines):
+            raise ValueError(f"line {start + 1}: unclosed code fence")
+        fences.append((info, start + 1, "\n".join(body) + "\n"))
+        i += 1
+    return fences
+
+
+def _blocks(path: Path) -> list[Block]:
+    fences = _fences(path.read_text(encoding="utf-8"))
+    blocks: list[Block] = []
+    previous = None
+    for info, line, body in fences:
+        if info == "python":
+            blocks.append(Block(len(blocks) + 1, line, body, None))
+        elif info == "text":
+            if previous != "python":
+                raise ValueError(f"{path.name}, line {line}: a text block must follow a "
+                                 "python block")
+            blocks[-1].expected = body
+        previous = info
+    return blocks
+
+
+def _normalise(text: str) -> str:
+    lines = [line.rstrip() for line in _ADDRESS.sub("0x...", text).splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _split_expected(expected: str) -> tuple[str, tuple[str, str] | None]:
+    """The expected stdout, and the (type name, message) of an expected exception."""
+    lines = _normalise(expected).splitlines()
+    if lines:
+        match = _EXCEPTION.match(lines[-1])
+        if match is not None:
+            return "\n".join(lines[:-1]), (match.group(1), match.group(2))
+    return "\n".join(lines), None
+
+
+def _report(page: str, block: Block, problem: str, expected: str, got: str) -> str:
+    return (f"{page}, python block {block.index} (line {block.line}): {problem}\n"
+            f"--- code ---\n{block.code}"
+            f"--- expected ---\n{expected}\n"
+            f"--- got ---\n{got}")
+
+
+def _page_id(path: Path) -> str:
+    return path.relative_to(DOCS).as_posix()
+
+
+def test_docs_are_found() -> None:
+    assert PAGES, f"no Markdown pages under {DOCS}"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[_page_id(path) for path in PAGES])
+def test_page(path: Path, backend: str) -> None:
+    page = _page_id(path)
+    blocks = _blocks(path)
+    assert any(block.expected is not None for block in blocks), (
+        f"{page} has no python block followed by a text block of its expected output")
+
+    ad.manual_seed(0)
+    namespace: dict[str, object] = {"__name__": f"docs:{page}"}
+    failures = []
+    for block in blocks:
+        expected_out, expected_error = _split_expected(block.expected or "")
+        code = compile(block.code, f"<{page}: python block {block.index}>", "exec")
+        stdout = io.StringIO()
+        error: BaseException | None = None
+        with contextlib.redirect_stdout(stdout):
+            try:
+                exec(code, namespace)
+            except Exception as caught:  # compared with the page below
+                error = caught
+        got_out = _normalise(stdout.getvalue())
+        got = got_out
+        if error is not None:
+            got += ("\n" if got else "") + _normalise(
+                "".join(traceback.format_exception_only(type(error), error)))
+        expected_text = _normalise(block.expected or "")
+
+        if expected_error is None:
+            if error is not None:
+                failures.append(_report(page, block, "raised unexpectedly", expected_text,
+                                        got + "\n" + "".join(traceback.format_exception(error))))
+            elif got_out != expected_out:
+                failures.append(_report(page, block, "printed output differs",
+                                        expected_text, got))
+        else:
+            kind, message = expected_error
+            if error is None:
+                failures.append(_report(page, block, f"did not raise {kind}",
+                                        expected_text, got))
+            elif (type(error).__name__ != kind.rsplit(".", 1)[-1]
+                  or _normalise(str(error)) != message or got_out != expected_out):
+                failures.append(_report(page, block, "raised differently or printed "
+                                        "differently", expected_text, got))
+    assert not failures, "\n\n".join(failures)
