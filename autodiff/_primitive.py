@@ -214,9 +214,24 @@ def apply(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Ten
     out = prim.forward(backend.xp, *arrays, **params) if params else prim.forward(
         backend.xp, *arrays)
     result = Tensor._wrap(out, params["target"] if prim.moves else backend)
-    if needs_grad and prim.differentiable and _mode.state.enabled:
+    if needs_grad and prim.differentiable and _mode.state.enabled and _can_require_grad(
+            result._backend.xp, out.dtype):
         _record(prim, args, params, result, out)
     return result
+
+
+# keyed by (dtype class, dtype): dtypes of different libraries never get compared
+_DIFFERENTIABLE: dict[tuple[type, Any], bool] = {}
+
+
+def _can_require_grad(xp: Any, dtype: Any) -> bool:
+    """Integer and bool outputs never join the graph (PyTorch's rule)."""
+    key = (type(dtype), dtype)
+    known = _DIFFERENTIABLE.get(key)
+    if known is None:
+        known = _DIFFERENTIABLE[key] = bool(xp.isdtype(dtype, ("real floating",
+                                                                "complex floating")))
+    return known
 
 
 def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],

@@ -14,18 +14,23 @@ def normalize_axes(op: str, axis: Any, ndim: int) -> tuple[int, ...] | None:
     if axis is None:
         return None
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    if ndim == 0:  # PyTorch lets a 0-d tensor be reduced over dim 0 or -1: a no-op
+        if any(operator.index(item) not in (0, -1) for item in axes):
+            raise IndexError(f"{op}: axis {axis!r} is out of range for a 0-d tensor "
+                             "(expected to be in range of [-1, 0])")
+        return None
     result = []
     for item in axes:
         try:
             index = operator.index(item)
         except TypeError:
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}") from None
-        if not -ndim <= index < max(ndim, 1):
+        if not -ndim <= index < ndim:
             raise IndexError(
                 f"{op}: axis {index} is out of range for a tensor of {ndim} dimensions "
-                f"(expected to be in range of [{-max(ndim, 1)}, {max(ndim, 1) - 1}])"
+                f"(expected to be in range of [{-ndim}, {ndim - 1}])"
             )
-        result.append(index % ndim if ndim else 0)
+        result.append(index % ndim)
     if len(set(result)) != len(result):
         raise ValueError(f"{op}: repeated axis in {axis!r}")
     return tuple(sorted(result))

@@ -60,6 +60,20 @@ def _true_divide(xp: Any, a: Any, b: Any) -> Any:
     return a / b
 
 
+def _one_array(xp: Any, condition: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    """``where(c, 1.0, 0.0)``: the standard needs one array among the two branches;
+    make it one of the dtype PyTorch gives a Python number."""
+    if hasattr(a, "dtype") or hasattr(b, "dtype"):
+        return a, b
+    if isinstance(a, bool) and isinstance(b, bool):
+        dtype = xp.bool
+    elif isinstance(a, float) or isinstance(b, float):
+        dtype = default_float_name(xp)
+    else:
+        dtype = xp.int64
+    return xp.asarray(a, dtype=dtype, device=condition.device), b
+
+
 def _sub_name(a: Any, b: Any) -> str:
     return "SubBackward0" if isinstance(a, Tensor) else "RsubBackward1"
 
@@ -178,7 +192,7 @@ abs = primitive(  # noqa: A001 - the standard's name; abs'(0) = 0 as in PyTorch
 )
 where: Op = primitive(
     "where", torch_name="Where",
-    forward=lambda xp, condition, a, b: xp.where(condition, a, b),
+    forward=lambda xp, condition, a, b: xp.where(condition, *_one_array(xp, condition, a, b)),
     vjp=(None, lambda g, ans, c, a, b: where(c, g, 0.0), lambda g, ans, c, a, b: where(c, 0.0, g)),
     jvp="linear",
 )

@@ -1,0 +1,149 @@
+"""Conformance of every registered primitive, generated from ``autodiff.REGISTRY`` and the
+case table in ``cases.py``.
+
+For every case, on every backend: the forward value matches numpy and keeps the dtype and
+backend; a non-differentiable primitive's output has no ``grad_fn``; a differentiable
+one passes ``gradcheck`` in float64, and its gradients have their input's shape, dtype and
+backend, float32 included. The completeness tests make a new primitive without a case,
+or without a public name, fail here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autodiff as ad
+from autodiff import REGISTRY
+
+from .cases import CASES, Case
+
+PUBLIC_NAMESPACES = ("autodiff", "autodiff.linalg", "autodiff.nn.functional")
+
+
+def _differentiable(case: Case) -> bool:
+    prim = REGISTRY.get(case.prim)
+    return prim is not None and prim.differentiable
+
+
+DIFFERENTIABLE = [case for case in CASES if _differentiable(case)]
+NON_DIFFERENTIABLE = [case for case in CASES if not _differentiable(case)]
+
+
+def over(cases: list[Case]) -> Any:
+    return pytest.mark.parametrize("case", cases, ids=[case.name for case in cases])
+
+
+def _values(tensor: ad.Tensor) -> np.ndarray:
+    return tensor.detach().numpy()
+
+
+def _assert_close(out: ad.Tensor, want: np.ndarray, rtol: float, atol: float) -> None:
+    got = _values(out)
+    if want.dtype.kind == "f":
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
+    else:
+        np.testing.assert_array_equal(got, want)
+
+
+def _spy_on(monkeypatch: pytest.MonkeyPatch, name: str) -> list[str]:
+    """Record each run of the primitive's forward (to check a case really reaches it)."""
+    prim = REGISTRY[name]
+    forward, calls = prim.forward, []
+
+    def spy(*args: Any, **params: Any) -> Any:
+        calls.append(name)
+        return forward(*args, **params)
+
+    monkeypatch.setattr(prim, "forward", spy)
+    return calls
+
+
+# -- the table against the registry ------------------------------------------------------
+def test_every_primitive_has_a_case() -> None:
+    # Primitives registered by users or tests (namespace "demo", say) are not the library's.
+    library = [name for name, prim in REGISTRY.items()
+               if prim.namespace == "autodiff" or prim.namespace.startswith("autodiff.")]
+    covered = {case.prim for case in CASES}
+    missing = sorted(set(library) - covered)
+    assert not missing, f"add a case to tests/conformance/cases.py for: {missing}"
+
+
+def test_every_case_names_a_primitive() -> None:
+    unknown = sorted(case.name for case in CASES if case.prim not in REGISTRY)
+    assert not unknown, f"cases of unregistered primitives: {unknown}"
+    names = [case.name for case in CASES]
+    assert len(names) == len(set(names)), "case names must be unique"
+
+
+def test_public_primitives_are_reachable() -> None:
+    unreachable = []
+    for prim in REGISTRY.values():
+        if prim.namespace not in PUBLIC_NAMESPACES:
+            continue  # "autodiff.Tensor" (a method), "demo", ...
+        module = importlib.import_module(prim.namespace)
+        if not callable(getattr(module, prim.name, None)):
+            unreachable.append(f"{prim.namespace}.{prim.name}")
+    assert not unreachable, f"registered but not public: {unreachable}"
+
+
+# -- every case on every backend --------------------------------------------------------
+@over(CASES)
+def test_forward_matches_numpy(case: Case, backend: str,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    arrays = case.arrays()
+    inputs = case.tensors(arrays)
+    calls = _spy_on(monkeypatch, case.prim)
+    out = case.fn(*inputs)
+    want = np.asarray(case.reference(*arrays))
+
+    assert isinstance(out, ad.Tensor)
+    assert out.backend == (case.out_backend or backend)
+    assert out.dtype.name == want.dtype.name
+    assert out.shape == want.shape
+    _assert_close(out, want, rtol=1e-12, atol=1e-12)
+    if not calls:  # only a transfer to where the tensor already is may skip its primitive
+        assert REGISTRY[case.prim].moves and out is inputs[0], (
+            f"{case.name} never ran the {case.prim!r} primitive")
+
+
+@over(NON_DIFFERENTIABLE)
+def test_non_differentiable_output_has_no_grad_fn(case: Case, backend: str) -> None:
+    out = case.fn(*case.tensors(case.arrays()))
+    assert out.grad_fn is None
+    assert not out.requires_grad
+
+
+@over(DIFFERENTIABLE)
+def test_gradcheck(case: Case, backend: str) -> None:
+    inputs = case.tensors(case.arrays())
+    assert ad.testing.gradcheck(case.fn, inputs, **case.gradcheck)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@over(DIFFERENTIABLE)
+def test_gradient_keeps_shape_dtype_and_backend(case: Case, dtype: str, backend: str) -> None:
+    arrays = case.arrays(np.dtype(dtype))
+    inputs = case.tensors(arrays)
+    out = case.fn(*inputs)
+    want = np.asarray(case.reference(*arrays))  # numpy's result dtype for these inputs
+    assert out.dtype.name == want.dtype.name
+    _assert_close(out, want, rtol=1e-5, atol=1e-6)
+    wanted = [tensor for tensor in inputs if tensor.requires_grad]
+    if not wanted or not out.dtype.is_differentiable:
+        # constants in, or an integer/bool result: no graph (as in PyTorch)
+        assert out.grad_fn is None and not out.requires_grad
+        return
+    if out is not inputs[0]:  # else a transfer to where the tensor already is
+        assert out.requires_grad
+        assert type(out.grad_fn).prim is REGISTRY[case.prim]  # type: ignore[attr-defined]
+
+    grads = ad.autograd.grad(out, wanted, ad.ones_like(out))
+    for tensor, grad in zip(wanted, grads, strict=True):
+        assert grad is not None
+        assert grad.shape == tensor.shape
+        assert grad.dtype == tensor.dtype
+        assert grad.backend == tensor.backend
