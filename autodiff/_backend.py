@@ -10,7 +10,8 @@ from typing import Any
 import backends as _registry
 from backends import Backend, BackendError
 
-from ._device import Device, device
+from ._device import Device
+from ._device import device as _parse_device
 
 __all__ = ["available_backends", "get_backend", "set_backend", "use_backend"]
 
@@ -106,7 +107,7 @@ def backend_for_device(spec: Any) -> tuple[Backend, Any]:
     The current backend serves it when it has that device type; otherwise the first
     available backend that does (numpy for ``"cpu"``).
     """
-    wanted: Device = device(spec)
+    wanted: Device = _parse_device(spec)
     current = get_backend()
     if current.device_type == wanted.type:
         return current, current.device(wanted.index)
@@ -120,6 +121,21 @@ def backend_for_device(spec: Any) -> tuple[Backend, Any]:
         + _why_not(wanted.type)
         + ")"
     )
+
+
+def place(backend: Any, device: Any) -> tuple[Backend | None, Any]:
+    """The backend and native device that ``backend=`` and ``device=`` ask for
+    (``(None, None)`` when neither is given)."""
+    target = None if backend is None else _resolve(backend)
+    if device is None:
+        return target, None
+    if target is None:
+        return backend_for_device(device)
+    wanted = _parse_device(device)
+    if target.device_type != wanted.type:
+        raise ValueError(f"backend {target.name!r} has no {str(wanted)!r} device; its "
+                         f"devices are of type {target.device_type!r}")
+    return target, target.device(wanted.index)
 
 
 def _why_not(device_type: str) -> str:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 # here where the package is assembled, so that this module imports no op module.
 ops = SimpleNamespace()
 
+#: marks a Python-number argument in ``Node._meta``
+SCALAR = object()
+
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -40,8 +43,9 @@ class Node:
     """
 
     __slots__ = ("_edges", "_inputs", "_meta", "_out", "_params", "_backend", "_freed",
-                 "_retained", "__weakref__")
+                 "_holds", "_retained", "__weakref__")
     prim: Primitive
+    scalar_edges: bool
 
     _edges: tuple[Node | AccumulateGrad | None, ...]
     _inputs: tuple[Any, ...]
@@ -50,6 +54,7 @@ class Node:
     _params: dict[str, Any]
     _backend: Any
     _freed: bool
+    _holds: bool
     _retained: weakref.ref[Tensor] | None
 
     def name(self) -> str:
@@ -57,7 +62,13 @@ class Node:
 
     @property
     def next_functions(self) -> tuple[tuple[Node | AccumulateGrad | None, int], ...]:
-        return tuple((edge, 0) for edge in self._edges)
+        """One ``(node, 0)`` per differentiable argument, as PyTorch lists them:
+        arguments without a rule (a condition, a weight) are not edges, and Python
+        numbers are ``(None, 0)`` or absent depending on the node."""
+        return tuple(
+            (edge, 0) for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta)
+            if rule is not None and (self.scalar_edges or meta is not SCALAR)
+        )
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
@@ -84,7 +95,7 @@ class Node:
             if cotangent is not None:
                 cotangent = _fit(cotangent, meta)
             results.append(cotangent)
-        if not retain_graph and prim.saves:
+        if not retain_graph and self._holds:
             self._inputs = ()
             self._out = None
             self._freed = True
@@ -189,6 +200,7 @@ def run_backward(
                 elif isinstance(node, Node):
                     # a non-leaf named in backward(inputs=...) gets its .grad filled
                     target = targets[catch[node]]  # type: ignore[index]
+                    target._extras()["retains_grad"] = True  # PyTorch marks it, too
                     accumulate_into(target, incoming, create_graph)
             if isinstance(node, AccumulateGrad):
                 wanted = inputs is None or node in catch

@@ -85,9 +85,10 @@ def _reduce(op: Any) -> Any:
 
 METHODS: dict[str, Any] = {
     # operators
-    "__add__": _e.add, "__radd__": _reflected(_e.add),
+    # x + 2 and 2 + x record the same node, tensor first, as in PyTorch
+    "__add__": _e.add, "__radd__": _e.add,
     "__sub__": _e.subtract, "__rsub__": _reflected(_e.subtract),
-    "__mul__": _e.multiply, "__rmul__": _reflected(_e.multiply),
+    "__mul__": _e.multiply, "__rmul__": _e.multiply,
     "__truediv__": _e.divide, "__rtruediv__": _reflected(_e.divide),
     "__pow__": _e.pow, "__rpow__": _reflected(_e.pow),
     "__matmul__": linalg.matmul, "__rmatmul__": _reflected(linalg.matmul),
@@ -107,7 +108,8 @@ METHODS: dict[str, Any] = {
     "norm": linalg.norm, "matmul": linalg.matmul, "dot": linalg.dot,
     "reshape": _view, "view": _view, "flatten": lambda self: manipulation.reshape(self, -1),
     "permute": manipulation.permute_dims, "transpose": manipulation.transpose,
-    "t": lambda self: manipulation.transpose(self, 0, 1) if self.ndim == 2 else self,
+    "t": lambda self: manipulation.transpose(self, 0, 1, node="TBackward0")
+    if self.ndim == 2 else self,
     "unsqueeze": lambda self, dim: manipulation.expand_dims(self, axis=dim),
     "expand": lambda self, *shape: manipulation.broadcast_to(
         self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape),

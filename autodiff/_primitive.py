@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import _mode
-from ._graph import Node
+from ._graph import SCALAR, Node
 from ._tensor import Tensor
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "apply"]
@@ -39,7 +39,8 @@ class Primitive:
     """The record of one differentiable operation."""
 
     __slots__ = ("name", "forward", "vjps", "jvp", "node_name", "saves_inputs", "saves_output",
-                 "saves", "differentiable", "namespace", "moves", "_node_classes", "__weakref__")
+                 "differentiable", "namespace", "moves", "scalar_free_nodes", "_node_classes",
+                 "__weakref__")
 
     def __init__(
         self,
@@ -62,10 +63,12 @@ class Primitive:
         self.saves_output = tuple(
             rule is not None and "ans" in _used_arguments(rule) for rule in self.vjps)
         self.saves_inputs = tuple(_input_positions(rule) for rule in self.vjps)
-        self.saves = any(self.saves_output) or any(self.saves_inputs)
         self._node_classes: dict[str, type[Node]] = {}
         #: True for the transfer primitive, whose output lives on ``params["target"]``.
         self.moves = False
+        #: node names whose Python-number arguments are not edges in PyTorch
+        #: (``x ** 2`` has one edge, ``x + 2`` two); see ``Node.next_functions``
+        self.scalar_free_nodes: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
@@ -76,7 +79,8 @@ class Primitive:
             *args, **params)
         cls = self._node_classes.get(name)
         if cls is None:
-            cls = type(name, (Node,), {"__slots__": (), "prim": self})
+            cls = type(name, (Node,), {"__slots__": (), "prim": self,
+                                       "scalar_edges": name not in self.scalar_free_nodes})
             self._node_classes[name] = cls
         return cls
 
@@ -95,6 +99,7 @@ def primitive(
     jvp: str | Callable[..., Any] | None = None,
     torch_name: str | Callable[..., str] | None = None,
     namespace: str = "autodiff",
+    scalar_free_nodes: tuple[str, ...] = (),
 ) -> Callable[..., Tensor]:
     """Declare a primitive and return the function that applies it.
 
@@ -102,7 +107,9 @@ def primitive(
     an input that gets no gradient; leaving it out declares a non-differentiable op
     whose outputs never have a ``grad_fn``. ``torch_name`` is PyTorch's node stem
     (``"Mul"`` gives ``MulBackward0``) or a callable returning the full node name
-    from the call's arguments. ``namespace`` is where the public function lives.
+    from the call's arguments; ``scalar_free_nodes`` names the nodes whose Python
+    numbers PyTorch leaves out of ``next_functions``. ``namespace`` is where the
+    public function lives.
 
     >>> import autodiff as ad
     >>> from autodiff import primitive
@@ -121,6 +128,7 @@ def primitive(
     stem = torch_name or "".join(part.capitalize() for part in name.split("_"))
     node_name = stem if callable(stem) else f"{stem}Backward0"
     prim = Primitive(name, forward, rules, jvp, node_name, namespace)
+    prim.scalar_free_nodes = frozenset(scalar_free_nodes)
     REGISTRY[name] = prim
 
     def op(*args: Any, **params: Any) -> Tensor:
@@ -213,7 +221,11 @@ def apply(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Ten
                         f"got {', '.join(type(a).__name__ for a in args)}")
     out = prim.forward(backend.xp, *arrays, **params) if params else prim.forward(
         backend.xp, *arrays)
-    result = Tensor._wrap(out, params["target"] if prim.moves else backend)
+    if prim.moves:
+        backend = params["target"]
+    if out.__class__ is not backend.array_type:  # numpy returns scalars from 0-d math
+        out = backend.coerce(out)
+    result = Tensor._wrap(out, backend)
     if needs_grad and prim.differentiable and _mode.state.enabled and _can_require_grad(
             result._backend.xp, out.dtype):
         _record(prim, args, params, result, out)
@@ -250,7 +262,7 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
             keep_output = keep_output or prim.saves_output[index]
         else:
             edges.append(None)
-            meta.append(None)
+            meta.append(None if arg is None or isinstance(arg, Tensor) else SCALAR)
     node._edges = tuple(edges)
     node._meta = tuple(meta)
     node._inputs = tuple(
@@ -258,6 +270,8 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
         for index, arg in enumerate(args)
     )
     node._out = out if keep_output else None
+    # only a node that holds saved tensors refuses a second backward once freed
+    node._holds = keep_output or any(index in keep for index in range(len(args)))
     node._params = params
     node._backend = result._backend
     node._freed = False

@@ -367,8 +367,7 @@ class Tensor:
 
     def __bool__(self) -> builtins.bool:
         if self.numel() != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {self.numel()} elements is "
-                               "ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
     __hash__ = object.__hash__
@@ -436,23 +435,15 @@ def _python_dtype(data: Any) -> DType | None:
     return _dtypes.get_default_dtype() if not kinds else None
 
 
-def to_array(data: Any, dtype: Any, device: Any, backend: Any) -> tuple[Any, Backend]:
+def to_array(data: Any, dtype: Any, device: Any, backend: Any,
+             copy: builtins.bool | None = True) -> tuple[Any, Backend]:
     """A new backend array and its backend from any tensor-like ``data``.
 
     Python data and numpy arrays are host data: they go to the requested backend or
     device, else the current backend. Arrays of another library (a cupy array) stay
     on their own backend unless a backend or device is requested.
     """
-    target: Backend | None = None
-    native_device = None
-    if backend is not None:
-        target = _backend._resolve(backend)
-    if device is not None:
-        by_device, native_device = _backend.backend_for_device(device)
-        if target is None:
-            target = by_device
-        elif target.device_type != by_device.device_type:
-            raise ValueError(f"tensor: backend {target.name!r} has no {str(device)!r} device")
+    target, native_device = _backend.place(backend, device)
     wanted = None if dtype is None else _dtypes.to_dtype(dtype)
 
     if isinstance(data, Tensor):
@@ -470,13 +461,13 @@ def to_array(data: Any, dtype: Any, device: Any, backend: Any) -> tuple[Any, Bac
             if wanted is None and values.dtype.name not in _dtypes.BY_NAME:
                 raise TypeError(f"tensor: unsupported numpy dtype {values.dtype}")
             name = wanted.name if wanted is not None else values.dtype.name
-            return target.asarray(values, name, native_device), target
+            return target.asarray(values, name, native_device, copy), target
         source = inferred
     target = target or source
     name = wanted.name if wanted is not None else source.dtype_name(values.dtype)
     if target is source and native_device is None:
-        return target.asarray(values, name), target
-    return target.asarray(source.to_numpy(values), name, native_device), target
+        return target.asarray(values, name, copy=copy), target
+    return target.asarray(source.to_numpy(values), name, native_device, copy), target
 
 
 def _numpy_dtype(dtype: DType) -> Any:

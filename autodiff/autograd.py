@@ -39,8 +39,8 @@ def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]
             seeds.append(ones_like(output))
             continue
         if not isinstance(given, Tensor):
-            given = Tensor._wrap(output._backend.asarray(given, output._backend.dtype_name(
-                output._array.dtype)), output._backend)
+            raise TypeError(f"gradients can be either Tensors or None, but got "
+                            f"{type(given).__name__}")
         if given.shape != output.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{index}] has a shape of "
                                f"{given.shape} and output[{index}] has a shape of "

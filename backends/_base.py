@@ -56,6 +56,11 @@ class Backend:
         """The library's array class, used to recognise its arrays cheaply."""
         return type(self.xp.asarray(0))
 
+    def coerce(self, value: Any) -> Any:
+        """An op result that is not quite an array (a numpy scalar from a 0-d
+        reduction, say) as one; arrays of another library pass through."""
+        return value
+
     def owns(self, array: Any) -> bool:
         """True when ``array`` is one of this library's arrays."""
         return isinstance(array, self.array_type)
@@ -98,13 +103,14 @@ class Backend:
         return None
 
     # -- data in and out ----------------------------------------------------------
-    def asarray(self, data: Any, dtype: str | None = None, device: Any = None) -> Any:
-        """A new backend array from host data (python scalars, lists, numpy arrays)
-        or from an array of this backend."""
+    def asarray(self, data: Any, dtype: str | None = None, device: Any = None,
+                copy: bool | None = None) -> Any:
+        """A backend array from host data (python scalars, lists, numpy arrays) or
+        from an array of this backend; ``copy=True`` never shares memory."""
         native = None if dtype is None else self.dtype(dtype)
         if device is None:
-            return self.xp.asarray(data, dtype=native)
-        return self.xp.asarray(data, dtype=native, device=device)
+            return self.xp.asarray(data, dtype=native, copy=copy)
+        return self.xp.asarray(data, dtype=native, device=device, copy=copy)
 
     def to_numpy(self, array: Any) -> np.ndarray:
         """A numpy array with the same values (a copy unless the memory is shared)."""

@@ -34,7 +34,11 @@ class ArrayApiStrictBackend(Backend):
         # bool and every numeric dtype.
         return np.from_dlpack(array)
 
-    def asarray(self, data: Any, dtype: str | None = None, device: Any = None) -> Any:
+    def asarray(self, data: Any, dtype: str | None = None, device: Any = None,
+                copy: bool | None = None) -> Any:
         if isinstance(data, np.generic):
             data = np.asarray(data)
-        return super().asarray(data, dtype, device)
+        if copy and isinstance(data, np.ndarray):  # strict may wrap a numpy array in place
+            data = data.copy()
+            copy = None
+        return super().asarray(data, dtype, device, copy)

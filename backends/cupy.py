@@ -76,12 +76,17 @@ class CupyBackend(Backend):
     def device_index(self, array: Any) -> int | None:
         return int(array.device.id)
 
-    def asarray(self, data: Any, dtype: str | None = None, device: Any = None) -> Any:
+    def asarray(self, data: Any, dtype: str | None = None, device: Any = None,
+                copy: bool | None = None) -> Any:
         cupy = self._cupy
+        make = cupy.array if copy else cupy.asarray
         if device is None:
-            return cupy.asarray(data, dtype=dtype)
+            return make(data, dtype=dtype)
         with device:
-            return cupy.asarray(data, dtype=dtype)
+            return make(data, dtype=dtype)
+
+    def coerce(self, value: Any) -> Any:
+        return self._cupy.asarray(value)
 
     def to_numpy(self, array: Any) -> np.ndarray:
         return self._cupy.asnumpy(array)

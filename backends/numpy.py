@@ -30,9 +30,15 @@ class NumpyBackend(Backend):
     def dtype_name(self, native: Any) -> str:
         return np.dtype(native).name
 
-    def asarray(self, data: Any, dtype: str | None = None, device: Any = None) -> Any:
-        # np.asarray, not the compat wrapper: this is the hot path of tensor creation.
+    def asarray(self, data: Any, dtype: str | None = None, device: Any = None,
+                copy: bool | None = None) -> Any:
+        # numpy itself, not the compat wrapper: this is the hot path of tensor creation.
+        if copy:
+            return np.array(data, dtype=dtype, copy=True)
         return np.asarray(data, dtype=dtype)
+
+    def coerce(self, value: Any) -> Any:
+        return np.asarray(value)
 
     def to_numpy(self, array: Any) -> np.ndarray:
         return np.asarray(array)

@@ -21,13 +21,7 @@ from ._helpers import shape_from
 def _place(dtype: Any, device: Any, backend: Any, default: DType | None = None
            ) -> tuple[Backend, Any, DType]:
     """The backend, native device and dtype a new tensor gets."""
-    target: Backend = _backend._resolve(backend) if backend is not None else None  # type: ignore
-    native = None
-    if device is not None:
-        by_device, native = _backend.backend_for_device(device)
-        if target is not None and target.device_type != by_device.device_type:
-            raise ValueError(f"backend {target.name!r} has no {str(device)!r} device")
-        target = target or by_device
+    target, native = _backend.place(backend, device)
     resolved = _dtypes.to_dtype(dtype) if dtype is not None else (
         default or _dtypes.get_default_dtype())
     return target or _backend.get_backend(), native, resolved
@@ -85,8 +79,8 @@ def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | 
     if isinstance(obj, Tensor) and copy is not True and device is None and backend is None and (
             dtype is None or _dtypes.to_dtype(dtype) is obj.dtype) and not requires_grad:
         return obj
-    return tensor(obj, dtype=dtype, device=device, backend=backend,
-                  requires_grad=requires_grad)
+    array, owner = to_array(obj, dtype, device, backend, copy)
+    return _finish(array, owner, requires_grad)
 
 
 def _filled(op: str, fill: Any, sizes: tuple[Any, ...], dtype: Any, device: Any,
@@ -307,7 +301,7 @@ def rand(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, b
     return _random("rand", "uniform", _sizes(sizes, size), dtype, device, backend, requires_grad)
 
 
-def randint(low: int, high: int | None = None, size: Any = (), *, dtype: Any = None,
+def randint(low: int, high: Any = None, size: Any = (), *, dtype: Any = None,
             device: Any = None, backend: Any = None) -> Tensor:
     """Uniform integers on [low, high) (int64 unless ``dtype`` says otherwise).
 
@@ -315,8 +309,8 @@ def randint(low: int, high: int | None = None, size: Any = (), *, dtype: Any = N
     >>> ad.randint(0, 10, (3,)).dtype
     autodiff.int64
     """
-    if high is None:
-        low, high = 0, low
+    if high is None or not isinstance(high, int):  # randint(high, size), as in PyTorch
+        low, high, size = 0, low, (size if high is None else high)
     shape = shape_from("randint", (size,))
     owner, native, resolved = _place(dtype, device, backend, _dtypes.int64)
     return Tensor._wrap(owner.integers(low, high, shape, resolved.name, native), owner)

@@ -110,7 +110,7 @@ subtract = primitive(
     "subtract", torch_name=_sub_name,
     forward=_arithmetic(lambda a, b: a - b),
     vjp=(lambda g, ans, a, b: g, lambda g, ans, a, b: -g),
-    jvp="linear",
+    jvp="linear", scalar_free_nodes=("RsubBackward1",),
 )
 multiply = primitive(
     "multiply", torch_name="Mul",
@@ -128,7 +128,7 @@ pow = primitive(  # noqa: A001 - the standard's name
     "pow", torch_name=_pow_name,
     forward=_arithmetic(lambda a, b: a**b),
     vjp=(_pow_base_vjp, _pow_exponent_vjp),
-    jvp="elementwise",
+    jvp="elementwise", scalar_free_nodes=("PowBackward0", "PowBackward2"),
 )
 negative = primitive(
     "negative", torch_name="Neg",

@@ -15,20 +15,22 @@ from .._tensor import Tensor
 from ._helpers import normalize_axes
 
 
-def _reshape_name(x: Any, shape: Any, source: Any) -> str:
-    return "ViewBackward0"
+def _named(default: str) -> Any:
+    """The node name: PyTorch names one op by the method that called it (``view``,
+    ``unsqueeze``; ``permute``, ``transpose``, ``t``), passed as ``node=``."""
+    return lambda *args, node=None, **params: node or default
 
 
 _reshape: Op = primitive(
-    "reshape", torch_name=_reshape_name,
-    forward=lambda xp, x, shape, source: xp.reshape(x, shape),
-    vjp=lambda g, ans, x, shape, source: _reshape(g, shape=source, source=shape),
+    "reshape", torch_name=_named("ViewBackward0"),
+    forward=lambda xp, x, shape, source, node=None: xp.reshape(x, shape),
+    vjp=lambda g, ans, x, shape, source, node=None: _reshape(g, shape=source, source=shape),
     jvp="linear",
 )
 _permute_dims: Op = primitive(
-    "permute_dims", torch_name="Permute",
-    forward=lambda xp, x, axes: xp.permute_dims(x, axes),
-    vjp=lambda g, ans, x, axes: _permute_dims(g, axes=_inverse(axes)),
+    "permute_dims", torch_name=_named("PermuteBackward0"),
+    forward=lambda xp, x, axes, node=None: xp.permute_dims(x, axes),
+    vjp=lambda g, ans, x, axes, node=None: _permute_dims(g, axes=_inverse(axes)),
     jvp="linear",
 )
 # The engine reduces the cotangent to the input's shape, so the rule is the identity.
@@ -89,7 +91,7 @@ def permute_dims(x: Tensor, /, axes: Any, *more: int) -> Tensor:
     return _permute_dims(x, axes=axes)
 
 
-def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+def transpose(x: Tensor, dim0: int, dim1: int, *, node: str = "TransposeBackward0") -> Tensor:
     """Swap two dimensions (PyTorch's ``transpose``).
 
     >>> import autodiff as ad
@@ -101,7 +103,7 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
         "transpose", dim1, x.ndim)
     assert first is not None and second is not None
     axes[first[0]], axes[second[0]] = axes[second[0]], axes[first[0]]
-    return _permute_dims(x, axes=tuple(axes))
+    return _permute_dims(x, axes=tuple(axes), node=node)
 
 
 def matrix_transpose(x: Tensor, /) -> Tensor:
@@ -143,7 +145,7 @@ def expand_dims(x: Tensor, /, axis: int = 0) -> Tensor:
                          f"{ndim} dimensions")
     shape = list(x.shape)
     shape.insert(axis % ndim, 1)
-    return _reshape(x, shape=tuple(shape), source=x.shape)
+    return _reshape(x, shape=tuple(shape), source=x.shape, node="UnsqueezeBackward0")
 
 
 def restore_axes(g: Tensor, axes: tuple[int, ...] | None, keepdims: bool) -> Tensor:
