@@ -66,7 +66,8 @@ class Node:
         arguments without a rule (a condition, a weight) are not edges, and Python
         numbers are ``(None, 0)`` or absent depending on the node."""
         return tuple(
-            (edge, 0) for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta)
+            (edge, 0)
+            for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta, strict=True)
             if rule is not None and (self.scalar_edges or meta is not SCALAR)
         )
 
