@@ -37,9 +37,11 @@ def tests(session: nox.Session, backend: str) -> None:
     """Run the test suite, docs examples and docstring examples on one backend."""
     session.install("-e", f".{EXTRAS[backend]}")
     session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
-    env = {"AUTODIFF_TEST_BACKENDS": backend, "AUTODIFF_BACKEND": backend}
-    session.run("pytest", "tests", *session.posargs, env=env)
-    session.run("pytest", "--doctest-modules", "autodiff", "backends", "-q", env=env)
+    # the suite picks its backend through the fixture; docstring examples through the
+    # environment (their tensors are then of the current backend and print alike)
+    session.run("pytest", "tests", *session.posargs, env={"AUTODIFF_TEST_BACKENDS": backend})
+    session.run("pytest", "--doctest-modules", "autodiff", "backends", "-q",
+                env={"AUTODIFF_BACKEND": backend})
 
 
 @nox.session
@@ -55,6 +57,13 @@ def typecheck(session: nox.Session) -> None:
     session.install("-e", ".")
     session.install(*nox.project.dependency_groups(PYPROJECT, "typecheck"))
     session.run("mypy")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time autodiff against hand-written numpy (and PyTorch when installed)."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
 @nox.session

@@ -1,0 +1,232 @@
+"""Benchmarks: autodiff against hand-written numpy forward/backward (the floor) and,
+when it is installed, PyTorch CPU eager, in one process on the same inputs.
+
+    python benchmarks/bench.py [--backend numpy] [--repeat 7] [--out results.md]
+
+Gradients are checked equal before anything is timed. Thread count is pinned to 1
+(set before numpy loads) and printed. Each figure is the median of ``--repeat`` runs
+with the min-max range; the table of ratios at the end is also written to a file.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import autodiff as ad  # noqa: E402
+
+try:  # optional comparison, never a dependency
+    import torch
+
+    torch.set_num_threads(1)
+except ImportError:  # pragma: no cover - depends on the machine
+    torch = None
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
+    """Median, min and max seconds of ``repeat`` calls (after one warm-up call)."""
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), min(samples), max(samples)
+
+
+# -- W1: a chain of 1,000 elementwise ops on shape (16,), float64 ----------------------
+CHAIN = 250  # four ops a link: add, mul, tanh, sin
+
+
+def w1_autodiff(x0: np.ndarray) -> np.ndarray:
+    x = ad.tensor(x0, requires_grad=True)
+    y = x
+    for _ in range(CHAIN):
+        y = ad.sin(ad.tanh((y + 0.5) * 0.9))
+    y.sum().backward()
+    return x.grad.numpy()  # type: ignore[union-attr]
+
+
+def w1_numpy(x0: np.ndarray) -> np.ndarray:
+    saved = []
+    y = x0
+    for _ in range(CHAIN):
+        t = np.tanh((y + 0.5) * 0.9)
+        saved.append(t)
+        y = np.sin(t)
+    g = np.ones_like(y)
+    for t in reversed(saved):
+        g = g * np.cos(t)
+        g = g * (1.0 - t * t) * 0.9
+    return g
+
+
+def w1_torch(x0: np.ndarray) -> np.ndarray:
+    x = torch.tensor(x0, requires_grad=True)
+    y = x
+    for _ in range(CHAIN):
+        y = torch.sin(torch.tanh((y + 0.5) * 0.9))
+    y.sum().backward()
+    return x.grad.numpy()
+
+
+# -- W2: MLP training step 784-1024-1024-10, relu, batch 256, float32 ---------------------
+def mlp_data() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(0)
+    sizes = [784, 1024, 1024, 10]
+    data = {"x": rng.standard_normal((256, 784), dtype=np.float32),
+            "y": rng.integers(0, 10, 256)}
+    for i, (m, n) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        data[f"w{i}"] = (rng.standard_normal((m, n)) / np.sqrt(m)).astype(np.float32)
+        data[f"b{i}"] = np.zeros(n, np.float32)
+    return data
+
+
+def w2_autodiff(data: dict[str, np.ndarray]) -> list[np.ndarray]:
+    params = [ad.tensor(data[k], requires_grad=True) for k in ("w0", "b0", "w1", "b1", "w2", "b2")]
+    x = ad.tensor(data["x"])
+    onehot = ad.tensor(np.eye(10, dtype=np.float32)[data["y"]])
+    h = ad.nn.functional.relu(x @ params[0] + params[1])
+    h = ad.nn.functional.relu(h @ params[2] + params[3])
+    logits = h @ params[4] + params[5]
+    # softmax cross-entropy composed of primitives; the logits here are small, so the
+    # unshifted log-sum-exp is exact enough (a fused, stable primitive comes later)
+    logsumexp = ad.log(ad.exp(logits).sum(dim=1, keepdim=True))
+    loss = -((logits - logsumexp) * onehot).sum() / 256
+    loss.backward()
+    # the SGD update, on the arrays themselves until in-place tensor ops exist
+    for p in params:
+        p._array -= 0.01 * p.grad.array  # type: ignore[union-attr]
+    return [p.grad.numpy() for p in params]  # type: ignore[union-attr]
+
+
+def w2_numpy(data: dict[str, np.ndarray]) -> list[np.ndarray]:
+    x, w0, b0, w1, b1, w2, b2 = (data[k] for k in ("x", "w0", "b0", "w1", "b1", "w2", "b2"))
+    onehot = np.eye(10, dtype=np.float32)[data["y"]]
+    a0 = x @ w0 + b0
+    h0 = np.maximum(a0, 0)
+    a1 = h0 @ w1 + b1
+    h1 = np.maximum(a1, 0)
+    logits = h1 @ w2 + b2
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    probs = e / e.sum(axis=1, keepdims=True)
+    g = (probs - onehot) / 256
+    gw2, gb2 = h1.T @ g, g.sum(0)
+    g = (g @ w2.T) * (a1 > 0)
+    gw1, gb1 = h0.T @ g, g.sum(0)
+    g = (g @ w1.T) * (a0 > 0)
+    gw0, gb0 = x.T @ g, g.sum(0)
+    grads = [gw0, gb0, gw1, gb1, gw2, gb2]
+    for p, gp in zip((w0, b0, w1, b1, w2, b2), grads, strict=True):
+        p -= 0.01 * gp
+    return grads
+
+
+def w2_torch(data: dict[str, np.ndarray]) -> list[np.ndarray]:
+    params = [torch.tensor(data[k], requires_grad=True)
+              for k in ("w0", "b0", "w1", "b1", "w2", "b2")]
+    x = torch.tensor(data["x"])
+    h = torch.relu(x @ params[0] + params[1])
+    h = torch.relu(h @ params[2] + params[3])
+    loss = torch.nn.functional.cross_entropy(h @ params[4] + params[5],
+                                             torch.tensor(data["y"]))
+    loss.backward()
+    with torch.no_grad():
+        for p in params:
+            p -= 0.01 * p.grad
+    return [p.grad.numpy() for p in params]
+
+
+# -- W3: 100,000 multiplies on shape (4,) ---------------------------------------------------
+def w3_autodiff(n: int) -> np.ndarray:
+    x = ad.tensor(np.ones(4), requires_grad=True)
+    y = x
+    for _ in range(n):
+        y = y * 1.000001
+    y.sum().backward()
+    return x.grad.numpy()  # type: ignore[union-attr]
+
+
+def w3_torch(n: int) -> np.ndarray:
+    x = torch.tensor(np.ones(4), requires_grad=True)
+    y = x
+    for _ in range(n):
+        y = y * 1.000001
+    y.sum().backward()
+    return x.grad.numpy()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", default="numpy")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--out", default="benchmarks/results/latest.md")
+    args = parser.parse_args()
+    ad.set_backend(args.backend)
+    print(f"autodiff backend: {args.backend}; threads: 1 (OMP/OPENBLAS/MKL_NUM_THREADS"
+          f"={os.environ['OMP_NUM_THREADS']}); torch: "
+          f"{torch.__version__ if torch else 'not installed'}; python {sys.version.split()[0]}")
+
+    rows: list[tuple[str, str, float, float, float, float | None]] = []
+
+    def add(name: str, unit: str, scale: float, ours: Callable[[], Any],
+            floor: Callable[[], Any] | None, theirs: Callable[[], Any] | None) -> None:
+        mine = timed(ours, args.repeat)
+        base = timed(floor, args.repeat) if floor else None
+        other = timed(theirs, args.repeat) if theirs and torch else None
+        rows.append((name, unit, mine[0] * scale, base[0] * scale if base else float("nan"),
+                     mine[0] / base[0] if base else float("nan"),
+                     mine[0] / other[0] if other else None))
+        detail = f"autodiff {mine[0] * scale:.3g} [{mine[1] * scale:.3g}-{mine[2] * scale:.3g}]"
+        if base:
+            detail += f", numpy {base[0] * scale:.3g} [{base[1] * scale:.3g}-{base[2] * scale:.3g}]"
+        if other:
+            detail += f", torch {other[0] * scale:.3g}"
+        print(f"{name}: {detail} {unit}")
+
+    x0 = np.random.default_rng(0).standard_normal(16)
+    np.testing.assert_allclose(w1_autodiff(x0), w1_numpy(x0), rtol=1e-10)
+    ops = CHAIN * 4
+    add("W1 tiny-op chain", "us/op", 1e6 / ops, lambda: w1_autodiff(x0), lambda: w1_numpy(x0),
+        lambda: w1_torch(x0))
+
+    data = mlp_data()
+    for got, want in zip(w2_autodiff(mlp_data()), w2_numpy(mlp_data()), strict=True):
+        np.testing.assert_allclose(got, want, rtol=2e-3, atol=1e-5)
+    add("W2 MLP step", "ms", 1e3, lambda: w2_autodiff(data), lambda: w2_numpy(data),
+        lambda: w2_torch(data))
+
+    np.testing.assert_allclose(w3_autodiff(100_000), np.full(4, 1.000001 ** 100_000))
+    add("W3 100k-op chain", "s", 1.0, lambda: w3_autodiff(100_000), None,
+        lambda: w3_torch(100_000))
+
+    lines = ["| workload | unit | autodiff | numpy | autodiff / numpy | autodiff / torch |",
+             "|---|---|---|---|---|---|"]
+    for name, unit, mine, base, ratio, vs_torch in rows:
+        torch_cell = "n/a" if vs_torch is None else f"{vs_torch:.2f}x"
+        base_cell = "-" if base != base else f"{base:.3g}"
+        ratio_cell = "-" if ratio != ratio else f"{ratio:.2f}x"
+        lines.append(f"| {name} | {unit} | {mine:.3g} | {base_cell} | {ratio_cell} | "
+                     f"{torch_cell} |")
+    table = "\n".join(lines)
+    print("\n" + table)
+    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as handle:
+        handle.write(table + "\n")
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
