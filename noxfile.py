@@ -40,6 +40,13 @@ def tests(session: nox.Session, backend: str) -> None:
     # the suite picks its backend through the fixture; docstring examples through the
     # environment (their tensors are then of the current backend and print alike)
     session.run("pytest", "tests", *session.posargs, env={"AUTODIFF_TEST_BACKENDS": backend})
+    reason = session.run(
+        "python", "-c", f"import backends; print(backends.unavailable_reason({backend!r}) or '')",
+        silent=True)
+    if reason and reason.strip():
+        session.log(f"docstring examples skipped: backend {backend!r} is not available: "
+                    f"{reason.strip()}")
+        return
     session.run("pytest", "--doctest-modules", "autodiff", "backends", "-q",
                 env={"AUTODIFF_BACKEND": backend})
 
