@@ -114,12 +114,20 @@ def _fit(cotangent: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
 
 
 class AccumulateGrad:
-    """The node that adds a cotangent into a leaf tensor's ``.grad``."""
+    """The node that adds a cotangent into a leaf tensor's ``.grad``.
 
-    __slots__ = ("variable", "__weakref__")
+    The leaf owns its node and the node refers back weakly, so there is no cycle;
+    a leaf nobody holds any more simply receives nothing.
+    """
+
+    __slots__ = ("_variable", "__weakref__")
 
     def __init__(self, variable: Tensor) -> None:
-        self.variable = variable
+        self._variable = weakref.ref(variable)
+
+    @property
+    def variable(self) -> Tensor | None:
+        return self._variable()
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
@@ -205,8 +213,9 @@ def run_backward(
                     accumulate_into(target, incoming, create_graph)
             if isinstance(node, AccumulateGrad):
                 wanted = inputs is None or node in catch
-                if incoming is not None and capture is None and wanted:
-                    accumulate_into(node.variable, incoming, create_graph)
+                leaf = node.variable
+                if incoming is not None and capture is None and wanted and leaf is not None:
+                    accumulate_into(leaf, incoming, create_graph)
                 continue
             if incoming is not None and node._retained is not None and capture is None:
                 retained = node._retained()

@@ -39,7 +39,8 @@ class Primitive:
     """The record of one differentiable operation."""
 
     __slots__ = ("name", "forward", "vjps", "jvp", "node_name", "saves_inputs", "saves_output",
-                 "differentiable", "namespace", "moves", "scalar_free_nodes", "_node_classes",
+                 "differentiable", "namespace", "moves", "scalar_free_nodes", "op", "static_node",
+                 "_node_classes",
                  "__weakref__")
 
     def __init__(
@@ -64,6 +65,9 @@ class Primitive:
             rule is not None and "ans" in _used_arguments(rule) for rule in self.vjps)
         self.saves_inputs = tuple(_input_positions(rule) for rule in self.vjps)
         self._node_classes: dict[str, type[Node]] = {}
+        #: the node class when the name does not depend on the call
+        self.static_node: type[Node] | None = None
+        self.op: Callable[..., Tensor]
         #: True for the transfer primitive, whose output lives on ``params["target"]``.
         self.moves = False
         #: node names whose Python-number arguments are not edges in PyTorch
@@ -129,15 +133,12 @@ def primitive(
     node_name = stem if callable(stem) else f"{stem}Backward0"
     prim = Primitive(name, forward, rules, jvp, node_name, namespace)
     prim.scalar_free_nodes = frozenset(scalar_free_nodes)
+    if isinstance(node_name, str):
+        prim.static_node = prim.node_class((), {})
     REGISTRY[name] = prim
 
-    def op(*args: Any, **params: Any) -> Tensor:
-        return apply(prim, args, params)
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"The ``{name}`` primitive."
-    op.primitive = prim  # type: ignore[attr-defined]
-    return op
+    prim.op = _make_op(prim)
+    return prim.op
 
 
 def _used_arguments(rule: Callable[..., Any]) -> set[str]:
@@ -196,40 +197,57 @@ def _mixing_error(prim: Primitive, first: Tensor, second: Tensor) -> ValueError:
 
 def apply(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
     """Run ``prim`` on ``args`` and record it for backward when a gradient is needed."""
-    backend = None
-    first = None
-    needs_grad = False
-    arrays = []
-    for arg in args:
-        if isinstance(arg, Tensor):
-            if backend is None:
-                backend, first = arg._backend, arg
-            elif arg._backend is not backend or (
-                    backend.multi_device
-                    and backend.device_index(arg._array)
-                    != backend.device_index(first._array)):  # type: ignore[union-attr]
-                raise _mixing_error(prim, first, arg)  # type: ignore[arg-type]
-            if arg._requires_grad:
-                needs_grad = True
-            arrays.append(arg._array)
-        elif arg is None or type(arg) in _SCALARS:
-            arrays.append(arg)
-        else:
-            arrays.append(_scalar_argument(prim, arg))
-    if backend is None:
-        raise TypeError(f"{prim.name}: expected at least one autodiff Tensor argument, "
-                        f"got {', '.join(type(a).__name__ for a in args)}")
-    out = prim.forward(backend.xp, *arrays, **params) if params else prim.forward(
-        backend.xp, *arrays)
-    if prim.moves:
-        backend = params["target"]
-    if out.__class__ is not backend.array_type:  # numpy returns scalars from 0-d math
-        out = backend.coerce(out)
-    result = Tensor._wrap(out, backend)
-    if needs_grad and prim.differentiable and _mode.state.enabled and _can_require_grad(
-            result._backend.xp, out.dtype):
-        _record(prim, args, params, result, out)
-    return result
+    return prim.op(*args, **params)
+
+
+def _make_op(prim: Primitive) -> Callable[..., Tensor]:
+    """The function that applies ``prim``: the hot path of every operation, so its
+    lookups are bound once here rather than made per call."""
+    state = _mode.state
+    wrap = Tensor._wrap
+    name = prim.name
+
+    def op(*args: Any, **params: Any) -> Tensor:
+        backend = None
+        first = None
+        needs_grad = False
+        arrays = []
+        for arg in args:
+            if isinstance(arg, Tensor):
+                if backend is None:
+                    backend, first = arg._backend, arg
+                elif arg._backend is not backend or (
+                        backend.multi_device
+                        and backend.device_index(arg._array)
+                        != backend.device_index(first._array)):  # type: ignore[union-attr]
+                    raise _mixing_error(prim, first, arg)  # type: ignore[arg-type]
+                if arg._requires_grad:
+                    needs_grad = True
+                arrays.append(arg._array)
+            elif arg is None or type(arg) in _SCALARS:
+                arrays.append(arg)
+            else:
+                arrays.append(_scalar_argument(prim, arg))
+        if backend is None:
+            raise TypeError(f"{name}: expected at least one autodiff Tensor argument, "
+                            f"got {', '.join(type(a).__name__ for a in args)}")
+        forward = prim.forward  # read per call: a forward may be replaced (an override)
+        out = forward(backend.xp, *arrays, **params) if params else forward(
+            backend.xp, *arrays)
+        if prim.moves:
+            backend = params["target"]
+        if out.__class__ is not backend.array_type:  # numpy returns scalars from 0-d math
+            out = backend.coerce(out)
+        result = wrap(out, backend)
+        if needs_grad and state.enabled and prim.differentiable and _can_require_grad(
+                backend.xp, out.dtype):
+            _record(prim, args, params, result, out)
+        return result
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"The ``{name}`` primitive."
+    op.primitive = prim  # type: ignore[attr-defined]
+    return op
 
 
 # keyed by (dtype class, dtype): dtypes of different libraries never get compared
@@ -248,30 +266,42 @@ def _can_require_grad(xp: Any, dtype: Any) -> bool:
 
 def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
             result: Tensor, out: Any) -> None:
-    node = prim.node_class(args, params)()
+    node = (prim.static_node or prim.node_class(args, params))()
+    rules = prim.vjps
     edges: list[Any] = []
     meta: list[Any] = []
-    keep: set[int] = set()
+    keep: frozenset[int] = frozenset()  # positions of inputs some needed rule reads
     keep_output = False
     for index, arg in enumerate(args):
-        rule = prim.vjps[index] if index < len(prim.vjps) else None
-        if isinstance(arg, Tensor) and arg._requires_grad and rule is not None:
-            edges.append(arg._grad_fn or arg._accumulator())
-            meta.append((arg._array.shape, arg._array.dtype))
-            keep |= prim.saves_inputs[index]
-            keep_output = keep_output or prim.saves_output[index]
+        if isinstance(arg, Tensor):
+            if arg._requires_grad and index < len(rules) and rules[index] is not None:
+                edges.append(arg._grad_fn or arg._acc or arg._accumulator())
+                array = arg._array
+                meta.append((array.shape, array.dtype))
+                keep = keep | prim.saves_inputs[index] if keep else prim.saves_inputs[index]
+                keep_output = keep_output or prim.saves_output[index]
+                continue
+            meta.append(None)
         else:
-            edges.append(None)
-            meta.append(None if arg is None or isinstance(arg, Tensor) else SCALAR)
+            meta.append(None if arg is None else SCALAR)
+        edges.append(None)
+    holds = keep_output
+    if keep:
+        saved = []
+        for index, arg in enumerate(args):
+            if index in keep and isinstance(arg, Tensor):
+                saved.append(arg)
+                holds = True
+            else:
+                saved.append(None if isinstance(arg, Tensor) else arg)
+        node._inputs = tuple(saved)
+    else:
+        node._inputs = tuple(None if isinstance(arg, Tensor) else arg for arg in args)
     node._edges = tuple(edges)
     node._meta = tuple(meta)
-    node._inputs = tuple(
-        arg if (index in keep or not isinstance(arg, Tensor)) else None
-        for index, arg in enumerate(args)
-    )
     node._out = out if keep_output else None
     # only a node that holds saved tensors refuses a second backward once freed
-    node._holds = keep_output or any(index in keep for index in range(len(args)))
+    node._holds = holds
     node._params = params
     node._backend = result._backend
     node._freed = False

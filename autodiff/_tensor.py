@@ -49,7 +49,7 @@ class Tensor:
             [4.5000, 4.5000]])
     """
 
-    __slots__ = ("_array", "_backend", "_grad_fn", "_requires_grad", "_grad", "_extra",
+    __slots__ = ("_array", "_backend", "_grad_fn", "_requires_grad", "_grad", "_acc", "_extra",
                  "__weakref__")
 
     _array: Any
@@ -57,7 +57,8 @@ class Tensor:
     _grad_fn: Node | None
     _requires_grad: builtins.bool
     _grad: Tensor | None
-    _extra: dict[str, Any] | None  # rarely used state: retains_grad, grad accumulator
+    _acc: _graph.AccumulateGrad | None
+    _extra: dict[str, Any] | None  # rarely used state: retains_grad
 
 
     if TYPE_CHECKING:  # bound in _methods.py where the package is assembled
@@ -152,6 +153,7 @@ class Tensor:
             raise TypeError(f"Tensor(): expected data or integer sizes, got {data!r}")
         self._array, self._backend = array, backend
         self._grad_fn, self._requires_grad, self._grad, self._extra = None, False, None, None
+        self._acc = None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -164,6 +166,7 @@ class Tensor:
         tensor._grad_fn = None
         tensor._requires_grad = False
         tensor._grad = None
+        tensor._acc = None
         tensor._extra = None
         return tensor
 
@@ -289,12 +292,10 @@ class Tensor:
         return self._extra
 
     def _accumulator(self) -> _graph.AccumulateGrad:
-        """This leaf's AccumulateGrad node, one per tensor while a graph uses it."""
-        extra = self._extras()
-        node = extra["accumulator"]() if "accumulator" in extra else None
+        """This leaf's AccumulateGrad node (one per tensor, made when first needed)."""
+        node = self._acc
         if node is None:
-            node = _graph.AccumulateGrad(self)
-            extra["accumulator"] = weakref.ref(node)
+            node = self._acc = _graph.AccumulateGrad(self)
         return node
 
     def detach(self) -> Tensor:
