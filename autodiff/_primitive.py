@@ -287,7 +287,7 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
         edges.append(None)
     holds = keep_output
     if keep:
-        saved = []
+        saved: list[Any] = []
         for index, arg in enumerate(args):
             if index in keep and isinstance(arg, Tensor):
                 saved.append(arg)
