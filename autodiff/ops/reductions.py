@@ -92,9 +92,7 @@ def all(  # noqa: A001 - the standard's name
     >>> ad.all(ad.tensor([1.0, 2.0]) > 0)
     tensor(True)
     """
-    axes = normalize_axes("all", pick("all", "axis", axis, "dim", dim, None), x.ndim)
-    return _all(x, axis=axes, keepdims=bool(pick("all", "keepdims", keepdims or None,
-                                                 "keepdim", keepdim, False)))
+    return _truth_reduction(_all, x, axis, keepdims, dim, keepdim)
 
 
 def any(  # noqa: A001 - the standard's name
@@ -107,6 +105,12 @@ def any(  # noqa: A001 - the standard's name
     >>> ad.any(ad.tensor([0.0, 2.0]) > 1)
     tensor(True)
     """
-    axes = normalize_axes("any", pick("any", "axis", axis, "dim", dim, None), x.ndim)
-    return _any(x, axis=axes, keepdims=bool(pick("any", "keepdims", keepdims or None,
-                                                 "keepdim", keepdim, False)))
+    return _truth_reduction(_any, x, axis, keepdims, dim, keepdim)
+
+
+def _truth_reduction(op: Any, x: Tensor, axis: Any, keepdims: bool, dim: Any,
+                     keepdim: bool | None) -> Tensor:
+    name = op.__name__
+    axes = normalize_axes(name, pick(name, "axis", axis, "dim", dim, None), x.ndim)
+    keep = pick(name, "keepdims", keepdims or None, "keepdim", keepdim, False)
+    return op(x, axis=axes, keepdims=bool(keep))
