@@ -147,11 +147,19 @@ def _why_not(device_type: str) -> str:
     return "; " + "; ".join(reasons) if reasons else ""
 
 
+_BY_NAMESPACE: dict[int, Backend] = {}
+
+
 def backend_of_namespace(xp: Any) -> Backend:
-    """The loaded backend whose Array API namespace is ``xp``."""
+    """The loaded backend whose Array API namespace is ``xp`` (found once, then cached:
+    indexing gradients ask on every backward)."""
+    owner = _BY_NAMESPACE.get(id(xp))
+    if owner is not None:
+        return owner
     for name in _registry.available_backends():
         candidate = _registry.load_backend(name)
         if candidate.xp is xp:
+            _BY_NAMESPACE[id(xp)] = candidate
             return candidate
     raise BackendError(f"no available backend has the namespace {xp!r}")
 

@@ -103,6 +103,19 @@ def set_default_dtype(dtype: Any) -> None:
     _default_float = resolved
 
 
+# keyed by (dtype class, dtype, kind): dtypes of different libraries never get compared
+_NATIVE_KINDS: dict[tuple[type, Any, Any], builtins.bool] = {}
+
+
+def native_isdtype(xp: Any, native: Any, kind: str | tuple[str, ...]) -> builtins.bool:
+    """``xp.isdtype(native, kind)``, cached: the ops ask it on their hot path."""
+    key = (type(native), native, kind)
+    known = _NATIVE_KINDS.get(key)
+    if known is None:
+        known = _NATIVE_KINDS[key] = builtins.bool(xp.isdtype(native, kind))
+    return known
+
+
 def default_complex() -> DType:
     return complex128 if _default_float is float64 else complex64
 

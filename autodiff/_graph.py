@@ -174,6 +174,8 @@ def run_backward(
     if targets is not None:
         for index, tensor in enumerate(targets):
             catch[tensor._grad_fn or tensor._accumulator()] = index
+            if capture is None and tensor._grad_fn is not None:
+                tensor.retain_grad()  # a non-leaf named in backward(inputs=...), as PyTorch
     captured: list[Tensor | None] = [None] * (len(capture) if capture is not None else 0)
 
     # Dependency counts: a node runs once every consumer has sent its cotangent.
@@ -203,14 +205,8 @@ def run_backward(
         while ready:
             node = ready.pop()
             incoming: Tensor | None = pending.pop(node, None)
-            if incoming is not None and node in catch:
-                if capture is not None:
-                    captured[catch[node]] = incoming
-                elif isinstance(node, Node):
-                    # a non-leaf named in backward(inputs=...) gets its .grad filled
-                    target = targets[catch[node]]  # type: ignore[index]
-                    target._extras()["retains_grad"] = True  # PyTorch marks it, too
-                    accumulate_into(target, incoming, create_graph)
+            if incoming is not None and capture is not None and node in catch:
+                captured[catch[node]] = incoming
             if isinstance(node, AccumulateGrad):
                 wanted = inputs is None or node in catch
                 leaf = node.variable

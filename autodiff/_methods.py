@@ -74,10 +74,8 @@ def _reduce(op: Any) -> Any:
                keepdims: bool | None = None, **kwargs: Any) -> Tensor:
         if axis is None:
             axis = dim
-        keep = keepdim if keepdims is None else keepdims
-        if op in (reductions.all, reductions.any):
-            return op(self, axis=axis, keepdims=keep)
-        return op(self, axis, keepdims=keep, **kwargs)
+        return op(self, axis=axis, keepdims=keepdim if keepdims is None else keepdims,
+                  **kwargs)
 
     method.__name__ = op.__name__
     return method

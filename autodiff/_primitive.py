@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import _mode
+from ._dtypes import native_isdtype
 from ._graph import SCALAR, Node
 from ._tensor import Tensor
 
@@ -51,6 +52,8 @@ class Primitive:
         jvp: str | Callable[..., Any] | None,
         node_name: str | Callable[..., str],
         namespace: str,
+        moves: bool = False,
+        scalar_free_nodes: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.forward = forward
@@ -64,15 +67,15 @@ class Primitive:
         self.saves_output = tuple(
             rule is not None and "ans" in _used_arguments(rule) for rule in self.vjps)
         self.saves_inputs = tuple(_input_positions(rule) for rule in self.vjps)
-        self._node_classes: dict[str, type[Node]] = {}
-        #: the node class when the name does not depend on the call
-        self.static_node: type[Node] | None = None
-        self.op: Callable[..., Tensor]
-        #: True for the transfer primitive, whose output lives on ``params["target"]``.
-        self.moves = False
+        #: True for a transfer, whose output lives on backend ``params["target"]``
+        self.moves = moves
         #: node names whose Python-number arguments are not edges in PyTorch
         #: (``x ** 2`` has one edge, ``x + 2`` two); see ``Node.next_functions``
-        self.scalar_free_nodes: frozenset[str] = frozenset()
+        self.scalar_free_nodes = frozenset(scalar_free_nodes)
+        self._node_classes: dict[str, type[Node]] = {}
+        #: the node class when the name does not depend on the call
+        self.static_node = self.node_class((), {}) if isinstance(node_name, str) else None
+        self.op: Callable[..., Tensor]
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
@@ -104,6 +107,7 @@ def primitive(
     torch_name: str | Callable[..., str] | None = None,
     namespace: str = "autodiff",
     scalar_free_nodes: tuple[str, ...] = (),
+    moves: bool = False,
 ) -> Callable[..., Tensor]:
     """Declare a primitive and return the function that applies it.
 
@@ -113,7 +117,8 @@ def primitive(
     (``"Mul"`` gives ``MulBackward0``) or a callable returning the full node name
     from the call's arguments; ``scalar_free_nodes`` names the nodes whose Python
     numbers PyTorch leaves out of ``next_functions``. ``namespace`` is where the
-    public function lives.
+    public function lives; ``moves`` marks a transfer, whose output belongs to the
+    backend passed as ``target=``.
 
     >>> import autodiff as ad
     >>> from autodiff import primitive
@@ -131,10 +136,7 @@ def primitive(
     rules = (vjp,) if callable(vjp) else vjp
     stem = torch_name or "".join(part.capitalize() for part in name.split("_"))
     node_name = stem if callable(stem) else f"{stem}Backward0"
-    prim = Primitive(name, forward, rules, jvp, node_name, namespace)
-    prim.scalar_free_nodes = frozenset(scalar_free_nodes)
-    if isinstance(node_name, str):
-        prim.static_node = prim.node_class((), {})
+    prim = Primitive(name, forward, rules, jvp, node_name, namespace, moves, scalar_free_nodes)
     REGISTRY[name] = prim
 
     prim.op = _make_op(prim)
@@ -174,6 +176,7 @@ def _input_positions(rule: Callable[..., Any] | None) -> frozenset[int]:
 
 
 _SCALARS = frozenset((int, float, bool, complex))
+_DIFFERENTIABLE_KINDS = ("real floating", "complex floating")
 
 
 def _scalar_argument(prim: Primitive, value: Any) -> Any:
@@ -239,8 +242,9 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
         if out.__class__ is not backend.array_type:  # numpy returns scalars from 0-d math
             out = backend.coerce(out)
         result = wrap(out, backend)
-        if needs_grad and state.enabled and prim.differentiable and _can_require_grad(
-                backend.xp, out.dtype):
+        # integer and bool outputs never join the graph (PyTorch's rule)
+        if needs_grad and state.enabled and prim.differentiable and native_isdtype(
+                backend.xp, out.dtype, _DIFFERENTIABLE_KINDS):
             _record(prim, args, params, result, out)
         return result
 
@@ -250,31 +254,21 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
     return op
 
 
-# keyed by (dtype class, dtype): dtypes of different libraries never get compared
-_DIFFERENTIABLE: dict[tuple[type, Any], bool] = {}
-
-
-def _can_require_grad(xp: Any, dtype: Any) -> bool:
-    """Integer and bool outputs never join the graph (PyTorch's rule)."""
-    key = (type(dtype), dtype)
-    known = _DIFFERENTIABLE.get(key)
-    if known is None:
-        known = _DIFFERENTIABLE[key] = bool(xp.isdtype(dtype, ("real floating",
-                                                                "complex floating")))
-    return known
-
-
 def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
             result: Tensor, out: Any) -> None:
-    node = (prim.static_node or prim.node_class(args, params))()
     rules = prim.vjps
+    if len(args) > len(rules):
+        raise TypeError(f"{prim.name}: called with {len(args)} positional arguments but "
+                        f"declared with {len(rules)} vjp rules; pass the extra ones as "
+                        "keyword parameters, or declare a rule (or None) for each")
+    node = (prim.static_node or prim.node_class(args, params))()
     edges: list[Any] = []
     meta: list[Any] = []
     keep: frozenset[int] = frozenset()  # positions of inputs some needed rule reads
     keep_output = False
     for index, arg in enumerate(args):
         if isinstance(arg, Tensor):
-            if arg._requires_grad and index < len(rules) and rules[index] is not None:
+            if arg._requires_grad and rules[index] is not None:
                 edges.append(arg._grad_fn or arg._acc or arg._accumulator())
                 array = arg._array
                 meta.append((array.shape, array.dtype))

@@ -49,7 +49,7 @@ class Tensor:
             [4.5000, 4.5000]])
     """
 
-    __slots__ = ("_array", "_backend", "_grad_fn", "_requires_grad", "_grad", "_acc", "_extra",
+    __slots__ = ("_array", "_backend", "_grad_fn", "_requires_grad", "_grad", "_acc",
                  "__weakref__")
 
     _array: Any
@@ -58,7 +58,6 @@ class Tensor:
     _requires_grad: builtins.bool
     _grad: Tensor | None
     _acc: _graph.AccumulateGrad | None
-    _extra: dict[str, Any] | None  # rarely used state: retains_grad
 
 
     if TYPE_CHECKING:  # bound in _methods.py where the package is assembled
@@ -152,8 +151,7 @@ class Tensor:
         else:
             raise TypeError(f"Tensor(): expected data or integer sizes, got {data!r}")
         self._array, self._backend = array, backend
-        self._grad_fn, self._requires_grad, self._grad, self._extra = None, False, None, None
-        self._acc = None
+        self._grad_fn, self._requires_grad, self._grad, self._acc = None, False, None, None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -167,7 +165,6 @@ class Tensor:
         tensor._requires_grad = False
         tensor._grad = None
         tensor._acc = None
-        tensor._extra = None
         return tensor
 
     # -- what it holds ------------------------------------------------------------
@@ -275,7 +272,8 @@ class Tensor:
 
     @property
     def retains_grad(self) -> builtins.bool:
-        return bool(self._extra and self._extra.get("retains_grad"))
+        node = self._grad_fn
+        return node is not None and node._retained is not None and node._retained() is self
 
     def retain_grad(self) -> None:
         """Fill ``.grad`` of this non-leaf tensor during backward (a no-op on leaves)."""
@@ -284,12 +282,6 @@ class Tensor:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
         self._grad_fn._retained = weakref.ref(self)
-        self._extras()["retains_grad"] = True
-
-    def _extras(self) -> dict[str, Any]:
-        if self._extra is None:
-            self._extra = {}
-        return self._extra
 
     def _accumulator(self) -> _graph.AccumulateGrad:
         """This leaf's AccumulateGrad node (one per tensor, made when first needed)."""

@@ -594,3 +594,16 @@ def test_deep_chain_autograd_grad() -> None:
         y = y * 1.0001
     (g,) = ad.autograd.grad(y, x)
     close(g, 1.0001**100_000, rtol=1e-8)
+
+
+# declared once: a primitive name can be registered only once per process
+_TWO_INPUTS_ONE_RULE = ad.primitive(
+    "two_inputs_one_rule", forward=lambda xp, x, y: x + y, vjp=lambda g, ans, x, y: g,
+    namespace="test")
+
+
+def test_primitive_called_with_more_inputs_than_rules_says_so(backend: str) -> None:
+    x = ad.ones(2, requires_grad=True)
+    with pytest.raises(TypeError, match=r"two_inputs_one_rule: called with 2 positional "
+                                        r"arguments but declared with 1 vjp rules"):
+        _TWO_INPUTS_ONE_RULE(x, x)

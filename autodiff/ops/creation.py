@@ -13,7 +13,7 @@ from backends import Backend
 
 from .. import _backend, _dtypes
 from .._dtypes import DType
-from .._primitive import REGISTRY, Op, primitive
+from .._primitive import Op, primitive
 from .._tensor import Tensor, to_array
 from ._helpers import shape_from
 
@@ -346,9 +346,8 @@ _transfer: Op = primitive(
     vjp=lambda g, ans, x, target, device, source, source_device: _transfer(
         g, target=source, device=source_device, source=target, source_device=device),
     jvp="linear",
-    namespace="autodiff.Tensor",
+    namespace="autodiff.Tensor", moves=True,
 )
-REGISTRY["to_device"].moves = True
 
 
 def to_device(x: Tensor, device: Any = None, backend: Any = None) -> Tensor:

@@ -9,26 +9,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import default_float_name
 
-# keyed by (dtype class, dtype): dtypes of different libraries never get compared
-_INTEGRAL: dict[tuple[type, Any], bool] = {}
-
 
 def _integral(xp: Any, value: Any) -> bool:
-    """True for an integer or bool array or Python int (cached per dtype)."""
+    """True for an integer or bool array or Python int."""
     if isinstance(value, (int, bool)):
         return True
     if isinstance(value, (float, complex)):
         return False
-    dtype = value.dtype
-    key = (type(dtype), dtype)
-    known = _INTEGRAL.get(key)
-    if known is None:
-        known = _INTEGRAL[key] = bool(xp.isdtype(dtype, ("integral", "bool")))
-    return known
+    return native_isdtype(xp, value.dtype, ("integral", "bool"))
 
 
 def _float_scalar(xp: Any, a: Any, b: Any) -> tuple[Any, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 
@@ -31,7 +32,7 @@ _getitem: Op = primitive(
 # The transpose of indexing: zeros of the source shape with ``g`` added at ``key``.
 _scatter_add: Op = primitive(
     "index_scatter_add", torch_name="IndexPut",
-    forward=lambda xp, g, key, shape, backend=None: _scatter_forward(xp, g, key, shape),
+    forward=lambda xp, g, key, shape: _scatter_forward(xp, g, key, shape),
     vjp=lambda g, ans, values, key, shape: _getitem(g, key=key, shape=shape),
     jvp="linear",
     namespace="autodiff.Tensor",
@@ -94,18 +95,21 @@ def getitem(x: Tensor, key: Any) -> Tensor:
     (tensor([3., 4., 5.]), (2, 2))
     """
     key = _plain_key(x, key)
-    return _getitem(x, key=_complete(key, x.ndim), shape=x.shape)
+    return _getitem(x, key=_portable(x._backend.xp, key, x.ndim), shape=x.shape)
 
 
-def _complete(key: Any, ndim: int) -> Any:
-    """Add the trailing ``...`` that numpy and PyTorch imply and the standard requires."""
+def _portable(xp: Any, key: Any, ndim: int) -> Any:
+    """The key in a form every standard namespace accepts: one 1-D integer array among
+    full slices becomes a ``Take``, and a key naming fewer axes than ``x`` has gets the
+    trailing ``...`` that numpy and PyTorch imply and the standard requires."""
     parts = key if isinstance(key, tuple) else (key,)
     arrays = [i for i, part in enumerate(parts) if not isinstance(
         part, (int, slice, type(None), type(Ellipsis)))]
-    if len(arrays) == 1 and getattr(parts[arrays[0]], "ndim", 0) == 1 and all(
-            part == slice(None) for i, part in enumerate(parts) if i != arrays[0]) and not str(
-            getattr(parts[arrays[0]], "dtype", "")).endswith("bool"):
-        return Take(arrays[0], parts[arrays[0]])
+    if len(arrays) == 1:
+        axis, indices = arrays[0], parts[arrays[0]]
+        if indices.ndim == 1 and not native_isdtype(xp, indices.dtype, "bool") and all(
+                part == slice(None) for i, part in enumerate(parts) if i != axis):
+            return Take(axis, indices)
     if any(part is Ellipsis for part in parts):
         return key
     used = sum(getattr(part, "ndim", 1) if not isinstance(part, (int, slice)) else 1
