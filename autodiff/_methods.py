@@ -6,6 +6,8 @@ and every method is the op itself (no extra call layer on the hot path).
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
 from . import _dtypes, _graph
@@ -125,9 +127,29 @@ METHODS: dict[str, Any] = {
 }
 
 
+def namespace_methods() -> dict[str, Any]:
+    """Methods generated from the namespace: every function an ``ops`` module exports
+    (its ``__all__``) except its ``NOT_METHODS``, then the module's own ``METHODS``
+    (PyTorch-flavoured spellings such as ``x.max(dim=1)``). Modules are visited in
+    name order, so the result does not depend on import order."""
+    from . import ops
+
+    methods: dict[str, Any] = {}
+    for info in sorted(pkgutil.iter_modules(ops.__path__), key=lambda info: info.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{ops.__name__}.{info.name}")
+        skip = set(getattr(module, "NOT_METHODS", ()))
+        for name in getattr(module, "__all__", ()):
+            if name not in skip:
+                methods[name] = getattr(module, name)
+        methods.update(getattr(module, "METHODS", {}))
+    return methods
+
+
 def bind() -> None:
     """Attach every method and give the engine the ops it needs."""
-    for name, method in METHODS.items():
+    for name, method in {**namespace_methods(), **METHODS}.items():
         setattr(Tensor, name, method)
     Tensor.__hash__ = object.__hash__  # type: ignore[method-assign,assignment]
     _graph.ops.sum_to_shape = manipulation.sum_to_shape

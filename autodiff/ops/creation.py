@@ -17,6 +17,11 @@ from .._primitive import Op, primitive
 from .._tensor import Tensor, to_array
 from ._helpers import shape_from
 
+__all__ = ["Generator", "arange", "asarray", "empty", "empty_like", "eye", "from_dlpack", "full",
+           "full_like", "linspace", "manual_seed", "ones", "ones_like", "rand", "randint",
+           "randn", "tensor", "to_device", "zeros", "zeros_like"]
+NOT_METHODS = tuple(__all__)
+
 
 def _place(dtype: Any, device: Any, backend: Any, default: DType | None = None
            ) -> tuple[Backend, Any, DType]:

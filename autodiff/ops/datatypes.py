@@ -8,6 +8,8 @@ from .. import _dtypes
 from .._primitive import primitive
 from .._tensor import Tensor
 
+__all__ = ["astype"]
+
 # The rule returns g unchanged: the engine casts every cotangent to its input's dtype.
 _astype = primitive(
     "astype", torch_name="ToCopy",

@@ -14,6 +14,13 @@ from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import default_float_name
 
+__all__ = ["abs", "add", "cos", "divide", "equal", "exp", "expm1", "greater", "greater_equal",
+           "isfinite", "isnan", "less", "less_equal", "log", "log1p", "logical_and",
+           "logical_not", "logical_or", "multiply", "negative", "not_equal", "pow", "sign",
+           "sin", "sqrt", "subtract", "tanh", "where"]
+#: exported functions that are not Tensor methods (PyTorch's x.where(c, y) means where(c, x, y))
+NOT_METHODS = ("where",)
+
 
 def _integral(xp: Any, value: Any) -> bool:
     """True for an integer or bool array or Python int."""

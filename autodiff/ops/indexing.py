@@ -10,6 +10,8 @@ from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 
+__all__: list[str] = []  # x[key] is the operator; getitem is not public
+
 
 def _index_name(x: Any, key: Any, shape: Any) -> str:
     if isinstance(key, Take):

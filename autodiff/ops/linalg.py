@@ -16,6 +16,8 @@ from .elementwise import abs as abs_
 from .elementwise import sign, where
 from .manipulation import expand_dims, matrix_transpose, reshape, restore_axes
 
+__all__ = ["dot", "matmul", "norm", "vector_norm"]
+
 
 def _matmul_name(a: Any, b: Any) -> str:
     names = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0",

@@ -14,6 +14,9 @@ from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes
 
+__all__ = ["broadcast_to", "expand_dims", "matrix_transpose", "permute_dims", "reshape",
+           "transpose"]
+
 
 def _named(default: str) -> Any:
     """The node name: PyTorch names one op by the method that called it (``view``,

@@ -15,6 +15,10 @@ from .elementwise import where
 from .reductions import mean as mean_
 from .reductions import sum as sum_
 
+__all__ = ["binary_cross_entropy_with_logits", "celu", "mse_loss", "relu", "sigmoid"]
+#: nn.functional is not a Tensor method namespace except for the activations
+NOT_METHODS = ("binary_cross_entropy_with_logits", "celu", "mse_loss")
+
 NN = "autodiff.nn.functional"
 
 

@@ -14,6 +14,8 @@ from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
 from .manipulation import restore_axes
 
+__all__ = ["all", "any", "mean", "sum"]
+
 
 def _numbered(stem: str) -> Any:
     return lambda x, axis, keepdims, **_: f"{stem}Backward{0 if axis is None else 1}"

@@ -11,9 +11,11 @@ run (and every backend) sees the same values.
 
 from __future__ import annotations
 
+import importlib
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -383,3 +385,13 @@ case("binary_cross_entropy_with_logits.large_logits_pos_weight",
      lambda x, y, p: _bce(x, y, pos_weight=p),
      fixed([1000.0, -1000.0, 1000.0, -1000.0]), fixed([1.0, 0.0, 0.0, 1.0]),
      fixed([2.0, 2.0, 2.0, 2.0], grad=False))
+
+
+# -- the other chapters: each ``cases_<chapter>.py`` beside this file adds its own cases
+# (importing ``case`` and the Arg helpers from here), so chapters grow independently.
+def _load_chapters() -> None:
+    for path in sorted(Path(__file__).parent.glob("cases_*.py")):
+        importlib.import_module(f"{__package__}.{path.stem}")
+
+
+_load_chapters()
