@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._graph import run_backward
-from ._tensor import Tensor
+from .._graph import run_backward
+from .._tensor import Tensor
 
 __all__ = ["backward", "grad"]
 
