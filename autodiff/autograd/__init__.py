@@ -25,7 +25,7 @@ def _as_tuple(value: Any) -> tuple[Any, ...]:
 
 def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]:
     """The seed cotangent of each output, checked against it (PyTorch's messages)."""
-    from .ops.creation import ones_like
+    from ..ops.creation import ones_like
 
     if grads and len(grads) != len(outputs):
         raise RuntimeError(f"grad can be implicitly created only for scalar outputs: got "
