@@ -14,7 +14,7 @@ from typing import Any
 from .._graph import run_backward
 from .._tensor import Tensor
 
-__all__ = ["backward", "grad"]
+__all__ = ["Function", "backward", "function", "grad"]
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:
@@ -109,3 +109,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                                "been used in the graph. Set allow_unused=True if this is the "
                                "desired behavior.")
     return tuple(results)
+
+
+from . import function as function  # noqa: E402 - after backward/grad, which it does not need
+from .function import Function as Function  # noqa: E402
