@@ -18,6 +18,7 @@ class TreeSpec:
     container type; ``keys`` are a dict's keys; ``children`` the sub-specs."""
 
     __slots__ = ("kind", "keys", "children", "num_leaves")
+    num_leaves: int
 
     def __init__(self, kind: type | None, keys: tuple[Any, ...] | None,
                  children: tuple[TreeSpec, ...]) -> None:

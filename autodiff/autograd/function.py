@@ -93,7 +93,7 @@ def _expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
     can be summed back to ``shape``)."""
     if len(shape) > len(target):
         return False
-    return all(a == b or a == 1 for a, b in zip(reversed(shape), reversed(target)))
+    return all(a == b or a == 1 for a, b in zip(reversed(shape), reversed(target), strict=False))
 
 
 class _Tagged:
@@ -201,6 +201,8 @@ class _FunctionOutput(CustomNode):
     with its position and hands it to the shared ctx node."""
 
     __slots__ = ("_ctx", "_index")
+    _ctx: BackwardCFunction
+    _index: int
 
     def run(self, grad: Any, tensor_type: type[Tensor], create_graph: bool,
             retain_graph: bool) -> list[Any]:
@@ -318,8 +320,8 @@ def _record(ctx: BackwardCFunction, args: tuple[Any, ...], edges: tuple[Edge, ..
     """Attach the outputs of ``forward`` to the node ``ctx`` and settle what it saves."""
     outputs = output if isinstance(output, tuple) else (output,)
     several = isinstance(output, tuple) and len(outputs) > 1
-    dirty = getattr(ctx, "_dirty", set())
-    skip = getattr(ctx, "_non_differentiable", set())
+    dirty: set[int] = getattr(ctx, "_dirty", set())
+    skip: set[int] = getattr(ctx, "_non_differentiable", set())
     inputs = {id(arg) for arg in args if isinstance(arg, Tensor)}
     backend = next(arg._backend for arg in args if isinstance(arg, Tensor))
     ctx._start(edges, backend)
