@@ -110,6 +110,7 @@ from .ops.reductions import sum as sum
 _methods.bind()
 
 from . import autograd as autograd  # noqa: E402 - needs the bound Tensor
+from . import func as func  # noqa: E402
 from . import linalg as linalg  # noqa: E402
 from . import nn as nn  # noqa: E402
 from . import testing as testing  # noqa: E402
