@@ -3,9 +3,9 @@ case table in ``cases.py``.
 
 For every case, on every backend: the forward value matches numpy and keeps the dtype and
 backend; a non-differentiable primitive's output has no ``grad_fn``; a differentiable
-one passes ``gradcheck`` in float64, and its gradients have their input's shape, dtype and
-backend, float32 included. The completeness tests make a new primitive without a case,
-or without a public name, fail here.
+one passes ``gradcheck`` and ``gradgradcheck`` in float64, and its gradients have their
+input's shape, dtype and backend, float32 included. The completeness tests make a new
+primitive without a case, or without a public name, fail here.
 """
 
 from __future__ import annotations
@@ -121,6 +121,14 @@ def test_non_differentiable_output_has_no_grad_fn(case: Case, backend: str) -> N
 def test_gradcheck(case: Case, backend: str) -> None:
     inputs = case.tensors(case.arrays())
     assert ad.testing.gradcheck(case.fn, inputs, **case.gradcheck)
+
+
+@over(DIFFERENTIABLE)
+def test_gradgradcheck(case: Case, backend: str) -> None:
+    """Second order over the whole registry: every vjp rule is itself differentiable
+    (written with autodiff ops) and its derivative matches finite differences."""
+    inputs = case.tensors(case.arrays())
+    assert ad.testing.gradgradcheck(case.fn, inputs, **case.gradcheck)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
