@@ -114,6 +114,7 @@ from . import func as func  # noqa: E402
 from . import linalg as linalg  # noqa: E402
 from . import nn as nn  # noqa: E402
 from . import testing as testing  # noqa: E402
+from . import utils as utils  # noqa: E402
 
 # PyTorch spellings
 sub = subtract

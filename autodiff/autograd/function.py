@@ -96,7 +96,7 @@ def _expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
     return all(a == b or a == 1 for a, b in zip(reversed(shape), reversed(target), strict=False))
 
 
-class _Tagged:
+class Tagged:
     """The cotangents of a multi-output Function's outputs, by position; the engine
     adds two of them when several paths reach the Function."""
 
@@ -105,8 +105,8 @@ class _Tagged:
     def __init__(self, grads: list[Tensor | None]) -> None:
         self.grads = grads
 
-    def __add__(self, other: _Tagged) -> _Tagged:
-        return _Tagged([a if b is None else b if a is None else a + b
+    def __add__(self, other: Tagged) -> Tagged:
+        return Tagged([a if b is None else b if a is None else a + b
                         for a, b in zip(self.grads, other.grads, strict=True)])
 
 
@@ -159,7 +159,7 @@ class BackwardCFunction(FunctionCtx, CustomNode):
 
     def run(self, grad: Any, tensor_type: type[Tensor], create_graph: bool,
             retain_graph: bool) -> list[Tensor | None]:
-        grads = grad.grads if isinstance(grad, _Tagged) else [grad]
+        grads = grad.grads if isinstance(grad, Tagged) else [grad]
         if getattr(self, "_materialize", True):
             grads = [_zeros(meta) if g is None and meta is not None else g
                      for g, meta in zip(grads, self._output_meta, strict=True)]
@@ -196,19 +196,20 @@ class BackwardCFunction(FunctionCtx, CustomNode):
                      if meta is not None)
 
 
-class _FunctionOutput(CustomNode):
-    """The node of output ``_index`` of a multi-output Function: it tags its cotangent
-    with its position and hands it to the shared ctx node."""
+class FunctionOutput(CustomNode):
+    """The node of output ``_index`` of a multi-output Function (or checkpoint): it
+    tags its cotangent with its position and hands it to the shared node ``_ctx``,
+    which has one ``_output_meta`` entry per output."""
 
     __slots__ = ("_ctx", "_index")
-    _ctx: BackwardCFunction
+    _ctx: Any
     _index: int
 
     def run(self, grad: Any, tensor_type: type[Tensor], create_graph: bool,
             retain_graph: bool) -> list[Any]:
         grads: list[Tensor | None] = [None] * len(self._ctx._output_meta)
         grads[self._index] = grad
-        return [_Tagged(grads)]
+        return [Tagged(grads)]
 
     @property
     def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
@@ -243,13 +244,13 @@ class Function:
     """
 
     _backward_cls: type[BackwardCFunction]
-    _output_cls: type[_FunctionOutput]
+    _output_cls: type[FunctionOutput]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         name = f"{cls.__name__}Backward"
         cls._backward_cls = type(name, (BackwardCFunction,), {"_forward_cls": cls})
-        cls._output_cls = type(name, (_FunctionOutput,), {"__slots__": ()})
+        cls._output_cls = type(name, (FunctionOutput,), {"__slots__": ()})
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(
