@@ -15,6 +15,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _GradState(threading.local):
     enabled = True  # the class attribute is each new thread's default
+    #: the open forward-mode (dual) levels, innermost last; see _forward.py
+    forward_levels: tuple[int, ...] = ()
 
 
 state = _GradState()

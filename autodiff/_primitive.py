@@ -26,7 +26,7 @@ import numbers
 from collections.abc import Callable
 from typing import Any
 
-from . import _mode
+from . import _forward, _mode
 from ._dtypes import native_isdtype
 from ._graph import SCALAR, Node
 from ._tensor import Tensor
@@ -246,6 +246,8 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
         if needs_grad and state.enabled and prim.differentiable and native_isdtype(
                 backend.xp, out.dtype, _DIFFERENTIABLE_KINDS):
             _record(prim, args, params, result, out)
+        if state.forward_levels and prim.differentiable:
+            _forward.propagate(prim, args, params, result)
         return result
 
     op.__name__ = op.__qualname__ = name

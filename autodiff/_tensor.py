@@ -17,7 +17,7 @@ import numpy as np
 
 from backends import Backend
 
-from . import _backend, _dtypes, _format, _graph
+from . import _backend, _dtypes, _format, _graph, _mode
 from ._device import Device
 from ._dtypes import DType
 
@@ -50,7 +50,7 @@ class Tensor:
     """
 
     __slots__ = ("_array", "_backend", "_grad_fn", "_requires_grad", "_grad", "_acc",
-                 "__weakref__")
+                 "_version", "_tangents", "_hooks", "__weakref__")
 
     _array: Any
     _backend: Backend
@@ -58,6 +58,12 @@ class Tensor:
     _requires_grad: builtins.bool
     _grad: Tensor | None
     _acc: _graph.AccumulateGrad | None
+    #: bumped by every in-place write; saved tensors remember it (see _graph)
+    _version: builtins.int
+    #: forward-mode tangents by dual level (None when it has none)
+    _tangents: dict[builtins.int, Tensor] | None
+    #: hooks run on this tensor's gradient (None when it has none)
+    _hooks: Any
 
 
     if TYPE_CHECKING:  # bound in _methods.py where the package is assembled
@@ -152,6 +158,7 @@ class Tensor:
             raise TypeError(f"Tensor(): expected data or integer sizes, got {data!r}")
         self._array, self._backend = array, backend
         self._grad_fn, self._requires_grad, self._grad, self._acc = None, False, None, None
+        self._version, self._tangents, self._hooks = 0, None, None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -165,6 +172,9 @@ class Tensor:
         tensor._requires_grad = False
         tensor._grad = None
         tensor._acc = None
+        tensor._version = 0
+        tensor._tangents = None
+        tensor._hooks = None
         return tensor
 
     # -- what it holds ------------------------------------------------------------
@@ -395,6 +405,9 @@ class Tensor:
             suffixes.append(f"grad_fn=<{self._grad_fn.name()}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
+        levels = _mode.state.forward_levels
+        if self._tangents and levels and levels[-1] in self._tangents:
+            suffixes.append(f"tangent={self._tangents[levels[-1]]!r}")
         return _format.format_tensor(self._host(), suffixes)
 
     __str__ = __repr__

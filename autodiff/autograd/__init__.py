@@ -13,8 +13,9 @@ from typing import Any
 
 from .._graph import run_backward
 from .._tensor import Tensor
+from . import forward_ad as forward_ad
 
-__all__ = ["backward", "grad"]
+__all__ = ["backward", "forward_ad", "grad"]
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:
