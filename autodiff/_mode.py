@@ -22,6 +22,16 @@ class _GradState(threading.local):
 state = _GradState()
 
 
+class _AnomalyState:
+    """Anomaly detection (``autograd.detect_anomaly``): process-wide, as in PyTorch."""
+
+    enabled = False
+    check_nan = True
+
+
+anomaly = _AnomalyState()
+
+
 def is_grad_enabled() -> bool:
     """True when operations record a graph for backward.
 

@@ -50,7 +50,7 @@ class Tensor:
     """
 
     __slots__ = ("_array", "_backend", "_grad_fn", "_requires_grad", "_grad", "_acc",
-                 "_version", "_tangents", "_hooks", "__weakref__")
+                 "_version", "_tangents", "__weakref__")
 
     _array: Any
     _backend: Backend
@@ -62,8 +62,6 @@ class Tensor:
     _version: builtins.int
     #: forward-mode tangents by dual level (None when it has none)
     _tangents: dict[builtins.int, Tensor] | None
-    #: hooks run on this tensor's gradient (None when it has none)
-    _hooks: Any
 
 
     if TYPE_CHECKING:  # bound in _methods.py where the package is assembled
@@ -158,7 +156,7 @@ class Tensor:
             raise TypeError(f"Tensor(): expected data or integer sizes, got {data!r}")
         self._array, self._backend = array, backend
         self._grad_fn, self._requires_grad, self._grad, self._acc = None, False, None, None
-        self._version, self._tangents, self._hooks = 0, None, None
+        self._version, self._tangents = 0, None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -174,7 +172,6 @@ class Tensor:
         tensor._acc = None
         tensor._version = 0
         tensor._tangents = None
-        tensor._hooks = None
         return tensor
 
     # -- what it holds ------------------------------------------------------------
@@ -292,6 +289,42 @@ class Tensor:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
         self._grad_fn._retained = weakref.ref(self)
+
+    def register_hook(self, hook: Any) -> _graph.Handle:
+        """Run ``hook(grad)`` each time this tensor's gradient is computed; a returned
+        tensor replaces the gradient. ``handle.remove()`` takes the hook away.
+
+        >>> import autodiff as ad
+        >>> x = ad.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda grad: grad * 10)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([20., 40.])
+        >>> handle.remove()
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        node = self._grad_fn or self._accumulator()
+        return _graph.Handle(node.extra().tensor_hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> _graph.Handle:
+        """Run ``hook(tensor)`` after a gradient was accumulated into this leaf's
+        ``.grad`` (an optimizer step per parameter, say).
+
+        >>> import autodiff as ad
+        >>> w = ad.tensor([1.0], requires_grad=True)
+        >>> _ = w.register_post_accumulate_grad_hook(lambda t: print("grad", t.grad))
+        >>> (w * 3).sum().backward()
+        grad tensor([3.])
+        """
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        return _graph.Handle(self._accumulator().extra().post_accumulate_hooks, hook)
 
     def _accumulator(self) -> _graph.AccumulateGrad:
         """This leaf's AccumulateGrad node (one per tensor, made when first needed)."""
