@@ -7,9 +7,8 @@ node, the ``ctx`` both methods receive, named ``<ClassName>Backward`` as in PyTo
 
 The engine's nodes have a single output. A Function with several outputs gets one
 light node per output (also named ``<ClassName>Backward``), each forwarding its
-cotangent, tagged with its position, to the shared ``ctx`` node; the engine sums
-what reaches a node, and the tagged cotangents sum position by position, so the
-user's ``backward`` runs once with every output's cotangent, however many paths
+cotangent, tagged with its position, to the shared ``ctx`` node (see ``_custom``), so
+the user's ``backward`` runs once with every output's cotangent, however many paths
 reach each output.
 
 >>> import autodiff as ad
@@ -36,84 +35,23 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .. import _mode
+from .. import _forward, _mode
 from .._dtypes import native_isdtype
-from .._graph import FREED_MESSAGE, AccumulateGrad, Node, ops
+from .._graph import FREED_MESSAGE
 from .._tensor import Tensor
+from ._custom import CustomNode, Edge, FunctionOutput, Tagged, fit_gradient
 
 __all__ = ["BackwardCFunction", "Function", "FunctionCtx", "once_differentiable"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-Edge = Node | AccumulateGrad | None
 _DIFFERENTIABLE_KINDS = ("real floating", "complex floating")
-
-
-class CustomNode(Node):
-    """A graph node whose ``run`` is written in Python rather than derived from a
-    primitive (custom Functions, checkpoints). Subclasses set ``_edges`` and
-    override ``run`` and ``next_functions``."""
-
-    __slots__ = ()
-
-    def _start(self, edges: tuple[Edge, ...], backend: Any) -> None:
-        self._edges = edges
-        self._inputs = ()
-        self._meta = ()
-        self._out = None
-        self._params = {}
-        self._backend = backend
-        self._freed = False
-        self._holds = False
-        self._retained = None
-
-    @property
-    def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
-        return tuple((edge, 0) for edge in self._edges)
-
-
-def fit_gradient(name: str, index: int, grad: Any, like: Tensor | tuple[Any, ...]) -> Tensor:
-    """``grad`` reduced to the shape and cast to the dtype of its input (``like``: the
-    tensor or its ``(shape, dtype)``), with PyTorch's message when it cannot be."""
-    shape, dtype = (like.shape, like._array.dtype) if isinstance(like, Tensor) else like
-    if not isinstance(grad, Tensor):
-        raise RuntimeError(f"expected Variable or None (got {type(grad).__name__})")
-    if grad.shape != shape:
-        if not _expandable(shape, grad.shape):
-            raise RuntimeError(f"Function {name} returned an invalid gradient at index {index}"
-                               f" - got {list(grad.shape)} but expected shape compatible with "
-                               f"{list(shape)}")
-        grad = ops.sum_to_shape(grad, shape)
-    if grad._array.dtype != dtype:
-        grad = ops.astype_native(grad, dtype)
-    return grad
-
-
-def _expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
-    """Whether ``shape`` broadcasts to ``target`` (so a gradient of ``target``'s shape
-    can be summed back to ``shape``)."""
-    if len(shape) > len(target):
-        return False
-    return all(a == b or a == 1 for a, b in zip(reversed(shape), reversed(target), strict=False))
-
-
-class Tagged:
-    """The cotangents of a multi-output Function's outputs, by position; the engine
-    adds two of them when several paths reach the Function."""
-
-    __slots__ = ("grads",)
-
-    def __init__(self, grads: list[Tensor | None]) -> None:
-        self.grads = grads
-
-    def __add__(self, other: Tagged) -> Tagged:
-        return Tagged([a if b is None else b if a is None else a + b
-                        for a, b in zip(self.grads, other.grads, strict=True)])
 
 
 class FunctionCtx:
     """The ``ctx`` that ``forward`` (or ``setup_context``) fills and ``backward`` reads."""
 
     needs_input_grad: tuple[bool, ...]
+    _in_jvp = False
 
     def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for ``backward`` (read them back from ``saved_tensors``)."""
@@ -123,10 +61,17 @@ class FunctionCtx:
                                 f"{index} is of type {type(tensor).__name__}")
         self._to_save = tensors
 
+    def save_for_forward(self, *tensors: Tensor | None) -> None:
+        """Keep tensors for ``jvp`` (where ``saved_tensors`` returns them)."""
+        self._for_forward = tensors
+
     @property
     def saved_tensors(self) -> tuple[Tensor | None, ...]:
-        """What ``save_for_backward`` kept; an output comes back with this node as its
-        ``grad_fn``, so a ``backward`` using it can be differentiated again."""
+        """What ``save_for_backward`` kept (in ``jvp``: what ``save_for_forward``
+        kept, if anything); an output comes back with this node as its ``grad_fn``,
+        so a ``backward`` using it can be differentiated again."""
+        if getattr(self, "_in_jvp", False) and hasattr(self, "_for_forward"):
+            return tuple(self._for_forward)
         if getattr(self, "_released", False):
             raise RuntimeError(FREED_MESSAGE)
         saved = getattr(self, "_saved", None)
@@ -194,32 +139,6 @@ class BackwardCFunction(FunctionCtx, CustomNode):
         """One entry per tensor argument of ``forward``, as PyTorch lists them."""
         return tuple((edge, 0) for edge, meta in zip(self._edges, self._meta, strict=True)
                      if meta is not None)
-
-
-class FunctionOutput(CustomNode):
-    """The node of output ``_index`` of a multi-output Function (or checkpoint): it
-    tags its cotangent with its position and hands it to the shared node ``_ctx``,
-    which has one ``_output_meta`` entry per output."""
-
-    __slots__ = ("_ctx", "_index")
-    _ctx: Any
-    _index: int
-
-    def run(self, grad: Any, tensor_type: type[Tensor], create_graph: bool,
-            retain_graph: bool) -> list[Any]:
-        grads: list[Tensor | None] = [None] * len(self._ctx._output_meta)
-        grads[self._index] = grad
-        return [Tagged(grads)]
-
-    @property
-    def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
-        return self._ctx.next_functions
-
-    def __getattr__(self, name: str) -> Any:  # ctx attributes: saved_tensors, user fields
-        if name.startswith("__") or name in ("_ctx", "_index"):
-            raise AttributeError(name)
-        return getattr(self._ctx, name)
-
 
 def _zeros(meta: tuple[Any, Any, Any]) -> Tensor:
     shape, dtype, backend = meta
@@ -298,15 +217,65 @@ class Function:
         executable = _mode.state.enabled and any(ctx.needs_input_grad)
         edges = tuple(arg._grad_fn or arg._accumulator() if need and executable else None
                       for arg, need in zip(args, ctx.needs_input_grad, strict=True))
-        with _mode.no_grad():
-            if with_setup:
-                output = cls.forward(*args, **kwargs)
-                cls.setup_context(ctx, args, output)
-            else:
-                output = cls.forward(ctx, *args, **kwargs)
-        if not executable:
-            return output
-        return _record(ctx, args, edges, output)
+        levels = _mode.state.forward_levels
+        _mode.state.forward_levels = ()  # forward sees primals; tangents come from jvp
+        try:
+            with _mode.no_grad():
+                if with_setup:
+                    output = cls.forward(*args, **kwargs)
+                    cls.setup_context(ctx, args, output)
+                else:
+                    output = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _mode.state.forward_levels = levels
+        dual = bool(levels) and any(isinstance(arg, Tensor) and arg._tangents for arg in args)
+        skip = getattr(ctx, "_non_differentiable", ())
+        constant = {index for index, out in enumerate(
+            output if isinstance(output, tuple) else (output,)) if id(out) in skip}
+        if executable:
+            output = _record(ctx, args, edges, output)
+        elif dual:  # fresh outputs to carry the tangents (an input may come back as is)
+            output = _fresh(output)
+        if dual:
+            _push_tangents(cls, ctx, args, output, levels, constant)
+        return output
+
+
+def _fresh(output: Any) -> Any:
+    many = isinstance(output, tuple)
+    fresh = [Tensor._wrap(out._array, out._backend) if isinstance(out, Tensor) else out
+             for out in (output if many else (output,))]
+    return tuple(fresh) if many else fresh[0]
+
+
+def _push_tangents(cls: type[Function], ctx: BackwardCFunction, args: tuple[Any, ...],
+                   output: Any, levels: tuple[int, ...], constant: set[int]) -> None:
+    """Forward mode: the outputs' tangents at each open level from the user's ``jvp``
+    (PyTorch passes zeros for a tensor input without a tangent, None for others)."""
+    outputs = output if isinstance(output, tuple) else (output,)
+    for level in levels:
+        tangents = [arg._tangents.get(level) if isinstance(arg, Tensor) and arg._tangents
+                    else None for arg in args]
+        if all(tangent is None for tangent in tangents):
+            continue
+        tangents = [Tensor._wrap(arg._backend.xp.zeros_like(arg._array), arg._backend)
+                    if tangent is None and isinstance(arg, Tensor) else tangent
+                    for arg, tangent in zip(args, tangents, strict=True)]
+        _mode.state.forward_levels = tuple(other for other in levels if other != level)
+        ctx._in_jvp = True
+        try:
+            result = cls.jvp(ctx, *tangents)
+        finally:
+            _mode.state.forward_levels = levels
+            ctx._in_jvp = False
+        results = result if isinstance(result, tuple) else (result,)
+        if len(results) != len(outputs):
+            raise RuntimeError(f"{cls.__name__}.jvp returned {len(results)} tangents for "
+                               f"{len(outputs)} outputs of forward")
+        for index, (out, tangent) in enumerate(zip(outputs, results, strict=True)):
+            if (isinstance(out, Tensor) and tangent is not None and out.dtype.is_differentiable
+                    and index not in constant):
+                _forward.set_tangent(out, _forward.fit(tangent, out), level)
 
 
 def _bind(forward: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],

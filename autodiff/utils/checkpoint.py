@@ -36,7 +36,7 @@ from .._graph import AccumulateGrad, Node, run_backward
 from .._pytree import tree_flatten, tree_unflatten
 from .._tensor import Tensor
 from ..autograd import grad as _autograd_grad
-from ..autograd.function import CustomNode, FunctionOutput, Tagged
+from ..autograd._custom import CustomNode, FunctionOutput, Tagged
 
 __all__ = ["checkpoint"]
 

@@ -1,0 +1,109 @@
+"""Graph nodes written in Python rather than derived from a primitive: the plumbing
+shared by custom Functions and checkpoints.
+
+The engine's nodes have a single output. An operation with several outputs gets one
+light ``FunctionOutput`` node per output, each forwarding its cotangent, tagged
+with its position (``Tagged``), to the operation's shared node; the engine sums what
+reaches a node, and tagged cotangents sum position by position, so the shared node
+runs once with every output's cotangent, however many paths reach each output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._graph import AccumulateGrad, Node, ops
+from .._tensor import Tensor
+
+__all__ = ["CustomNode", "FunctionOutput", "Tagged", "fit_gradient"]
+
+Edge = Node | AccumulateGrad | None
+
+
+class CustomNode(Node):
+    """A graph node whose ``run`` is written in Python rather than derived from a
+    primitive (custom Functions, checkpoints). Subclasses set ``_edges`` and
+    override ``run`` and ``next_functions``."""
+
+    __slots__ = ()
+
+    def _start(self, edges: tuple[Edge, ...], backend: Any) -> None:
+        self._edges = edges
+        self._inputs = ()
+        self._meta = ()
+        self._out = None
+        self._params = {}
+        self._backend = backend
+        self._freed = False
+        self._holds = False
+        self._retained = None
+        self._versions = None
+        self._extra = None
+
+    @property
+    def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
+        return tuple((edge, 0) for edge in self._edges)
+
+
+def fit_gradient(name: str, index: int, grad: Any, like: Tensor | tuple[Any, ...]) -> Tensor:
+    """``grad`` reduced to the shape and cast to the dtype of its input (``like``: the
+    tensor or its ``(shape, dtype)``), with PyTorch's message when it cannot be."""
+    shape, dtype = (like.shape, like._array.dtype) if isinstance(like, Tensor) else like
+    if not isinstance(grad, Tensor):
+        raise RuntimeError(f"expected Variable or None (got {type(grad).__name__})")
+    if grad.shape != shape:
+        if not _expandable(shape, grad.shape):
+            raise RuntimeError(f"Function {name} returned an invalid gradient at index {index}"
+                               f" - got {list(grad.shape)} but expected shape compatible with "
+                               f"{list(shape)}")
+        grad = ops.sum_to_shape(grad, shape)
+    if grad._array.dtype != dtype:
+        grad = ops.astype_native(grad, dtype)
+    return grad
+
+
+def _expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether ``shape`` broadcasts to ``target`` (so a gradient of ``target``'s shape
+    can be summed back to ``shape``)."""
+    if len(shape) > len(target):
+        return False
+    return all(a == b or a == 1 for a, b in zip(reversed(shape), reversed(target), strict=False))
+
+
+class Tagged:
+    """The cotangents of a multi-output Function's outputs, by position; the engine
+    adds two of them when several paths reach the Function."""
+
+    __slots__ = ("grads",)
+
+    def __init__(self, grads: list[Tensor | None]) -> None:
+        self.grads = grads
+
+    def __add__(self, other: Tagged) -> Tagged:
+        return Tagged([a if b is None else b if a is None else a + b
+                        for a, b in zip(self.grads, other.grads, strict=True)])
+
+
+class FunctionOutput(CustomNode):
+    """The node of output ``_index`` of a multi-output Function (or checkpoint): it
+    tags its cotangent with its position and hands it to the shared node ``_ctx``,
+    which has one ``_output_meta`` entry per output."""
+
+    __slots__ = ("_ctx", "_index")
+    _ctx: Any
+    _index: int
+
+    def run(self, grad: Any, tensor_type: type[Tensor], create_graph: bool,
+            retain_graph: bool) -> list[Any]:
+        grads: list[Tensor | None] = [None] * len(self._ctx._output_meta)
+        grads[self._index] = grad
+        return [Tagged(grads)]
+
+    @property
+    def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
+        return self._ctx.next_functions
+
+    def __getattr__(self, name: str) -> Any:  # ctx attributes: saved_tensors, user fields
+        if name.startswith("__") or name in ("_ctx", "_index"):
+            raise AttributeError(name)
+        return getattr(self._ctx, name)
