@@ -276,6 +276,7 @@ def _push_tangents(cls: type[Function], ctx: BackwardCFunction, args: tuple[Any,
             if (isinstance(out, Tensor) and tangent is not None and out.dtype.is_differentiable
                     and index not in constant):
                 _forward.set_tangent(out, _forward.fit(tangent, out), level)
+    ctx._out_tangents = [out._tangents if isinstance(out, Tensor) else None for out in outputs]
 
 
 def _bind(forward: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
@@ -343,13 +344,17 @@ def _saved_item(tensor: Tensor | None, outputs: dict[int, int], inputs: set[int]
     reference cycle node -> output -> node)."""
     if tensor is None or id(tensor) in inputs or id(tensor) not in outputs:
         return tensor
-    result = results[outputs[id(tensor)]]
+    index = outputs[id(tensor)]
+    result = results[index]
     array, backend, node = result._array, result._backend, result._grad_fn
 
     def rebuild(ctx: BackwardCFunction) -> Tensor:
         saved = Tensor._wrap(array, backend)
         if node is not None:
             saved._grad_fn, saved._requires_grad = node, True
+        tangents = getattr(ctx, "_out_tangents", None)
+        if tangents is not None:  # forward-over-reverse: the output's tangents too
+            saved._tangents = tangents[index]
         return saved
 
     del result

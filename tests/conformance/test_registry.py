@@ -186,3 +186,45 @@ def test_jvp_agrees_with_vjp(case: Case, backend: str) -> None:
     forward = 0.0 if tangent is None else float(np.sum(_values(tangent) * _values(cotangent)))
     tolerance = 1e-9 if out.dtype == ad.float64 else 1e-4
     np.testing.assert_allclose(forward, reverse, rtol=tolerance, atol=tolerance)
+
+
+@over(DIFFERENTIABLE)
+def test_forward_over_reverse(case: Case, backend: str) -> None:
+    """A backward pass run under a dual level differentiates the vjp rules forward (what
+    ``hessian = jacfwd(jacrev(f))`` needs): <d/dv (J^T u), w> equals the same second
+    derivative by reverse over reverse, <grad <J^T u, w>, v>, for random u, v, w."""
+    fwAD = ad.autograd.forward_ad
+    inputs = case.tensors(case.arrays())
+    wanted = [index for index, tensor in enumerate(inputs) if tensor.requires_grad]
+    out = case.fn(*inputs)
+    if not wanted or not out.requires_grad:
+        return
+    rng = np.random.default_rng(2)
+
+    def draw(like: ad.Tensor) -> ad.Tensor:
+        return ad.tensor(rng.standard_normal(like.shape), dtype=like.dtype,
+                         backend=like.backend)
+
+    v = {index: draw(inputs[index]) for index in wanted}
+    w = {index: draw(inputs[index]) for index in wanted}
+    u = draw(out)
+    with fwAD.dual_level():
+        duals = [fwAD.make_dual(tensor, v[index]) if index in v else tensor
+                 for index, tensor in enumerate(inputs)]
+        grads = ad.autograd.grad(case.fn(*duals), [duals[i] for i in wanted], u,
+                                 allow_unused=True)
+        tangents = [None if g is None else fwAD.unpack_dual(g).tangent for g in grads]
+    forward = sum(float(np.sum(_values(t) * _values(w[i])))
+                  for i, t in zip(wanted, tangents, strict=True) if t is not None)
+    first = ad.autograd.grad(out, [inputs[i] for i in wanted], u, create_graph=True,
+                             allow_unused=True)
+    terms = [(g * w[i]).sum() for i, g in zip(wanted, first, strict=True)
+             if g is not None and g.requires_grad]
+    reverse = 0.0
+    if terms:
+        second = ad.autograd.grad(sum(terms[1:], terms[0]), [inputs[i] for i in wanted],
+                                  allow_unused=True)
+        reverse = sum(float(np.sum(_values(h) * _values(v[i])))
+                      for i, h in zip(wanted, second, strict=True) if h is not None)
+    tolerance = 1e-9 if out.dtype == ad.float64 else 1e-4
+    np.testing.assert_allclose(forward, reverse, rtol=tolerance, atol=tolerance)
