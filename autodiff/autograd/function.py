@@ -52,6 +52,7 @@ class FunctionCtx:
 
     needs_input_grad: tuple[bool, ...]
     _in_jvp = False
+    _out_tangents: list[Any] | None = None
 
     def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for ``backward`` (read them back from ``saved_tensors``)."""
@@ -352,7 +353,7 @@ def _saved_item(tensor: Tensor | None, outputs: dict[int, int], inputs: set[int]
         saved = Tensor._wrap(array, backend)
         if node is not None:
             saved._grad_fn, saved._requires_grad = node, True
-        tangents = getattr(ctx, "_out_tangents", None)
+        tangents = ctx._out_tangents
         if tangents is not None:  # forward-over-reverse: the output's tangents too
             saved._tangents = tangents[index]
         return saved
