@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 
 from .. import _forward, _mode
 from .._dtypes import native_isdtype
-from .._graph import FREED_MESSAGE
+from .._graph import FREED_MESSAGE, modified_message
 from .._tensor import Tensor
 from ._custom import CustomNode, Edge, FunctionOutput, Tagged, fit_gradient
 
@@ -53,6 +53,8 @@ class FunctionCtx:
     needs_input_grad: tuple[bool, ...]
     _in_jvp = False
     _out_tangents: list[Any] | None = None
+    _saved: tuple[Any, ...] | None = None
+    _saved_versions: tuple[int | None, ...] = ()
 
     def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for ``backward`` (read them back from ``saved_tensors``)."""
@@ -75,9 +77,15 @@ class FunctionCtx:
             return tuple(self._for_forward)
         if getattr(self, "_released", False):
             raise RuntimeError(FREED_MESSAGE)
-        saved = getattr(self, "_saved", None)
+        saved = self._saved
         if saved is None:  # still inside forward or setup_context
             return tuple(getattr(self, "_to_save", ()))
+        for item, version in zip(saved, self._saved_versions, strict=True):
+            if version is not None and item._version != version:
+                producer = item._grad_fn
+                raise RuntimeError(modified_message(
+                    item._array, item._backend, None if producer is None else producer.name(),
+                    item._version, version))
         return tuple(item(self) if callable(item) else item for item in saved)
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
@@ -314,6 +322,7 @@ def _record(ctx: BackwardCFunction, args: tuple[Any, ...], edges: tuple[Edge, ..
                 raise RuntimeError("a leaf Variable that requires grad has been used in an "
                                    "in-place operation.")
             result = out
+            result._version += 1  # as PyTorch counts the marking itself
         else:  # a fresh tensor: an input returned as is is not rewired itself
             result = Tensor._wrap(out._array, out._backend)
         if id(out) not in skip and native_isdtype(out._backend.xp, out._array.dtype,
@@ -333,6 +342,8 @@ def _record(ctx: BackwardCFunction, args: tuple[Any, ...], edges: tuple[Edge, ..
     ctx._output_meta = tuple(meta)
     ctx._saved = tuple(_saved_item(tensor, saved_outputs, inputs, results)
                        for tensor in getattr(ctx, "_to_save", ()))
+    ctx._saved_versions = tuple(saved._version if isinstance(saved, Tensor) else None
+                                for saved in ctx._saved)
     ctx._holds = bool(ctx._saved)
     ctx.__dict__.pop("_to_save", None)
     return tuple(results) if isinstance(output, tuple) else results[0]
