@@ -10,14 +10,19 @@ runs once with every output's cotangent, however many paths reach each output.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from .. import _mode
 from .._graph import AccumulateGrad, Node, ops
 from .._tensor import Tensor
 
-__all__ = ["CustomNode", "FunctionOutput", "Tagged", "fit_gradient"]
+__all__ = ["CustomNode", "DelayedError", "FunctionOutput", "Tagged", "fit_gradient",
+           "once_differentiable"]
 
 Edge = Node | AccumulateGrad | None
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class CustomNode(Node):
@@ -107,3 +112,58 @@ class FunctionOutput(CustomNode):
         if name.startswith("__") or name in ("_ctx", "_index"):
             raise AttributeError(name)
         return getattr(self._ctx, name)
+
+
+class DelayedError(CustomNode):
+    """The ``grad_fn`` of what a ``@once_differentiable`` backward returns when a
+    graph is being built: differentiating it again is an error."""
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        return "Error"
+
+    def run(self, grad: Any, tensor_type: type[Tensor], create_graph: bool,
+            retain_graph: bool) -> list[Tensor | None]:
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")
+
+
+def once_differentiable(fn: F) -> F:
+    """Decorate a ``backward`` that is not itself differentiable: it runs under
+    no-grad, and differentiating its result again raises (PyTorch's decorator).
+
+    >>> import autodiff as ad
+    >>> from autodiff.autograd.function import once_differentiable
+    >>> class Double(ad.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         return 2 * x
+    ...     @staticmethod
+    ...     @once_differentiable
+    ...     def backward(ctx, g):
+    ...         return 2 * g
+    >>> x = ad.tensor(1.0, requires_grad=True)
+    >>> ad.autograd.grad(Double.apply(x), x)
+    (tensor(2.),)
+    """
+
+    @functools.wraps(fn)
+    def wrapper(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        with _mode.no_grad():
+            outputs = fn(ctx, *args, **kwargs)
+        if not _mode.state.enabled or not any(
+                isinstance(arg, Tensor) and arg._requires_grad for arg in args):
+            return outputs
+        many = isinstance(outputs, tuple)
+        wrapped = []
+        for out in outputs if many else (outputs,):
+            if isinstance(out, Tensor):
+                node = DelayedError()
+                node._start((), out._backend)
+                out = Tensor._wrap(out._array, out._backend)
+                out._grad_fn, out._requires_grad = node, True
+            wrapped.append(out)
+        return tuple(wrapped) if many else wrapped[0]
+
+    return wrapper  # type: ignore[return-value]

@@ -30,7 +30,6 @@ tensor(12.)
 
 from __future__ import annotations
 
-import functools
 import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -38,8 +37,10 @@ from typing import Any, TypeVar
 from .. import _forward, _mode
 from .._dtypes import native_isdtype
 from .._graph import FREED_MESSAGE, modified_message
+from .._primitive import _anomaly_trace
 from .._tensor import Tensor
 from ._custom import CustomNode, Edge, FunctionOutput, Tagged, fit_gradient
+from ._custom import once_differentiable as once_differentiable
 
 __all__ = ["BackwardCFunction", "Function", "FunctionCtx", "once_differentiable"]
 
@@ -148,6 +149,7 @@ class BackwardCFunction(FunctionCtx, CustomNode):
         """One entry per tensor argument of ``forward``, as PyTorch lists them."""
         return tuple((edge, 0) for edge, meta in zip(self._edges, self._meta, strict=True)
                      if meta is not None)
+
 
 def _zeros(meta: tuple[Any, Any, Any]) -> Tensor:
     shape, dtype, backend = meta
@@ -305,6 +307,8 @@ def _record(ctx: BackwardCFunction, args: tuple[Any, ...], edges: tuple[Edge, ..
     inputs = {id(arg) for arg in args if isinstance(arg, Tensor)}
     backend = next(arg._backend for arg in args if isinstance(arg, Tensor))
     ctx._start(edges, backend)
+    if _mode.anomaly.enabled:  # where forward ran, for errors in backward
+        ctx._extra = _anomaly_trace()
     ctx._arity = len(args)
     ctx._meta = tuple((arg.shape, arg._array.dtype) if isinstance(arg, Tensor) else None
                       for arg in args)
@@ -371,58 +375,3 @@ def _saved_item(tensor: Tensor | None, outputs: dict[int, int], inputs: set[int]
 
     del result
     return rebuild
-
-
-class _DelayedError(CustomNode):
-    """The ``grad_fn`` of what a ``@once_differentiable`` backward returns when a
-    graph is being built: differentiating it again is an error."""
-
-    __slots__ = ()
-
-    def name(self) -> str:
-        return "Error"
-
-    def run(self, grad: Any, tensor_type: type[Tensor], create_graph: bool,
-            retain_graph: bool) -> list[Tensor | None]:
-        raise RuntimeError("trying to differentiate twice a function that was marked with "
-                           "@once_differentiable")
-
-
-def once_differentiable(fn: F) -> F:
-    """Decorate a ``backward`` that is not itself differentiable: it runs under
-    no-grad, and differentiating its result again raises (PyTorch's decorator).
-
-    >>> import autodiff as ad
-    >>> from autodiff.autograd.function import once_differentiable
-    >>> class Double(ad.autograd.Function):
-    ...     @staticmethod
-    ...     def forward(ctx, x):
-    ...         return 2 * x
-    ...     @staticmethod
-    ...     @once_differentiable
-    ...     def backward(ctx, g):
-    ...         return 2 * g
-    >>> x = ad.tensor(1.0, requires_grad=True)
-    >>> ad.autograd.grad(Double.apply(x), x)
-    (tensor(2.),)
-    """
-
-    @functools.wraps(fn)
-    def wrapper(ctx: Any, *args: Any, **kwargs: Any) -> Any:
-        with _mode.no_grad():
-            outputs = fn(ctx, *args, **kwargs)
-        if not _mode.state.enabled or not any(
-                isinstance(arg, Tensor) and arg._requires_grad for arg in args):
-            return outputs
-        many = isinstance(outputs, tuple)
-        wrapped = []
-        for out in outputs if many else (outputs,):
-            if isinstance(out, Tensor):
-                node = _DelayedError()
-                node._start((), out._backend)
-                out = Tensor._wrap(out._array, out._backend)
-                out._grad_fn, out._requires_grad = node, True
-            wrapped.append(out)
-        return tuple(wrapped) if many else wrapped[0]
-
-    return wrapper  # type: ignore[return-value]

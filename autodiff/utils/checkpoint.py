@@ -247,8 +247,9 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool = F
     >>> y.sum().backward(); x.grad
     tensor([0.6398, 0.2469])
     """
-    if not _mode.state.enabled:
-        return function(*args, **kwargs)
+    if not _mode.state.enabled or (_mode.state.forward_levels and any(
+            isinstance(arg, Tensor) and arg._tangents for arg in args)):
+        return function(*args, **kwargs)  # nothing to save (or forward mode: plain call)
     if use_reentrant and kwargs:
         raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
     tensors = [arg for arg in args if isinstance(arg, Tensor)]
