@@ -220,7 +220,7 @@ class Function:
         if cls is Function:
             raise RuntimeError("apply: call it on a subclass of autograd.Function")
         with_setup = cls.setup_context is not Function.setup_context
-        if kwargs:  # keyword arguments become positional inputs, as in PyTorch
+        if kwargs or with_setup:  # keywords and defaults become positional, as in PyTorch
             args, kwargs = _bind(cls.forward, args, kwargs, with_ctx=not with_setup)
         ctx = cls._backward_cls()
         ctx.needs_input_grad = tuple(isinstance(arg, Tensor) and arg._requires_grad
