@@ -235,3 +235,59 @@ def test_errors_match_torch_func(backend: str) -> None:
         func.jvp(lambda x: x, (x,), (x, x))
     with pytest.raises(RuntimeError, match="Expected tangents to only contain Tensors"):
         func.jvp(lambda x: x, (x,), (3.0,))
+
+
+# -- vmap (a loop over the mapped axis) ------------------------------------------------
+def test_vmap_maps_and_stacks(backend: str) -> None:
+    xs = _t(np.arange(6.0).reshape(2, 3) / 4)
+    w = _t([1.0, -1.0, 0.5])
+    got = func.vmap(lambda x, w: (ad.tanh(x) * w).sum(), in_dims=(0, None))(xs, w)
+    np.testing.assert_allclose(_values(got), (np.tanh(_values(xs)) * _values(w)).sum(axis=1))
+    cols = func.vmap(lambda c: c * 2, in_dims=1, out_dims=1)(xs)
+    np.testing.assert_allclose(_values(cols), 2 * _values(xs))
+    both = func.vmap(lambda x: (x.sum(), {"twice": x * 2}), out_dims=(0, {"twice": -1}))(xs)
+    np.testing.assert_allclose(_values(both[0]), _values(xs).sum(axis=1))
+    assert both[1]["twice"].shape == (3, 2)
+    d = func.vmap(lambda p: p["a"] * p["b"], in_dims=({"a": 0, "b": None},))(
+        {"a": xs, "b": w})
+    np.testing.assert_allclose(_values(d), _values(xs) * _values(w))
+
+
+def test_vmap_of_grad_gives_per_sample_gradients(backend: str) -> None:
+    xs = _t(np.array([[0.1, 0.2], [0.3, -0.4], [1.0, 2.0]]))
+    per_sample = func.vmap(func.grad(lambda x: _smooth(x).sum()))(xs)
+    for row, x in zip(_values(per_sample), _values(xs), strict=True):
+        np.testing.assert_allclose(row, _numeric_jacobian(lambda v: _smooth_np(v).sum(), x),
+                                   rtol=1e-6, atol=1e-9)
+
+
+def test_vmap_is_differentiable(backend: str) -> None:
+    xs = _t(np.array([[0.5, 1.0], [2.0, -1.0]]), requires_grad=True)
+    out = func.vmap(lambda x: ad.sin(x) * x[0])(xs)
+    out.sum().backward()
+    x = _values(xs)
+    want = np.cos(x) * x[:, :1]
+    want[:, 0] += np.sin(x).sum(axis=1)
+    np.testing.assert_allclose(_values(xs.grad), want)
+    jac = func.jacfwd(func.vmap(ad.sin))(xs.detach())
+    assert jac.shape == (2, 2, 2, 2)
+
+
+def test_vmap_errors_match_torch_func(backend: str) -> None:
+    x = ad.ones((2, 3))
+    with pytest.raises(ValueError, match="vmap: Expected all tensors to have the same size in "
+                                         r"the mapped dimension, got sizes \[2, 3\]"):
+        func.vmap(lambda a, b: a + b)(x, ad.ones((3, 3)))
+    with pytest.raises(ValueError, match="must only return Tensors, got type <class 'int'>"):
+        func.vmap(lambda a: 3)(x)
+    with pytest.raises(ValueError, match="in_dims is not compatible with the structure of "
+                                         "`inputs`"):
+        func.vmap(lambda a: a, in_dims=(0, 0))(x)
+    with pytest.raises(ValueError, match=r"Got in_dim=2 for some input, but that input is a "
+                                         r"Tensor of dimensionality 2 so expected in_dim to "
+                                         r"satisfy -2 <= in_dim < 2"):
+        func.vmap(lambda a: a, in_dims=2)(x)
+    with pytest.raises(ValueError, match="We cannot vmap over non-Tensor arguments"):
+        func.vmap(lambda a: a)(3.0)
+    with pytest.raises(ValueError, match="vmap: Expected at least one Tensor to vmap over"):
+        func.vmap(lambda a: a, in_dims=(None,))(x)

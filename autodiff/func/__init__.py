@@ -36,6 +36,7 @@ from ._reverse import grad_and_value as grad_and_value
 from ._reverse import jacrev as jacrev
 from ._reverse import value_and_grad as value_and_grad
 from ._reverse import vjp as vjp
+from ._vmap import vmap as vmap
 
 __all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "value_and_grad",
-           "vjp"]
+           "vjp", "vmap"]
