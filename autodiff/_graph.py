@@ -305,6 +305,32 @@ def _has_nan(tensor: Tensor) -> bool:
     return bool(xp.any(xp.isnan(array)))
 
 
+def _on_paths_to(start: Sequence[Any], targets: dict[Any, int]) -> set[Any]:
+    """The nodes from which some target can be reached (targets included), found by a
+    post-order walk without recursion."""
+    needed: set[Any] = set()
+    done: set[Any] = set()
+    for root in start:
+        if root in done:
+            continue
+        stack: list[tuple[Any, int]] = [(root, 0)]
+        while stack:
+            node, position = stack[-1]
+            edges = node._edges if isinstance(node, Node) else ()
+            while position < len(edges) and (edges[position] is None
+                                             or edges[position] in done):
+                position += 1
+            if position < len(edges):
+                stack[-1] = (node, position + 1)
+                stack.append((edges[position], 0))
+                continue
+            stack.pop()
+            done.add(node)
+            if node in targets or any(edge in needed for edge in edges if edge is not None):
+                needed.add(node)
+    return needed
+
+
 def run_backward(
     roots: Sequence[Tensor],
     grads: Sequence[Tensor],
@@ -329,16 +355,19 @@ def run_backward(
             if capture is None and tensor._grad_fn is not None:
                 tensor.retain_grad()  # a non-leaf named in backward(inputs=...), as PyTorch
     captured: list[Tensor | None] = [None] * (len(capture) if capture is not None else 0)
+    # With targets, only the nodes on a path to one of them run (as PyTorch prunes):
+    # what lies beyond is neither computed, nor hooked, nor freed.
+    needed = None if targets is None else _on_paths_to(start, catch)
 
     # Dependency counts: a node runs once every consumer has sent its cotangent.
     dependencies: dict[Any, int] = {}
-    stack = list(start)
-    seen = set(start)
+    stack = list(start) if needed is None else [node for node in start if node in needed]
+    seen = set(stack)
     while stack:
         node = stack.pop()
         if isinstance(node, Node):
             for edge in node._edges:
-                if edge is None:
+                if edge is None or (needed is not None and edge not in needed):
                     continue
                 dependencies[edge] = dependencies.get(edge, 0) + 1
                 if edge not in seen:
@@ -349,7 +378,8 @@ def run_backward(
     for node, seed in zip(start, grads, strict=True):
         earlier = pending.get(node)
         pending[node] = seed if earlier is None else earlier + seed
-    ready = [node for node in dict.fromkeys(start) if dependencies.get(node, 0) == 0]
+    ready = [node for node in dict.fromkeys(start) if dependencies.get(node, 0) == 0
+             and (needed is None or node in needed)]
 
     previous_mode = _mode.state.enabled
     _mode.state.enabled = create_graph
@@ -375,7 +405,9 @@ def run_backward(
                 retained = node._retained()
                 if retained is not None:
                     accumulate_into(retained, incoming, create_graph)
-            if incoming is None:
+            if incoming is None or (needed is not None and not any(
+                    edge in needed for edge in node._edges if edge is not None)):
+                # nothing to send, or a target nothing beyond is wanted from
                 cotangents: list[Tensor | None] = [None] * len(node._edges)
             elif extra is None:
                 cotangents = node.run(incoming, tensor_type, create_graph, retain_graph)
@@ -383,7 +415,7 @@ def run_backward(
                 cotangents = _run_node_with_extras(node, extra, incoming, tensor_type,
                                                    create_graph, retain_graph)
             for edge, cotangent in zip(node._edges, cotangents, strict=True):
-                if edge is None:
+                if edge is None or (needed is not None and edge not in needed):
                     continue
                 if cotangent is not None:
                     earlier = pending.get(edge)
