@@ -43,6 +43,10 @@ from ._mode import set_grad_enabled as set_grad_enabled
 from ._primitive import REGISTRY as REGISTRY
 from ._primitive import primitive as primitive
 from ._tensor import Tensor as Tensor
+from .ops.complex import complex as complex
+from .ops.complex import conj as conj
+from .ops.complex import imag as imag
+from .ops.complex import real as real
 from .ops.creation import Generator as Generator
 from .ops.creation import arange as arange
 from .ops.creation import asarray as asarray
@@ -94,6 +98,13 @@ from .ops.elementwise import where as where
 from .ops.linalg import dot as dot
 from .ops.linalg import matmul as matmul
 from .ops.linalg import norm as norm
+from .ops.linalg import outer as outer
+from .ops.linalg import tensordot as tensordot
+from .ops.linalg import vecdot as vecdot
+from .ops.linalg_diag import diag_embed as diag_embed
+from .ops.linalg_diag import trace as trace
+from .ops.linalg_solve import det as det
+from .ops.linalg_solve import slogdet as slogdet
 from .ops.manipulation import broadcast_to as broadcast_to
 from .ops.manipulation import expand_dims as expand_dims
 from .ops.manipulation import matrix_transpose as matrix_transpose
@@ -110,6 +121,7 @@ from .ops.reductions import sum as sum
 _methods.bind()
 
 from . import autograd as autograd  # noqa: E402 - needs the bound Tensor
+from . import fft as fft  # noqa: E402
 from . import linalg as linalg  # noqa: E402
 from . import nn as nn  # noqa: E402
 from . import testing as testing  # noqa: E402
@@ -125,3 +137,5 @@ float = float32  # noqa: A001 - torch.float
 double = float64
 long = int64
 int = int32  # noqa: A001 - torch.int
+inverse = linalg.inv
+pinverse = linalg.pinv
