@@ -118,12 +118,61 @@ from .ops.reductions import any as any
 from .ops.reductions import mean as mean
 from .ops.reductions import sum as sum
 
+# isort: split
+# Array API manipulation, indexing, searching, sets, sorting and statistics (arrays)
+from .ops.cumulative import cumprod as cumprod
+from .ops.cumulative import cumsum as cumsum
+from .ops.cumulative import cumulative_prod as cumulative_prod
+from .ops.cumulative import cumulative_sum as cumulative_sum
+from .ops.cumulative import diff as diff
+from .ops.indexing import take as take
+from .ops.indexing import take_along_axis as take_along_axis
+from .ops.indexing import take_along_dim as take_along_dim
+from .ops.joining import cat as cat
+from .ops.joining import concat as concat
+from .ops.joining import concatenate as concatenate
+from .ops.joining import repeat as repeat
+from .ops.joining import repeat_interleave as repeat_interleave
+from .ops.joining import stack as stack
+from .ops.joining import tile as tile
+from .ops.joining import unbind as unbind
+from .ops.joining import unstack as unstack
+from .ops.manipulation import broadcast_arrays as broadcast_arrays
+from .ops.manipulation import broadcast_shapes as broadcast_shapes
+from .ops.manipulation import broadcast_tensors as broadcast_tensors
+from .ops.manipulation import flatten as flatten
+from .ops.manipulation import flip as flip
+from .ops.manipulation import moveaxis as moveaxis
+from .ops.manipulation import movedim as movedim
+from .ops.manipulation import roll as roll
+from .ops.manipulation import squeeze as squeeze
+from .ops.searching import argmax as argmax
+from .ops.searching import argmin as argmin
+from .ops.searching import count_nonzero as count_nonzero
+from .ops.searching import nonzero as nonzero
+from .ops.searching import searchsorted as searchsorted
+from .ops.sets import unique as unique
+from .ops.sets import unique_all as unique_all
+from .ops.sets import unique_counts as unique_counts
+from .ops.sets import unique_inverse as unique_inverse
+from .ops.sets import unique_values as unique_values
+from .ops.sorting import argsort as argsort
+from .ops.sorting import sort as sort
+from .ops.statistical import amax as amax
+from .ops.statistical import amin as amin
+from .ops.statistical import max as max
+from .ops.statistical import min as min
+from .ops.statistical import prod as prod
+from .ops.statistical import std as std
+from .ops.statistical import var as var
+
 _methods.bind()
 
 from . import autograd as autograd  # noqa: E402 - needs the bound Tensor
 from . import fft as fft  # noqa: E402
 from . import linalg as linalg  # noqa: E402
 from . import nn as nn  # noqa: E402
+from . import return_types as return_types  # noqa: E402
 from . import testing as testing  # noqa: E402
 
 # PyTorch spellings

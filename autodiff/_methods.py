@@ -106,7 +106,7 @@ METHODS: dict[str, Any] = {
     "sum": _reduce(reductions.sum), "mean": _reduce(reductions.mean),
     "all": _reduce(reductions.all), "any": _reduce(reductions.any),
     "norm": linalg.norm, "matmul": linalg.matmul, "dot": linalg.dot,
-    "reshape": _view, "view": _view, "flatten": lambda self: manipulation.reshape(self, -1),
+    "reshape": _view, "view": _view, "flatten": manipulation.flatten,
     "permute": manipulation.permute_dims, "transpose": manipulation.transpose,
     "t": lambda self: manipulation.transpose(self, 0, 1, node="TBackward0")
     if self.ndim == 2 else self,
