@@ -95,6 +95,49 @@ from .ops.elementwise import sqrt as sqrt
 from .ops.elementwise import subtract as subtract
 from .ops.elementwise import tanh as tanh
 from .ops.elementwise import where as where
+
+# isort: split
+# Element-wise Functions chapter (the rest of it)
+from .ops.bitwise import bitwise_and as bitwise_and
+from .ops.bitwise import bitwise_invert as bitwise_invert
+from .ops.bitwise import bitwise_left_shift as bitwise_left_shift
+from .ops.bitwise import bitwise_or as bitwise_or
+from .ops.bitwise import bitwise_right_shift as bitwise_right_shift
+from .ops.bitwise import bitwise_xor as bitwise_xor
+from .ops.elementwise import isinf as isinf
+from .ops.elementwise import logical_xor as logical_xor
+from .ops.elementwise import positive as positive
+from .ops.elementwise import signbit as signbit
+from .ops.elementwise_math import acos as acos
+from .ops.elementwise_math import acosh as acosh
+from .ops.elementwise_math import asin as asin
+from .ops.elementwise_math import asinh as asinh
+from .ops.elementwise_math import atan as atan
+from .ops.elementwise_math import atan2 as atan2
+from .ops.elementwise_math import atanh as atanh
+from .ops.elementwise_math import cosh as cosh
+from .ops.elementwise_math import hypot as hypot
+from .ops.elementwise_math import log2 as log2
+from .ops.elementwise_math import log10 as log10
+from .ops.elementwise_math import logaddexp as logaddexp
+from .ops.elementwise_math import reciprocal as reciprocal
+from .ops.elementwise_math import sinh as sinh
+from .ops.elementwise_math import square as square
+from .ops.elementwise_math import tan as tan
+from .ops.piecewise import ceil as ceil
+from .ops.piecewise import clamp as clamp
+from .ops.piecewise import clip as clip
+from .ops.piecewise import copysign as copysign
+from .ops.piecewise import floor as floor
+from .ops.piecewise import floor_divide as floor_divide
+from .ops.piecewise import maximum as maximum
+from .ops.piecewise import minimum as minimum
+from .ops.piecewise import nextafter as nextafter
+from .ops.piecewise import remainder as remainder
+from .ops.piecewise import round as round
+from .ops.piecewise import trunc as trunc
+
+# isort: split
 from .ops.linalg import dot as dot
 from .ops.linalg import matmul as matmul
 from .ops.linalg import norm as norm
@@ -188,3 +231,4 @@ long = int64
 int = int32  # noqa: A001 - torch.int
 inverse = linalg.inv
 pinverse = linalg.pinv
+bitwise_not = bitwise_invert

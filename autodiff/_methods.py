@@ -13,6 +13,7 @@ from typing import Any
 from . import _dtypes, _graph
 from ._tensor import Tensor
 from .ops import (
+    bitwise,
     creation,
     datatypes,
     elementwise,
@@ -20,6 +21,7 @@ from .ops import (
     linalg,
     manipulation,
     nn,
+    piecewise,
     reductions,
 )
 
@@ -92,10 +94,20 @@ METHODS: dict[str, Any] = {
     "__truediv__": _e.divide, "__rtruediv__": _reflected(_e.divide),
     "__pow__": _e.pow, "__rpow__": _reflected(_e.pow),
     "__matmul__": linalg.matmul, "__rmatmul__": _reflected(linalg.matmul),
-    "__neg__": _e.negative, "__pos__": lambda self: self, "__abs__": _e.abs,
+    "__neg__": _e.negative, "__pos__": _e.positive, "__abs__": _e.abs,
     "__eq__": _e.equal, "__ne__": _e.not_equal, "__lt__": _e.less, "__le__": _e.less_equal,
     "__gt__": _e.greater, "__ge__": _e.greater_equal,
-    "__and__": _e.logical_and, "__or__": _e.logical_or, "__invert__": _e.logical_not,
+    # bitwise on integers, logical on bools (the standard's operators)
+    "__and__": bitwise.bitwise_and, "__rand__": _reflected(bitwise.bitwise_and),
+    "__or__": bitwise.bitwise_or, "__ror__": _reflected(bitwise.bitwise_or),
+    "__xor__": bitwise.bitwise_xor, "__rxor__": _reflected(bitwise.bitwise_xor),
+    "__invert__": bitwise.bitwise_invert,
+    "__lshift__": bitwise.bitwise_left_shift,
+    "__rlshift__": _reflected(bitwise.bitwise_left_shift),
+    "__rshift__": bitwise.bitwise_right_shift,
+    "__rrshift__": _reflected(bitwise.bitwise_right_shift),
+    "__floordiv__": piecewise.floor_divide, "__rfloordiv__": _reflected(piecewise.floor_divide),
+    "__mod__": piecewise.remainder, "__rmod__": _reflected(piecewise.remainder),
     "__getitem__": indexing.getitem,
     "__iter__": lambda self: (indexing.getitem(self, i) for i in range(len(self))),
     # PyTorch-style methods
