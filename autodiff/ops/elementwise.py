@@ -144,11 +144,14 @@ def _pow_base_vjp(g: Tensor, ans: Tensor, x: Tensor, y: Any) -> Tensor:
 
 
 def _pow_exponent_vjp(g: Tensor, ans: Tensor, x: Any, y: Tensor) -> Tensor:
+    # PyTorch: g * x**y * log(x), but 0 where x == 0 and y >= 0 (-inf where y < 0, and
+    # nan for a negative base, as log says)
     if not isinstance(x, Tensor):
-        return g * ans * math.log(x) if x > 0 else g * 0.0
-    # PyTorch's convention: the exponent gets no gradient where the base is 0.
-    safe = where(x == 0, 1.0, x)
-    return where(x == 0, 0.0, g * ans * log(safe))
+        log_x = math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+        out = g * (ans * log_x)
+        return where(y >= 0, 0.0, out) if x == 0 else out
+    zero = logical_and(x == 0, y >= 0)
+    return where(zero, 0.0, g * (ans * log(where(zero, 1.0, x))))
 
 
 add = primitive(
