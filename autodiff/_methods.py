@@ -24,6 +24,7 @@ from .ops import (
     piecewise,
     reductions,
 )
+from .ops import complex as complex_ops
 
 _e = elementwise
 
@@ -168,3 +169,4 @@ def bind() -> None:
     _graph.ops.astype_native = datatypes.astype_native
     _graph.ops.broadcast_to = manipulation.broadcast_to
     _graph.ops.zeros_like = creation.zeros_like
+    _graph.ops.real = complex_ops.real
