@@ -34,9 +34,9 @@ from .bitwise import (
     bitwise_xor,
 )
 from .elementwise import add, divide, multiply, pow, subtract, where
-from .piecewise import clip, floor_divide, remainder
 from .indexing import _plain_key, _portable
 from .manipulation import broadcast_to
+from .piecewise import clip, floor_divide, remainder
 
 __all__: list[str] = []
 
