@@ -540,6 +540,43 @@ def test_diff(backend: str) -> None:
         ad.diff(ad.tensor(1.0))
 
 
+# -- second order: the gradients are differentiable -----------------------------------------
+def _gradient(fn: object) -> object:
+    def gradient(x: ad.Tensor) -> ad.Tensor:
+        with ad.enable_grad():
+            if not x.requires_grad:  # the finite-difference probes
+                x = x.detach().requires_grad_()
+            (g,) = ad.autograd.grad(fn(x), x, create_graph=True)  # type: ignore[operator]
+        return g
+
+    return gradient
+
+
+_W = np.linspace(-1.0, 2.0, 8).reshape(2, 4)
+SECOND_ORDER = {
+    "sort": lambda x: (ad.sort(x, axis=1) ** 3 * ad.tensor(_W)).sum(),
+    "max_dim": lambda x: (x.max(1).values ** 3).sum(),
+    "take_along_axis": lambda x: (ad.take_along_axis(x, ad.tensor([[0, 0, 3]]), axis=1) ** 3
+                                  ).sum(),
+    "take": lambda x: (ad.take(x, ad.tensor([1, 1, 2]), axis=1) ** 3).sum(),
+    "repeat": lambda x: (ad.repeat(x, ad.tensor([1, 0, 2, 3]), axis=1) ** 3).sum(),
+    "tile": lambda x: (ad.tile(x, (2, 2)) ** 3).sum(),
+    "concat": lambda x: (ad.concat([x, x * 2, x], axis=1) ** 3).sum(),
+    "roll_flip": lambda x: (ad.flip(ad.roll(x, 1, axis=1)) ** 3 * ad.tensor(_W)).sum(),
+    "var_std": lambda x: (ad.var(x, axis=1) ** 2).sum() + (ad.std(x, axis=0) ** 3).sum(),
+    "max": lambda x: (ad.max(x, axis=1) ** 3).sum(),
+    "cumulative": lambda x: (ad.cumulative_sum(x, axis=1) ** 3).sum() + (
+        ad.cumulative_prod(x, axis=1) ** 2).sum(),
+    "prod_diff": lambda x: (ad.prod(x, axis=1) ** 2).sum() + (ad.diff(x, axis=1) ** 3).sum(),
+}
+
+
+@pytest.mark.parametrize("name", list(SECOND_ORDER))
+def test_second_order(name: str, backend: str) -> None:
+    x = leaf(np.random.default_rng(7).standard_normal((2, 4)))
+    assert ad.testing.gradcheck(_gradient(SECOND_ORDER[name]), [x])
+
+
 # -- forward mode: the jvp rules against finite differences --------------------------------------
 JVP_CASES = [
     ("max", lambda x: ad.max(x, axis=1), [[1.0, 3.0, 2.0], [0.5, -1.0, 2.5]]),
