@@ -276,6 +276,7 @@ def test_searchsorted(backend: str) -> None:
     assert ad.searchsorted(a, v, side="right").tolist() == [3, 0, 4]
     assert ad.searchsorted(a, v, right=True).tolist() == [3, 0, 4]
     assert ad.searchsorted(a, 2.5).tolist() == 3
+    assert ad.searchsorted(ad.tensor([1, 2]), ad.tensor([1.5])).tolist() == [1]  # promoted
     unsorted = ad.tensor([3.0, 1.0, 2.0])
     assert ad.searchsorted(unsorted, ad.tensor([2.5]), sorter=ad.tensor([1, 2, 0])).tolist() == [2]
     with pytest.raises(ValueError, match="searchsorted: side must be 'left' or 'right'"):
@@ -336,6 +337,12 @@ def test_concat_mixed_grad_dtype_and_axis_none(backend: str) -> None:
     close(x.grad, [[1, 1]])
     assert ad.concat([ad.ones(2, 2), ad.ones(3)], axis=None).shape == (7,)
     assert ad.concat([ad.ones(2, dtype=ad.float32), ad.ones(2)]).dtype == ad.float32
+    # PyTorch's promotion across kinds: the floating dtype wins, whatever its size
+    mixed = ad.concat([ad.tensor([1, 2]), ad.tensor([0.5], dtype=ad.float32)])
+    assert mixed.dtype == ad.float32 and mixed.tolist() == [1.0, 2.0, 0.5]
+    assert ad.stack([ad.tensor([True]), ad.tensor([3], dtype=ad.int16)]).dtype == ad.int16
+    assert ad.concat([ad.ones(1, dtype=ad.float32), ad.ones(1, dtype=ad.float64)]
+                     ).dtype == ad.float64
 
 
 def test_concat_and_stack_errors(backend: str) -> None:
