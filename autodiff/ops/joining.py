@@ -15,6 +15,7 @@ from typing import Any
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from .creation import arange
+from .datatypes import astype
 from .indexing import Take, _scatter_add, getitem
 from .manipulation import _named, _reshape, expand_dims, one_axis, reshape
 from .reductions import sum as sum_
@@ -85,7 +86,24 @@ def _tensors(op: str, arrays: Any) -> list[Tensor]:
     return tensors
 
 
+_RANK = {"bool": 0, "unsigned integer": 1, "signed integer": 1, "real floating": 2,
+         "complex floating": 3}
+
+
+def _promoted(tensors: list[Tensor]) -> list[Tensor]:
+    """The tensors in one dtype, promoted as PyTorch does across kinds (an integer
+    joined to float32 stays float32); the standard leaves mixed kinds undefined."""
+    if len({t.dtype for t in tensors}) == 1:
+        return tensors
+    top = max(_RANK[t.dtype.kind] for t in tensors)
+    leading = [t._array.dtype for t in tensors if _RANK[t.dtype.kind] == top]
+    backend = tensors[0]._backend
+    name = backend.dtype_name(backend.xp.result_type(*leading))
+    return [t if t.dtype.name == name else astype(t, name) for t in tensors]
+
+
 def _join(tensors: list[Tensor], axis: int, node: str) -> Tensor:
+    tensors = _promoted(tensors)
     if len(tensors) == 1:
         only = tensors[0]
         return _concat(only, None, axis=axis, split=only.shape[axis], node=node)

@@ -10,6 +10,7 @@ from typing import Any
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
+from .joining import _promoted
 from .manipulation import one_axis, permute_dims
 
 __all__ = ["argmax", "argmin", "count_nonzero", "nonzero", "searchsorted"]
@@ -138,6 +139,7 @@ def searchsorted(x1: Tensor, x2: Any, /, *, side: str | None = None, sorter: Any
                                                             "unsigned integer")):
         raise ValueError(f"searchsorted: expected sorter as an integer tensor of shape "
                          f"{x1.shape}, got {getattr(sorter, 'shape', sorter)!r}")
+    x1, x2 = _promoted([x1, x2])
     return _searchsorted(x1, x2, sorter, side=side)
 
 
