@@ -27,9 +27,16 @@ def _outputs(fn: Callable[..., Any], inputs: Sequence[Any]) -> tuple[Tensor, ...
 
 
 def _projected(outputs: Sequence[Tensor], cotangents: Sequence[np.ndarray]) -> float:
-    return float(sum(np.sum(out._host().astype(np.complex128 if np.iscomplexobj(v) else
-                                               np.float64) * v)
-                     for out, v in zip(outputs, cotangents, strict=True)).real)
+    # A complex output meets a real cotangent v through its real part (v is the
+    # cotangent v + 0i of PyTorch's convention).
+    total = 0.0
+    for out, v in zip(outputs, cotangents, strict=True):
+        values = out._host()
+        if np.iscomplexobj(v):
+            total += float(np.sum(values.astype(np.complex128) * v).real)
+        else:
+            total += float(np.sum(np.real(values).astype(np.float64) * v))
+    return total
 
 
 def numerical_vjp(fn: Callable[..., Any], inputs: Sequence[Any],

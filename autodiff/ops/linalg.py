@@ -249,6 +249,7 @@ _cross: Op = primitive(
     vjp=(lambda g, ans, x1, x2, axis: _cross(conj(x2), g, axis=axis),
          lambda g, ans, x1, x2, axis: _cross(g, conj(x1), axis=axis)),
     jvp="multilinear",
+    namespace="autodiff.linalg",
 )
 
 

@@ -21,7 +21,7 @@ from autodiff import REGISTRY
 
 from .cases import CASES, Case
 
-PUBLIC_NAMESPACES = ("autodiff", "autodiff.linalg", "autodiff.nn.functional")
+PUBLIC_NAMESPACES = ("autodiff", "autodiff.fft", "autodiff.linalg", "autodiff.nn.functional")
 
 
 def _differentiable(case: Case) -> bool:
