@@ -82,11 +82,15 @@ def _solve_a_vjp(g: Tensor, ans: Tensor, a: Tensor, b: Tensor, vector: bool) -> 
 
 def _solve_jvp(tangents: tuple[Any, ...], ans: Tensor, a: Tensor, b: Tensor,
                vector: bool) -> Tensor:
+    # d(a^-1 b) = a^-1 (db - da x), with a vector b handled as one column
     da, db = tangents
-    rhs = db if da is None else (-matmul(da, ans) if db is None else db - matmul(da, ans))
-    if vector:
-        return _solve(a, column(rhs), vector=False)[..., 0]
-    return _solve(a, rhs, vector=False)
+    x = column(ans) if vector else ans
+    rhs = None if db is None else (column(db) if vector else db)
+    if da is not None:
+        change = -matmul(da, x)
+        rhs = change if rhs is None else rhs + change
+    out = _solve(a, rhs, vector=False)
+    return out[..., 0] if vector else out
 
 
 _solve_primitive: Op = primitive(

@@ -104,6 +104,8 @@ class Case:
     out_backend: str | None = None
     #: keyword arguments for ``autodiff.testing.gradcheck``
     gradcheck: dict[str, float] = field(default_factory=dict)
+    #: the documented error forward mode raises for this call (a regex), if it has no jvp
+    jvp_error: str | None = None
 
     @property
     def prim(self) -> str:

@@ -131,7 +131,8 @@ case("svd.packed_wide_batched", lambda a: _packed("svd", a, ((2, 2), (2,), (2, 3
 case("svd.packed_square_full", lambda a: _packed("svd", a, ((3, 3), (3,), (3, 3)),
                                                  full_matrices=True),
      lambda a: _np_packed((), *np.linalg.svd(a)), real(3, 3))
-case("reshape.svd_S", lambda a: L.svd(a).S, lambda a: np.linalg.svd(a)[1], real(2, 4, 3))
+case("reshape.svd_S", lambda a: L.svd(a).S, lambda a: np.linalg.svd(a)[1], real(2, 4, 3),
+     jvp_error="the forward derivative of the full factorization")
 # Singular vectors are fixed up to a shared sign: their squares are a function of x.
 case("multiply.svd_U_squared", lambda a: (lambda u: u * u)(L.svd(a, full_matrices=False).U),
      lambda a: np.linalg.svd(a, full_matrices=False)[0] ** 2, real(4, 3))
@@ -139,7 +140,8 @@ case("multiply.svd_Vh_squared", lambda a: (lambda v: v * v)(L.svd(a, full_matric
      lambda a: np.linalg.svd(a, full_matrices=False)[2] ** 2, real(3, 5))
 # full_matrices=True: the gradient ignores the extra columns, so use the first k.
 case("getitem.svd_full_U_first_columns", lambda a: L.svd(a).U[..., :3],
-     lambda a: np.linalg.svd(a)[0][..., :3], real(4, 3))
+     lambda a: np.linalg.svd(a)[0][..., :3], real(4, 3),
+     jvp_error="the forward derivative of the full factorization")
 case("reshape.svdvals_with_grad", L.svdvals, lambda a: np.linalg.svd(a, compute_uv=False),
      real(2, 3, 4))
 case("svdvals.without_grad", L.svdvals, lambda a: np.linalg.svd(a, compute_uv=False),

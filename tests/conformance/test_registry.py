@@ -162,6 +162,10 @@ def test_jvp_agrees_with_vjp(case: Case, backend: str) -> None:
     with fwAD.dual_level():
         duals = [fwAD.make_dual(tensor, directions[index]) if index in directions else tensor
                  for index, tensor in enumerate(inputs)]
+        if case.jvp_error is not None:
+            with pytest.raises(RuntimeError, match=case.jvp_error):
+                case.fn(*duals)
+            return
         primal, tangent = fwAD.unpack_dual(case.fn(*duals))
     out = case.fn(*inputs)
     np.testing.assert_allclose(_values(primal), _values(out), rtol=1e-12, atol=1e-12)
