@@ -89,7 +89,7 @@ def _solve_jvp(tangents: tuple[Any, ...], ans: Tensor, a: Tensor, b: Tensor,
     if da is not None:
         change = -matmul(da, x)
         rhs = change if rhs is None else rhs + change
-    out = _solve(a, rhs, vector=False)
+    out = _solve(a, rhs, vector=False)  # type: ignore[arg-type] # one tangent at least
     return out[..., 0] if vector else out
 
 

@@ -172,13 +172,18 @@ def test_jvp_agrees_with_vjp(case: Case, backend: str) -> None:
     if not wanted or not out.dtype.is_differentiable:
         assert tangent is None
         return
-    cotangent = ad.tensor(rng.standard_normal(out.shape), dtype=out.dtype, backend=out.backend)
+    draw = rng.standard_normal(out.shape)
+    if out.dtype.kind == "complex floating":
+        draw = draw + 1j * rng.standard_normal(out.shape)
+    cotangent = ad.tensor(draw, dtype=out.dtype, backend=out.backend)
     if out is inputs[0]:  # a transfer to where the tensor already is: the identity
         assert tangent is directions[0]
         return
     grads = ad.autograd.grad(out, [inputs[i] for i in wanted], cotangent, allow_unused=True)
     reverse = sum(float(np.sum(_values(g) * _values(directions[i])))
                   for i, g in zip(wanted, grads, strict=True) if g is not None)
-    forward = 0.0 if tangent is None else float(np.sum(_values(tangent) * _values(cotangent)))
+    # the real inner product <u, J v> = Re sum(conj(u) J v), which the vjp's J^H u matches
+    forward = 0.0 if tangent is None else float(
+        np.real(np.sum(np.conj(_values(cotangent)) * _values(tangent))))
     tolerance = 1e-9 if out.dtype == ad.float64 else 1e-4
     np.testing.assert_allclose(forward, reverse, rtol=tolerance, atol=tolerance)
