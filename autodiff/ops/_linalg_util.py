@@ -21,6 +21,9 @@ class LinAlgError(ValueError, RuntimeError):
     """
 
 
+LinAlgError.__module__ = "autodiff.linalg"  # where users find it
+
+
 _REASONS = {
     "solve": "the input matrix is singular",
     "inv": "the input matrix is singular",
