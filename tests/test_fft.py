@@ -49,6 +49,10 @@ def test_errors(backend: str) -> None:
         F.hfft(ad.tensor([1, 2]))
     with pytest.raises(IndexError, match=r"fft\.fftshift: axis 3 is out of range"):
         F.fftshift(x, axes=3)
+    with pytest.raises(ValueError, match=r"fft\.fft: invalid number of data points \(-3\)"):
+        F.fft(x, n=-3)
+    with pytest.raises(ValueError, match=r"fft\.rfftn: invalid number of data points \(0\)"):
+        F.rfftn(x, s=(0, 4))
     with pytest.raises(ValueError, match=r"fft\.fftfreq: n must be a positive integer, got 0"):
         F.fftfreq(0)
     with pytest.raises(TypeError, match=r"fft\.rfftfreq: dtype must be a real floating"):

@@ -133,6 +133,18 @@ def test_product_shape_errors(backend: str) -> None:
         L.diagonal(t([1.0]))
     with pytest.raises(ValueError, match="diag_embed: only dim1=-2, dim2=-1"):
         ad.diag_embed(t(np.ones((2, 2))), dim1=0, dim2=1)
+    with pytest.raises(ValueError, match="diag_embed: expected a tensor with at least 1"):
+        ad.diag_embed(t(1.0))
+    with pytest.raises(ValueError, match=r"linalg\.trace: expected a tensor with at least 2"):
+        L.trace(t([1.0, 2.0]))
+    with pytest.raises(ValueError, match="diagonal: dim1 and dim2 cannot be the same axis"):
+        t(np.ones((2, 2))).diagonal(0, 1, -1)
+    with pytest.raises(TypeError, match="tensordot: axes must be an int or a pair"):
+        ad.tensordot(t(np.ones((2, 2))), t(np.ones((2, 2))), axes=(1, 2, 3))
+    with pytest.raises(TypeError, match="tensordot: expected x2 to be a Tensor, got list"):
+        ad.tensordot(t(np.ones((2, 2))), [[1.0]])
+    with pytest.raises(IndexError, match="tensordot: a 0-d tensor has no axis 0"):
+        ad.tensordot(t(1.0), t(np.ones(2)), axes=([0], [0]))
 
 
 # -- results, methods, names --------------------------------------------------------------

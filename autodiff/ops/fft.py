@@ -71,9 +71,8 @@ def _fftn_vjp(g: Tensor, ans: Any, x: Tensor, axes: tuple[int, ...], sizes: tupl
     return back if x.dtype.is_complex else real(back)
 
 
-def _fftn_name(x: Any, **params: Any) -> str:
-    complex_input = "complex" in str(x.dtype)
-    return "FftC2CBackward0" if complex_input else "FftR2CBackward0"
+def _fftn_name(x: Tensor, **params: Any) -> str:
+    return "FftC2CBackward0" if x.dtype.is_complex else "FftR2CBackward0"
 
 
 _fftn: Op = primitive(
