@@ -21,6 +21,9 @@ class LinAlgError(ValueError, RuntimeError):
     """
 
 
+LinAlgError.__module__ = "autodiff.linalg"  # where users find it
+
+
 _REASONS = {
     "solve": "the input matrix is singular",
     "inv": "the input matrix is singular",
@@ -30,15 +33,17 @@ _REASONS = {
 
 def run(op: str, call: Callable[[], Any], reason: str | None = None) -> Any:
     """``call()``, with a backend's LinAlgError (numpy's, say) raised as ours, naming
-    the op and what went wrong."""
+    the op and what went wrong (``reason`` also rewords one of ours from an inner op)."""
     try:
         return call()
     except Exception as error:
-        if type(error).__name__ != "LinAlgError" or isinstance(error, LinAlgError):
+        if type(error).__name__ != "LinAlgError" or (
+                isinstance(error, LinAlgError) and reason is None):
             raise
         why = reason or _REASONS.get(op, str(error))
-        raise LinAlgError(f"linalg.{op}: the computation failed because {why} "
-                          f"({error})") from None
+        detail = "" if isinstance(error, LinAlgError) else f" ({error})"
+        raise LinAlgError(f"linalg.{op}: the computation failed because {why}"
+                          f"{detail}") from None
 
 
 def check_tensor(op: str, x: Any, name: str = "x") -> None:

@@ -71,9 +71,8 @@ def _fftn_vjp(g: Tensor, ans: Any, x: Tensor, axes: tuple[int, ...], sizes: tupl
     return back if x.dtype.is_complex else real(back)
 
 
-def _fftn_name(x: Any, **params: Any) -> str:
-    complex_input = "complex" in str(x.dtype)
-    return "FftC2CBackward0" if complex_input else "FftR2CBackward0"
+def _fftn_name(x: Tensor, **params: Any) -> str:
+    return "FftC2CBackward0" if x.dtype.is_complex else "FftR2CBackward0"
 
 
 _fftn: Op = primitive(
@@ -155,12 +154,14 @@ _fftshift: Op = primitive(
 
 
 # -- the public functions -----------------------------------------------------------------
-def _check(op: str, x: Any, norm: Any) -> str:
+def _check(op: str, x: Any, norm: Any, real_input: bool = False) -> str:
     if not isinstance(x, Tensor):
         raise TypeError(f"fft.{op}: expected a Tensor, got {type(x).__name__}")
     if not x.dtype.is_differentiable:
         raise TypeError(f"fft.{op}: expected a floating point or complex tensor, got "
                         f"{x.dtype.name}")
+    if real_input and x.dtype.is_complex:
+        raise RuntimeError(f"fft.{op} expects a real input tensor, but got {x.dtype.name}")
     norm = "backward" if norm is None else norm
     if norm not in NORMS:
         raise ValueError(f"fft.{op}: norm must be one of {NORMS}, got {norm!r}")
@@ -272,11 +273,6 @@ def ifftn(x: Tensor, /, *, s: Any = None, axes: Any = None, norm: str = "backwar
     return _fftn(x, axes=axes, sizes=sizes, norm=norm, inverse=True, inputs=inputs)
 
 
-def _real_input(op: str, x: Tensor) -> None:
-    if x.dtype.is_complex:
-        raise RuntimeError(f"fft.{op} expects a real input tensor, but got {x.dtype.name}")
-
-
 def rfft(x: Tensor, /, *, n: int | None = None, axis: int | None = None,
          norm: str = "backward", dim: int | None = None) -> Tensor:
     """The Fourier transform of a real signal: its n // 2 + 1 non-negative frequencies.
@@ -285,8 +281,7 @@ def rfft(x: Tensor, /, *, n: int | None = None, axis: int | None = None,
     >>> ad.fft.rfft(ad.tensor([1.0, 2.0, 3.0, 4.0]))
     tensor([10.+0.j, -2.+2.j, -2.+0.j])
     """
-    norm = _check("rfft", x, norm)
-    _real_input("rfft", x)
+    norm = _check("rfft", x, norm, real_input=True)
     a = _axis("rfft", x, axis, dim)
     return _rfftn(x, axes=(a,), sizes=(_length("rfft", n, x.shape[a]),), norm=norm,
                   inputs=(x.shape[a],))
@@ -301,8 +296,7 @@ def rfftn(x: Tensor, /, *, s: Any = None, axes: Any = None, norm: str = "backwar
     tensor([[4.+0.j, 0.+0.j],
             [0.+0.j, 0.+0.j]])
     """
-    norm = _check("rfftn", x, norm)
-    _real_input("rfftn", x)
+    norm = _check("rfftn", x, norm, real_input=True)
     axes, sizes, inputs = _axes_and_sizes("rfftn", x, s, axes if dim is None else dim)
     return _rfftn(x, axes=axes, sizes=sizes, norm=norm, inputs=inputs)
 

@@ -115,7 +115,7 @@ def _tensordot_vjp1(g: Tensor, ans: Any, x1: Tensor, x2: Tensor, axes: Any,
     free1 = [i for i in range(ndims[0]) if i not in first]
     free2 = [j for j in range(ndims[1]) if j not in second]
     out = _tensordot(g, conj(x2), axes=(tuple(range(len(free1), len(free1) + len(free2))),
-                                        tuple(free2)))
+                                        tuple(free2)), ndims=(g.ndim, ndims[1]))
     # out's axes: x1's free axes, then x2's contracted axes (in x2's order) as x1's partners
     return _reorder(out, free1 + [first[second.index(j)] for j in sorted(second)])
 
@@ -125,13 +125,14 @@ def _tensordot_vjp2(g: Tensor, ans: Any, x1: Tensor, x2: Tensor, axes: Any,
     first, second = axes
     free1 = [i for i in range(ndims[0]) if i not in first]
     free2 = [j for j in range(ndims[1]) if j not in second]
-    out = _tensordot(conj(x1), g, axes=(tuple(free1), tuple(range(len(free1)))))
+    out = _tensordot(conj(x1), g, axes=(tuple(free1), tuple(range(len(free1)))),
+                     ndims=(ndims[0], g.ndim))
     return _reorder(out, [second[first.index(i)] for i in sorted(first)] + free2)
 
 
 _tensordot = primitive(
     "tensordot", torch_name="Tensordot",
-    forward=lambda xp, x1, x2, axes, ndims=None: xp.tensordot(x1, x2, axes=axes),
+    forward=lambda xp, x1, x2, axes, ndims: xp.tensordot(x1, x2, axes=axes),
     vjp=(_tensordot_vjp1, _tensordot_vjp2),
     jvp="multilinear",
 )

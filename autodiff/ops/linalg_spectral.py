@@ -51,6 +51,14 @@ def _gaps(values: Tensor) -> Tensor:
     return where(eye_mask(values, values.shape[-1]), 1.0, gaps)
 
 
+def _divide(num: Tensor, den: Tensor) -> Tensor:
+    """num / den, except 0 where both are 0: a cotangent or tangent that is zero (an
+    output that was not used) contributes nothing even at a repeated eigenvalue or a
+    zero singular value, as an undefined gradient does in PyTorch; elsewhere the
+    quotient is exact (and inf where only den is 0: the gradient does not exist)."""
+    return num / where((den == 0) & (num == 0), 1.0, den)
+
+
 def _off_diagonal(m: Tensor) -> Tensor:
     return where(eye_mask(m, m.shape[-1]), 0.0, m)
 
@@ -66,14 +74,14 @@ def _eigh_vjp(grads: tuple[Tensor, ...], outs: tuple[Tensor, ...], x: Tensor) ->
     values, vectors = outs
     inner = matmul(mH(vectors), g_vectors)
     inner = 0.5 * (inner - mH(inner))  # onto the skew-Hermitian matrices
-    inner = _off_diagonal(inner / _gaps(values)) + diag_embed(g_values)
+    inner = _off_diagonal(_divide(inner, _gaps(values))) + diag_embed(g_values)
     return matmul(matmul(vectors, inner), mH(vectors))
 
 
 def _eigh_jvp(tangent: Tensor, outs: tuple[Tensor, ...], x: Tensor) -> tuple[Tensor, ...]:
     values, vectors = outs
     inner = matmul(matmul(mH(vectors), tangent), vectors)
-    return real(diagonal(inner)), matmul(vectors, _off_diagonal(inner / _gaps(values)))
+    return real(diagonal(inner)), matmul(vectors, _off_diagonal(_divide(inner, _gaps(values))))
 
 
 _eigh = multi_output(
@@ -99,7 +107,8 @@ def eigh(x: Tensor, /) -> EighResult:
 
 
 def _needs_grad(x: Tensor) -> bool:
-    return x.requires_grad and is_grad_enabled()
+    """True when a gradient or a forward-mode tangent of the result is wanted."""
+    return (x.requires_grad and is_grad_enabled()) or bool(x._tangents)
 
 
 def eigvalsh(x: Tensor, /) -> Tensor:
@@ -203,15 +212,16 @@ def _svd_vjp(grads: tuple[Tensor, ...], outs: tuple[Tensor, ...], x: Tensor,
     uhgu = uhgu - mH(uhgu)
     vhgv = matmul(vh, mH(g_vh))
     vhgv = vhgv - mH(vhgv)
-    inner = _off_diagonal((uhgu * row(s) + column(s) * vhgv) / _gaps(s * s)) + diag_embed(g_s)
+    inner = _off_diagonal(_divide(uhgu * row(s) + column(s) * vhgv, _gaps(s * s)))
+    inner = inner + diag_embed(g_s)
     if x.dtype.is_complex:
-        inner = inner + diag_embed(diagonal(uhgu) / (2.0 * s))
+        inner = inner + diag_embed(_divide(diagonal(uhgu), 2.0 * s))
     if m > n:
-        scaled = g_u / row(s)
+        scaled = _divide(g_u, row(s))
         rest = scaled - matmul(u, matmul(mH(u), scaled))
         return matmul(matmul(u, inner) + rest, vh)
     if m < n:
-        scaled = g_vh / column(s)
+        scaled = _divide(g_vh, column(s))
         rest = scaled - matmul(matmul(scaled, mH(vh)), vh)
         return matmul(u, matmul(inner, vh) + rest)
     return matmul(matmul(u, inner), vh)
@@ -229,16 +239,16 @@ def _svd_jvp(tangent: Tensor, outs: tuple[Tensor, ...], x: Tensor,
     inner = matmul(matmul(mH(u), tangent), v)
     ds = real(diagonal(inner))
     gaps = _gaps(s * s)
-    omega_u = _off_diagonal((inner * row(s) + column(s) * mH(inner)) / gaps)
-    omega_v = _off_diagonal((column(s) * inner + mH(inner) * row(s)) / gaps)
+    omega_u = _off_diagonal(_divide(inner * row(s) + column(s) * mH(inner), gaps))
+    omega_v = _off_diagonal(_divide(column(s) * inner + mH(inner) * row(s), gaps))
     if x.dtype.is_complex:  # the phase of each pair goes to U
-        omega_u = omega_u + diag_embed(complex_(0.0 * ds, imag(diagonal(inner)) / s))
+        omega_u = omega_u + diag_embed(complex_(0.0 * ds, _divide(imag(diagonal(inner)), s)))
     du, dv = matmul(u, omega_u), matmul(v, omega_v)
     if m > n:
-        projected = matmul(tangent, v) / row(s)
+        projected = _divide(matmul(tangent, v), row(s))
         du = du + projected - matmul(u, matmul(mH(u), projected))
     if m < n:
-        projected = matmul(mH(tangent), u) / row(s)
+        projected = _divide(matmul(mH(tangent), u), row(s))
         dv = dv + projected - matmul(v, matmul(vh, projected))
     return du, ds, mH(dv)
 
