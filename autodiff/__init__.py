@@ -213,10 +213,12 @@ _methods.bind()
 
 from . import autograd as autograd  # noqa: E402 - needs the bound Tensor
 from . import fft as fft  # noqa: E402
+from . import func as func  # noqa: E402
 from . import linalg as linalg  # noqa: E402
 from . import nn as nn  # noqa: E402
 from . import return_types as return_types  # noqa: E402
 from . import testing as testing  # noqa: E402
+from . import utils as utils  # noqa: E402
 
 # PyTorch spellings
 sub = subtract

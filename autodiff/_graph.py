@@ -85,7 +85,7 @@ class NodeExtra:
     anomaly mode records, and the version of an in-place write to the saved output."""
 
     __slots__ = ("pre_hooks", "hooks", "tensor_hooks", "post_accumulate_hooks", "trace",
-                 "dirty")
+                 "dirty", "out_tangents")
 
     def __init__(self) -> None:
         self.pre_hooks: dict[int, Callable[..., Any]] = {}
@@ -96,6 +96,10 @@ class NodeExtra:
         self.post_accumulate_hooks: dict[int, Callable[..., Any]] = {}
         self.trace: str | None = None
         self.dirty: int | None = None
+        #: forward-mode tangents of the saved output (its ``_tangents``), so that a rule
+        #: reading ``ans`` in a backward pass run under a dual level sees them
+        #: (forward-over-reverse: ``jacfwd(jacrev(f))``)
+        self.out_tangents: dict[int, Any] | None = None
 
 
 class _Hookable:
@@ -175,6 +179,8 @@ class Node(_Hookable):
             if create_graph:  # d(ans)/d(inputs) must be part of the new graph
                 ans._grad_fn = self
                 ans._requires_grad = True
+            if self._extra is not None:
+                ans._tangents = self._extra.out_tangents
         inputs, params = self._inputs, self._params
         results: list[Tensor | None] = []
         for edge, rule, meta in zip(self._edges, prim.vjps, self._meta, strict=False):

@@ -145,11 +145,13 @@ case("maximum.scalar", lambda x: ad.maximum(x, 0.0), lambda x: np.maximum(x, 0.0
 case("maximum.scalar_left", lambda x: ad.maximum(0.5, x), lambda x: np.maximum(0.5, x),
      real(4))
 # At a tie each side gets half the gradient; central differences agree (1/2 each).
-case("maximum.ties", ad.maximum, np.maximum, fixed([1.0, 2.0, -3.0]), fixed([1.0, 1.0, -3.0]))
+case("maximum.ties", ad.maximum, np.maximum, fixed([1.0, 2.0, -3.0]), fixed([1.0, 1.0, -3.0]),
+     smooth=False)
 case("maximum.integer", ad.maximum, np.maximum, ints(2, 3), ints(3))
 case("minimum.broadcast", ad.minimum, np.minimum, real(2, 1), real(3))
 case("minimum.method", lambda x, y: x.minimum(y), np.minimum, real(2, 3), real(2, 3))
-case("minimum.ties", ad.minimum, np.minimum, fixed([1.0, 2.0, -3.0]), fixed([1.0, 1.0, -3.0]))
+case("minimum.ties", ad.minimum, np.minimum, fixed([1.0, 2.0, -3.0]), fixed([1.0, 1.0, -3.0]),
+     smooth=False)
 case("minimum.scalar", lambda x: ad.minimum(x, 1), lambda x: np.minimum(x, 1), real(4))
 
 # -- remainder and floor_divide (inputs away from the jumps at whole quotients)
