@@ -157,7 +157,8 @@ class Node(_Hookable):
         numbers are ``(None, 0)`` or absent depending on the node."""
         return tuple(
             (edge, 0)
-            for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta, strict=True)
+            # a call may pass fewer positional inputs than the primitive has rules
+            for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta, strict=False)
             if rule is not None and (self.scalar_edges or meta is not SCALAR)
         )
 
@@ -182,7 +183,7 @@ class Node(_Hookable):
                 ans._tangents = self._extra.out_tangents
         inputs, params = self._inputs, self._params
         results: list[Tensor | None] = []
-        for edge, rule, meta in zip(self._edges, prim.vjps, self._meta, strict=True):
+        for edge, rule, meta in zip(self._edges, prim.vjps, self._meta, strict=False):
             if edge is None:
                 results.append(None)
                 continue
@@ -217,8 +218,14 @@ def _fit(cotangent: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
     if cotangent._array.shape != shape:
         cotangent = ops.sum_to_shape(cotangent, shape)
     if cotangent._array.dtype != dtype:
+        if cotangent.dtype.kind == "complex floating" and not _is_complex(cotangent, dtype):
+            cotangent = ops.real(cotangent)  # a real input's gradient is the real part
         cotangent = ops.astype_native(cotangent, dtype)
     return cotangent
+
+
+def _is_complex(tensor: Tensor, native: Any) -> bool:
+    return tensor._backend.dtype_name(native).startswith("complex")
 
 
 class AccumulateGrad(_Hookable):

@@ -27,9 +27,16 @@ def _outputs(fn: Callable[..., Any], inputs: Sequence[Any]) -> tuple[Tensor, ...
 
 
 def _projected(outputs: Sequence[Tensor], cotangents: Sequence[np.ndarray]) -> float:
-    return float(sum(np.sum(out._host().astype(np.complex128 if np.iscomplexobj(v) else
-                                               np.float64) * v)
-                     for out, v in zip(outputs, cotangents, strict=True)).real)
+    # A complex output meets a real cotangent v through its real part (v is the
+    # cotangent v + 0i of PyTorch's convention).
+    total = 0.0
+    for out, v in zip(outputs, cotangents, strict=True):
+        values = out._host()
+        if np.iscomplexobj(v):
+            total += float(np.sum(values.astype(np.complex128) * v).real)
+        else:
+            total += float(np.sum(np.real(values).astype(np.float64) * v))
+    return total
 
 
 def numerical_vjp(fn: Callable[..., Any], inputs: Sequence[Any],
@@ -172,11 +179,14 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
 
 
 def _random_like(out: Tensor, rng: np.random.Generator) -> Tensor:
-    """A random float64 (complex128 for complex) cotangent for ``out``, requiring grad."""
+    """A random float64 cotangent for ``out``, requiring grad; for a complex output a
+    constant complex128 one (the first derivatives are linear in it, and finite
+    differences here run over real inputs only)."""
     complex_ = out.dtype.kind == "complex floating"
     values = rng.standard_normal(out.shape)
     if complex_:
         values = values + 1j * rng.standard_normal(out.shape)
     backend = out._backend
     array = backend.asarray(values, "complex128" if complex_ else "float64")
-    return Tensor._wrap(array, backend).requires_grad_()
+    tensor = Tensor._wrap(array, backend)
+    return tensor if complex_ else tensor.requires_grad_()
