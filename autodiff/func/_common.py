@@ -1,5 +1,5 @@
 """What the transforms share: argument checks, each call's own copies of its inputs,
-structured outputs, and a differentiable stack."""
+structured outputs, and stacking results."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .. import _mode
 from .._graph import AccumulateGrad
 from .._pytree import TreeSpec, tree_flatten, tree_unflatten
 from .._tensor import Tensor
-from ..autograd.function import Function
+from ..ops.joining import stack
 from ..ops.manipulation import _reshape
 
 _GRAD = "grad_and_value(f)(*args)"
@@ -150,27 +150,12 @@ def _tensor_leaves(tree: Any, api: str, what: str) -> tuple[list[Tensor], TreeSp
 # -- reverse mode -------------------------------------------------------------------
 
 
-class _Stack(Function):
-    """Stack equally shaped tensors on a new first axis (differentiable, both modes)."""
-
-    @staticmethod
-    def forward(ctx: Any, *tensors: Tensor) -> Tensor:
-        first = tensors[0]
-        return Tensor._wrap(first._backend.xp.stack([t._array for t in tensors]),
-                            first._backend)
-
-    @staticmethod
-    def backward(ctx: Any, g: Tensor) -> tuple[Tensor, ...]:
-        return tuple(g[index] for index in range(g.shape[0]))
-
-    @staticmethod
-    def jvp(ctx: Any, *tangents: Tensor) -> Tensor:
-        return _stack(list(tangents))
-
-
 def _stack(tensors: list[Tensor]) -> Tensor:
+    """Stack on a new first axis: ``autodiff.stack`` when the result must carry a graph
+    or tangents, the backend's own stack otherwise (one copy instead of a tree of
+    concatenations)."""
     if any(t._requires_grad or t._tangents for t in tensors):
-        return _Stack.apply(*tensors)  # type: ignore[no-any-return]
+        return stack(tensors)
     first = tensors[0]
     return Tensor._wrap(first._backend.xp.stack([t._array for t in tensors]), first._backend)
 
