@@ -1,13 +1,17 @@
 """``autodiff.utils``: utilities around autograd (``checkpoint`` so far).
 
+``autodiff.utils.checkpoint`` is the function; PyTorch's spelling
+``torch.utils.checkpoint.checkpoint`` works too (``checkpoint.checkpoint`` is itself).
+
 >>> import autodiff as ad
 >>> ad.utils.checkpoint(ad.sin, ad.tensor(0.0, requires_grad=True))
 tensor(0., grad_fn=<CheckpointFunctionBackward>)
+>>> ad.utils.checkpoint.checkpoint is ad.utils.checkpoint
+True
 """
 
-from . import checkpoint as _checkpoint_module
 from .checkpoint import checkpoint as checkpoint
 
-__all__ = ["checkpoint"]
+checkpoint.checkpoint = checkpoint  # type: ignore[attr-defined]
 
-del _checkpoint_module
+__all__ = ["checkpoint"]
