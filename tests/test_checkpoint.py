@@ -134,6 +134,11 @@ def test_modes_and_errors(backend: str) -> None:
     y = checkpoint(unstable, x)
     with pytest.raises(RuntimeError, match="recomputed outputs have different shapes"):
         y.sum().backward()
+    h = x * 1
+    y = checkpoint(ad.sin, h)
+    h.mul_(2)  # the saved input changed: recomputing would use the new values
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
 
 
 def test_checkpointing_lowers_peak_memory() -> None:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import _backend, _mode
-from .._graph import AccumulateGrad, Node, run_backward
+from .._graph import AccumulateGrad, Node, modified_message, run_backward
 from .._pytree import tree_flatten, tree_unflatten
 from .._tensor import Tensor
 from ..autograd import grad as _autograd_grad
@@ -87,7 +87,8 @@ def _rng_state(states: dict[Any, Any] | None) -> Iterator[None]:
 class CheckpointFunctionBackward(CustomNode):
     """The node of a checkpointed call: recomputes ``fn`` and differentiates it."""
 
-    __slots__ = ("_fn", "_args", "_kwargs", "_rng", "_frontier", "_output_meta", "_reentrant")
+    __slots__ = ("_fn", "_args", "_kwargs", "_rng", "_frontier", "_output_meta", "_reentrant",
+                 "_arg_versions")
     _fn: Callable[..., Any]
     _args: tuple[Any, ...]
     _kwargs: dict[str, Any]
@@ -96,10 +97,22 @@ class CheckpointFunctionBackward(CustomNode):
     _frontier: tuple[int | Edge, ...]
     _output_meta: tuple[Any, ...]
     _reentrant: bool
+    _arg_versions: tuple[int | None, ...]
+
+    def _check_inputs(self) -> None:
+        """The saved inputs must not have been written in place since (PyTorch's check
+        on saved tensors): the recomputation would silently use the new values."""
+        for arg, version in zip(self._args, self._arg_versions, strict=True):
+            if version is not None and arg._version != version:
+                producer = arg._grad_fn
+                raise RuntimeError(modified_message(
+                    arg._array, arg._backend, None if producer is None else producer.name(),
+                    arg._version, version))
 
     def run(self, grad: Any, tensor_type: type[Tensor], create_graph: bool,
             retain_graph: bool) -> list[Tensor | None]:
         grads = grad.grads if isinstance(grad, Tagged) else [grad]
+        self._check_inputs()
         if self._reentrant:
             return self._run_reentrant(grads, create_graph)
         args = list(self._args)
@@ -279,6 +292,8 @@ def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool = F
     node._start(tuple(args[edge]._grad_fn or args[edge]._accumulator()
                       if isinstance(edge, int) else edge for edge in frontier), backend)
     node._fn, node._args, node._kwargs = function, tuple(args), kwargs
+    node._arg_versions = tuple(arg._version if isinstance(arg, Tensor) else None
+                               for arg in args)
     node._rng, node._frontier, node._reentrant = rng, tuple(frontier), use_reentrant
     node._output_meta = tuple((leaf.shape, leaf.dtype) if isinstance(leaf, Tensor) else None
                               for leaf in leaves)
