@@ -1,10 +1,10 @@
 """``autodiff.func``: functional transforms, as PyTorch's ``torch.func``.
 
 ``grad(f)`` is a function computing the gradient of ``f``; ``vjp``, ``jacrev``
-(reverse mode), ``jvp``, ``jacfwd`` (forward mode) and ``hessian`` complete the
-set. Transforms nest freely (``grad(grad(f))``, ``jacfwd(jacrev(f))``) and compose
-with ``backward()``: a transform's results stay differentiable by whatever
-differentiates around it.
+(reverse mode), ``jvp``, ``jacfwd`` (forward mode), ``hessian`` and ``vmap`` (a loop
+over a batch axis) complete the set. Transforms nest freely (``grad(grad(f))``,
+``jacfwd(jacrev(f))``) and compose with ``backward()``: a transform's results stay
+differentiable by whatever differentiates around it.
 
 How nesting works on a single autograd graph (PyTorch uses "levels" instead): each
 call differentiates with respect to its own copy of each input: a fresh leaf, or,
