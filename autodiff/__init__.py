@@ -12,6 +12,8 @@ on any Array API array library (numpy by default, cupy on NVIDIA GPUs).
 
 from __future__ import annotations
 
+import math
+
 from . import _methods
 from ._backend import available_backends as available_backends
 from ._backend import get_backend as get_backend
@@ -43,7 +45,8 @@ from ._mode import set_grad_enabled as set_grad_enabled
 from ._primitive import REGISTRY as REGISTRY
 from ._primitive import primitive as primitive
 from ._tensor import Tensor as Tensor
-from .ops.creation import Generator as Generator
+# -- the namespace: creation, data types, inspection, constants
+from ._info import __array_namespace_info__ as __array_namespace_info__
 from .ops.creation import arange as arange
 from .ops.creation import asarray as asarray
 from .ops.creation import empty as empty
@@ -53,16 +56,25 @@ from .ops.creation import from_dlpack as from_dlpack
 from .ops.creation import full as full
 from .ops.creation import full_like as full_like
 from .ops.creation import linspace as linspace
-from .ops.creation import manual_seed as manual_seed
 from .ops.creation import ones as ones
 from .ops.creation import ones_like as ones_like
-from .ops.creation import rand as rand
-from .ops.creation import randint as randint
-from .ops.creation import randn as randn
 from .ops.creation import tensor as tensor
 from .ops.creation import zeros as zeros
 from .ops.creation import zeros_like as zeros_like
 from .ops.datatypes import astype as astype
+from .ops.datatypes import can_cast as can_cast
+from .ops.datatypes import finfo as finfo
+from .ops.datatypes import iinfo as iinfo
+from .ops.datatypes import isdtype as isdtype
+from .ops.datatypes import result_type as result_type
+from .ops.grids import meshgrid as meshgrid
+from .ops.grids import tril as tril
+from .ops.grids import triu as triu
+from .ops.random import Generator as Generator
+from .ops.random import manual_seed as manual_seed
+from .ops.random import rand as rand
+from .ops.random import randint as randint
+from .ops.random import randn as randn
 from .ops.elementwise import abs as abs
 from .ops.elementwise import add as add
 from .ops.elementwise import cos as cos
@@ -108,6 +120,14 @@ from .ops.reductions import mean as mean
 from .ops.reductions import sum as sum
 
 _methods.bind()
+
+#: The version of the Array API standard this namespace implements.
+__array_api_version__ = "2024.12"
+e = math.e
+inf = math.inf
+nan = math.nan
+pi = math.pi
+newaxis = None
 
 from . import autograd as autograd  # noqa: E402 - needs the bound Tensor
 from . import linalg as linalg  # noqa: E402
