@@ -38,6 +38,7 @@ from ._dtypes import uint8 as uint8
 from ._dtypes import uint16 as uint16
 from ._dtypes import uint32 as uint32
 from ._dtypes import uint64 as uint64
+from ._info import __array_namespace_info__ as __array_namespace_info__
 from ._mode import enable_grad as enable_grad
 from ._mode import is_grad_enabled as is_grad_enabled
 from ._mode import no_grad as no_grad
@@ -45,8 +46,6 @@ from ._mode import set_grad_enabled as set_grad_enabled
 from ._primitive import REGISTRY as REGISTRY
 from ._primitive import primitive as primitive
 from ._tensor import Tensor as Tensor
-# -- the namespace: creation, data types, inspection, constants
-from ._info import __array_namespace_info__ as __array_namespace_info__
 from .ops.creation import arange as arange
 from .ops.creation import asarray as asarray
 from .ops.creation import empty as empty
@@ -67,14 +66,6 @@ from .ops.datatypes import finfo as finfo
 from .ops.datatypes import iinfo as iinfo
 from .ops.datatypes import isdtype as isdtype
 from .ops.datatypes import result_type as result_type
-from .ops.grids import meshgrid as meshgrid
-from .ops.grids import tril as tril
-from .ops.grids import triu as triu
-from .ops.random import Generator as Generator
-from .ops.random import manual_seed as manual_seed
-from .ops.random import rand as rand
-from .ops.random import randint as randint
-from .ops.random import randn as randn
 from .ops.elementwise import abs as abs
 from .ops.elementwise import add as add
 from .ops.elementwise import cos as cos
@@ -103,6 +94,9 @@ from .ops.elementwise import sqrt as sqrt
 from .ops.elementwise import subtract as subtract
 from .ops.elementwise import tanh as tanh
 from .ops.elementwise import where as where
+from .ops.grids import meshgrid as meshgrid
+from .ops.grids import tril as tril
+from .ops.grids import triu as triu
 from .ops.linalg import dot as dot
 from .ops.linalg import matmul as matmul
 from .ops.linalg import norm as norm
@@ -114,6 +108,11 @@ from .ops.manipulation import reshape as reshape
 from .ops.manipulation import transpose as transpose
 from .ops.nn import relu as relu
 from .ops.nn import sigmoid as sigmoid
+from .ops.random import Generator as Generator
+from .ops.random import manual_seed as manual_seed
+from .ops.random import rand as rand
+from .ops.random import randint as randint
+from .ops.random import randn as randn
 from .ops.reductions import all as all
 from .ops.reductions import any as any
 from .ops.reductions import mean as mean

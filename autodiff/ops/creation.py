@@ -125,9 +125,9 @@ def _tensor_as(x: Tensor, dtype: Any, device: Any, backend: Any, copy: bool | No
     if dtype is not None and _dtypes.to_dtype(dtype) is not result.dtype:
         result = astype(result, dtype)
     if result is not x and copy is False:
-        raise ValueError(f"asarray: copy=False, but a {x.dtype!r} tensor on "
-                         f"{x._describe_place()} cannot become a {result.dtype!r} tensor "
-                         f"on {result._describe_place()} without a copy")
+        raise ValueError(f"asarray: copy=False, but going from {x.dtype!r} on "
+                         f"{x._describe_place()} to {result.dtype!r} on "
+                         f"{result._describe_place()} needs a copy")
     if copy and result is x:
         result = astype(x, x.dtype)  # a copy that keeps the graph
     if requires_grad and not result.requires_grad:
