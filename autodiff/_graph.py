@@ -8,8 +8,9 @@ recursion, so a 100,000-op chain is as easy as a short one.
 
 from __future__ import annotations
 
+import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,90 @@ FREED_MESSAGE = (
 )
 
 
-class Node:
+INPLACE_HINT = (
+    "Hint: enable anomaly detection to find the operation that failed to compute its "
+    "gradient, with autodiff.autograd.set_detect_anomaly(True)."
+)
+_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double",
+               "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def modified_message(array: Any, backend: Any, producer: str | None, version: int,
+                     expected: int) -> str:
+    """PyTorch's error for a saved tensor written in place before backward."""
+    kind = _TYPE_NAMES.get(backend.dtype_name(array.dtype), "")
+    shape = ", ".join(str(extent) for extent in array.shape)
+    where = "" if producer is None else f", which is output 0 of {_op_name(producer)},"
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [autodiff.{kind}Tensor [{shape}]]{where} is at version "
+            f"{version}; expected version {expected} instead. {INPLACE_HINT}")
+
+
+def _op_name(node_name: str) -> str:
+    return re.sub(r"Backward\d*$", "", node_name)
+
+
+class Handle:
+    """What ``register_hook`` returns: ``remove()`` takes the hook away."""
+
+    __slots__ = ("_hooks", "_key")
+    _next_key = 0
+
+    def __init__(self, hooks: dict[int, Callable[..., Any]], hook: Callable[..., Any]) -> None:
+        Handle._next_key += 1
+        self._hooks, self._key = hooks, Handle._next_key
+        hooks[self._key] = hook
+
+    def remove(self) -> None:
+        self._hooks.pop(self._key, None)
+
+    def __enter__(self) -> Handle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+class NodeExtra:
+    """What few nodes carry, kept out of the common node: hooks, the forward trace
+    anomaly mode records, and the version of an in-place write to the saved output."""
+
+    __slots__ = ("pre_hooks", "hooks", "tensor_hooks", "post_accumulate_hooks", "trace",
+                 "dirty")
+
+    def __init__(self) -> None:
+        self.pre_hooks: dict[int, Callable[..., Any]] = {}
+        self.hooks: dict[int, Callable[..., Any]] = {}
+        #: hooks registered on the output tensor (``register_hook``): they run before
+        #: ``pre_hooks`` and before a retained ``.grad`` is filled
+        self.tensor_hooks: dict[int, Callable[..., Any]] = {}
+        self.post_accumulate_hooks: dict[int, Callable[..., Any]] = {}
+        self.trace: str | None = None
+        self.dirty: int | None = None
+
+
+class _Hookable:
+    """``register_hook`` / ``register_prehook`` on a node (PyTorch's Node API)."""
+
+    __slots__ = ()
+    _extra: NodeExtra | None
+
+    def extra(self) -> NodeExtra:
+        if self._extra is None:
+            self._extra = NodeExtra()  # type: ignore[misc]
+        return self._extra
+
+    def register_hook(self, fn: Callable[..., Any]) -> Handle:
+        """``fn(grad_inputs, grad_outputs)`` after the node ran; it may return new
+        ``grad_inputs`` (a tuple)."""
+        return Handle(self.extra().hooks, fn)
+
+    def register_prehook(self, fn: Callable[..., Any]) -> Handle:
+        """``fn(grad_outputs)`` before the node runs; it may return new ``grad_outputs``."""
+        return Handle(self.extra().pre_hooks, fn)
+
+
+class Node(_Hookable):
     """The backward function of one recorded op (PyTorch's ``grad_fn``).
 
     Each primitive gets a subclass named as PyTorch names its node
@@ -43,7 +127,7 @@ class Node:
     """
 
     __slots__ = ("_edges", "_inputs", "_meta", "_out", "_params", "_backend", "_freed",
-                 "_holds", "_retained", "__weakref__")
+                 "_holds", "_retained", "_versions", "_extra", "__weakref__")
     prim: Primitive
     scalar_edges: bool
 
@@ -56,6 +140,8 @@ class Node:
     _freed: bool
     _holds: bool
     _retained: weakref.ref[Tensor] | None
+    #: versions of the saved tensors in ``_inputs`` when recorded (None: none saved)
+    _versions: tuple[int | None, ...] | None
 
     def name(self) -> str:
         return type(self).__name__
@@ -79,6 +165,8 @@ class Node:
         """Cotangents for each input, reduced to that input's shape and dtype."""
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
+        if self._versions is not None or self._extra is not None:
+            self._check_saved()
         prim = self.prim
         ans = None
         if self._out is not None:
@@ -103,6 +191,20 @@ class Node:
         return results
 
 
+    def _check_saved(self) -> None:
+        """Refuse to run on saved values that an in-place write has changed."""
+        extra = self._extra
+        if extra is not None and extra.dirty is not None and self._out is not None:
+            raise RuntimeError(modified_message(self._out, self._backend, self.name(),
+                                                extra.dirty, 0))
+        for tensor, version in zip(self._inputs, self._versions or (), strict=False):
+            if version is not None and tensor._version != version:
+                producer = tensor._grad_fn
+                raise RuntimeError(modified_message(
+                    tensor._array, tensor._backend,
+                    None if producer is None else producer.name(), tensor._version, version))
+
+
 def _fit(cotangent: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
     """Reduce a broadcast cotangent to its input's shape and cast it to its dtype."""
     shape, dtype = meta
@@ -113,17 +215,18 @@ def _fit(cotangent: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
     return cotangent
 
 
-class AccumulateGrad:
+class AccumulateGrad(_Hookable):
     """The node that adds a cotangent into a leaf tensor's ``.grad``.
 
     The leaf owns its node and the node refers back weakly, so there is no cycle;
     a leaf nobody holds any more simply receives nothing.
     """
 
-    __slots__ = ("_variable", "__weakref__")
+    __slots__ = ("_variable", "_extra", "__weakref__")
 
     def __init__(self, variable: Tensor) -> None:
         self._variable = weakref.ref(variable)
+        self._extra: NodeExtra | None = None
 
     @property
     def variable(self) -> Tensor | None:
@@ -151,6 +254,49 @@ def accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool) -> None:
         tensor._grad = type(grad)._wrap(grad._array, grad._backend)
     else:
         tensor._grad._array = tensor._grad._array + grad._array
+
+
+def _run_hooks(hooks: dict[int, Callable[..., Any]], grad: Tensor) -> Tensor:
+    """Tensor hooks in registration order; a hook returning a tensor replaces the grad."""
+    for hook in list(hooks.values()):
+        replaced = hook(grad)
+        if replaced is not None:
+            grad = replaced
+    return grad
+
+
+def _run_node_with_extras(node: Node, extra: NodeExtra, incoming: Tensor,
+                          tensor_type: type[Tensor], create_graph: bool,
+                          retain_graph: bool) -> list[Tensor | None]:
+    """A node run with its pre- and post-hooks, and under anomaly detection."""
+    for hook in list(extra.pre_hooks.values()):
+        replaced = hook((incoming,))
+        if replaced is not None:
+            (incoming,) = replaced
+    try:
+        cotangents = node.run(incoming, tensor_type, create_graph, retain_graph)
+    except Exception as error:
+        if extra.trace is not None:
+            error.add_note(f"Error detected in {node.name()}. The forward call that created "
+                           f"it:\n{extra.trace}")
+        raise
+    for hook in list(extra.hooks.values()):
+        replaced = hook(tuple(cotangents), (incoming,))
+        if replaced is not None:
+            cotangents = list(replaced)
+    if extra.trace is not None and _mode.anomaly.check_nan:
+        for index, cotangent in enumerate(cotangents):
+            if cotangent is not None and _has_nan(cotangent):
+                raise RuntimeError(
+                    f"Function '{node.name()}' returned nan values in its {index}th output. "
+                    f"The forward call that created it:\n{extra.trace}")
+    return cotangents
+
+
+def _has_nan(tensor: Tensor) -> bool:
+    xp = tensor._backend.xp
+    array = tensor._array
+    return bool(xp.any(xp.isnan(array)))
 
 
 def run_backward(
@@ -205,6 +351,9 @@ def run_backward(
         while ready:
             node = ready.pop()
             incoming: Tensor | None = pending.pop(node, None)
+            extra = node._extra
+            if extra is not None and incoming is not None:
+                incoming = _run_hooks(extra.tensor_hooks, incoming)
             if incoming is not None and capture is not None and node in catch:
                 captured[catch[node]] = incoming
             if isinstance(node, AccumulateGrad):
@@ -212,6 +361,9 @@ def run_backward(
                 leaf = node.variable
                 if incoming is not None and capture is None and wanted and leaf is not None:
                     accumulate_into(leaf, incoming, create_graph)
+                    if extra is not None:
+                        for hook in list(extra.post_accumulate_hooks.values()):
+                            hook(leaf)
                 continue
             if incoming is not None and node._retained is not None and capture is None:
                 retained = node._retained()
@@ -219,8 +371,11 @@ def run_backward(
                     accumulate_into(retained, incoming, create_graph)
             if incoming is None:
                 cotangents: list[Tensor | None] = [None] * len(node._edges)
-            else:
+            elif extra is None:
                 cotangents = node.run(incoming, tensor_type, create_graph, retain_graph)
+            else:
+                cotangents = _run_node_with_extras(node, extra, incoming, tensor_type,
+                                                   create_graph, retain_graph)
             for edge, cotangent in zip(node._edges, cotangents, strict=True):
                 if edge is None:
                     continue

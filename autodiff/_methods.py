@@ -154,3 +154,5 @@ def bind() -> None:
     Tensor.__hash__ = object.__hash__  # type: ignore[method-assign,assignment]
     _graph.ops.sum_to_shape = manipulation.sum_to_shape
     _graph.ops.astype_native = datatypes.astype_native
+    _graph.ops.broadcast_to = manipulation.broadcast_to
+    _graph.ops.zeros_like = creation.zeros_like

@@ -15,9 +15,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _GradState(threading.local):
     enabled = True  # the class attribute is each new thread's default
+    #: the open forward-mode (dual) levels, innermost last; see _forward.py
+    forward_levels: tuple[int, ...] = ()
 
 
 state = _GradState()
+
+
+class _AnomalyState:
+    """Anomaly detection (``autograd.detect_anomaly``): process-wide, as in PyTorch."""
+
+    enabled = False
+    check_nan = True
+
+
+anomaly = _AnomalyState()
 
 
 def is_grad_enabled() -> bool:

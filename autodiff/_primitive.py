@@ -23,12 +23,13 @@ from __future__ import annotations
 import dis
 import inspect
 import numbers
+import traceback
 from collections.abc import Callable
 from typing import Any
 
-from . import _mode
+from . import _forward, _mode
 from ._dtypes import native_isdtype
-from ._graph import SCALAR, Node
+from ._graph import SCALAR, Node, NodeExtra
 from ._tensor import Tensor
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "apply"]
@@ -246,12 +247,22 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
         if needs_grad and state.enabled and prim.differentiable and native_isdtype(
                 backend.xp, out.dtype, _DIFFERENTIABLE_KINDS):
             _record(prim, args, params, result, out)
+        if state.forward_levels and prim.differentiable:
+            _forward.propagate(prim, args, params, result)
         return result
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"The ``{name}`` primitive."
     op.primitive = prim  # type: ignore[attr-defined]
     return op
+
+
+def _anomaly_trace() -> NodeExtra:
+    """The forward call's stack, kept on the node in anomaly mode."""
+    extra = NodeExtra()
+    frames = traceback.format_stack()[:-3]  # without the engine's own frames
+    extra.trace = "".join(frames[-8:])
+    return extra
 
 
 def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
@@ -280,15 +291,21 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
             meta.append(None if arg is None else SCALAR)
         edges.append(None)
     holds = keep_output
+    node._versions = None
     if keep:
         saved: list[Any] = []
+        versions: list[int | None] = []
         for index, arg in enumerate(args):
             if index in keep and isinstance(arg, Tensor):
                 saved.append(arg)
+                versions.append(arg._version)
                 holds = True
             else:
                 saved.append(None if isinstance(arg, Tensor) else arg)
+                versions.append(None)
         node._inputs = tuple(saved)
+        if holds:  # what an in-place write must not change before backward
+            node._versions = tuple(versions)
     else:
         node._inputs = tuple(None if isinstance(arg, Tensor) else arg for arg in args)
     node._edges = tuple(edges)
@@ -300,5 +317,6 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
     node._backend = result._backend
     node._freed = False
     node._retained = None
+    node._extra = _anomaly_trace() if _mode.anomaly.enabled else None
     result._grad_fn = node
     result._requires_grad = True

@@ -17,7 +17,7 @@ import numpy as np
 
 from backends import Backend
 
-from . import _backend, _dtypes, _format, _graph
+from . import _backend, _dtypes, _format, _graph, _mode
 from ._device import Device
 from ._dtypes import DType
 
@@ -87,7 +87,7 @@ class Tensor:
     """
 
     __slots__ = ("_array", "_backend", "_grad_fn", "_requires_grad", "_grad", "_acc",
-                 "__weakref__")
+                 "_version", "_tangents", "__weakref__")
 
     _array: Any
     _backend: Backend
@@ -95,6 +95,10 @@ class Tensor:
     _requires_grad: builtins.bool
     _grad: Tensor | None
     _acc: _graph.AccumulateGrad | None
+    #: bumped by every in-place write; saved tensors remember it (see _graph)
+    _version: builtins.int
+    #: forward-mode tangents by dual level (None when it has none)
+    _tangents: dict[builtins.int, Tensor] | None
 
 
     if TYPE_CHECKING:  # bound in _methods.py where the package is assembled
@@ -189,6 +193,7 @@ class Tensor:
             raise TypeError(f"Tensor(): expected data or integer sizes, got {data!r}")
         self._array, self._backend = array, backend
         self._grad_fn, self._requires_grad, self._grad, self._acc = None, False, None, None
+        self._version, self._tangents = 0, None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -202,6 +207,8 @@ class Tensor:
         tensor._requires_grad = False
         tensor._grad = None
         tensor._acc = None
+        tensor._version = 0
+        tensor._tangents = None
         return tensor
 
     # -- what it holds ------------------------------------------------------------
@@ -321,6 +328,42 @@ class Tensor:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
         self._grad_fn._retained = weakref.ref(self)
+
+    def register_hook(self, hook: Any) -> _graph.Handle:
+        """Run ``hook(grad)`` each time this tensor's gradient is computed; a returned
+        tensor replaces the gradient. ``handle.remove()`` takes the hook away.
+
+        >>> import autodiff as ad
+        >>> x = ad.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda grad: grad * 10)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([20., 40.])
+        >>> handle.remove()
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        node = self._grad_fn or self._accumulator()
+        return _graph.Handle(node.extra().tensor_hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> _graph.Handle:
+        """Run ``hook(tensor)`` after a gradient was accumulated into this leaf's
+        ``.grad`` (an optimizer step per parameter, say).
+
+        >>> import autodiff as ad
+        >>> w = ad.tensor([1.0], requires_grad=True)
+        >>> _ = w.register_post_accumulate_grad_hook(lambda t: print("grad", t.grad))
+        >>> (w * 3).sum().backward()
+        grad tensor([3.])
+        """
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        return _graph.Handle(self._accumulator().extra().post_accumulate_hooks, hook)
 
     def _accumulator(self) -> _graph.AccumulateGrad:
         """This leaf's AccumulateGrad node (one per tensor, made when first needed)."""
@@ -469,6 +512,9 @@ class Tensor:
             suffixes.append(f"grad_fn=<{self._grad_fn.name()}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
+        levels = _mode.state.forward_levels
+        if self._tangents and levels and levels[-1] in self._tangents:
+            suffixes.append(f"tangent={self._tangents[levels[-1]]!r}")
         return _format.format_tensor(self._host(), suffixes)
 
     __str__ = __repr__

@@ -28,6 +28,9 @@ class Backend:
     #: True when arrays of this backend may live on different devices, so that the
     #: engine must compare devices as well as backends before mixing two arrays.
     multi_device: bool = False
+    #: False for a library whose arrays cannot be written in place (as JAX's): in-place
+    #: tensor operations then rebind the tensor to a new array under the same semantics
+    mutable_arrays: bool = True
 
     def __init__(self) -> None:
         self._rng = np.random.default_rng()
@@ -143,6 +146,14 @@ class Backend:
         return self.asarray(sample, dtype, device)
 
     # -- indexing gradients -----------------------------------------------------------
+    def write(self, target: Any, values: Any) -> Any:
+        """Store ``values`` (same shape and dtype) into ``target``; return the array that
+        now holds them: ``target`` itself, or ``values`` where arrays are immutable."""
+        if not self.mutable_arrays:
+            return values
+        target[...] = values
+        return target
+
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         """``target`` with ``values`` added at ``index`` (duplicate indices accumulate).
 

@@ -19,6 +19,7 @@ import argparse  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+import tracemalloc  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -95,20 +96,26 @@ def mlp_data() -> dict[str, np.ndarray]:
 
 def w2_autodiff(data: dict[str, np.ndarray]) -> list[np.ndarray]:
     params = [ad.tensor(data[k], requires_grad=True) for k in ("w0", "b0", "w1", "b1", "w2", "b2")]
-    x = ad.tensor(data["x"])
-    onehot = ad.tensor(np.eye(10, dtype=np.float32)[data["y"]])
-    h = ad.nn.functional.relu(x @ params[0] + params[1])
-    h = ad.nn.functional.relu(h @ params[2] + params[3])
-    logits = h @ params[4] + params[5]
-    # softmax cross-entropy composed of primitives; the logits here are small, so the
-    # unshifted log-sum-exp is exact enough (a fused, stable primitive comes later)
-    logsumexp = ad.log(ad.exp(logits).sum(dim=1, keepdim=True))
-    loss = -((logits - logsumexp) * onehot).sum() / 256
+    loss = ad.nn.functional.cross_entropy(w2_forward(params, ad.tensor(data["x"])),
+                                          ad.tensor(data["y"]))
     loss.backward()
-    # the SGD update, on the arrays themselves until in-place tensor ops exist
-    for p in params:
-        p._array -= 0.01 * p.grad.array  # type: ignore[union-attr]
+    with ad.no_grad():  # the SGD update, in place
+        for p in params:
+            p -= 0.01 * p.grad
     return [p.grad.numpy() for p in params]  # type: ignore[union-attr]
+
+
+def w2_forward(params: list[ad.Tensor], x: ad.Tensor) -> ad.Tensor:
+    relu = ad.nn.functional.relu
+    h = relu(x @ params[0] + params[1])
+    h = relu(h @ params[2] + params[3])
+    return h @ params[4] + params[5]
+
+
+def w2_forward_numpy(data: dict[str, np.ndarray]) -> np.ndarray:
+    h = np.maximum(data["x"] @ data["w0"] + data["b0"], 0)
+    h = np.maximum(h @ data["w1"] + data["b1"], 0)
+    return h @ data["w2"] + data["b2"]
 
 
 def w2_numpy(data: dict[str, np.ndarray]) -> list[np.ndarray]:
@@ -147,6 +154,62 @@ def w2_torch(data: dict[str, np.ndarray]) -> list[np.ndarray]:
         for p in params:
             p -= 0.01 * p.grad
     return [p.grad.numpy() for p in params]
+
+
+# -- W4: an attention block, batch 32, sequence 64, width 64 ------------------------------
+def attention_data() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(1)
+    data = {"x": rng.standard_normal((32, 64, 64), dtype=np.float32)}
+    for name in ("wq", "wk", "wv", "wo"):
+        data[name] = (rng.standard_normal((64, 64)) / 8).astype(np.float32)
+    return data
+
+
+def w4_autodiff(data: dict[str, np.ndarray]) -> list[np.ndarray]:
+    x = ad.tensor(data["x"])
+    wq, wk, wv, wo = (ad.tensor(data[k], requires_grad=True) for k in ("wq", "wk", "wv", "wo"))
+    q, k, v = x @ wq, x @ wk, x @ wv
+    a = ad.nn.functional.softmax(q @ k.mT / 8.0, dim=-1)
+    ((a @ v) @ wo).sum().backward()
+    return [w.grad.numpy() for w in (wq, wk, wv, wo)]  # type: ignore[union-attr]
+
+
+def w4_numpy(data: dict[str, np.ndarray]) -> list[np.ndarray]:
+    x, wq, wk, wv, wo = (data[k] for k in ("x", "wq", "wk", "wv", "wo"))
+    q, k, v = x @ wq, x @ wk, x @ wv
+    s = q @ k.transpose(0, 2, 1) / 8.0
+    e = np.exp(s - s.max(axis=-1, keepdims=True))
+    a = e / e.sum(axis=-1, keepdims=True)
+    h = a @ v
+    d_out = np.ones((32, 64, 64), np.float32)
+    d_wo = h.reshape(-1, 64).T @ d_out.reshape(-1, 64)
+    d_h = d_out @ wo.T
+    d_a = d_h @ v.transpose(0, 2, 1)
+    d_v = a.transpose(0, 2, 1) @ d_h
+    d_s = a * (d_a - (d_a * a).sum(axis=-1, keepdims=True)) / 8.0
+    d_q, d_k = d_s @ k, d_s.transpose(0, 2, 1) @ q
+    rows = x.reshape(-1, 64).T
+    return [rows @ d.reshape(-1, 64) for d in (d_q, d_k, d_v)] + [d_wo]
+
+
+def w4_torch(data: dict[str, np.ndarray]) -> list[np.ndarray]:
+    x = torch.tensor(data["x"])
+    wq, wk, wv, wo = (torch.tensor(data[k], requires_grad=True) for k in ("wq", "wk", "wv", "wo"))
+    q, k, v = x @ wq, x @ wk, x @ wv
+    a = torch.softmax(q @ k.mT / 8.0, dim=-1)
+    ((a @ v) @ wo).sum().backward()
+    return [w.grad.numpy() for w in (wq, wk, wv, wo)]
+
+
+def peak_bytes(fn: Callable[[], Any]) -> int:
+    """Peak of traced allocations (numpy reports its buffers to tracemalloc) in one call."""
+    fn()  # warm-up: caches and lazily built objects are not part of a step
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 # -- W3: 100,000 multiplies on shape (4,) ---------------------------------------------------
@@ -207,6 +270,31 @@ def main() -> None:
         np.testing.assert_allclose(got, want, rtol=2e-3, atol=1e-5)
     add("W2 MLP step", "ms", 1e3, lambda: w2_autodiff(data), lambda: w2_numpy(data),
         lambda: w2_torch(data))
+
+    params = [ad.tensor(data[k]) for k in ("w0", "b0", "w1", "b1", "w2", "b2")]
+    x_in = ad.tensor(data["x"])
+
+    def no_grad_forward() -> Any:
+        with ad.no_grad():
+            return w2_forward(params, x_in)
+
+    np.testing.assert_allclose(no_grad_forward().numpy(), w2_forward_numpy(data), rtol=1e-4,
+                               atol=1e-4)
+    add("W2 no-grad forward", "ms", 1e3, no_grad_forward, lambda: w2_forward_numpy(data), None)
+
+    attention = attention_data()
+    for got, want in zip(w4_autodiff(attention), w4_numpy(attention), strict=True):
+        np.testing.assert_allclose(got, want, rtol=2e-3, atol=2e-3)
+    add("W4 attention block", "ms", 1e3, lambda: w4_autodiff(attention),
+        lambda: w4_numpy(attention), lambda: w4_torch(attention))
+
+    ours_peak = peak_bytes(lambda: w2_autodiff(mlp_data()))
+    floor_peak = peak_bytes(lambda: w2_numpy(mlp_data()))
+    data_bytes = sum(array.nbytes for array in mlp_data().values())
+    print(f"W5 peak memory of a W2 step: autodiff {ours_peak / 2**20:.1f} MiB, numpy "
+          f"{floor_peak / 2**20:.1f} MiB (inputs and parameters: {data_bytes / 2**20:.1f} MiB)")
+    rows.append(("W5 peak memory (W2 step)", "MiB", ours_peak / 2**20, floor_peak / 2**20,
+                 ours_peak / floor_peak, None))
 
     np.testing.assert_allclose(w3_autodiff(100_000), np.full(4, 1.000001 ** 100_000))
     add("W3 100k-op chain", "s", 1.0, lambda: w3_autodiff(100_000), None,

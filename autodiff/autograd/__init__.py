@@ -13,8 +13,14 @@ from typing import Any
 
 from .._graph import run_backward
 from .._tensor import Tensor
+from . import forward_ad as forward_ad
+from .anomaly_mode import detect_anomaly as detect_anomaly
+from .anomaly_mode import is_anomaly_check_nan_enabled as is_anomaly_check_nan_enabled
+from .anomaly_mode import is_anomaly_enabled as is_anomaly_enabled
+from .anomaly_mode import set_detect_anomaly as set_detect_anomaly
 
-__all__ = ["backward", "grad"]
+__all__ = ["backward", "detect_anomaly", "forward_ad", "grad", "is_anomaly_check_nan_enabled",
+           "is_anomaly_enabled", "set_detect_anomaly"]
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:

@@ -13,5 +13,10 @@ from ..ops.nn import celu as celu
 from ..ops.nn import mse_loss as mse_loss
 from ..ops.nn import relu as relu
 from ..ops.nn import sigmoid as sigmoid
+from ..ops.softmax import cross_entropy as cross_entropy
+from ..ops.softmax import log_softmax as log_softmax
+from ..ops.softmax import nll_loss as nll_loss
+from ..ops.softmax import softmax as softmax
 
-__all__ = ["binary_cross_entropy_with_logits", "celu", "mse_loss", "relu", "sigmoid"]
+__all__ = ["binary_cross_entropy_with_logits", "celu", "cross_entropy", "log_softmax",
+           "mse_loss", "nll_loss", "relu", "sigmoid", "softmax"]

@@ -116,12 +116,21 @@ def _norm_vjp(g: Tensor, ans: Tensor, x: Tensor, axis: Any, keepdims: bool,
     return where(norm == 0, 0.0, g * sign(x) * scaled)
 
 
+def _norm_jvp(tangents: tuple[Any, ...], ans: Tensor, x: Tensor, axis: Any, keepdims: bool,
+              ord: float) -> Tensor:  # noqa: A002
+    from .creation import ones_like
+    from .reductions import sum as sum_
+
+    slope = _norm_vjp(ones_like(ans), ans, x, axis, keepdims, ord)
+    return sum_(slope * tangents[0], axis=axis, keepdims=keepdims)
+
+
 _vector_norm = primitive(
     "vector_norm", torch_name="LinalgVectorNorm",
     forward=lambda xp, x, axis, keepdims, ord: xp.linalg.vector_norm(
         x, axis=axis, keepdims=keepdims, ord=ord),
     vjp=_norm_vjp,
-    jvp="elementwise",
+    jvp=_norm_jvp,
     namespace="autodiff.linalg",
 )
 

@@ -114,11 +114,25 @@ def _log1p_exp(x: Tensor) -> Tensor:
     return log1p(exp(-abs_(x))) + where(x > 0, x, 0.0)
 
 
+def _bce_jvp(tangents: tuple[Any, ...], ans: Any, x: Tensor, y: Any, weight: Any,
+             pos_weight: Any, reduction: str) -> Tensor:
+    # the unreduced loss is elementwise in (x, y): apply the rules to the tangents
+    # unreduced, then reduce as the forward does
+    total: Any = None
+    for rule, tangent in zip((_bce_input_vjp, _bce_target_vjp), tangents[:2], strict=True):
+        if tangent is not None:
+            part = rule(tangent, ans, x, y, weight, pos_weight, "none")
+            total = part if total is None else total + part
+    if reduction == "mean":
+        return mean_(total)
+    return sum_(total) if reduction == "sum" else total  # type: ignore[no-any-return]
+
+
 _bce_with_logits = primitive(
     "binary_cross_entropy_with_logits", torch_name="BinaryCrossEntropyWithLogits",
     forward=_bce_forward,
     vjp=(_bce_input_vjp, _bce_target_vjp, None, None),
-    jvp="elementwise", namespace=NN,
+    jvp=_bce_jvp, namespace=NN,
 )
 
 _REDUCTIONS = ("mean", "sum", "none")

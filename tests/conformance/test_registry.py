@@ -147,3 +147,34 @@ def test_gradient_keeps_shape_dtype_and_backend(case: Case, dtype: str, backend:
         assert grad.shape == tensor.shape
         assert grad.dtype == tensor.dtype
         assert grad.backend == tensor.backend
+
+
+@over(DIFFERENTIABLE)
+def test_jvp_agrees_with_vjp(case: Case, backend: str) -> None:
+    """Forward mode against reverse mode: <u, J v> == <J^T u, v> for random u, v."""
+    fwAD = ad.autograd.forward_ad
+    inputs = case.tensors(case.arrays())
+    wanted = [index for index, tensor in enumerate(inputs) if tensor.requires_grad]
+    rng = np.random.default_rng(1)
+    directions = {index: ad.tensor(rng.standard_normal(inputs[index].shape),
+                                   dtype=inputs[index].dtype, backend=inputs[index].backend)
+                  for index in wanted}
+    with fwAD.dual_level():
+        duals = [fwAD.make_dual(tensor, directions[index]) if index in directions else tensor
+                 for index, tensor in enumerate(inputs)]
+        primal, tangent = fwAD.unpack_dual(case.fn(*duals))
+    out = case.fn(*inputs)
+    np.testing.assert_allclose(_values(primal), _values(out), rtol=1e-12, atol=1e-12)
+    if not wanted or not out.dtype.is_differentiable:
+        assert tangent is None
+        return
+    cotangent = ad.tensor(rng.standard_normal(out.shape), dtype=out.dtype, backend=out.backend)
+    if out is inputs[0]:  # a transfer to where the tensor already is: the identity
+        assert tangent is directions[0]
+        return
+    grads = ad.autograd.grad(out, [inputs[i] for i in wanted], cotangent, allow_unused=True)
+    reverse = sum(float(np.sum(_values(g) * _values(directions[i])))
+                  for i, g in zip(wanted, grads, strict=True) if g is not None)
+    forward = 0.0 if tangent is None else float(np.sum(_values(tangent) * _values(cotangent)))
+    tolerance = 1e-9 if out.dtype == ad.float64 else 1e-4
+    np.testing.assert_allclose(forward, reverse, rtol=tolerance, atol=tolerance)

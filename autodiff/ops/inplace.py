@@ -1,0 +1,158 @@
+"""In-place operations: ``x.add_(y)``, ``x += y``, ``x[key] = v``, ``x.zero_()`` …
+
+Each one computes its result with the ordinary (out-of-place, recorded) op, then
+writes it into ``x``'s array and makes that op's node ``x``'s ``grad_fn``, so the
+gradient is the out-of-place one. What PyTorch guards, this guards the same way:
+
+* a leaf that requires grad refuses in-place writes while grad mode is on (under
+  ``no_grad`` they are allowed: that is how optimizers update parameters);
+* every write bumps ``x._version``; a node that saved ``x`` (or whose saved output
+  is ``x``'s array) refuses to run in backward once the version moved on;
+* the op's own node never sees the write: if it saved ``x``, it gets a copy of the
+  old values (``x.mul_(y)`` needs old ``x`` for ``y``'s gradient).
+
+On a backend whose arrays are immutable, the tensor is rebound to the new array
+instead (``Backend.write``), with the same semantics. Views: on numpy, ``x[0:2]``
+shares memory with ``x`` and an in-place write to it changes ``x``'s values, but the
+autograd history of ``x`` is not rewritten as PyTorch rewrites it; differentiate
+through the written tensor, not through its base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .. import _mode
+from .._graph import Node
+from .._tensor import Tensor
+from .elementwise import add, divide, multiply, pow, subtract, where
+from .indexing import _plain_key, _portable
+from .manipulation import broadcast_to
+
+__all__: list[str] = []
+
+LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+_KIND_NAMES = {"bool": "Bool", "signed integer": "Long", "unsigned integer": "Long",
+               "real floating": "Float", "complex floating": "ComplexFloat"}
+
+
+def apply_inplace(x: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
+    """Write ``compute(x)`` into ``x`` as the in-place op ``name`` (see the module)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}: expected a Tensor, got {type(x).__name__}")
+    recording = _mode.state.enabled
+    if recording and x._requires_grad and x._grad_fn is None:
+        raise RuntimeError(LEAF_MESSAGE)
+    result = compute(x)
+    if result.shape != x.shape:
+        raise RuntimeError(f"{name}: output with shape {list(x.shape)} doesn't match the "
+                           f"broadcast shape {list(result.shape)}")
+    if result.dtype != x.dtype:
+        if not x.dtype.is_differentiable and result.dtype.kind != x.dtype.kind and (
+                result.dtype.is_differentiable or x.dtype.kind == "bool"):
+            raise RuntimeError(f"{name}: result type {_KIND_NAMES[result.dtype.kind]} can't "
+                               f"be cast to the desired output type "
+                               f"{_KIND_NAMES[x.dtype.kind]}")
+        result = result.astype(x.dtype, copy=False)
+    node = result._grad_fn
+    if node is not None and any(saved is x for saved in node._inputs):
+        _give_old_values(node, x)
+    previous = x._grad_fn
+    if previous is not None and previous._out is not None and previous._out is x._array:
+        previous.extra().dirty = x._version + 1  # its saved output is being overwritten
+    x._array = x._backend.write(x._array, result._array)
+    x._version += 1
+    if recording and (result._requires_grad or x._requires_grad):
+        x._grad_fn = node
+        x._requires_grad = result._requires_grad
+    if _mode.state.forward_levels:
+        x._tangents = result._tangents
+    return x
+
+
+def _give_old_values(node: Node, x: Tensor) -> None:
+    """Replace ``x`` among the node's saved inputs by a copy of its current values,
+    with the same history, so the coming write does not reach the node."""
+    old = Tensor._wrap(x._backend.xp.asarray(x._array, copy=True), x._backend)
+    old._grad_fn, old._requires_grad, old._acc = x._grad_fn, x._requires_grad, x._acc
+    node._inputs = tuple(old if saved is x else saved for saved in node._inputs)
+    if node._versions is not None:
+        node._versions = tuple(
+            0 if saved is old else version
+            for saved, version in zip(node._inputs, node._versions, strict=True))
+
+
+def _inplace(op: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return apply_inplace(self, name, lambda x: op(x, *args, **kwargs))
+
+    method.__name__ = name
+    method.__doc__ = f"In-place ``{op.__name__}``: ``x.{name}(...)`` writes into ``x``."
+    return method
+
+
+def _add(x: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    return add(x, other if alpha == 1 else multiply(other, alpha))
+
+
+def _sub(x: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    return subtract(x, other if alpha == 1 else multiply(other, alpha))
+
+
+def _fill(x: Tensor, value: Any) -> Tensor:
+    """``value`` everywhere, with a zero gradient to ``x``'s history (PyTorch's
+    FillBackward): a where on an all-False mask keeps inf and nan out of it."""
+    if isinstance(value, Tensor):
+        value = value.item() if value.ndim == 0 else value
+    mask = x._backend.xp.zeros(x.shape, dtype=x._backend.dtype("bool"))
+    return where(Tensor._wrap(mask, x._backend), x, value).astype(x.dtype, copy=False)
+
+
+def _copy(x: Tensor, source: Any, non_blocking: bool = False) -> Tensor:
+    if not isinstance(source, Tensor):
+        raise TypeError(f"copy_: expected a Tensor source, got {type(source).__name__}")
+    if source._backend is not x._backend:
+        source = source.to(x._backend.name)
+    if source.shape != x.shape:
+        source = broadcast_to(source, x.shape)
+    return source.astype(x.dtype)
+
+
+def setitem(x: Tensor, key: Any, value: Any) -> None:
+    """``x[key] = value``, differentiable with respect to both ``x`` and ``value``.
+
+    >>> import autodiff as ad
+    >>> x = ad.zeros(3)
+    >>> x[1] = 5.0
+    >>> x
+    tensor([0., 5., 0.])
+    """
+    from .indexing_put import index_put
+
+    if isinstance(value, Tensor) and value._backend is not x._backend:
+        raise ValueError(f"setitem: the value is on backend {value.backend!r} but the tensor "
+                         f"is on backend {x.backend!r}; move one with .to(...)")
+    plain = _portable(x._backend.xp, _plain_key(x, key), x.ndim)
+    apply_inplace(x, "setitem", lambda x: index_put(x, value, key=plain))
+
+
+METHODS: dict[str, Any] = {
+    "add_": _inplace(_add, "add_"),
+    "sub_": _inplace(_sub, "sub_"),
+    "mul_": _inplace(multiply, "mul_"),
+    "div_": _inplace(divide, "div_"),
+    "pow_": _inplace(pow, "pow_"),
+    "zero_": _inplace(lambda x: _fill(x, 0), "zero_"),
+    "fill_": _inplace(_fill, "fill_"),
+    "copy_": _inplace(_copy, "copy_"),
+    "__iadd__": _inplace(add, "__iadd__"),
+    "__isub__": _inplace(subtract, "__isub__"),
+    "__imul__": _inplace(multiply, "__imul__"),
+    "__itruediv__": _inplace(divide, "__itruediv__"),
+    "__ipow__": _inplace(pow, "__ipow__"),
+    "__setitem__": setitem,
+}
+# PyTorch spellings
+METHODS["subtract_"], METHODS["multiply_"], METHODS["divide_"] = (
+    METHODS["sub_"], METHODS["mul_"], METHODS["div_"])

@@ -1,0 +1,171 @@
+"""Softmax, log-softmax and the cross-entropy losses, exported from
+``autodiff.nn.functional``.
+
+softmax and log_softmax are fused primitives rather than composites, for two
+reasons: stability (the max is subtracted before exp, so large logits never
+overflow) and speed (one forward pass and a one-line backward instead of the five
+nodes and saved intermediates a composite records).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._primitive import primitive
+from .._tensor import Tensor
+from ._helpers import normalize_axes, pick
+from .creation import arange
+from .elementwise import exp
+from .reductions import sum as sum_
+
+__all__ = ["cross_entropy", "log_softmax", "nll_loss", "softmax"]
+NOT_METHODS = ("cross_entropy", "nll_loss")
+
+NN = "autodiff.nn.functional"
+
+
+def _shifted(xp: Any, x: Any, axis: int) -> Any:
+    return x - xp.max(x, axis=axis, keepdims=True)
+
+
+def _softmax_forward(xp: Any, x: Any, axis: int) -> Any:
+    e = xp.exp(_shifted(xp, x, axis))
+    return e / xp.sum(e, axis=axis, keepdims=True)
+
+
+def _log_softmax_forward(xp: Any, x: Any, axis: int) -> Any:
+    shifted = _shifted(xp, x, axis)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+
+_softmax = primitive(
+    "softmax", torch_name="Softmax", namespace=NN,
+    forward=_softmax_forward,
+    vjp=lambda g, ans, x, axis: ans * (g - sum_(g * ans, axis=axis, keepdims=True)),
+    jvp=lambda tangents, ans, x, axis: ans * (
+        tangents[0] - sum_(tangents[0] * ans, axis=axis, keepdims=True)),
+)
+_log_softmax = primitive(
+    "log_softmax", torch_name="LogSoftmax", namespace=NN,
+    forward=_log_softmax_forward,
+    vjp=lambda g, ans, x, axis: g - exp(ans) * sum_(g, axis=axis, keepdims=True),
+    jvp=lambda tangents, ans, x, axis: tangents[0] - sum_(
+        exp(ans) * tangents[0], axis=axis, keepdims=True),
+)
+
+
+def _axis(op: str, x: Tensor, dim: Any, axis: Any) -> int:
+    chosen = pick(op, "axis", axis, "dim", dim, None)
+    if chosen is None:  # PyTorch's legacy default: dim 1 for 2-d and up, else 0
+        chosen = 0 if x.ndim in (0, 1, 3) else 1
+    axes = normalize_axes(op, chosen, x.ndim)
+    return 0 if axes is None else axes[0]
+
+
+def softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None,  # noqa: A002
+            dtype: Any = None) -> Tensor:
+    """``exp(x) / sum(exp(x))`` along ``dim``, computed without overflow.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.softmax(ad.tensor([1.0, 1.0, 1000.0]), dim=0)
+    tensor([0., 0., 1.])
+    """
+    if dtype is not None:
+        input = input.astype(dtype)
+    return _softmax(input, axis=_axis("softmax", input, dim, axis))
+
+
+def log_softmax(input: Tensor, dim: int | None = None, *,  # noqa: A002
+                axis: int | None = None, dtype: Any = None) -> Tensor:
+    """``log(softmax(x))`` along ``dim``, exact for large logits.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.log_softmax(ad.tensor([0.0, 1000.0]), dim=0)
+    tensor([-1000.,     0.])
+    """
+    if dtype is not None:
+        input = input.astype(dtype)
+    return _log_softmax(input, axis=_axis("log_softmax", input, dim, axis))
+
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+             ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices ``target`` under log-probabilities
+    ``input`` of shape (N, C) or (C,), as ``torch.nn.functional.nll_loss``.
+
+    >>> import autodiff as ad
+    >>> F = ad.nn.functional
+    >>> F.nll_loss(ad.tensor([[-1.0, -2.0], [-3.0, -0.5]]), ad.tensor([0, 1]))
+    tensor(0.7500)
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"nll_loss: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    if not isinstance(target, Tensor) or target.dtype.kind not in (
+            "signed integer", "unsigned integer"):
+        raise TypeError("nll_loss: expected target to be a tensor of class indices (an "
+                        f"integer dtype), got {getattr(target, 'dtype', type(target).__name__)}")
+    batched = input.ndim == 2
+    if input.ndim not in (1, 2) or target.ndim != input.ndim - 1:
+        raise ValueError(f"nll_loss: expected input of shape (N, C) with target (N,), or (C,) "
+                         f"with a 0-d target, got {input.shape} and {target.shape}")
+    classes = input.shape[-1]
+    labels = target[:, None] if batched else target[None]
+    picked = (labels == arange(classes, backend=input.backend,
+                               device=input.device)).astype(input.dtype)
+    keep = (target != ignore_index).astype(input.dtype)
+    weights = keep if weight is None else keep * sum_(picked * weight, axis=-1)
+    losses = -sum_(input * picked, axis=-1) * weights
+    if reduction == "none":
+        return losses
+    total = sum_(losses)
+    return total / sum_(weights) if reduction == "mean" else total
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+                  ignore_index: int = -100, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """Softmax cross-entropy of logits ``input`` (N, C) or (C,) against class indices
+    or class probabilities, as ``torch.nn.functional.cross_entropy``.
+
+    >>> import autodiff as ad
+    >>> F = ad.nn.functional
+    >>> F.cross_entropy(ad.tensor([[2.0, 0.0], [0.0, 2.0]]), ad.tensor([0, 1]))
+    tensor(0.1269)
+    """
+    logp = log_softmax(input, dim=-1)
+    if target.dtype.is_differentiable:  # class probabilities
+        if target.shape != input.shape:
+            raise ValueError(f"cross_entropy: probability targets must have the input's "
+                             f"shape {input.shape}, got {target.shape}")
+        classes = input.shape[-1]
+        if label_smoothing:
+            target = target * (1.0 - label_smoothing) + label_smoothing / classes
+        scaled = logp if weight is None else logp * weight
+        losses = -sum_(scaled * target, axis=-1)
+        if reduction == "none":
+            return losses
+        total = sum_(losses)
+        return total / (losses.numel() if input.ndim == 2 else 1) if reduction == "mean" \
+            else total
+    loss = nll_loss(logp, target, weight, ignore_index, reduction)
+    if not label_smoothing:
+        return loss
+    # PyTorch's smoothing: (1 - e) * nll + e * (mean over classes of -log p)
+    classes = input.shape[-1]
+    keep = (target != ignore_index).astype(input.dtype)
+    scaled = logp if weight is None else logp * weight
+    smooth = -sum_(scaled, axis=-1) / classes * keep
+    if reduction == "none":
+        smooth_loss = smooth
+    elif reduction == "sum":
+        smooth_loss = sum_(smooth)
+    else:
+        labels = target[:, None] if input.ndim == 2 else target[None]
+        picked = (labels == arange(classes, backend=input.backend, device=input.device))
+        denominator = sum_(keep) if weight is None else sum_(
+            sum_(picked.astype(input.dtype) * weight, axis=-1) * keep)
+        smooth_loss = sum_(smooth) / denominator
+    return loss * (1.0 - label_smoothing) + smooth_loss * label_smoothing
