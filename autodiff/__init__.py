@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from . import _methods
+from . import _methods, _tensor
 from ._backend import available_backends as available_backends
 from ._backend import get_backend as get_backend
 from ._backend import set_backend as set_backend
@@ -121,7 +121,7 @@ from .ops.reductions import sum as sum
 _methods.bind()
 
 #: The version of the Array API standard this namespace implements.
-__array_api_version__ = "2024.12"
+__array_api_version__ = _tensor.SUPPORTED_API_VERSIONS[-1]
 e = math.e
 inf = math.inf
 nan = math.nan

@@ -37,7 +37,8 @@ INTEGER_GRAD_MESSAGE = "Only Tensors of floating point and complex dtype can req
 _HIDDEN_DTYPES = ("int64", "bool")
 
 
-#: The versions of the Array API standard ``__array_namespace__`` accepts.
+#: The versions of the Array API standard ``__array_namespace__`` accepts; the last is
+#: the one autodiff implements (``autodiff.__array_api_version__``).
 SUPPORTED_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
 
 
@@ -475,8 +476,8 @@ class Tensor:
 
         if api_version is not None and api_version not in SUPPORTED_API_VERSIONS:
             raise ValueError(
-                f"__array_namespace__: unsupported api_version {api_version!r}; autodiff "
-                f"implements the Array API standard {', '.join(SUPPORTED_API_VERSIONS)}")
+                f"__array_namespace__: unsupported api_version {api_version!r}; expected "
+                f"None or one of {', '.join(SUPPORTED_API_VERSIONS)}")
         return autodiff
 
     def __dlpack__(self, /, *, stream: Any = None, max_version: Any = None,
