@@ -46,6 +46,10 @@ from ._mode import set_grad_enabled as set_grad_enabled
 from ._primitive import REGISTRY as REGISTRY
 from ._primitive import primitive as primitive
 from ._tensor import Tensor as Tensor
+from .ops.complex import complex as complex
+from .ops.complex import conj as conj
+from .ops.complex import imag as imag
+from .ops.complex import real as real
 from .ops.creation import arange as arange
 from .ops.creation import asarray as asarray
 from .ops.creation import empty as empty
@@ -97,9 +101,59 @@ from .ops.elementwise import where as where
 from .ops.grids import meshgrid as meshgrid
 from .ops.grids import tril as tril
 from .ops.grids import triu as triu
+
+# isort: split
+# Element-wise Functions chapter (the rest of it)
+from .ops.bitwise import bitwise_and as bitwise_and
+from .ops.bitwise import bitwise_invert as bitwise_invert
+from .ops.bitwise import bitwise_left_shift as bitwise_left_shift
+from .ops.bitwise import bitwise_or as bitwise_or
+from .ops.bitwise import bitwise_right_shift as bitwise_right_shift
+from .ops.bitwise import bitwise_xor as bitwise_xor
+from .ops.elementwise import isinf as isinf
+from .ops.elementwise import logical_xor as logical_xor
+from .ops.elementwise import positive as positive
+from .ops.elementwise import signbit as signbit
+from .ops.elementwise_math import acos as acos
+from .ops.elementwise_math import acosh as acosh
+from .ops.elementwise_math import asin as asin
+from .ops.elementwise_math import asinh as asinh
+from .ops.elementwise_math import atan as atan
+from .ops.elementwise_math import atan2 as atan2
+from .ops.elementwise_math import atanh as atanh
+from .ops.elementwise_math import cosh as cosh
+from .ops.elementwise_math import hypot as hypot
+from .ops.elementwise_math import log2 as log2
+from .ops.elementwise_math import log10 as log10
+from .ops.elementwise_math import logaddexp as logaddexp
+from .ops.elementwise_math import reciprocal as reciprocal
+from .ops.elementwise_math import sinh as sinh
+from .ops.elementwise_math import square as square
+from .ops.elementwise_math import tan as tan
+from .ops.piecewise import ceil as ceil
+from .ops.piecewise import clamp as clamp
+from .ops.piecewise import clip as clip
+from .ops.piecewise import copysign as copysign
+from .ops.piecewise import floor as floor
+from .ops.piecewise import floor_divide as floor_divide
+from .ops.piecewise import maximum as maximum
+from .ops.piecewise import minimum as minimum
+from .ops.piecewise import nextafter as nextafter
+from .ops.piecewise import remainder as remainder
+from .ops.piecewise import round as round
+from .ops.piecewise import trunc as trunc
+
+# isort: split
 from .ops.linalg import dot as dot
 from .ops.linalg import matmul as matmul
 from .ops.linalg import norm as norm
+from .ops.linalg import outer as outer
+from .ops.linalg import tensordot as tensordot
+from .ops.linalg import vecdot as vecdot
+from .ops.linalg_diag import diag_embed as diag_embed
+from .ops.linalg_diag import trace as trace
+from .ops.linalg_solve import det as det
+from .ops.linalg_solve import slogdet as slogdet
 from .ops.manipulation import broadcast_to as broadcast_to
 from .ops.manipulation import expand_dims as expand_dims
 from .ops.manipulation import matrix_transpose as matrix_transpose
@@ -118,6 +172,54 @@ from .ops.reductions import any as any
 from .ops.reductions import mean as mean
 from .ops.reductions import sum as sum
 
+# isort: split
+# Array API manipulation, indexing, searching, sets, sorting and statistics (arrays)
+from .ops.cumulative import cumprod as cumprod
+from .ops.cumulative import cumsum as cumsum
+from .ops.cumulative import cumulative_prod as cumulative_prod
+from .ops.cumulative import cumulative_sum as cumulative_sum
+from .ops.cumulative import diff as diff
+from .ops.indexing import take as take
+from .ops.indexing import take_along_axis as take_along_axis
+from .ops.indexing import take_along_dim as take_along_dim
+from .ops.joining import cat as cat
+from .ops.joining import concat as concat
+from .ops.joining import concatenate as concatenate
+from .ops.joining import repeat as repeat
+from .ops.joining import repeat_interleave as repeat_interleave
+from .ops.joining import stack as stack
+from .ops.joining import tile as tile
+from .ops.joining import unbind as unbind
+from .ops.joining import unstack as unstack
+from .ops.manipulation import broadcast_arrays as broadcast_arrays
+from .ops.manipulation import broadcast_shapes as broadcast_shapes
+from .ops.manipulation import broadcast_tensors as broadcast_tensors
+from .ops.manipulation import flatten as flatten
+from .ops.manipulation import flip as flip
+from .ops.manipulation import moveaxis as moveaxis
+from .ops.manipulation import movedim as movedim
+from .ops.manipulation import roll as roll
+from .ops.manipulation import squeeze as squeeze
+from .ops.searching import argmax as argmax
+from .ops.searching import argmin as argmin
+from .ops.searching import count_nonzero as count_nonzero
+from .ops.searching import nonzero as nonzero
+from .ops.searching import searchsorted as searchsorted
+from .ops.sets import unique as unique
+from .ops.sets import unique_all as unique_all
+from .ops.sets import unique_counts as unique_counts
+from .ops.sets import unique_inverse as unique_inverse
+from .ops.sets import unique_values as unique_values
+from .ops.sorting import argsort as argsort
+from .ops.sorting import sort as sort
+from .ops.statistical import amax as amax
+from .ops.statistical import amin as amin
+from .ops.statistical import max as max
+from .ops.statistical import min as min
+from .ops.statistical import prod as prod
+from .ops.statistical import std as std
+from .ops.statistical import var as var
+
 _methods.bind()
 
 #: The version of the Array API standard this namespace implements.
@@ -129,9 +231,13 @@ pi = math.pi
 newaxis = None
 
 from . import autograd as autograd  # noqa: E402 - needs the bound Tensor
+from . import fft as fft  # noqa: E402
+from . import func as func  # noqa: E402
 from . import linalg as linalg  # noqa: E402
 from . import nn as nn  # noqa: E402
+from . import return_types as return_types  # noqa: E402
 from . import testing as testing  # noqa: E402
+from . import utils as utils  # noqa: E402
 
 # PyTorch spellings
 sub = subtract
@@ -144,3 +250,6 @@ float = float32  # noqa: A001 - torch.float
 double = float64
 long = int64
 int = int32  # noqa: A001 - torch.int
+inverse = linalg.inv
+pinverse = linalg.pinv
+bitwise_not = bitwise_invert

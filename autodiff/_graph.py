@@ -85,7 +85,7 @@ class NodeExtra:
     anomaly mode records, and the version of an in-place write to the saved output."""
 
     __slots__ = ("pre_hooks", "hooks", "tensor_hooks", "post_accumulate_hooks", "trace",
-                 "dirty")
+                 "dirty", "out_tangents")
 
     def __init__(self) -> None:
         self.pre_hooks: dict[int, Callable[..., Any]] = {}
@@ -96,6 +96,10 @@ class NodeExtra:
         self.post_accumulate_hooks: dict[int, Callable[..., Any]] = {}
         self.trace: str | None = None
         self.dirty: int | None = None
+        #: forward-mode tangents of the saved output (its ``_tangents``), so that a rule
+        #: reading ``ans`` in a backward pass run under a dual level sees them
+        #: (forward-over-reverse: ``jacfwd(jacrev(f))``)
+        self.out_tangents: dict[int, Any] | None = None
 
 
 class _Hookable:
@@ -153,7 +157,8 @@ class Node(_Hookable):
         numbers are ``(None, 0)`` or absent depending on the node."""
         return tuple(
             (edge, 0)
-            for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta, strict=True)
+            # a call may pass fewer positional inputs than the primitive has rules
+            for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta, strict=False)
             if rule is not None and (self.scalar_edges or meta is not SCALAR)
         )
 
@@ -174,9 +179,11 @@ class Node(_Hookable):
             if create_graph:  # d(ans)/d(inputs) must be part of the new graph
                 ans._grad_fn = self
                 ans._requires_grad = True
+            if self._extra is not None:
+                ans._tangents = self._extra.out_tangents
         inputs, params = self._inputs, self._params
         results: list[Tensor | None] = []
-        for edge, rule, meta in zip(self._edges, prim.vjps, self._meta, strict=True):
+        for edge, rule, meta in zip(self._edges, prim.vjps, self._meta, strict=False):
             if edge is None:
                 results.append(None)
                 continue
@@ -211,8 +218,14 @@ def _fit(cotangent: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
     if cotangent._array.shape != shape:
         cotangent = ops.sum_to_shape(cotangent, shape)
     if cotangent._array.dtype != dtype:
+        if cotangent.dtype.kind == "complex floating" and not _is_complex(cotangent, dtype):
+            cotangent = ops.real(cotangent)  # a real input's gradient is the real part
         cotangent = ops.astype_native(cotangent, dtype)
     return cotangent
+
+
+def _is_complex(tensor: Tensor, native: Any) -> bool:
+    return tensor._backend.dtype_name(native).startswith("complex")
 
 
 class AccumulateGrad(_Hookable):

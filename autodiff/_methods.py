@@ -13,6 +13,7 @@ from typing import Any
 from . import _dtypes, _graph
 from ._tensor import Tensor
 from .ops import (
+    bitwise,
     creation,
     datatypes,
     elementwise,
@@ -20,8 +21,10 @@ from .ops import (
     linalg,
     manipulation,
     nn,
+    piecewise,
     reductions,
 )
+from .ops import complex as complex_ops
 
 _e = elementwise
 
@@ -92,10 +95,20 @@ METHODS: dict[str, Any] = {
     "__truediv__": _e.divide, "__rtruediv__": _reflected(_e.divide),
     "__pow__": _e.pow, "__rpow__": _reflected(_e.pow),
     "__matmul__": linalg.matmul, "__rmatmul__": _reflected(linalg.matmul),
-    "__neg__": _e.negative, "__pos__": lambda self: self, "__abs__": _e.abs,
+    "__neg__": _e.negative, "__pos__": _e.positive, "__abs__": _e.abs,
     "__eq__": _e.equal, "__ne__": _e.not_equal, "__lt__": _e.less, "__le__": _e.less_equal,
     "__gt__": _e.greater, "__ge__": _e.greater_equal,
-    "__and__": _e.logical_and, "__or__": _e.logical_or, "__invert__": _e.logical_not,
+    # bitwise on integers, logical on bools (the standard's operators)
+    "__and__": bitwise.bitwise_and, "__rand__": _reflected(bitwise.bitwise_and),
+    "__or__": bitwise.bitwise_or, "__ror__": _reflected(bitwise.bitwise_or),
+    "__xor__": bitwise.bitwise_xor, "__rxor__": _reflected(bitwise.bitwise_xor),
+    "__invert__": bitwise.bitwise_invert,
+    "__lshift__": bitwise.bitwise_left_shift,
+    "__rlshift__": _reflected(bitwise.bitwise_left_shift),
+    "__rshift__": bitwise.bitwise_right_shift,
+    "__rrshift__": _reflected(bitwise.bitwise_right_shift),
+    "__floordiv__": piecewise.floor_divide, "__rfloordiv__": _reflected(piecewise.floor_divide),
+    "__mod__": piecewise.remainder, "__rmod__": _reflected(piecewise.remainder),
     "__getitem__": indexing.getitem,
     "__iter__": lambda self: (indexing.getitem(self, i) for i in range(len(self))),
     # PyTorch-style methods
@@ -106,7 +119,7 @@ METHODS: dict[str, Any] = {
     "sum": _reduce(reductions.sum), "mean": _reduce(reductions.mean),
     "all": _reduce(reductions.all), "any": _reduce(reductions.any),
     "norm": linalg.norm, "matmul": linalg.matmul, "dot": linalg.dot,
-    "reshape": _view, "view": _view, "flatten": lambda self: manipulation.reshape(self, -1),
+    "reshape": _view, "view": _view, "flatten": manipulation.flatten,
     "permute": manipulation.permute_dims, "transpose": manipulation.transpose,
     "t": lambda self: manipulation.transpose(self, 0, 1, node="TBackward0")
     if self.ndim == 2 else self,
@@ -156,3 +169,4 @@ def bind() -> None:
     _graph.ops.astype_native = datatypes.astype_native
     _graph.ops.broadcast_to = manipulation.broadcast_to
     _graph.ops.zeros_like = creation.zeros_like
+    _graph.ops.real = complex_ops.real

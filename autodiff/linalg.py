@@ -1,5 +1,8 @@
-"""``autodiff.linalg``: the Array API linear algebra extension (so far: the ops of
-the foundation; the rest of the extension builds on the same registry).
+"""``autodiff.linalg``: the Array API linear algebra extension, differentiable.
+
+Every function takes batches of matrices (the last two axes) and works on numpy,
+array-api-strict and cupy alike through the backend's own ``linalg`` namespace.
+The multi-output functions return named tuples with the standard's field names.
 
 >>> import autodiff as ad
 >>> ad.linalg.vector_norm(ad.tensor([[3.0, 4.0]]), axis=1)
@@ -8,8 +11,36 @@ tensor([5.])
 
 from __future__ import annotations
 
+from .ops._linalg_util import EighResult as EighResult
+from .ops._linalg_util import LinAlgError as LinAlgError
+from .ops._linalg_util import QRResult as QRResult
+from .ops._linalg_util import SlogdetResult as SlogdetResult
+from .ops._linalg_util import SVDResult as SVDResult
+from .ops.linalg import cross as cross
 from .ops.linalg import matmul as matmul
+from .ops.linalg import outer as outer
+from .ops.linalg import tensordot as tensordot
+from .ops.linalg import vecdot as vecdot
 from .ops.linalg import vector_norm as vector_norm
+from .ops.linalg_diag import diagonal as diagonal
+from .ops.linalg_diag import trace as trace
+from .ops.linalg_solve import cholesky as cholesky
+from .ops.linalg_solve import det as det
+from .ops.linalg_solve import inv as inv
+from .ops.linalg_solve import matrix_power as matrix_power
+from .ops.linalg_solve import matrix_rank as matrix_rank
+from .ops.linalg_solve import pinv as pinv
+from .ops.linalg_solve import slogdet as slogdet
+from .ops.linalg_solve import solve as solve
+from .ops.linalg_spectral import eigh as eigh
+from .ops.linalg_spectral import eigvalsh as eigvalsh
+from .ops.linalg_spectral import matrix_norm as matrix_norm
+from .ops.linalg_spectral import qr as qr
+from .ops.linalg_spectral import svd as svd
+from .ops.linalg_spectral import svdvals as svdvals
 from .ops.manipulation import matrix_transpose as matrix_transpose
 
-__all__ = ["matmul", "matrix_transpose", "vector_norm"]
+__all__ = ["EighResult", "LinAlgError", "QRResult", "SVDResult", "SlogdetResult", "cholesky",
+           "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm",
+           "matrix_power", "matrix_rank", "matrix_transpose", "outer", "pinv", "qr", "slogdet",
+           "solve", "svd", "svdvals", "tensordot", "trace", "vecdot", "vector_norm"]

@@ -14,7 +14,7 @@ import numpy as np
 from . import _mode
 from ._tensor import Tensor
 
-__all__ = ["GradcheckError", "gradcheck", "numerical_vjp"]
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "numerical_vjp"]
 
 
 class GradcheckError(RuntimeError):
@@ -27,9 +27,16 @@ def _outputs(fn: Callable[..., Any], inputs: Sequence[Any]) -> tuple[Tensor, ...
 
 
 def _projected(outputs: Sequence[Tensor], cotangents: Sequence[np.ndarray]) -> float:
-    return float(sum(np.sum(out._host().astype(np.complex128 if np.iscomplexobj(v) else
-                                               np.float64) * v)
-                     for out, v in zip(outputs, cotangents, strict=True)).real)
+    # A complex output meets a real cotangent v through its real part (v is the
+    # cotangent v + 0i of PyTorch's convention).
+    total = 0.0
+    for out, v in zip(outputs, cotangents, strict=True):
+        values = out._host()
+        if np.iscomplexobj(v):
+            total += float(np.sum(values.astype(np.complex128) * v).real)
+        else:
+            total += float(np.sum(np.real(values).astype(np.float64) * v))
+    return total
 
 
 def numerical_vjp(fn: Callable[..., Any], inputs: Sequence[Any],
@@ -79,12 +86,19 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: f
     >>> gradcheck(ad.sin, (x,))
     True
     """
+    inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    labels = [f"input {index}" for index in range(len(inputs))]
+    return _check(fn, inputs, labels, eps, atol, rtol, raise_exception, seed)
+
+
+def _check(fn: Callable[..., Any], inputs: tuple[Any, ...], labels: Sequence[str], eps: float,
+           atol: float, rtol: float, raise_exception: bool, seed: int) -> bool:
+    """gradcheck's comparison, with each input named by ``labels`` in messages."""
     from .autograd import grad
 
-    inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
-    for index, value in enumerate(inputs):
+    for label, value in zip(labels, inputs, strict=True):
         if isinstance(value, Tensor) and value.requires_grad and value.dtype.name != "float64":
-            raise GradcheckError(f"gradcheck: input {index} is {value.dtype.name}; finite "
+            raise GradcheckError(f"gradcheck: {label} is {value.dtype.name}; finite "
                                  "differences need float64 inputs")
     outputs = _outputs(fn, inputs)
     rng = np.random.default_rng(seed)
@@ -101,9 +115,78 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: f
         got_values = np.zeros_like(want) if got is None else got._host().astype(np.float64)
         if got_values.shape != want.shape or not np.allclose(got_values, want, rtol=rtol,
                                                              atol=atol):
-            message = (f"Jacobian mismatch for input {index}:\nnumerical: {want}\n"
+            message = (f"Jacobian mismatch for {labels[index]}:\nnumerical: {want}\n"
                        f"analytical: {got_values}")
             if raise_exception:
                 raise GradcheckError(message)
             return False
     return True
+
+
+def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None, *,
+                  eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                  raise_exception: bool = True, seed: int = 0) -> bool:
+    """Compare the second derivatives autodiff computes for ``fn`` with finite
+    differences of its first derivatives (PyTorch's ``gradgradcheck``).
+
+    The first derivatives are the vector-Jacobian product of ``fn`` with
+    ``grad_outputs`` (random float64 cotangents, one per floating output, when not
+    given), built with ``create_graph=True``; ``gradcheck`` then checks that
+    function of ``(inputs, grad_outputs)``. Returns True, or raises
+    ``GradcheckError`` naming the input (``input i`` or ``grad_outputs[j]``) and the
+    mismatch (False with ``raise_exception=False``).
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([0.5, 1.5], dtype=ad.float64, requires_grad=True)
+    >>> gradgradcheck(lambda t: t ** 3, (x,))
+    True
+    """
+    from .autograd import grad
+
+    inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    positions = [i for i, v in enumerate(inputs) if isinstance(v, Tensor) and v.requires_grad]
+    outputs = _outputs(fn, inputs)
+    floating = [i for i, out in enumerate(outputs) if out.dtype.is_differentiable]
+    if grad_outputs is None:
+        rng = np.random.default_rng(seed + 1)
+        grad_outputs = tuple(_random_like(outputs[i], rng) for i in floating)
+    else:
+        grad_outputs = (tuple(grad_outputs) if isinstance(grad_outputs, (tuple, list))
+                        else (grad_outputs,))
+        if len(grad_outputs) != len(floating):
+            raise ValueError(f"gradgradcheck: expected {len(floating)} grad_outputs (one per "
+                             f"floating point output), got {len(grad_outputs)}")
+
+    def first_derivatives(*values: Any) -> tuple[Tensor, ...]:
+        trial = list(values[:len(inputs)])
+        with _mode.enable_grad():  # finite differences call this under no_grad
+            for i in positions:
+                if not trial[i].requires_grad:
+                    trial[i] = trial[i].detach().requires_grad_()
+            outs = _outputs(fn, trial)
+            live = [(outs[i], v) for i, v in zip(floating, values[len(inputs):], strict=True)
+                    if outs[i].requires_grad]
+            if not live:
+                return ()
+            found = grad([o for o, _ in live], [trial[i] for i in positions],
+                         [v for _, v in live], create_graph=True, allow_unused=True)
+        return tuple(g for g in found if g is not None)
+
+    labels = [f"input {i}" for i in range(len(inputs))]
+    labels += [f"grad_outputs[{j}]" for j in range(len(grad_outputs))]
+    return _check(first_derivatives, (*inputs, *grad_outputs), labels, eps, atol, rtol,
+                  raise_exception, seed)
+
+
+def _random_like(out: Tensor, rng: np.random.Generator) -> Tensor:
+    """A random float64 cotangent for ``out``, requiring grad; for a complex output a
+    constant complex128 one (the first derivatives are linear in it, and finite
+    differences here run over real inputs only)."""
+    complex_ = out.dtype.kind == "complex floating"
+    values = rng.standard_normal(out.shape)
+    if complex_:
+        values = values + 1j * rng.standard_normal(out.shape)
+    backend = out._backend
+    array = backend.asarray(values, "complex128" if complex_ else "float64")
+    tensor = Tensor._wrap(array, backend)
+    return tensor if complex_ else tensor.requires_grad_()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib.util
 from collections.abc import Sequence
@@ -129,6 +130,14 @@ class Backend:
     def seed(self, seed: int) -> None:
         """Reseed this backend's generator."""
         self._rng = np.random.default_rng(seed)
+
+    def get_rng_state(self) -> Any:
+        """A snapshot of this backend's generator, for ``set_rng_state``."""
+        return copy.deepcopy(self._rng.bit_generator.state)
+
+    def set_rng_state(self, state: Any) -> None:
+        """Put the generator back where ``get_rng_state`` found it."""
+        self._rng.bit_generator.state = copy.deepcopy(state)
 
     def normal(self, shape: Shape, dtype: str, device: Any = None) -> Any:
         """Standard normal samples."""

@@ -101,6 +101,13 @@ class CupyBackend(Backend):
             self._generator = self._cupy.random.default_rng()
         return self._generator
 
+    # The state of cupy's bit generators is a device array (a private attribute).
+    def get_rng_state(self) -> Any:
+        return self._gen.bit_generator._state.copy()
+
+    def set_rng_state(self, state: Any) -> None:
+        self._gen.bit_generator._state[...] = state
+
     def normal(self, shape: Shape, dtype: str, device: Any = None) -> Any:
         with device or self.device():
             return self._gen.standard_normal(shape, dtype=np.float64).astype(dtype)

@@ -19,8 +19,8 @@ from .anomaly_mode import is_anomaly_check_nan_enabled as is_anomaly_check_nan_e
 from .anomaly_mode import is_anomaly_enabled as is_anomaly_enabled
 from .anomaly_mode import set_detect_anomaly as set_detect_anomaly
 
-__all__ = ["backward", "detect_anomaly", "forward_ad", "grad", "is_anomaly_check_nan_enabled",
-           "is_anomaly_enabled", "set_detect_anomaly"]
+__all__ = ["Function", "backward", "detect_anomaly", "forward_ad", "function", "grad",
+           "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_detect_anomaly"]
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:
@@ -115,3 +115,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                                "been used in the graph. Set allow_unused=True if this is the "
                                "desired behavior.")
     return tuple(results)
+
+
+from . import function as function  # noqa: E402 - after backward/grad, which it does not need
+from .function import Function as Function  # noqa: E402

@@ -13,11 +13,12 @@ from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import default_float_name
+from .creation import zeros_like
 
 __all__ = ["abs", "add", "cos", "divide", "equal", "exp", "expm1", "greater", "greater_equal",
-           "isfinite", "isnan", "less", "less_equal", "log", "log1p", "logical_and",
-           "logical_not", "logical_or", "multiply", "negative", "not_equal", "pow", "sign",
-           "sin", "sqrt", "subtract", "tanh", "where"]
+           "isfinite", "isinf", "isnan", "less", "less_equal", "log", "log1p", "logical_and",
+           "logical_not", "logical_or", "logical_xor", "multiply", "negative", "not_equal",
+           "positive", "pow", "sign", "signbit", "sin", "sqrt", "subtract", "tanh", "where"]
 #: exported functions that are not Tensor methods (PyTorch's x.where(c, y) means where(c, x, y))
 NOT_METHODS = ("where",)
 
@@ -42,10 +43,60 @@ def _float_scalar(xp: Any, a: Any, b: Any) -> tuple[Any, Any]:
 
 
 def _arithmetic(fn: Any) -> Any:
+    """The forward of a binary numeric op ``fn(xp, a, b)``, after PyTorch's promotion of
+    a Python float beside an integer tensor."""
     def forward(xp: Any, a: Any, b: Any) -> Any:
         if type(a) is float or type(b) is float:
             a, b = _float_scalar(xp, a, b)
-        return fn(a, b)
+        return fn(xp, a, b)
+
+    return forward
+
+
+#: (class, dtype) of the native dtypes known to be floating (real or complex): a set
+#: lookup on the hot path; the class first, so dtypes of two libraries are never compared
+_FLOATING: set[tuple[type, Any]] = set()
+_FLOAT_KINDS = ("real floating", "complex floating")
+
+
+def _floating_input(xp: Any, x: Any) -> Any:
+    """``x``, or ``x`` cast to the default float dtype when it is an integer or bool array
+    (PyTorch computes ``torch.exp(int_tensor)`` in the default float dtype)."""
+    dtype = x.dtype
+    if native_isdtype(xp, dtype, _FLOAT_KINDS):
+        _FLOATING.add((dtype.__class__, dtype))
+        return x
+    return xp.astype(x, default_float_name(xp))
+
+
+def _floating(fn: Any) -> Any:
+    """The forward of a unary floating-point function ``fn(xp, x)``: integer and bool
+    inputs are computed in the default float dtype, as in PyTorch."""
+    def forward(xp: Any, x: Any) -> Any:
+        dtype = x.dtype
+        if (dtype.__class__, dtype) not in _FLOATING:
+            x = _floating_input(xp, x)
+        return fn(xp, x)
+
+    return forward
+
+
+def _floating2(fn: Any) -> Any:
+    """The forward of a binary floating-point function ``fn(xp, a, b)``: an integer or
+    bool array operand becomes the other operand's float dtype (the default one when
+    neither is a float array), as PyTorch promotes ``atan2(int, float32)``."""
+    def forward(xp: Any, a: Any, b: Any) -> Any:
+        a_int = hasattr(a, "dtype") and _integral(xp, a)
+        b_int = hasattr(b, "dtype") and _integral(xp, b)
+        if a_int or b_int:
+            other = b if a_int else a
+            dtype = other.dtype if hasattr(other, "dtype") and not (a_int and b_int) else (
+                default_float_name(xp))
+            if a_int:
+                a = xp.astype(a, dtype)
+            if b_int:
+                b = xp.astype(b, dtype)
+        return fn(xp, a, b)
 
     return forward
 
@@ -93,28 +144,31 @@ def _pow_base_vjp(g: Tensor, ans: Tensor, x: Tensor, y: Any) -> Tensor:
 
 
 def _pow_exponent_vjp(g: Tensor, ans: Tensor, x: Any, y: Tensor) -> Tensor:
+    # PyTorch: g * x**y * log(x), but 0 where x == 0 and y >= 0 (-inf where y < 0, and
+    # nan for a negative base, as log says)
     if not isinstance(x, Tensor):
-        return g * ans * math.log(x) if x > 0 else g * 0.0
-    # PyTorch's convention: the exponent gets no gradient where the base is 0.
-    safe = where(x == 0, 1.0, x)
-    return where(x == 0, 0.0, g * ans * log(safe))
+        log_x = math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+        out = g * (ans * log_x)
+        return where(y >= 0, 0.0, out) if x == 0 else out
+    zero = logical_and(x == 0, y >= 0)
+    return where(zero, 0.0, g * (ans * log(where(zero, 1.0, x))))
 
 
 add = primitive(
     "add", torch_name="Add",
-    forward=_arithmetic(lambda a, b: a + b),
+    forward=_arithmetic(lambda xp, a, b: a + b),
     vjp=(lambda g, ans, a, b: g, lambda g, ans, a, b: g),
     jvp="linear",
 )
 subtract = primitive(
     "subtract", torch_name=_sub_name,
-    forward=_arithmetic(lambda a, b: a - b),
+    forward=_arithmetic(lambda xp, a, b: a - b),
     vjp=(lambda g, ans, a, b: g, lambda g, ans, a, b: -g),
     jvp="linear", scalar_free_nodes=("RsubBackward1",),
 )
 multiply = primitive(
     "multiply", torch_name="Mul",
-    forward=_arithmetic(lambda a, b: a * b),
+    forward=_arithmetic(lambda xp, a, b: a * b),
     vjp=(lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a),
     jvp="multilinear",
 )
@@ -126,7 +180,7 @@ divide = primitive(
 )
 pow = primitive(  # noqa: A001 - the standard's name
     "pow", torch_name=_pow_name,
-    forward=_arithmetic(lambda a, b: a**b),
+    forward=_arithmetic(lambda xp, a, b: a**b),
     vjp=(_pow_base_vjp, _pow_exponent_vjp),
     jvp="elementwise", scalar_free_nodes=("PowBackward0", "PowBackward2"),
 )
@@ -138,49 +192,49 @@ negative = primitive(
 )
 exp = primitive(
     "exp", torch_name="Exp",
-    forward=lambda xp, x: xp.exp(x),
+    forward=_floating(lambda xp, x: xp.exp(x)),
     vjp=lambda g, ans, x: g * ans,
     jvp="elementwise",
 )
 expm1 = primitive(
     "expm1", torch_name="Expm1",
-    forward=lambda xp, x: xp.expm1(x),
+    forward=_floating(lambda xp, x: xp.expm1(x)),
     vjp=lambda g, ans, x: g * (ans + 1.0),
     jvp="elementwise",
 )
 log = primitive(
     "log", torch_name="Log",
-    forward=lambda xp, x: xp.log(x),
+    forward=_floating(lambda xp, x: xp.log(x)),
     vjp=lambda g, ans, x: g / x,
     jvp="elementwise",
 )
 log1p = primitive(
     "log1p", torch_name="Log1p",
-    forward=lambda xp, x: xp.log1p(x),
+    forward=_floating(lambda xp, x: xp.log1p(x)),
     vjp=lambda g, ans, x: g / (x + 1.0),
     jvp="elementwise",
 )
 sin: Op = primitive(
     "sin", torch_name="Sin",
-    forward=lambda xp, x: xp.sin(x),
+    forward=_floating(lambda xp, x: xp.sin(x)),
     vjp=lambda g, ans, x: g * cos(x),
     jvp="elementwise",
 )
 cos: Op = primitive(
     "cos", torch_name="Cos",
-    forward=lambda xp, x: xp.cos(x),
+    forward=_floating(lambda xp, x: xp.cos(x)),
     vjp=lambda g, ans, x: -g * sin(x),
     jvp="elementwise",
 )
 tanh = primitive(
     "tanh", torch_name="Tanh",
-    forward=lambda xp, x: xp.tanh(x),
+    forward=_floating(lambda xp, x: xp.tanh(x)),
     vjp=lambda g, ans, x: g * (1.0 - ans * ans),
     jvp="elementwise",
 )
 sqrt = primitive(  # at 0 the gradient is inf, as in PyTorch
     "sqrt", torch_name="Sqrt",
-    forward=lambda xp, x: xp.sqrt(x),
+    forward=_floating(lambda xp, x: xp.sqrt(x)),
     vjp=lambda g, ans, x: g / (2.0 * ans),
     jvp="elementwise",
 )
@@ -197,8 +251,45 @@ where: Op = primitive(
     jvp="linear",
 )
 
+
+
+def _zero_gradient(g: Tensor, ans: Tensor, x: Any, **params: Any) -> Tensor:
+    """The rule of a piecewise-constant op that PyTorch still differentiates (sign,
+    floor, round ...): a zero gradient, even where ``g`` is inf or nan."""
+    return zeros_like(g)
+
+
+sign: Op = primitive(  # SignBackward0 with a zero gradient, as in PyTorch
+    "sign", torch_name="Sign",
+    forward=lambda xp, x: xp.sign(x),
+    vjp=_zero_gradient,
+    jvp="elementwise",
+)
+
+
+def positive(x: Tensor, /) -> Tensor:
+    """``+x``: the tensor itself, as ``torch.positive`` returns it (bool is refused).
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([-1.0, 2.0])
+    >>> ad.positive(x) is x
+    True
+    """
+    if not isinstance(x, Tensor):
+        raise TypeError(f"positive: expected a Tensor, got {type(x).__name__}")
+    if x.dtype.name == "bool":
+        raise TypeError("positive: the `+` operator is not supported on a bool tensor")
+    return x
+
+
+def _signbit(xp: Any, x: Any) -> Any:
+    # The standard defines signbit for floats; PyTorch also takes integers (x < 0).
+    if _integral(xp, x):
+        return x < 0 if not native_isdtype(xp, x.dtype, "bool") else xp.zeros_like(x)
+    return xp.signbit(x)
+
+
 # Non-differentiable: their outputs never carry a grad_fn, as in PyTorch.
-sign: Op = primitive("sign", forward=lambda xp, x: xp.sign(x))
 equal = primitive("equal", forward=lambda xp, a, b: a == b)
 not_equal = primitive("not_equal", forward=lambda xp, a, b: a != b)
 less = primitive("less", forward=lambda xp, a, b: a < b)
@@ -210,3 +301,6 @@ logical_or = primitive("logical_or", forward=lambda xp, a, b: xp.logical_or(a, b
 logical_not = primitive("logical_not", forward=lambda xp, x: xp.logical_not(x))
 isnan = primitive("isnan", forward=lambda xp, x: xp.isnan(x))
 isfinite = primitive("isfinite", forward=lambda xp, x: xp.isfinite(x))
+isinf = primitive("isinf", forward=lambda xp, x: xp.isinf(x))
+signbit = primitive("signbit", forward=_signbit)
+logical_xor = primitive("logical_xor", forward=lambda xp, a, b: xp.logical_xor(a, b))

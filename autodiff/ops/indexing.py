@@ -1,6 +1,6 @@
 """Indexing: ``x[key]`` with integers, slices, ellipsis, None, integer arrays and
-boolean masks. The gradient scatters back with the backend's scatter-add, so
-duplicate indices accumulate."""
+boolean masks, and the standard's ``take`` and ``take_along_axis``. The gradient
+scatters back with the backend's scatter-add, so duplicate indices accumulate."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from typing import Any
 from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
+from ._helpers import pick
+from .elementwise import where
+from .manipulation import one_axis, reshape
 
-__all__: list[str] = []  # x[key] is the operator; getitem is not public
+__all__ = ["take", "take_along_axis", "take_along_dim"]  # x[key] is the operator
 
 
 def _index_name(x: Any, key: Any, shape: Any) -> str:
-    if isinstance(key, Take):
-        return "IndexBackward0"
+    if isinstance(key, (Take, Along)):
+        return key.node
     parts = key if isinstance(key, tuple) else (key,)
     if any(not isinstance(part, (int, slice, type(None), type(Ellipsis))) for part in parts):
         return "IndexBackward0"
@@ -47,24 +50,65 @@ def _scatter_forward(xp: Any, values: Any, key: Any, shape: tuple[int, ...]) -> 
     owner = _backend.backend_of_namespace(xp)
     target = xp.zeros(shape, dtype=values.dtype, device=getattr(values, "device", None))
     if isinstance(key, Take):
-        key = (slice(None),) * key.axis + (key.indices, Ellipsis)
+        indices = key.indices
+        if indices.ndim != 1:  # N-D indices: their axes fold back into one
+            indices = xp.reshape(indices, (-1,))
+            values = xp.reshape(values, shape[:key.axis] + (-1,) + shape[key.axis + 1:])
+        key = (slice(None),) * key.axis + (indices, Ellipsis)
+    elif isinstance(key, Along):
+        key, values = _along_key(xp, key, values, shape)
     return owner.scatter_add(target, key, values)
 
 
 class Take:
     """An integer-array index along one axis with full slices elsewhere: spelled
     ``xp.take`` so that it works on every standard namespace (the standard allows
-    integer arrays in ``[]`` only alongside integers)."""
+    integer arrays in ``[]`` only alongside integers). N-D indices put their axes in
+    place of ``axis``. ``node`` is PyTorch's name for the op that made it."""
 
-    __slots__ = ("axis", "indices")
+    __slots__ = ("axis", "indices", "node")
 
-    def __init__(self, axis: int, indices: Any) -> None:
-        self.axis, self.indices = axis, indices
+    def __init__(self, axis: int, indices: Any, node: str = "IndexBackward0") -> None:
+        self.axis, self.indices, self.node = axis, indices, node
+
+
+class Along:
+    """``take_along_axis(x, indices, axis)``, then, with ``squeeze``, that axis dropped
+    (``x.max(dim)``, whose indices have it kept)."""
+
+    __slots__ = ("axis", "indices", "squeeze", "node")
+
+    def __init__(self, axis: int, indices: Any, squeeze: bool = False,
+                 node: str = "GatherBackward0") -> None:
+        self.axis, self.indices, self.squeeze, self.node = axis, indices, squeeze, node
+
+
+def _along_key(xp: Any, key: Along, values: Any, shape: tuple[int, ...]) -> Any:
+    """The scatter index of a ``take_along_axis``: ``indices`` on its axis and a
+    broadcast ``arange`` on every other one, and the values with the axis back."""
+    if key.squeeze:
+        values = xp.expand_dims(values, axis=key.axis)
+    parts: list[Any] = []
+    for axis, extent in enumerate(shape):
+        if axis == key.axis:
+            parts.append(key.indices)
+            continue
+        ramp = xp.arange(extent, device=getattr(values, "device", None))
+        parts.append(xp.reshape(ramp, tuple(extent if i == axis else 1
+                                            for i in range(len(shape)))))
+    return tuple(parts), values
 
 
 def _index_forward(xp: Any, x: Any, key: Any) -> Any:
     if isinstance(key, Take):
-        return xp.take(x, key.indices, axis=key.axis)
+        indices, axis = key.indices, key.axis
+        if indices.ndim == 1:
+            return xp.take(x, indices, axis=axis)
+        out = xp.take(x, xp.reshape(indices, (-1,)), axis=axis)
+        return xp.reshape(out, x.shape[:axis] + tuple(indices.shape) + x.shape[axis + 1:])
+    if isinstance(key, Along):
+        out = xp.take_along_axis(x, key.indices, axis=key.axis)
+        return xp.squeeze(out, axis=key.axis) if key.squeeze else out
     return x[key]
 
 
@@ -117,3 +161,90 @@ def _portable(xp: Any, key: Any, ndim: int) -> Any:
     used = sum(getattr(part, "ndim", 1) if not isinstance(part, (int, slice)) else 1
                for part in parts if part is not None)
     return (*parts, Ellipsis) if used < ndim else key
+
+
+def _checked(op: str, indices: Any, x: Tensor, extent: int) -> Any:
+    """Integer ``indices`` for an axis of length ``extent`` as a backend array, negative
+    ones counted from the end; an IndexError naming ``op`` when one is out of range."""
+    if isinstance(indices, (list, tuple, int)):
+        indices = Tensor._wrap(x._backend.asarray(indices, "int64"), x._backend)
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"{op}: expected indices as an integer Tensor, got "
+                        f"{type(indices).__name__}")
+    if indices._backend is not x._backend:
+        raise ValueError(f"{op}: indices are on backend {indices.backend!r} but the tensor "
+                         f"is on backend {x.backend!r}")
+    if indices.dtype.kind not in ("signed integer", "unsigned integer"):
+        raise TypeError(f"{op}: expected integer indices, got {indices.dtype.name}")
+    signed = indices.dtype.kind == "signed integer"
+    outside = (indices >= extent) | (indices < -extent) if signed else indices >= extent
+    if indices.numel() and bool(outside.any()):
+        raise IndexError(f"{op}: index out of range for an axis of size {extent} (expected "
+                         f"indices in [{-extent}, {extent - 1}])")
+    if signed:
+        indices = where(indices < 0, indices + extent, indices)
+    return indices._array
+
+
+def take(x: Tensor, indices: Any, /, *, axis: int | None = None, dim: int | None = None
+         ) -> Tensor:
+    """Elements of ``x`` at ``indices`` along ``axis`` (``torch.index_select``); without
+    an axis, of the flattened tensor (``torch.take``). Repeated indices get the
+    gradient summed.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> y = ad.take(x, ad.tensor([1, 1, 0]), axis=1)
+    >>> y.sum().backward(); x.grad
+    tensor([[1., 2.],
+            [1., 2.]])
+    """
+    axis = pick("take", "axis", axis, "dim", dim, None)
+    node = "IndexSelectBackward0"
+    if axis is None:
+        x, axis, node = (x if x.ndim == 1 else reshape(x, -1)), 0, "TakeBackward0"
+    if x.ndim == 0:
+        raise ValueError("take: expected a tensor with at least one dimension, got 0-d")
+    axis = one_axis("take", axis, x.ndim)
+    index = _checked("take", indices, x, x.shape[axis])
+    return _getitem(x, key=Take(axis, index, node), shape=x.shape)
+
+
+def take_along_axis(x: Tensor, indices: Any, /, *, axis: int = -1, dim: int | None = None
+                    ) -> Tensor:
+    """Elements of ``x`` at ``indices`` along ``axis``, matched position by position on
+    the other axes (``torch.gather``); the gradient scatters back.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([[10.0, 30.0, 20.0], [60.0, 40.0, 50.0]])
+    >>> ad.take_along_axis(x, ad.argsort(x, axis=1), axis=1)
+    tensor([[10., 20., 30.],
+            [40., 50., 60.]])
+    """
+    if dim is not None:
+        axis = dim
+    if x.ndim == 0 or not isinstance(indices, Tensor) or indices.ndim != x.ndim:
+        raise ValueError(f"take_along_axis: expected indices with as many dimensions as x "
+                         f"({x.ndim}), got {getattr(indices, 'shape', indices)!r}")
+    axis = one_axis("take_along_axis", axis, x.ndim)
+    index = _checked("take_along_axis", indices, x, x.shape[axis])
+    for i, (have, want) in enumerate(zip(index.shape, x.shape, strict=True)):
+        if i != axis and have not in (1, want):
+            raise ValueError(f"take_along_axis: indices of shape {tuple(index.shape)} do "
+                             f"not broadcast against x of shape {x.shape} off axis {axis}")
+    return _getitem(x, key=Along(axis, index), shape=x.shape)
+
+
+def take_along_dim(x: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """PyTorch's ``take_along_dim``: without ``dim``, over the flattened tensors.
+
+    >>> import autodiff as ad
+    >>> ad.take_along_dim(ad.tensor([[5, 6], [7, 8]]), ad.tensor([3, 0]))
+    tensor([8, 5])
+    """
+    if dim is None:
+        return take_along_axis(reshape(x, -1), reshape(indices, -1), axis=0)
+    return take_along_axis(x, indices, axis=dim)
+
+
+METHODS: dict[str, Any] = {"take_along_dim": take_along_dim}

@@ -26,9 +26,17 @@ from typing import Any
 from .. import _mode
 from .._graph import Node
 from .._tensor import Tensor
+from .bitwise import (
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+)
 from .elementwise import add, divide, multiply, pow, subtract, where
 from .indexing import _plain_key, _portable
 from .manipulation import broadcast_to
+from .piecewise import clip, floor_divide, remainder
 
 __all__: list[str] = []
 
@@ -151,6 +159,15 @@ METHODS: dict[str, Any] = {
     "__imul__": _inplace(multiply, "__imul__"),
     "__itruediv__": _inplace(divide, "__itruediv__"),
     "__ipow__": _inplace(pow, "__ipow__"),
+    "__ifloordiv__": _inplace(floor_divide, "__ifloordiv__"),
+    "__imod__": _inplace(remainder, "__imod__"),
+    "__iand__": _inplace(bitwise_and, "__iand__"),
+    "__ior__": _inplace(bitwise_or, "__ior__"),
+    "__ixor__": _inplace(bitwise_xor, "__ixor__"),
+    "__ilshift__": _inplace(bitwise_left_shift, "__ilshift__"),
+    "__irshift__": _inplace(bitwise_right_shift, "__irshift__"),
+    "clamp_": _inplace(clip, "clamp_"),
+    "clip_": _inplace(clip, "clip_"),
     "__setitem__": setitem,
 }
 # PyTorch spellings

@@ -1,22 +1,29 @@
-"""Linear algebra: matmul, dot, vector_norm / norm.
+"""Linear algebra, products and vector norms: matmul, dot, tensordot, vecdot, outer,
+cross, vector_norm / norm.
 
 matmul's rules handle the 1-D promotions of the standard (a vector on the left is
-a row, on the right a column); batch broadcasting is undone by the engine.
+a row, on the right a column); batch broadcasting is undone by the engine. For
+complex inputs every rule conjugates the other operand (PyTorch's convention:
+the vjp of ``a @ b`` for ``a`` is ``g @ b^H``).
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
-from .._primitive import primitive
+from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
+from .complex import conj
 from .elementwise import abs as abs_
 from .elementwise import sign, where
-from .manipulation import expand_dims, matrix_transpose, reshape, restore_axes
+from .manipulation import expand_dims, matrix_transpose, permute_dims, reshape, restore_axes
 
-__all__ = ["dot", "matmul", "norm", "vector_norm"]
+__all__ = ["cross", "dot", "matmul", "norm", "outer", "tensordot", "vecdot", "vector_norm"]
+#: Array API functions PyTorch has no method for
+NOT_METHODS = ("tensordot", "vecdot")
 
 
 def _matmul_name(a: Any, b: Any) -> str:
@@ -26,6 +33,7 @@ def _matmul_name(a: Any, b: Any) -> str:
 
 
 def _matmul_vjp_left(g: Tensor, ans: Any, a: Tensor, b: Tensor) -> Tensor:
+    b = conj(b)  # PyTorch's convention for complex inputs: g @ b^H
     if a.ndim == 1 and b.ndim == 1:
         return g * b
     if a.ndim == 1:  # (k) @ (..., k, m) -> (..., m)
@@ -37,6 +45,7 @@ def _matmul_vjp_left(g: Tensor, ans: Any, a: Tensor, b: Tensor) -> Tensor:
 
 
 def _matmul_vjp_right(g: Tensor, ans: Any, a: Tensor, b: Tensor) -> Tensor:
+    a = conj(a)  # a^H @ g
     if a.ndim == 1 and b.ndim == 1:
         return g * a
     if a.ndim == 1:  # (k) @ (..., k, m)
@@ -93,6 +102,170 @@ def dot(x1: Tensor, x2: Tensor, /) -> Tensor:
     return _matmul(x1, x2)
 
 
+# -- tensordot, vecdot, outer, cross -------------------------------------------------------
+def _reorder(out: Tensor, order: list[int]) -> Tensor:
+    """``out`` whose axes hold input axes ``order``, permuted into the input's order."""
+    axes = [order.index(axis) for axis in range(len(order))]
+    return out if axes == sorted(axes) else permute_dims(out, tuple(axes))
+
+
+def _tensordot_vjp1(g: Tensor, ans: Any, x1: Tensor, x2: Tensor, axes: Any,
+                    ndims: tuple[int, int]) -> Tensor:
+    first, second = axes
+    free1 = [i for i in range(ndims[0]) if i not in first]
+    free2 = [j for j in range(ndims[1]) if j not in second]
+    out = _tensordot(g, conj(x2), axes=(tuple(range(len(free1), len(free1) + len(free2))),
+                                        tuple(free2)), ndims=(g.ndim, ndims[1]))
+    # out's axes: x1's free axes, then x2's contracted axes (in x2's order) as x1's partners
+    return _reorder(out, free1 + [first[second.index(j)] for j in sorted(second)])
+
+
+def _tensordot_vjp2(g: Tensor, ans: Any, x1: Tensor, x2: Tensor, axes: Any,
+                    ndims: tuple[int, int]) -> Tensor:
+    first, second = axes
+    free1 = [i for i in range(ndims[0]) if i not in first]
+    free2 = [j for j in range(ndims[1]) if j not in second]
+    out = _tensordot(conj(x1), g, axes=(tuple(free1), tuple(range(len(free1)))),
+                     ndims=(ndims[0], g.ndim))
+    return _reorder(out, [second[first.index(i)] for i in sorted(first)] + free2)
+
+
+_tensordot = primitive(
+    "tensordot", torch_name="Tensordot",
+    forward=lambda xp, x1, x2, axes, ndims: xp.tensordot(x1, x2, axes=axes),
+    vjp=(_tensordot_vjp1, _tensordot_vjp2),
+    jvp="multilinear",
+)
+
+
+def _contracted(x1: Tensor, x2: Tensor, axes: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """tensordot's ``axes`` as two tuples of non-negative axes, checked."""
+    if isinstance(axes, int) or hasattr(axes, "__index__"):
+        count = operator.index(axes)
+        if not 0 <= count <= min(x1.ndim, x2.ndim):
+            raise ValueError(f"tensordot: axes={count} must be between 0 and the smaller "
+                             f"number of dimensions ({min(x1.ndim, x2.ndim)})")
+        return tuple(range(x1.ndim - count, x1.ndim)), tuple(range(count))
+    try:
+        first, second = axes
+    except (TypeError, ValueError):
+        raise TypeError(f"tensordot: axes must be an int or a pair of axis sequences, got "
+                        f"{axes!r}") from None
+    pair = []
+    for sequence, x in ((first, x1), (second, x2)):
+        sequence = (sequence,) if isinstance(sequence, int) else tuple(sequence)
+        if sequence and x.ndim == 0:
+            raise IndexError(f"tensordot: a 0-d tensor has no axis {sequence[0]!r}")
+        normalize_axes("tensordot", sequence, x.ndim)  # range, type and repeat checks
+        pair.append(tuple(operator.index(axis) % x.ndim for axis in sequence))
+    if len(pair[0]) != len(pair[1]):
+        raise ValueError(f"tensordot: axes {axes!r} name {len(pair[0])} and {len(pair[1])} "
+                         "axes; they must be pairs")
+    return pair[0], pair[1]
+
+
+def tensordot(x1: Tensor, x2: Tensor, /, *, axes: Any = 2, dims: Any = None) -> Tensor:
+    """Sum the products of ``x1`` and ``x2`` over the axes named by ``axes`` (the last
+    ``axes`` of x1 with the first of x2 for an int; ``dims`` is PyTorch's spelling).
+
+    >>> import autodiff as ad
+    >>> ad.tensordot(ad.ones(2, 3), ad.ones(3, 4), axes=1).shape
+    (2, 4)
+    """
+    for name, operand in (("x1", x1), ("x2", x2)):
+        if not isinstance(operand, Tensor):
+            raise TypeError(f"tensordot: expected {name} to be a Tensor, got "
+                            f"{type(operand).__name__}")
+    first, second = _contracted(x1, x2, axes if dims is None else dims)
+    for i, j in zip(first, second, strict=True):
+        if x1.shape[i] != x2.shape[j]:
+            raise ValueError(f"tensordot: contracted axes have different sizes: axis {i} of "
+                             f"x1 {x1.shape} and axis {j} of x2 {x2.shape}")
+    return _tensordot(x1, x2, axes=(first, second), ndims=(x1.ndim, x2.ndim))
+
+
+# vecdot conjugates its first argument: sum(conj(x1) * x2).
+_vecdot = primitive(
+    "vecdot", torch_name="LinalgVecdot",
+    forward=lambda xp, x1, x2, axis: xp.vecdot(x1, x2, axis=axis),
+    vjp=(lambda g, ans, x1, x2, axis: expand_dims(conj(g), axis=axis) * x2,
+         lambda g, ans, x1, x2, axis: expand_dims(g, axis=axis) * x1),
+    jvp="multilinear",
+)
+
+
+def _vector_axis(op: str, x1: Tensor, x2: Tensor, axis: int, size: int | None = None) -> int:
+    """The axis of a vector op as a negative int (counted on the broadcast shape), checked
+    to be present, unbroadcast and of equal size (``size`` when given) in both."""
+    ndim = max(x1.ndim, x2.ndim)
+    if not -ndim <= axis < ndim:
+        raise IndexError(f"{op}: axis {axis} is out of range for inputs of shapes {x1.shape} "
+                         f"and {x2.shape}")
+    axis = axis - ndim if axis >= 0 else axis
+    if -axis > min(x1.ndim, x2.ndim) or x1.shape[axis] != x2.shape[axis] or (
+            size is not None and x1.shape[axis] != size):
+        want = f"size {size}" if size is not None else "the same size"
+        raise ValueError(f"{op}: expected both inputs to have {want} along axis {axis}, got "
+                         f"shapes {x1.shape} and {x2.shape}")
+    return axis
+
+
+def vecdot(x1: Tensor, x2: Tensor, /, *, axis: int = -1, dim: int | None = None) -> Tensor:
+    """The dot product ``sum(conj(x1) * x2)`` along ``axis``, broadcasting the others.
+
+    >>> import autodiff as ad
+    >>> ad.vecdot(ad.tensor([[1.0, 2.0], [3.0, 4.0]]), ad.tensor([1.0, 1.0]))
+    tensor([3., 7.])
+    """
+    axis = pick("vecdot", "axis", None if axis == -1 else axis, "dim", dim, -1)
+    return _vecdot(x1, x2, axis=_vector_axis("vecdot", x1, x2, axis))
+
+
+_outer = primitive(
+    "outer", torch_name="Outer",
+    forward=lambda xp, x1, x2: xp.linalg.outer(x1, x2),
+    vjp=(lambda g, ans, x1, x2: matmul(g, conj(x2)), lambda g, ans, x1, x2: matmul(conj(x1), g)),
+    jvp="multilinear",
+)
+
+
+def outer(x1: Tensor, x2: Tensor, /) -> Tensor:
+    """The outer product of two vectors.
+
+    >>> import autodiff as ad
+    >>> ad.linalg.outer(ad.tensor([1.0, 2.0]), ad.tensor([1.0, 0.0, -1.0]))
+    tensor([[ 1.,  0., -1.],
+            [ 2.,  0., -2.]])
+    """
+    if not (isinstance(x1, Tensor) and isinstance(x2, Tensor)) or x1.ndim != 1 or x2.ndim != 1:
+        raise ValueError(f"linalg.outer: expected two 1-D tensors, got "
+                         f"{getattr(x1, 'shape', type(x1).__name__)} and "
+                         f"{getattr(x2, 'shape', type(x2).__name__)}")
+    return _outer(x1, x2)
+
+
+_cross: Op = primitive(
+    "cross", torch_name="LinalgCross",
+    forward=lambda xp, x1, x2, axis: xp.linalg.cross(x1, x2, axis=axis),
+    vjp=(lambda g, ans, x1, x2, axis: _cross(conj(x2), g, axis=axis),
+         lambda g, ans, x1, x2, axis: _cross(g, conj(x1), axis=axis)),
+    jvp="multilinear",
+    namespace="autodiff.linalg",
+)
+
+
+def cross(x1: Tensor, x2: Tensor, /, *, axis: int = -1, dim: int | None = None) -> Tensor:
+    """The cross product of 3-vectors along ``axis``, broadcasting the other axes.
+
+    >>> import autodiff as ad
+    >>> ad.linalg.cross(ad.tensor([1.0, 0.0, 0.0]), ad.tensor([0.0, 1.0, 0.0]))
+    tensor([0., 0., 1.])
+    """
+    axis = pick("cross", "axis", None if axis == -1 else axis, "dim", dim, -1)
+    return _cross(x1, x2, axis=_vector_axis("linalg.cross", x1, x2, axis, size=3))
+
+
+# -- vector norms ---------------------------------------------------------------------------
 def _norm_vjp(g: Tensor, ans: Tensor, x: Tensor, axis: Any, keepdims: bool,
               ord: float) -> Tensor:  # noqa: A002
     g = restore_axes(g, axis, keepdims)

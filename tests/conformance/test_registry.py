@@ -3,9 +3,9 @@ case table in ``cases.py``.
 
 For every case, on every backend: the forward value matches numpy and keeps the dtype and
 backend; a non-differentiable primitive's output has no ``grad_fn``; a differentiable
-one passes ``gradcheck`` in float64, and its gradients have their input's shape, dtype and
-backend, float32 included. The completeness tests make a new primitive without a case,
-or without a public name, fail here.
+one passes ``gradcheck`` and ``gradgradcheck`` in float64, and its gradients have their
+input's shape, dtype and backend, float32 included. The completeness tests make a new
+primitive without a case, or without a public name, fail here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from autodiff import REGISTRY
 
 from .cases import CASES, Case
 
-PUBLIC_NAMESPACES = ("autodiff", "autodiff.linalg", "autodiff.nn.functional")
+PUBLIC_NAMESPACES = ("autodiff", "autodiff.fft", "autodiff.linalg", "autodiff.nn.functional")
 
 
 def _differentiable(case: Case) -> bool:
@@ -31,6 +31,9 @@ def _differentiable(case: Case) -> bool:
 
 DIFFERENTIABLE = [case for case in CASES if _differentiable(case)]
 NON_DIFFERENTIABLE = [case for case in CASES if not _differentiable(case)]
+#: second order needs a smooth point; forward over reverse also a forward derivative
+SECOND_ORDER = [case for case in DIFFERENTIABLE if case.smooth]
+FORWARD_OVER_REVERSE = [case for case in SECOND_ORDER if case.jvp_error is None]
 
 
 def over(cases: list[Case]) -> Any:
@@ -123,6 +126,14 @@ def test_gradcheck(case: Case, backend: str) -> None:
     assert ad.testing.gradcheck(case.fn, inputs, **case.gradcheck)
 
 
+@over(SECOND_ORDER)
+def test_gradgradcheck(case: Case, backend: str) -> None:
+    """Second order over the whole registry: every vjp rule is itself differentiable
+    (written with autodiff ops) and its derivative matches finite differences."""
+    inputs = case.tensors(case.arrays())
+    assert ad.testing.gradgradcheck(case.fn, inputs, **case.gradcheck)
+
+
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @over(DIFFERENTIABLE)
 def test_gradient_keeps_shape_dtype_and_backend(case: Case, dtype: str, backend: str) -> None:
@@ -162,19 +173,70 @@ def test_jvp_agrees_with_vjp(case: Case, backend: str) -> None:
     with fwAD.dual_level():
         duals = [fwAD.make_dual(tensor, directions[index]) if index in directions else tensor
                  for index, tensor in enumerate(inputs)]
+        if case.jvp_error is not None:
+            with pytest.raises(RuntimeError, match=case.jvp_error):
+                case.fn(*duals)
+            return
         primal, tangent = fwAD.unpack_dual(case.fn(*duals))
     out = case.fn(*inputs)
     np.testing.assert_allclose(_values(primal), _values(out), rtol=1e-12, atol=1e-12)
     if not wanted or not out.dtype.is_differentiable:
         assert tangent is None
         return
-    cotangent = ad.tensor(rng.standard_normal(out.shape), dtype=out.dtype, backend=out.backend)
+    draw = rng.standard_normal(out.shape)
+    if out.dtype.kind == "complex floating":
+        draw = draw + 1j * rng.standard_normal(out.shape)
+    cotangent = ad.tensor(draw, dtype=out.dtype, backend=out.backend)
     if out is inputs[0]:  # a transfer to where the tensor already is: the identity
         assert tangent is directions[0]
         return
     grads = ad.autograd.grad(out, [inputs[i] for i in wanted], cotangent, allow_unused=True)
     reverse = sum(float(np.sum(_values(g) * _values(directions[i])))
                   for i, g in zip(wanted, grads, strict=True) if g is not None)
-    forward = 0.0 if tangent is None else float(np.sum(_values(tangent) * _values(cotangent)))
+    # the real inner product <u, J v> = Re sum(conj(u) J v), which the vjp's J^H u matches
+    forward = 0.0 if tangent is None else float(
+        np.real(np.sum(np.conj(_values(cotangent)) * _values(tangent))))
+    tolerance = 1e-9 if out.dtype == ad.float64 else 1e-4
+    np.testing.assert_allclose(forward, reverse, rtol=tolerance, atol=tolerance)
+
+
+@over(FORWARD_OVER_REVERSE)
+def test_forward_over_reverse(case: Case, backend: str) -> None:
+    """A backward pass run under a dual level differentiates the vjp rules forward (what
+    ``hessian = jacfwd(jacrev(f))`` needs): <d/dv (J^T u), w> equals the same second
+    derivative by reverse over reverse, <grad <J^T u, w>, v>, for random u, v, w."""
+    fwAD = ad.autograd.forward_ad
+    inputs = case.tensors(case.arrays())
+    wanted = [index for index, tensor in enumerate(inputs) if tensor.requires_grad]
+    out = case.fn(*inputs)
+    if not wanted or not out.requires_grad:
+        return
+    rng = np.random.default_rng(2)
+
+    def draw(like: ad.Tensor) -> ad.Tensor:
+        return ad.tensor(rng.standard_normal(like.shape), dtype=like.dtype,
+                         backend=like.backend)
+
+    v = {index: draw(inputs[index]) for index in wanted}
+    w = {index: draw(inputs[index]) for index in wanted}
+    u = draw(out)
+    with fwAD.dual_level():
+        duals = [fwAD.make_dual(tensor, v[index]) if index in v else tensor
+                 for index, tensor in enumerate(inputs)]
+        grads = ad.autograd.grad(case.fn(*duals), [duals[i] for i in wanted], u,
+                                 allow_unused=True)
+        tangents = [None if g is None else fwAD.unpack_dual(g).tangent for g in grads]
+    forward = sum(float(np.sum(_values(t) * _values(w[i])))
+                  for i, t in zip(wanted, tangents, strict=True) if t is not None)
+    first = ad.autograd.grad(out, [inputs[i] for i in wanted], u, create_graph=True,
+                             allow_unused=True)
+    terms = [(g * w[i]).sum() for i, g in zip(wanted, first, strict=True)
+             if g is not None and g.requires_grad]
+    reverse = 0.0
+    if terms:
+        second = ad.autograd.grad(sum(terms[1:], terms[0]), [inputs[i] for i in wanted],
+                                  allow_unused=True)
+        reverse = sum(float(np.sum(_values(h) * _values(v[i])))
+                      for i, h in zip(wanted, second, strict=True) if h is not None)
     tolerance = 1e-9 if out.dtype == ad.float64 else 1e-4
     np.testing.assert_allclose(forward, reverse, rtol=tolerance, atol=tolerance)

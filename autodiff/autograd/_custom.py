@@ -1,0 +1,169 @@
+"""Graph nodes written in Python rather than derived from a primitive: the plumbing
+shared by custom Functions and checkpoints.
+
+The engine's nodes have a single output. An operation with several outputs gets one
+light ``FunctionOutput`` node per output, each forwarding its cotangent, tagged
+with its position (``Tagged``), to the operation's shared node; the engine sums what
+reaches a node, and tagged cotangents sum position by position, so the shared node
+runs once with every output's cotangent, however many paths reach each output.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .. import _mode
+from .._graph import AccumulateGrad, Node, ops
+from .._tensor import Tensor
+
+__all__ = ["CustomNode", "DelayedError", "FunctionOutput", "Tagged", "fit_gradient",
+           "once_differentiable"]
+
+Edge = Node | AccumulateGrad | None
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CustomNode(Node):
+    """A graph node whose ``run`` is written in Python rather than derived from a
+    primitive (custom Functions, checkpoints). Subclasses set ``_edges`` and
+    override ``run`` and ``next_functions``."""
+
+    __slots__ = ()
+
+    def _start(self, edges: tuple[Edge, ...], backend: Any) -> None:
+        self._edges = edges
+        self._inputs = ()
+        self._meta = ()
+        self._out = None
+        self._params = {}
+        self._backend = backend
+        self._freed = False
+        self._holds = False
+        self._retained = None
+        self._versions = None
+        self._extra = None
+
+    @property
+    def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
+        return tuple((edge, 0) for edge in self._edges)
+
+
+def fit_gradient(name: str, index: int, grad: Any, like: Tensor | tuple[Any, ...]) -> Tensor:
+    """``grad`` reduced to the shape and cast to the dtype of its input (``like``: the
+    tensor or its ``(shape, dtype)``), with PyTorch's message when it cannot be."""
+    shape, dtype = (like.shape, like._array.dtype) if isinstance(like, Tensor) else like
+    if not isinstance(grad, Tensor):
+        raise RuntimeError(f"expected Variable or None (got {type(grad).__name__})")
+    if grad.shape != shape:
+        if not _expandable(shape, grad.shape):
+            raise RuntimeError(f"Function {name} returned an invalid gradient at index {index}"
+                               f" - got {list(grad.shape)} but expected shape compatible with "
+                               f"{list(shape)}")
+        grad = ops.sum_to_shape(grad, shape)
+    if grad._array.dtype != dtype:
+        grad = ops.astype_native(grad, dtype)
+    return grad
+
+
+def _expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether ``shape`` broadcasts to ``target`` (so a gradient of ``target``'s shape
+    can be summed back to ``shape``)."""
+    if len(shape) > len(target):
+        return False
+    return all(a == b or a == 1 for a, b in zip(reversed(shape), reversed(target), strict=False))
+
+
+class Tagged:
+    """The cotangents of a multi-output Function's outputs, by position; the engine
+    adds two of them when several paths reach the Function."""
+
+    __slots__ = ("grads",)
+
+    def __init__(self, grads: list[Tensor | None]) -> None:
+        self.grads = grads
+
+    def __add__(self, other: Tagged) -> Tagged:
+        return Tagged([a if b is None else b if a is None else a + b
+                        for a, b in zip(self.grads, other.grads, strict=True)])
+
+
+class FunctionOutput(CustomNode):
+    """The node of output ``_index`` of a multi-output Function (or checkpoint): it
+    tags its cotangent with its position and hands it to the shared node ``_ctx``,
+    which has one ``_output_meta`` entry per output."""
+
+    __slots__ = ("_ctx", "_index")
+    _ctx: Any
+    _index: int
+
+    def run(self, grad: Any, tensor_type: type[Tensor], create_graph: bool,
+            retain_graph: bool) -> list[Any]:
+        grads: list[Tensor | None] = [None] * len(self._ctx._output_meta)
+        grads[self._index] = grad
+        return [Tagged(grads)]
+
+    @property
+    def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
+        return self._ctx.next_functions
+
+    def __getattr__(self, name: str) -> Any:  # ctx attributes: saved_tensors, user fields
+        if name.startswith("__") or name in ("_ctx", "_index"):
+            raise AttributeError(name)
+        return getattr(self._ctx, name)
+
+
+class DelayedError(CustomNode):
+    """The ``grad_fn`` of what a ``@once_differentiable`` backward returns when a
+    graph is being built: differentiating it again is an error."""
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        return "Error"
+
+    def run(self, grad: Any, tensor_type: type[Tensor], create_graph: bool,
+            retain_graph: bool) -> list[Tensor | None]:
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")
+
+
+def once_differentiable(fn: F) -> F:
+    """Decorate a ``backward`` that is not itself differentiable: it runs under
+    no-grad, and differentiating its result again raises (PyTorch's decorator).
+
+    >>> import autodiff as ad
+    >>> from autodiff.autograd.function import once_differentiable
+    >>> class Double(ad.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         return 2 * x
+    ...     @staticmethod
+    ...     @once_differentiable
+    ...     def backward(ctx, g):
+    ...         return 2 * g
+    >>> x = ad.tensor(1.0, requires_grad=True)
+    >>> ad.autograd.grad(Double.apply(x), x)
+    (tensor(2.),)
+    """
+
+    @functools.wraps(fn)
+    def wrapper(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        with _mode.no_grad():
+            outputs = fn(ctx, *args, **kwargs)
+        if not _mode.state.enabled or not any(
+                isinstance(arg, Tensor) and arg._requires_grad for arg in args):
+            return outputs
+        many = isinstance(outputs, tuple)
+        wrapped = []
+        for out in outputs if many else (outputs,):
+            if isinstance(out, Tensor):
+                node = DelayedError()
+                node._start((), out._backend)
+                out = Tensor._wrap(out._array, out._backend)
+                out._grad_fn, out._requires_grad = node, True
+            wrapped.append(out)
+        return tuple(wrapped) if many else wrapped[0]
+
+    return wrapper  # type: ignore[return-value]

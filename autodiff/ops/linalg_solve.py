@@ -1,0 +1,365 @@
+"""Inverses and determinants: inv, solve, det, slogdet, pinv, cholesky, matrix_power
+and matrix_rank.
+
+The rules are the standard closed forms (Giles 2008; PyTorch's FunctionsManual),
+batched over leading axes and written for complex inputs too, with ``x^H`` where a
+real formula has ``x^T``. Inverses are applied through ``solve`` rather than formed
+where the formula allows it. At a singular matrix ``det``'s gradient is the
+cofactor matrix, computed from the SVD; the others have none there.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from .._primitive import Op, primitive
+from .._tensor import Tensor
+from ._linalg_util import (
+    SlogdetResult,
+    check_matrix,
+    column,
+    eye_like,
+    eye_mask,
+    mH,
+    row,
+    run,
+    tril,
+)
+from ._multi import Layout, multi_output
+from .complex import complex as complex_
+from .complex import conj, imag, real
+from .datatypes import astype
+from .elementwise import where
+from .linalg import matmul
+from .linalg_diag import trace
+from .reductions import any as any_
+from .reductions import sum as sum_
+
+__all__ = ["cholesky", "det", "inv", "matrix_power", "matrix_rank", "pinv", "slogdet", "solve"]
+NOT_METHODS = tuple(__all__)
+
+
+def _scalar_eye(scale: Tensor, x: Tensor) -> Tensor:
+    """``scale[..., None, None] * I`` for the matrices of ``x``."""
+    return column(column(scale)) * eye_like(x, x.shape[-1])
+
+
+# -- inv, solve ---------------------------------------------------------------------------
+_inv: Op = primitive(
+    "inv", torch_name="LinalgInvEx",
+    forward=lambda xp, x: xp.linalg.inv(x),
+    vjp=lambda g, ans, x: -matmul(matmul(mH(ans), g), mH(ans)),
+    jvp=lambda tangents, ans, x: -matmul(matmul(ans, tangents[0]), ans),
+    namespace="autodiff.linalg",
+)
+
+
+def inv(x: Tensor, /) -> Tensor:
+    """The inverse of each square matrix in ``x``.
+
+    >>> import autodiff as ad
+    >>> ad.linalg.inv(ad.tensor([[2.0, 0.0], [0.0, 4.0]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.2500]])
+    """
+    check_matrix("inv", x, square=True)
+    return run("inv", lambda: _inv(x))  # type: ignore[no-any-return]
+
+
+def _solve_b_vjp(g: Tensor, ans: Tensor, a: Tensor, b: Tensor, vector: bool) -> Tensor:
+    if vector:
+        return _solve(mH(a), column(g), vector=False)[..., 0]
+    return _solve(mH(a), g, vector=False)
+
+
+def _solve_a_vjp(g: Tensor, ans: Tensor, a: Tensor, b: Tensor, vector: bool) -> Tensor:
+    gb = _solve_b_vjp(g, ans, a, b, vector)
+    if vector:
+        return -column(gb) * row(conj(ans))
+    return -matmul(gb, mH(ans))
+
+
+def _solve_jvp(tangents: tuple[Any, ...], ans: Tensor, a: Tensor, b: Tensor,
+               vector: bool) -> Tensor:
+    # d(a^-1 b) = a^-1 (db - da x), with a vector b handled as one column
+    da, db = tangents
+    x = column(ans) if vector else ans
+    rhs = None if db is None else (column(db) if vector else db)
+    if da is not None:
+        change = -matmul(da, x)
+        rhs = change if rhs is None else rhs + change
+    out = _solve(a, rhs, vector=False)  # type: ignore[arg-type] # one tangent at least
+    return out[..., 0] if vector else out
+
+
+_solve_primitive: Op = primitive(
+    "solve", torch_name="LinalgSolveEx",
+    forward=lambda xp, a, b, vector: xp.linalg.solve(a, b),
+    vjp=(_solve_a_vjp, _solve_b_vjp),
+    jvp=_solve_jvp,
+    namespace="autodiff.linalg",
+)
+
+
+def _solve(a: Tensor, b: Tensor, vector: bool) -> Tensor:
+    return run("solve", lambda: _solve_primitive(a, b, vector=vector))  # type: ignore[no-any-return]
+
+
+def _broadcast_batch(op: str, first: tuple[int, ...], second: tuple[int, ...]) -> None:
+    for p, q in zip(reversed(first), reversed(second), strict=False):
+        if p != q and 1 not in (p, q):
+            raise ValueError(f"linalg.{op}: batch shapes {first} and {second} do not broadcast")
+
+
+def solve(x1: Tensor, x2: Tensor, /) -> Tensor:
+    """The solution X of ``x1 @ X = x2``: x2 is a vector when 1-D, else a batch of
+    matrices whose batch axes broadcast against x1's.
+
+    >>> import autodiff as ad
+    >>> ad.linalg.solve(ad.tensor([[2.0, 0.0], [0.0, 4.0]]), ad.tensor([1.0, 1.0]))
+    tensor([0.5000, 0.2500])
+    """
+    check_matrix("solve", x1, square=True, name="x1")
+    if not isinstance(x2, Tensor) or x2.ndim == 0:
+        raise ValueError(f"linalg.solve: expected x2 to be a vector or a batch of matrices, "
+                         f"got {getattr(x2, 'shape', type(x2).__name__)}")
+    vector = x2.ndim == 1
+    size = x2.shape[0] if vector else x2.shape[-2]
+    if size != x1.shape[-1]:
+        raise ValueError(f"linalg.solve: x1 of shape {x1.shape} and x2 of shape {x2.shape} "
+                         f"are incompatible ({x1.shape[-1]} != {size})")
+    if not vector:
+        _broadcast_batch("solve", x1.shape[:-2], x2.shape[:-2])
+    return _solve(x1, x2, vector)
+
+
+# -- det, slogdet -------------------------------------------------------------------------
+def _products_of_others(s: Tensor) -> Tensor:
+    """``p[..., i] = prod(s[..., j] for j != i)``, without dividing (s may hold zeros)."""
+    n = s.shape[-1]
+    others = where(eye_mask(s, n), 1.0, row(s))  # row i: s with s_i replaced by 1
+    product = others[..., 0]
+    for j in range(1, n):
+        product = product * others[..., j]
+    return product
+
+
+def _det_derivative_conj(x: Tensor, det_x: Tensor) -> Tensor:
+    """conj(d det / dx) = conj(det(x)) x^-H, the conjugated cofactor matrix. At a
+    singular matrix x^-H does not exist but the cofactors do:
+    with x = U diag(s) Vh they are det(U) det(Vh) conj(U diag(p) Vh), p_i the product
+    of the other singular values."""
+    if not bool(any_(det_x == 0)):
+        return _solve(mH(x), _scalar_eye(conj(det_x), x), vector=False)
+    from .linalg_spectral import svd
+
+    u, s, vh = svd(x, full_matrices=False)
+    phase = conj(det(u) * det(vh))
+    return matmul(u * row(column(phase) * _products_of_others(s)), vh)
+
+
+_det: Op = primitive(
+    "det", torch_name="LinalgDet",
+    forward=lambda xp, x: xp.linalg.det(x),
+    vjp=lambda g, ans, x: column(column(g)) * _det_derivative_conj(x, ans),
+    jvp=lambda tangents, ans, x: sum_(conj(_det_derivative_conj(x, ans)) * tangents[0],
+                                      axis=(-2, -1)),
+    namespace="autodiff.linalg",
+)
+
+
+def det(x: Tensor, /) -> Tensor:
+    """The determinant of each square matrix in ``x``.
+
+    >>> import autodiff as ad
+    >>> ad.linalg.det(ad.tensor([[2.0, 1.0], [1.0, 3.0]]))
+    tensor(5.)
+    """
+    check_matrix("det", x, square=True)
+    return _det(x)
+
+
+def _slogdet_vjp(grads: tuple[Tensor, ...], outs: tuple[Tensor, ...], x: Tensor) -> Tensor:
+    g_sign, g_log = grads
+    scale = g_log
+    if x.dtype.is_complex:  # the sign moves along the unit circle
+        scale = complex_(g_log, imag(g_sign * conj(outs[0])))
+    return run("slogdet", lambda: _solve(mH(x), _scalar_eye(scale, x), vector=False),
+               "the matrix is singular: log|det| is -inf there, without a gradient")
+
+
+def _slogdet_jvp(tangent: Tensor, outs: tuple[Tensor, ...], x: Tensor) -> tuple[Tensor, ...]:
+    change = trace(_solve(x, tangent, vector=False))  # tr(x^-1 dx)
+    if not x.dtype.is_complex:
+        return 0.0 * outs[0], change
+    return outs[0] * complex_(0.0 * real(change), imag(change)), real(change)
+
+
+_slogdet = multi_output(
+    "slogdet", torch_name="LinalgSlogdet",
+    forward=lambda xp, x: tuple(xp.linalg.slogdet(x)),
+    vjp=_slogdet_vjp, jvp=_slogdet_jvp, namespace="autodiff.linalg",
+)
+
+
+def slogdet(x: Tensor, /) -> SlogdetResult:
+    """The sign and the natural log of the absolute value of each determinant in ``x``
+    (a complex sign on the unit circle for complex input); finite where ``det`` would
+    overflow.
+
+    >>> import autodiff as ad
+    >>> ad.linalg.slogdet(ad.tensor([[-2.0, 0.0], [0.0, 3.0]]))
+    SlogdetResult(sign=tensor(-1.), logabsdet=tensor(1.7918))
+    """
+    check_matrix("slogdet", x, square=True)
+    layout = Layout(x.shape[:-2], ((), ()), (False, True))
+    return SlogdetResult(*_slogdet(x, layout))
+
+
+# -- pinv, matrix_rank --------------------------------------------------------------------
+def _pinv_vjp(g: Tensor, ans: Tensor, x: Tensor, rtol: Any) -> Tensor:
+    """The transpose of the derivative of the pseudo-inverse (Golub and Pereyra 1973),
+    valid where the rank does not change."""
+    p, ph, gh = ans, mH(ans), mH(g)
+    left = eye_like(x, x.shape[-2]) - matmul(x, p)  # I - x p
+    right = eye_like(x, x.shape[-1]) - matmul(p, x)  # I - p x
+    return (-matmul(matmul(ph, g), ph) + matmul(matmul(left, gh), matmul(p, ph))
+            + matmul(matmul(ph, p), matmul(gh, right)))
+
+
+def _pinv_jvp(tangents: tuple[Any, ...], ans: Tensor, x: Tensor, rtol: Any) -> Tensor:
+    dx = tangents[0]
+    p, ph, dxh = ans, mH(ans), mH(dx)
+    left = eye_like(x, x.shape[-2]) - matmul(x, p)
+    right = eye_like(x, x.shape[-1]) - matmul(p, x)
+    return (-matmul(matmul(p, dx), p) + matmul(matmul(p, ph), matmul(dxh, left))
+            + matmul(matmul(right, dxh), matmul(ph, p)))
+
+
+_pinv: Op = primitive(
+    "pinv", torch_name="LinalgPinv",
+    forward=lambda xp, x, rtol: xp.linalg.pinv(x, rtol=rtol),
+    vjp=_pinv_vjp, jvp=_pinv_jvp,
+    namespace="autodiff.linalg",
+)
+
+
+def pinv(x: Tensor, /, *, rtol: float | None = None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse; singular values below ``rtol`` times the
+    largest count as zero. Its gradient assumes the rank is locally constant.
+
+    >>> import autodiff as ad
+    >>> ad.linalg.pinv(ad.tensor([[1.0, 0.0], [0.0, 0.0]]))
+    tensor([[1., 0.],
+            [0., 0.]])
+    """
+    check_matrix("pinv", x)
+    return _pinv(x, rtol=None if rtol is None else float(rtol))
+
+
+_matrix_rank: Op = primitive(
+    "matrix_rank",
+    forward=lambda xp, x, rtol: xp.linalg.matrix_rank(x, rtol=rtol),
+    namespace="autodiff.linalg",
+)
+
+
+def matrix_rank(x: Tensor, /, *, rtol: float | None = None) -> Tensor:
+    """The number of singular values above ``rtol`` times the largest (an integer
+    tensor, without gradient).
+
+    >>> import autodiff as ad
+    >>> ad.linalg.matrix_rank(ad.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    tensor(1)
+    """
+    check_matrix("matrix_rank", x)
+    return _matrix_rank(x, rtol=None if rtol is None else float(rtol))
+
+
+# -- cholesky -----------------------------------------------------------------------------
+def _symmetric_part(m: Tensor) -> Tensor:
+    """Phi^-1 of Murray (2016): the Hermitian matrix whose lower triangle, with a halved
+    diagonal, is the lower triangle of ``m``."""
+    lower = tril(m)
+    return 0.5 * (lower + mH(tril(m, -1)))
+
+
+def _cholesky_vjp(g: Tensor, ans: Tensor, x: Tensor, upper: bool) -> Tensor:
+    low, g_low = (mH(ans), mH(g)) if upper else (ans, g)
+    inner = _symmetric_part(matmul(mH(low), g_low))
+    left = _solve(mH(low), inner, vector=False)  # L^-H inner
+    return mH(_solve(mH(low), mH(left), vector=False))  # L^-H inner L^-1
+
+
+def _cholesky_jvp(tangents: tuple[Any, ...], ans: Tensor, x: Tensor, upper: bool) -> Tensor:
+    low = mH(ans) if upper else ans
+    half = _solve(low, tangents[0], vector=False)  # L^-1 dx
+    inner = mH(_solve(low, mH(half), vector=False))  # L^-1 dx L^-H
+    diagonal_half = where(eye_mask(x, x.shape[-1]), 0.5 * inner, 0.0)
+    change = matmul(low, tril(inner, -1) + diagonal_half)
+    return mH(change) if upper else change
+
+
+_cholesky: Op = primitive(
+    "cholesky", torch_name="LinalgCholeskyEx",
+    forward=lambda xp, x, upper: xp.linalg.cholesky(x, upper=upper),
+    vjp=_cholesky_vjp, jvp=_cholesky_jvp,
+    namespace="autodiff.linalg",
+)
+
+
+def cholesky(x: Tensor, /, *, upper: bool = False) -> Tensor:
+    """The Cholesky factor L (``L @ L^H == x``) of each Hermitian positive-definite
+    matrix, or the upper factor ``L^H`` with ``upper=True``. Only the lower triangle of
+    x is read; its gradient is the symmetric one (both triangles).
+
+    >>> import autodiff as ad
+    >>> ad.linalg.cholesky(ad.tensor([[4.0, 2.0], [2.0, 5.0]]))
+    tensor([[2., 0.],
+            [1., 2.]])
+    """
+    check_matrix("cholesky", x, square=True)
+    return run("cholesky", lambda: _cholesky(x, upper=bool(upper)))  # type: ignore[no-any-return]
+
+
+# -- matrix_power -------------------------------------------------------------------------
+def matrix_power(x: Tensor, n: int, /) -> Tensor:
+    """``x`` multiplied by itself ``n`` times (``n < 0``: its inverse's power; ``n = 0``:
+    the identity, with a zero gradient), by repeated squaring in numpy's order.
+
+    >>> import autodiff as ad
+    >>> ad.linalg.matrix_power(ad.tensor([[1.0, 1.0], [0.0, 1.0]]), 3)
+    tensor([[1., 3.],
+            [0., 1.]])
+    """
+    check_matrix("matrix_power", x, square=True)
+    try:
+        power = operator.index(n)
+    except TypeError:
+        raise TypeError(f"linalg.matrix_power: expected an integer exponent, got "
+                        f"{type(n).__name__}") from None
+    if power == 0:  # the identity; where() keeps x in the graph, with a zero gradient
+        identity = eye_like(x, x.shape[-1])
+        return where(identity == identity, identity, x)
+    base = inv(x) if power < 0 else x
+    power = abs(power)
+    if power == 1:
+        return astype(base, base.dtype) if base is x else base
+    if power in (2, 3):
+        squared = matmul(base, base)
+        return squared if power == 2 else matmul(squared, base)
+    result: Tensor | None = None
+    square: Tensor | None = None
+    while power > 0:
+        square = base if square is None else matmul(square, square)
+        power, bit = divmod(power, 2)
+        if bit:
+            result = square if result is None else matmul(result, square)
+    assert result is not None
+    return result
+
+
+METHODS: dict[str, Any] = {"det": det, "inverse": inv, "pinverse": pinv,
+                           "matrix_power": matrix_power, "slogdet": slogdet,
+                           "cholesky": cholesky}
