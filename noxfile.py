@@ -7,8 +7,10 @@ usable on this machine (cupy only where a GPU answers).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import nox
 
@@ -79,3 +81,36 @@ def docs(session: nox.Session) -> None:
     session.install("-e", ".")
     session.install(*nox.project.dependency_groups(PYPROJECT, "docs"))
     session.run("sphinx-build", "-W", "-b", "html", "docs", "docs/_build/html")
+
+
+@nox.session(default=False)
+def array_api_tests(session: nox.Session) -> None:
+    """Run the official Array API test suite (data-apis/array-api-tests) on autodiff.
+
+    Give the suite's checkout (with its array-api submodule) as the first argument,
+    ``nox -s array_api_tests -- /path/to/array-api-tests [pytest options]``, or as
+    ``ARRAY_API_TESTS_DIR``. The backend is ``AUTODIFF_BACKEND`` (numpy unless set).
+    Known deviations: tests/xfails/array-api-tests.txt. Not a default session.
+    """
+    args = list(session.posargs)
+    location = args.pop(0) if args and not args[0].startswith("-") else os.environ.get(
+        "ARRAY_API_TESTS_DIR")
+    if not location:
+        session.skip("array-api-tests location not given: pass it as the first argument "
+                     "(nox -s array_api_tests -- /path/to/array-api-tests) or set "
+                     "ARRAY_API_TESTS_DIR; get the suite with `git clone --recursive "
+                     "https://github.com/data-apis/array-api-tests`")
+    suite = Path(location).resolve()
+    if not (suite / "array_api_tests").is_dir():
+        session.error(f"{suite} is not a checkout of array-api-tests (no array_api_tests/ "
+                      "folder in it)")
+    xfails = Path(__file__).resolve().parent / "tests" / "xfails" / "array-api-tests.txt"
+    session.install("-e", ".[strict]")
+    session.install("-r", str(suite / "requirements.txt"))
+    session.chdir(str(suite))
+    session.run(
+        "pytest", "array_api_tests", "-p", "no:cacheprovider", "--max-examples=20",
+        "--hypothesis-seed=0", "--disable-deadline", f"--xfails-file={xfails}", *args,
+        env={"ARRAY_API_TESTS_MODULE": "autodiff",
+             "AUTODIFF_BACKEND": os.environ.get("AUTODIFF_BACKEND", "numpy")},
+    )

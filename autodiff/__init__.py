@@ -12,7 +12,9 @@ on any Array API array library (numpy by default, cupy on NVIDIA GPUs).
 
 from __future__ import annotations
 
-from . import _methods
+import math
+
+from . import _methods, _tensor
 from ._backend import available_backends as available_backends
 from ._backend import get_backend as get_backend
 from ._backend import set_backend as set_backend
@@ -36,6 +38,7 @@ from ._dtypes import uint8 as uint8
 from ._dtypes import uint16 as uint16
 from ._dtypes import uint32 as uint32
 from ._dtypes import uint64 as uint64
+from ._info import __array_namespace_info__ as __array_namespace_info__
 from ._mode import enable_grad as enable_grad
 from ._mode import is_grad_enabled as is_grad_enabled
 from ._mode import no_grad as no_grad
@@ -47,7 +50,6 @@ from .ops.complex import complex as complex
 from .ops.complex import conj as conj
 from .ops.complex import imag as imag
 from .ops.complex import real as real
-from .ops.creation import Generator as Generator
 from .ops.creation import arange as arange
 from .ops.creation import asarray as asarray
 from .ops.creation import empty as empty
@@ -57,16 +59,17 @@ from .ops.creation import from_dlpack as from_dlpack
 from .ops.creation import full as full
 from .ops.creation import full_like as full_like
 from .ops.creation import linspace as linspace
-from .ops.creation import manual_seed as manual_seed
 from .ops.creation import ones as ones
 from .ops.creation import ones_like as ones_like
-from .ops.creation import rand as rand
-from .ops.creation import randint as randint
-from .ops.creation import randn as randn
 from .ops.creation import tensor as tensor
 from .ops.creation import zeros as zeros
 from .ops.creation import zeros_like as zeros_like
 from .ops.datatypes import astype as astype
+from .ops.datatypes import can_cast as can_cast
+from .ops.datatypes import finfo as finfo
+from .ops.datatypes import iinfo as iinfo
+from .ops.datatypes import isdtype as isdtype
+from .ops.datatypes import result_type as result_type
 from .ops.elementwise import abs as abs
 from .ops.elementwise import add as add
 from .ops.elementwise import cos as cos
@@ -95,6 +98,9 @@ from .ops.elementwise import sqrt as sqrt
 from .ops.elementwise import subtract as subtract
 from .ops.elementwise import tanh as tanh
 from .ops.elementwise import where as where
+from .ops.grids import meshgrid as meshgrid
+from .ops.grids import tril as tril
+from .ops.grids import triu as triu
 
 # isort: split
 # Element-wise Functions chapter (the rest of it)
@@ -156,6 +162,11 @@ from .ops.manipulation import reshape as reshape
 from .ops.manipulation import transpose as transpose
 from .ops.nn import relu as relu
 from .ops.nn import sigmoid as sigmoid
+from .ops.random import Generator as Generator
+from .ops.random import manual_seed as manual_seed
+from .ops.random import rand as rand
+from .ops.random import randint as randint
+from .ops.random import randn as randn
 from .ops.reductions import all as all
 from .ops.reductions import any as any
 from .ops.reductions import mean as mean
@@ -210,6 +221,14 @@ from .ops.statistical import std as std
 from .ops.statistical import var as var
 
 _methods.bind()
+
+#: The version of the Array API standard this namespace implements.
+__array_api_version__ = _tensor.SUPPORTED_API_VERSIONS[-1]
+e = math.e
+inf = math.inf
+nan = math.nan
+pi = math.pi
+newaxis = None
 
 from . import autograd as autograd  # noqa: E402 - needs the bound Tensor
 from . import fft as fft  # noqa: E402

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DType", "get_default_dtype", "set_default_dtype", "to_dtype"]
+__all__ = ["DType", "KINDS", "get_default_dtype", "isdtype", "set_default_dtype", "to_dtype"]
 
 
 class DType:
@@ -121,7 +121,8 @@ def default_complex() -> DType:
 
 
 def to_dtype(spec: Any) -> DType:
-    """Resolve a dtype given as an autodiff dtype, a name, a numpy dtype or a Python type."""
+    """Resolve a dtype given as an autodiff dtype, a name, a numpy dtype, a Python type
+    or a dtype object of the current backend."""
     if isinstance(spec, DType):
         return spec
     if isinstance(spec, str):
@@ -141,7 +142,64 @@ def to_dtype(spec: Any) -> DType:
             return BY_NAME[np.dtype(spec).name]
         except (TypeError, KeyError):
             pass
+        from ._backend import get_backend  # a backend's own dtype object
+
+        try:
+            return BY_NAME[get_backend().dtype_name(spec)]
+        except (TypeError, KeyError):
+            pass
     raise TypeError(
         f"dtype: expected an autodiff dtype such as autodiff.float32 or its name, got {spec!r}"
     )
 
+
+
+#: The dtype kinds of the standard's ``isdtype`` and the kinds each one covers.
+KINDS: dict[str, tuple[str, ...]] = {
+    "bool": ("bool",),
+    "signed integer": ("signed integer",),
+    "unsigned integer": ("unsigned integer",),
+    "integral": ("signed integer", "unsigned integer"),
+    "real floating": ("real floating",),
+    "complex floating": ("complex floating",),
+    "numeric": ("signed integer", "unsigned integer", "real floating", "complex floating"),
+}
+
+
+def isdtype(dtype: Any, kind: Any) -> builtins.bool:
+    """True when ``dtype`` is of ``kind``: a kind name (``"bool"``, ``"signed integer"``,
+    ``"unsigned integer"``, ``"integral"``, ``"real floating"``, ``"complex floating"``,
+    ``"numeric"``), a dtype, or a tuple of those (any of them).
+
+    >>> import autodiff as ad
+    >>> ad.isdtype(ad.float32, "real floating"), ad.isdtype(ad.int8, ("bool", ad.int16))
+    (True, False)
+    """
+    if not isinstance(dtype, DType):
+        try:
+            dtype = to_dtype(dtype)
+        except TypeError:
+            raise TypeError(f"isdtype: expected a dtype such as autodiff.float32, got "
+                            f"{dtype!r}") from None
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    for one in kinds:
+        if isinstance(one, str):
+            covered = KINDS.get(one)
+            if covered is None:
+                raise ValueError(f"isdtype: unknown kind {one!r}; expected one of "
+                                 f"{', '.join(map(repr, KINDS))}, a dtype, or a tuple of them")
+            if dtype.kind in covered:
+                return True
+        elif isinstance(one, DType):
+            if one is dtype:
+                return True
+        elif isinstance(one, tuple):
+            raise TypeError("isdtype: kind tuples cannot nest")
+        else:
+            try:
+                if to_dtype(one) is dtype:
+                    return True
+            except TypeError:
+                raise TypeError(f"isdtype: expected a kind name, a dtype or a tuple of "
+                                f"them, got {one!r}") from None
+    return False

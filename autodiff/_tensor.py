@@ -24,7 +24,7 @@ from ._dtypes import DType
 if TYPE_CHECKING:
     from ._graph import Node
 
-__all__ = ["Tensor", "to_array"]
+__all__ = ["SUPPORTED_API_VERSIONS", "Size", "Tensor", "to_array"]
 
 NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -35,6 +35,44 @@ NONLEAF_GRAD_WARNING = (
 )
 INTEGER_GRAD_MESSAGE = "Only Tensors of floating point and complex dtype can require gradients"
 _HIDDEN_DTYPES = ("int64", "bool")
+
+
+#: The versions of the Array API standard ``__array_namespace__`` accepts; the last is
+#: the one autodiff implements (``autodiff.__array_api_version__``).
+SUPPORTED_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
+
+
+class Size(int):
+    """``x.size``: the number of elements, as the Array API standard has it, that can
+    also be called as PyTorch's method: ``x.size()`` is the shape, ``x.size(dim)`` the
+    length of one dimension.
+
+    >>> import autodiff as ad
+    >>> x = ad.ones(2, 3)
+    >>> x.size, x.size(), x.size(-1)
+    (6, (2, 3), 3)
+    """
+
+    shape: tuple[builtins.int, ...]
+
+    def __new__(cls, count: builtins.int, shape: tuple[builtins.int, ...]) -> Size:
+        size = super().__new__(cls, count)
+        size.shape = shape
+        return size
+
+    def __call__(self, dim: builtins.int | None = None) -> Any:
+        if dim is None:
+            return self.shape
+        ndim = len(self.shape)
+        if not ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        if not -ndim <= dim < ndim:
+            raise IndexError(f"Dimension out of range (expected to be in range of "
+                             f"[{-ndim}, {ndim - 1}], but got {dim})")
+        return self.shape[dim]
+
+    def __reduce__(self) -> Any:
+        return (Size, (builtins.int(self), self.shape))
 
 
 class Tensor:
@@ -189,9 +227,11 @@ class Tensor:
     def shape(self) -> tuple[builtins.int, ...]:
         return tuple(self._array.shape)
 
-    def size(self, dim: builtins.int | None = None) -> Any:
-        """The shape, or the length of dimension ``dim`` (PyTorch's ``size()``)."""
-        return self.shape if dim is None else self.shape[dim]
+    @property
+    def size(self) -> Size:
+        """The number of elements (the standard's ``x.size``), an int that can also be
+        called as PyTorch's ``x.size()`` (the shape) and ``x.size(dim)``."""
+        return Size(self.numel(), tuple(self._array.shape))
 
     @property
     def ndim(self) -> builtins.int:
@@ -386,38 +426,73 @@ class Tensor:
     def tolist(self) -> Any:
         return self._host().tolist()
 
+    # Python scalars from a one-element tensor; the messages are PyTorch's.
+    def _scalar(self, to: str) -> Any:
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        if to != "complex" and self.dtype.kind == "complex floating":
+            # PyTorch converts a complex value with a zero imaginary part; the standard
+            # requires a TypeError, whatever the value.
+            raise TypeError(f"{to}() of a complex tensor: take .real (or abs(...)) first, "
+                            "or convert with complex()")
+        return self._host().reshape(()).item()
+
     def __float__(self) -> builtins.float:
-        return float(self.item())
+        return float(self._scalar("float"))
 
     def __int__(self) -> builtins.int:
-        return int(self.item())
+        return int(self._scalar("int"))
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        return complex(self._scalar("complex"))
 
     def __index__(self) -> builtins.int:
-        if self.dtype.kind not in ("signed integer", "unsigned integer"):
+        # bool counts as an integer here, as in PyTorch (operator.index(tensor(True)) == 1)
+        if self.numel() != 1 or self.dtype.kind not in (
+                "signed integer", "unsigned integer", "bool"):
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
-        return int(self.item())
+        return int(self._host().reshape(()).item())
 
     def __bool__(self) -> builtins.bool:
-        if self.numel() != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self.item())
+        count = self.numel()
+        if count != 1:
+            raise RuntimeError("Boolean value of Tensor with "
+                               f"{'no values' if count == 0 else 'more than one value'} "
+                               "is ambiguous")
+        return bool(self._host().reshape(()).item())
 
     __hash__ = object.__hash__
 
-    def __dlpack__(self, **kwargs: Any) -> Any:
-        return self._array.__dlpack__(**kwargs)
+    # -- the Array API: namespace and DLPack ----------------------------------------
+    def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
+        """The ``autodiff`` module: the Array API namespace of this tensor.
 
-    def __dlpack_device__(self) -> Any:
-        return self._array.__dlpack_device__()
-
-    def __array_namespace__(self, api_version: str | None = None) -> Any:
+        >>> import autodiff as ad
+        >>> ad.ones(2).__array_namespace__() is ad
+        True
+        """
         import autodiff
 
+        if api_version is not None and api_version not in SUPPORTED_API_VERSIONS:
+            raise ValueError(
+                f"__array_namespace__: unsupported api_version {api_version!r}; expected "
+                f"None or one of {', '.join(SUPPORTED_API_VERSIONS)}")
         return autodiff
+
+    def __dlpack__(self, /, *, stream: Any = None, max_version: Any = None,
+                   dl_device: Any = None, copy: builtins.bool | None = None) -> Any:
+        """A DLPack capsule of the values (shared memory), as ``torch.Tensor.__dlpack__``."""
+        if self._requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use "
+                              "tensor.detach()")
+        # pass on only what was given: older producers do not know every keyword
+        given = {"stream": stream, "max_version": max_version, "dl_device": dl_device,
+                 "copy": copy}
+        return self._array.__dlpack__(**{k: v for k, v in given.items() if v is not None})
+
+    def __dlpack_device__(self) -> tuple[Any, builtins.int]:
+        return self._array.__dlpack_device__()  # type: ignore[no-any-return]
 
     # -- printing -----------------------------------------------------------------
     def __repr__(self) -> str:

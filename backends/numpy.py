@@ -35,6 +35,8 @@ class NumpyBackend(Backend):
         # numpy itself, not the compat wrapper: this is the hot path of tensor creation.
         if copy:
             return np.array(data, dtype=dtype, copy=True)
+        if copy is False:  # never copy: numpy raises ValueError where it would have to
+            return np.asarray(data, dtype=dtype, copy=False)
         return np.asarray(data, dtype=dtype)
 
     def coerce(self, value: Any) -> Any:

@@ -1,8 +1,9 @@
-"""Creation functions, random numbers and moving tensors between backends.
+"""Creation functions and moving tensors between backends.
 
 Every creation function takes ``dtype=``, ``device=`` (``"cpu"``, ``"cuda"``,
 ``"cuda:1"``), ``backend=`` (a backend name) and ``requires_grad=``; shapes may be
-given as sizes (``ones(2, 3)``) or as one sequence (``ones((2, 3))``).
+given as sizes (``ones(2, 3)``), as one sequence (``ones((2, 3))``, the standard's
+``shape``) or as PyTorch's ``size=``.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from typing import Any
 from backends import Backend
 
 from .. import _backend, _dtypes
+from .._device import device as parse_device
 from .._dtypes import DType
 from .._primitive import Op, primitive
 from .._tensor import Tensor, to_array
-from ._helpers import shape_from
+from ._helpers import pick, shape_from
 
-__all__ = ["Generator", "arange", "asarray", "empty", "empty_like", "eye", "from_dlpack", "full",
-           "full_like", "linspace", "manual_seed", "ones", "ones_like", "rand", "randint",
-           "randn", "tensor", "to_device", "zeros", "zeros_like"]
+__all__ = ["arange", "asarray", "empty", "empty_like", "eye", "from_dlpack", "full",
+           "full_like", "linspace", "ones", "ones_like", "tensor", "to_device", "zeros",
+           "zeros_like"]
 NOT_METHODS = tuple(__all__)
 
 
@@ -39,6 +41,19 @@ def _sizes(sizes: tuple[Any, ...], size: Any) -> tuple[Any, ...]:
     if sizes:
         raise TypeError("got a shape both positionally and as size=; pass one")
     return (size,)
+
+
+def _shape_args(op: str, shape: Any, sizes: tuple[Any, ...], size: Any) -> tuple[Any, ...]:
+    """The standard's ``shape`` argument, PyTorch's sizes (``zeros(2, 3)``) and ``size=``."""
+    if shape is None:
+        if size is None:
+            raise TypeError(f"{op}() missing its shape: pass a shape such as (2, 3)")
+        if sizes:
+            raise TypeError(f"{op}: got a shape both positionally and as size=; pass one")
+        return (size,)
+    if size is not None:
+        raise TypeError(f"{op}: got a shape both positionally and as size=; pass one")
+    return (shape, *sizes)
 
 
 def _finish(array: Any, backend: Backend, requires_grad: bool) -> Tensor:
@@ -75,17 +90,49 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, backend: Any = N
 
 def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
             backend: Any = None, requires_grad: bool = False) -> Tensor:
-    """Like ``tensor``, but returns ``obj`` itself when it already is a suitable tensor.
+    """``obj`` as a tensor, sharing memory where it can (the standard's ``asarray``).
+
+    A tensor comes back itself, or, when another dtype or place is asked for, converted
+    by differentiable ops, so library code calling ``xp.asarray(x, dtype=...)`` keeps
+    the graph. ``copy=True`` always copies; ``copy=False`` never does, and raises
+    ``ValueError`` where a copy would be needed (Python data, a dtype change).
 
     >>> import autodiff as ad
     >>> x = ad.ones(2); ad.asarray(x) is x
     True
+    >>> ad.asarray([1, 2], dtype=ad.float64)
+    tensor([1., 2.], dtype=autodiff.float64)
     """
-    if isinstance(obj, Tensor) and copy is not True and device is None and backend is None and (
-            dtype is None or _dtypes.to_dtype(dtype) is obj.dtype) and not requires_grad:
-        return obj
+    if isinstance(obj, Tensor):
+        return _tensor_as(obj, dtype, device, backend, copy, requires_grad)
+    if copy is False and _backend.backend_of_array(obj) is None and not hasattr(
+            obj, "__array_interface__") and not hasattr(obj, "__dlpack__"):
+        raise ValueError(f"asarray: copy=False, but a {type(obj).__name__} can only be "
+                         "made a tensor by copying; pass copy=None or copy=True")
     array, owner = to_array(obj, dtype, device, backend, copy)
     return _finish(array, owner, requires_grad)
+
+
+def _tensor_as(x: Tensor, dtype: Any, device: Any, backend: Any, copy: bool | None,
+               requires_grad: bool) -> Tensor:
+    from .datatypes import astype
+
+    result = x
+    if device is not None or backend is not None:
+        owner, _ = _backend.place(backend, device)
+        if owner is not x._backend or (device is not None and parse_device(device) != x.device):
+            result = to_device(x, device=device, backend=backend)
+    if dtype is not None and _dtypes.to_dtype(dtype) is not result.dtype:
+        result = astype(result, dtype)
+    if result is not x and copy is False:
+        raise ValueError(f"asarray: copy=False, but going from {x.dtype!r} on "
+                         f"{x._describe_place()} to {result.dtype!r} on "
+                         f"{result._describe_place()} needs a copy")
+    if copy and result is x:
+        result = astype(x, x.dtype)  # a copy that keeps the graph
+    if requires_grad and not result.requires_grad:
+        result = result.detach().requires_grad_(True)
+    return result
 
 
 def _filled(op: str, fill: Any, sizes: tuple[Any, ...], dtype: Any, device: Any,
@@ -98,19 +145,20 @@ def _filled(op: str, fill: Any, sizes: tuple[Any, ...], dtype: Any, device: Any,
     return _finish(array, owner, requires_grad)
 
 
-def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, backend: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def zeros(shape: Any = None, *sizes: Any, size: Any = None, dtype: Any = None,
+          device: Any = None, backend: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros.
 
     >>> import autodiff as ad
     >>> ad.zeros(3)
     tensor([0., 0., 0.])
     """
-    return _filled("zeros", 0, _sizes(sizes, size), dtype, device, backend, requires_grad)
+    return _filled("zeros", 0, _shape_args("zeros", shape, sizes, size), dtype, device,
+                   backend, requires_grad)
 
 
-def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, backend: Any = None,
-         requires_grad: bool = False) -> Tensor:
+def ones(shape: Any = None, *sizes: Any, size: Any = None, dtype: Any = None,
+         device: Any = None, backend: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones.
 
     >>> import autodiff as ad
@@ -118,32 +166,45 @@ def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, b
     tensor([[1., 1.],
             [1., 1.]])
     """
-    return _filled("ones", 1, _sizes(sizes, size), dtype, device, backend, requires_grad)
+    return _filled("ones", 1, _shape_args("ones", shape, sizes, size), dtype, device,
+                   backend, requires_grad)
 
 
-def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, backend: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def empty(shape: Any = None, *sizes: Any, size: Any = None, dtype: Any = None,
+          device: Any = None, backend: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor whose values are unspecified (here: zeros, so results are reproducible).
 
     >>> import autodiff as ad
     >>> ad.empty(2, 3).shape
     (2, 3)
     """
-    return _filled("empty", 0, _sizes(sizes, size), dtype, device, backend, requires_grad)
+    return _filled("empty", 0, _shape_args("empty", shape, sizes, size), dtype, device,
+                   backend, requires_grad)
 
 
-def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
-         backend: Any = None, requires_grad: bool = False) -> Tensor:
-    """A tensor filled with ``fill_value`` (its dtype follows the value, as in PyTorch).
+def full(shape: Any = None, fill_value: Any = None, *, size: Any = None, dtype: Any = None,
+         device: Any = None, backend: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value`` (its dtype follows the value: bool, int64, the
+    default float or complex dtype). A 0-d tensor that does not require grad may be
+    the value, as in PyTorch; to keep a gradient, use ``broadcast_to(v, shape)``.
 
     >>> import autodiff as ad
     >>> ad.full((2,), 7)
     tensor([7, 7])
     """
+    if isinstance(fill_value, Tensor):
+        if fill_value.requires_grad or fill_value.ndim:
+            raise TypeError("full: fill_value must be a Python number or a 0-d tensor that "
+                            "does not require grad; to keep the gradient of a tensor v, use "
+                            "broadcast_to(v, shape)")
+        fill_value = fill_value.item()
+    elif fill_value is None:
+        raise TypeError("full() missing its fill_value")
     if dtype is None:
         dtype = _dtypes.to_dtype(type(fill_value)) if isinstance(
             fill_value, (bool, int, float, complex)) else None
-    return _filled("full", fill_value, (size,), dtype, device, backend, requires_grad)
+    sizes = _shape_args("full", shape, (), size)
+    return _filled("full", fill_value, sizes, dtype, device, backend, requires_grad)
 
 
 def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None,
@@ -161,14 +222,17 @@ def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = N
     return _finish(array, owner, requires_grad)
 
 
-def arange(start: Any, stop: Any = None, step: Any = 1, *, dtype: Any = None,
-           device: Any = None, backend: Any = None, requires_grad: bool = False) -> Tensor:
+def arange(start: Any, /, stop: Any = None, step: Any = 1, *, dtype: Any = None,
+           device: Any = None, end: Any = None, backend: Any = None,
+           requires_grad: bool = False) -> Tensor:
     """Evenly spaced values in [start, stop); int64 for integer arguments, else float.
+    (``end=`` is PyTorch's name for ``stop``.)
 
     >>> import autodiff as ad
     >>> ad.arange(4.0)
     tensor([0., 1., 2., 3.])
     """
+    stop = pick("arange", "stop", stop, "end", end, None)
     if stop is None:
         start, stop = 0, start
     integral = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, stop, step))
@@ -179,15 +243,25 @@ def arange(start: Any, stop: Any = None, step: Any = 1, *, dtype: Any = None,
     return _finish(array, owner, requires_grad)
 
 
-def linspace(start: float, stop: float, num: int, *, dtype: Any = None, device: Any = None,
-             backend: Any = None, endpoint: bool = True, requires_grad: bool = False) -> Tensor:
-    """``num`` evenly spaced values from ``start`` to ``stop``.
+def linspace(start: Any, stop: Any, /, num: int | None = None, *, dtype: Any = None,
+             device: Any = None, endpoint: bool = True, steps: int | None = None,
+             backend: Any = None, requires_grad: bool = False) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop`` (``stop`` left out when
+    ``endpoint=False``; ``steps=`` is PyTorch's name for ``num``). Complex ends give
+    the default complex dtype.
 
     >>> import autodiff as ad
     >>> ad.linspace(0, 1, 3)
     tensor([0.0000, 0.5000, 1.0000])
+    >>> ad.linspace(0, 1, 4, endpoint=False)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500])
     """
-    owner, native, resolved = _place(dtype, device, backend)
+    num = pick("linspace", "num", num, "steps", steps, None)
+    if num is None:
+        raise TypeError("linspace() missing its number of values, num")
+    default = _dtypes.default_complex() if isinstance(start, complex) or isinstance(
+        stop, complex) else None
+    owner, native, resolved = _place(dtype, device, backend, default)
     kwargs = {} if native is None else {"device": native}
     array = owner.xp.linspace(start, stop, num, dtype=owner.dtype(resolved.name),
                               endpoint=endpoint, **kwargs)
@@ -246,83 +320,10 @@ def full_like(x: Tensor, /, fill_value: Any, *, dtype: Any = None, device: Any =
                 requires_grad=requires_grad)
 
 
-def manual_seed(seed: int) -> Generator:
-    """Seed every loaded backend's generator, so random tensors are reproducible.
-
-    >>> import autodiff as ad
-    >>> _ = ad.manual_seed(0); a = ad.randn(3)
-    >>> _ = ad.manual_seed(0); bool((ad.randn(3) == a).all())
-    True
-    """
-    import backends
-
-    for name in backends.available_backends():
-        backends.load_backend(name).seed(int(seed))
-    return Generator(int(seed))
-
-
-class Generator:
-    """What ``manual_seed`` returns (PyTorch returns its default generator)."""
-
-    def __init__(self, seed: int) -> None:
-        self._seed = seed
-
-    def initial_seed(self) -> int:
-        return self._seed
-
-    def __repr__(self) -> str:
-        return f"<autodiff.Generator object at {hex(id(self))}>"
-
-
-def _random(op: str, draw: str, sizes: tuple[Any, ...], dtype: Any, device: Any,
-            backend: Any, requires_grad: bool) -> Tensor:
-    shape = shape_from(op, sizes)
-    owner, native, resolved = _place(dtype, device, backend)
-    if not resolved.is_floating_point:
-        raise TypeError(f"{op}: expected a floating point dtype, got {resolved!r}")
-    array = getattr(owner, draw)(shape, resolved.name, native)
-    return _finish(array, owner, requires_grad)
-
-
-def randn(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, backend: Any = None,
-          requires_grad: bool = False) -> Tensor:
-    """Standard normal samples.
-
-    >>> import autodiff as ad
-    >>> ad.randn(2, 3).shape
-    (2, 3)
-    """
-    return _random("randn", "normal", _sizes(sizes, size), dtype, device, backend, requires_grad)
-
-
-def rand(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None, backend: Any = None,
-         requires_grad: bool = False) -> Tensor:
-    """Uniform samples on [0, 1).
-
-    >>> import autodiff as ad
-    >>> bool((ad.rand(100) < 1).all())
-    True
-    """
-    return _random("rand", "uniform", _sizes(sizes, size), dtype, device, backend, requires_grad)
-
-
-def randint(low: int, high: Any = None, size: Any = (), *, dtype: Any = None,
-            device: Any = None, backend: Any = None) -> Tensor:
-    """Uniform integers on [low, high) (int64 unless ``dtype`` says otherwise).
-
-    >>> import autodiff as ad
-    >>> ad.randint(0, 10, (3,)).dtype
-    autodiff.int64
-    """
-    if high is None or not isinstance(high, int):  # randint(high, size), as in PyTorch
-        low, high, size = 0, low, (size if high is None else high)
-    shape = shape_from("randint", (size,))
-    owner, native, resolved = _place(dtype, device, backend, _dtypes.int64)
-    return Tensor._wrap(owner.integers(low, high, shape, resolved.name, native), owner)
-
-
-def from_dlpack(x: Any, /, *, device: Any = None, backend: Any = None) -> Tensor:
-    """A tensor sharing memory with any object that exports ``__dlpack__``.
+def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None,
+                backend: Any = None) -> Tensor:
+    """A tensor sharing memory with any object that exports ``__dlpack__`` (a copy
+    with ``copy=True``).
 
     >>> import autodiff as ad, numpy as np
     >>> ad.from_dlpack(np.arange(3.0))
@@ -333,7 +334,10 @@ def from_dlpack(x: Any, /, *, device: Any = None, backend: Any = None) -> Tensor
     owner = _backend.backend_of_array(x) if backend is None and device is None else None
     if owner is None:
         owner, _, _ = _place(None, device, backend)
-    return Tensor._wrap(owner.from_dlpack(x), owner)
+    array = owner.from_dlpack(x)
+    if copy:
+        array = owner.asarray(array, owner.dtype_name(array.dtype), copy=True)
+    return Tensor._wrap(array, owner)
 
 
 # -- moving between backends and devices -----------------------------------------------
