@@ -244,12 +244,24 @@ abs = primitive(  # noqa: A001 - the standard's name; abs'(0) = 0 as in PyTorch
     vjp=lambda g, ans, x: g * sign(x),
     jvp="elementwise",
 )
-where: Op = primitive(
+_where: Op = primitive(
     "where", torch_name="Where",
     forward=lambda xp, condition, a, b: xp.where(condition, *_one_array(xp, condition, a, b)),
-    vjp=(None, lambda g, ans, c, a, b: where(c, g, 0.0), lambda g, ans, c, a, b: where(c, 0.0, g)),
+    vjp=(None, lambda g, ans, c, a, b: _where(c, g, 0.0),
+         lambda g, ans, c, a, b: _where(c, 0.0, g)),
     jvp="linear",
 )
+
+
+def where(condition: Tensor, x1: Any, x2: Any, /) -> Tensor:
+    """``x1`` where ``condition`` holds, else ``x2`` (either may be a Python number);
+    the gradient goes to the branch each element came from.
+
+    >>> import autodiff as ad
+    >>> ad.where(ad.tensor([True, False]), ad.tensor([1.0, 2.0]), 0.0)
+    tensor([1., 0.])
+    """
+    return _where(condition, x1, x2)
 
 
 

@@ -305,7 +305,7 @@ def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
     return tuple(result)
 
 
-def broadcast_arrays(*arrays: Tensor) -> tuple[Tensor, ...]:
+def broadcast_arrays(*arrays: Tensor) -> list[Tensor]:
     """Broadcast tensors against each other (``torch.broadcast_tensors``).
 
     >>> import autodiff as ad
@@ -315,7 +315,7 @@ def broadcast_arrays(*arrays: Tensor) -> tuple[Tensor, ...]:
     if len(arrays) == 1 and isinstance(arrays[0], (list, tuple)):
         arrays = tuple(arrays[0])
     shape = broadcast_shapes(*(array.shape for array in arrays))
-    return tuple(broadcast_to(array, shape) for array in arrays)
+    return [broadcast_to(array, shape) for array in arrays]  # a list, as 2024.12 says
 
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:

@@ -51,7 +51,10 @@ def sum(  # noqa: A001 - the standard's name
         x = x.astype(dtype)
     elif x.dtype.kind in ("bool", "signed integer"):
         x = x.astype("int64")  # PyTorch sums bools and small ints as int64
-    return _sum(x, axis=axes, keepdims=keep)
+    total = _sum(x, axis=axes, keepdims=keep)
+    if dtype is not None and total.dtype != x.dtype:  # numpy widens small unsigned sums
+        total = total.astype(x.dtype, copy=False)
+    return total
 
 
 def mean(
