@@ -65,6 +65,10 @@ def propagate(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
             state.forward_levels = levels
         if tangent is not None:
             set_tangent(result, fit(tangent, result), level)
+    node = result._grad_fn
+    if result._tangents and node is not None and node._out is not None:
+        # a rule reading ``ans`` in a backward run under a dual level must see them
+        node.extra().out_tangents = result._tangents
 
 
 def _rule(prim: Primitive, tangents: tuple[Tensor | None, ...], ans: Tensor,

@@ -249,9 +249,6 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
             _record(prim, args, params, result, out)
         if state.forward_levels and prim.differentiable:
             _forward.propagate(prim, args, params, result)
-            node = result._grad_fn
-            if result._tangents and node is not None and node._out is not None:
-                node.extra().out_tangents = result._tangents
         return result
 
     op.__name__ = op.__qualname__ = name

@@ -9,6 +9,8 @@ from typing import Any, NamedTuple
 
 from .._tensor import Tensor
 from .complex import conj
+from .grids import tril as tril
+from .grids import triu as triu
 
 
 class LinAlgError(ValueError, RuntimeError):
@@ -136,26 +138,3 @@ class SVDResult(NamedTuple):
 class SlogdetResult(NamedTuple):
     sign: Tensor
     logabsdet: Tensor
-
-
-def _triangle_mask(x: Tensor, k: int, lower: bool) -> Tensor:
-    import numpy as np
-
-    n, m = x.shape[-2], x.shape[-1]
-    mask = np.tril(np.ones((n, m), dtype=bool), k) if lower else np.triu(
-        np.ones((n, m), dtype=bool), k)
-    return constant_like(x, mask, dtype="bool")
-
-
-def tril(x: Tensor, k: int = 0) -> Tensor:
-    """The lower triangle (on and below the ``k``-th diagonal) of each matrix in x."""
-    from .elementwise import where
-
-    return where(_triangle_mask(x, k, lower=True), x, 0.0)
-
-
-def triu(x: Tensor, k: int = 0) -> Tensor:
-    """The upper triangle (on and above the ``k``-th diagonal) of each matrix in x."""
-    from .elementwise import where
-
-    return where(_triangle_mask(x, k, lower=False), x, 0.0)
