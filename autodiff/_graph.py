@@ -187,9 +187,12 @@ class Node(_Hookable):
             if edge is None:
                 results.append(None)
                 continue
-            cotangent = rule(grad, ans, *inputs, **params)  # type: ignore[misc]
+            cotangent = rule(grad, ans, *inputs, **params) if params else rule(  # type: ignore[misc]
+                grad, ans, *inputs)
             if cotangent is not None:
-                cotangent = _fit(cotangent, meta)
+                array = cotangent._array
+                if array.shape != meta[0] or array.dtype != meta[1]:
+                    cotangent = _fit(cotangent, meta)
             results.append(cotangent)
         if not retain_graph and self._holds:
             self._inputs = ()
@@ -249,6 +252,9 @@ class AccumulateGrad(_Hookable):
         return "torch::autograd::AccumulateGrad"
 
     next_functions: tuple[()] = ()
+    #: a leaf's node has no edges and no retained output (read by the backward loop)
+    _edges: tuple[()] = ()
+    _retained = None
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
@@ -338,6 +344,58 @@ def _on_paths_to(start: Sequence[Any], targets: dict[Any, int]) -> set[Any]:
     return needed
 
 
+def _count_dependencies(start: Sequence[Any], needed: set[Any] | None) -> dict[Any, int]:
+    """How many consumers will send each node a cotangent: a node runs once all have."""
+    dependencies: dict[Any, int] = {}
+    stack = list(start)
+    while stack:
+        for edge in stack.pop()._edges:
+            if edge is None or (needed is not None and edge not in needed):
+                continue
+            count = dependencies.get(edge)
+            if count is None:
+                dependencies[edge] = 1
+                stack.append(edge)
+            else:
+                dependencies[edge] = count + 1
+    return dependencies
+
+
+def _visit(node: Any, incoming: Tensor | None, tensor_type: type[Tensor], create_graph: bool,
+           retain_graph: bool, inputs: Sequence[Tensor] | None,
+           capture: Sequence[Tensor] | None, catch: dict[Any, int],
+           captured: list[Tensor | None], needed: set[Any] | None) -> Sequence[Tensor | None]:
+    """One node of the backward pass in general: tensor hooks, a captured or retained
+    gradient, a leaf's accumulation, pruning to the targets, node hooks and anomaly
+    checks (the engine's loop runs a plain node itself)."""
+    extra = node._extra
+    if extra is not None and incoming is not None:
+        incoming = _run_hooks(extra.tensor_hooks, incoming)
+    if incoming is not None and capture is not None and node in catch:
+        captured[catch[node]] = incoming
+    if node.__class__ is AccumulateGrad:
+        wanted = inputs is None or node in catch
+        leaf = node.variable
+        if incoming is not None and capture is None and wanted and leaf is not None:
+            accumulate_into(leaf, incoming, create_graph)
+            if extra is not None:
+                for hook in list(extra.post_accumulate_hooks.values()):
+                    hook(leaf)
+        return ()
+    if incoming is not None and node._retained is not None and capture is None:
+        retained = node._retained()
+        if retained is not None:
+            accumulate_into(retained, incoming, create_graph)
+    if incoming is None or (needed is not None and not any(
+            edge in needed for edge in node._edges if edge is not None)):
+        # nothing to send, or a target nothing beyond is wanted from
+        return [None] * len(node._edges)
+    if extra is None:
+        return node.run(incoming, tensor_type, create_graph, retain_graph)  # type: ignore[no-any-return]
+    return _run_node_with_extras(node, extra, incoming, tensor_type, create_graph,
+                                 retain_graph)
+
+
 def run_backward(
     roots: Sequence[Tensor],
     grads: Sequence[Tensor],
@@ -366,61 +424,28 @@ def run_backward(
     # what lies beyond is neither computed, nor hooked, nor freed.
     needed = None if targets is None else _on_paths_to(start, catch)
 
-    # Dependency counts: a node runs once every consumer has sent its cotangent.
-    dependencies: dict[Any, int] = {}
-    stack = list(start) if needed is None else [node for node in start if node in needed]
-    seen = set(stack)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Node):
-            for edge in node._edges:
-                if edge is None or (needed is not None and edge not in needed):
-                    continue
-                dependencies[edge] = dependencies.get(edge, 0) + 1
-                if edge not in seen:
-                    seen.add(edge)
-                    stack.append(edge)
-
+    dependencies = _count_dependencies(
+        start if needed is None else [node for node in start if node in needed], needed)
     pending: dict[Any, Tensor | None] = {}
     for node, seed in zip(start, grads, strict=True):
         earlier = pending.get(node)
         pending[node] = seed if earlier is None else earlier + seed
-    ready = [node for node in dict.fromkeys(start) if dependencies.get(node, 0) == 0
+    ready = [node for node in dict.fromkeys(start) if node not in dependencies
              and (needed is None or node in needed)]
 
+    plain = not catch  # no targets: every node takes the fast path below unless it is special
     previous_mode = _mode.state.enabled
     _mode.state.enabled = create_graph
     try:
         while ready:
             node = ready.pop()
             incoming: Tensor | None = pending.pop(node, None)
-            extra = node._extra
-            if extra is not None and incoming is not None:
-                incoming = _run_hooks(extra.tensor_hooks, incoming)
-            if incoming is not None and capture is not None and node in catch:
-                captured[catch[node]] = incoming
-            if isinstance(node, AccumulateGrad):
-                wanted = inputs is None or node in catch
-                leaf = node.variable
-                if incoming is not None and capture is None and wanted and leaf is not None:
-                    accumulate_into(leaf, incoming, create_graph)
-                    if extra is not None:
-                        for hook in list(extra.post_accumulate_hooks.values()):
-                            hook(leaf)
-                continue
-            if incoming is not None and node._retained is not None and capture is None:
-                retained = node._retained()
-                if retained is not None:
-                    accumulate_into(retained, incoming, create_graph)
-            if incoming is None or (needed is not None and not any(
-                    edge in needed for edge in node._edges if edge is not None)):
-                # nothing to send, or a target nothing beyond is wanted from
-                cotangents: list[Tensor | None] = [None] * len(node._edges)
-            elif extra is None:
+            if (plain and incoming is not None and node._extra is None
+                    and node._retained is None and node.__class__ is not AccumulateGrad):
                 cotangents = node.run(incoming, tensor_type, create_graph, retain_graph)
             else:
-                cotangents = _run_node_with_extras(node, extra, incoming, tensor_type,
-                                                   create_graph, retain_graph)
+                cotangents = _visit(node, incoming, tensor_type, create_graph, retain_graph,
+                                    inputs, capture, catch, captured, needed)
             for edge, cotangent in zip(node._edges, cotangents, strict=True):
                 if edge is None or (needed is not None and edge not in needed):
                     continue
@@ -428,8 +453,9 @@ def run_backward(
                     earlier = pending.get(edge)
                     pending[edge] = cotangent if earlier is None else earlier + cotangent
                 remaining = dependencies[edge] - 1
-                dependencies[edge] = remaining
-                if remaining == 0:
+                if remaining:
+                    dependencies[edge] = remaining
+                else:
                     ready.append(edge)
     finally:
         _mode.state.enabled = previous_mode

@@ -28,7 +28,6 @@ from collections.abc import Callable
 from typing import Any
 
 from . import _forward, _mode
-from ._dtypes import native_isdtype
 from ._graph import SCALAR, Node, NodeExtra
 from ._tensor import Tensor
 
@@ -67,7 +66,9 @@ class Primitive:
         # alive by the graph, and only for the rules whose input needs a gradient.
         self.saves_output = tuple(
             rule is not None and "ans" in _used_arguments(rule) for rule in self.vjps)
-        self.saves_inputs = tuple(_input_positions(rule) for rule in self.vjps)
+        arity = range(len(self.vjps))
+        self.saves_inputs = tuple(
+            frozenset(arity).intersection(_input_positions(rule)) for rule in self.vjps)
         #: True for a transfer, whose output lives on backend ``params["target"]``
         self.moves = moves
         #: node names whose Python-number arguments are not edges in PyTorch
@@ -177,7 +178,6 @@ def _input_positions(rule: Callable[..., Any] | None) -> frozenset[int]:
 
 
 _SCALARS = frozenset((int, float, bool, complex))
-_DIFFERENTIABLE_KINDS = ("real floating", "complex floating")
 
 
 def _scalar_argument(prim: Primitive, value: Any) -> Any:
@@ -204,55 +204,85 @@ def apply(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Ten
     return prim.op(*args, **params)
 
 
+def _gather(prim: Primitive, args: tuple[Any, ...]) -> tuple[Any, bool, list[Any]]:
+    """The backend, whether a gradient is needed, and the backend arrays (Python
+    numbers as they are) of a call's positional arguments: the general case."""
+    backend = None
+    first = None
+    needs_grad = False
+    arrays = []
+    for arg in args:
+        if isinstance(arg, Tensor):
+            if backend is None:
+                backend, first = arg._backend, arg
+            elif arg._backend is not backend or (
+                    backend.multi_device
+                    and backend.device_index(arg._array)
+                    != backend.device_index(first._array)):  # type: ignore[union-attr]
+                raise _mixing_error(prim, first, arg)  # type: ignore[arg-type]
+            if arg._requires_grad:
+                needs_grad = True
+            arrays.append(arg._array)
+        elif arg is None or type(arg) in _SCALARS:
+            arrays.append(arg)
+        else:
+            arrays.append(_scalar_argument(prim, arg))
+    if backend is None:
+        raise TypeError(f"{prim.name}: expected at least one autodiff Tensor argument, "
+                        f"got {', '.join(type(a).__name__ for a in args)}")
+    return backend, needs_grad, arrays
+
+
 def _make_op(prim: Primitive) -> Callable[..., Tensor]:
     """The function that applies ``prim``: the hot path of every operation, so its
-    lookups are bound once here rather than made per call."""
+    lookups are bound once here rather than made per call, and the two commonest
+    calls (one tensor; a tensor and a tensor or Python number on a single-device
+    backend) skip the general argument loop."""
     state = _mode.state
     wrap = Tensor._wrap
-    name = prim.name
+    tensor_type = Tensor
+    scalars = _SCALARS
+    differentiable = prim.differentiable
+    moves = prim.moves
 
     def op(*args: Any, **params: Any) -> Tensor:
-        backend = None
-        first = None
-        needs_grad = False
-        arrays = []
-        for arg in args:
-            if isinstance(arg, Tensor):
-                if backend is None:
-                    backend, first = arg._backend, arg
-                elif arg._backend is not backend or (
-                        backend.multi_device
-                        and backend.device_index(arg._array)
-                        != backend.device_index(first._array)):  # type: ignore[union-attr]
-                    raise _mixing_error(prim, first, arg)  # type: ignore[arg-type]
-                if arg._requires_grad:
-                    needs_grad = True
-                arrays.append(arg._array)
-            elif arg is None or type(arg) in _SCALARS:
-                arrays.append(arg)
+        count = len(args)
+        first = args[0] if count else None
+        if count == 1 and isinstance(first, tensor_type):
+            backend = first._backend
+            needs_grad = first._requires_grad
+            arrays: Any = (first._array,)
+        elif count == 2 and isinstance(first, tensor_type) and not first._backend.multi_device:
+            backend = first._backend
+            second = args[1]
+            if isinstance(second, tensor_type) and second._backend is backend:
+                needs_grad = first._requires_grad or second._requires_grad
+                arrays = (first._array, second._array)
+            elif type(second) in scalars:
+                needs_grad = first._requires_grad
+                arrays = (first._array, second)
             else:
-                arrays.append(_scalar_argument(prim, arg))
-        if backend is None:
-            raise TypeError(f"{name}: expected at least one autodiff Tensor argument, "
-                            f"got {', '.join(type(a).__name__ for a in args)}")
+                backend, needs_grad, arrays = _gather(prim, args)
+        else:
+            backend, needs_grad, arrays = _gather(prim, args)
         forward = prim.forward  # read per call: a forward may be replaced (an override)
         out = forward(backend.xp, *arrays, **params) if params else forward(
             backend.xp, *arrays)
-        if prim.moves:
+        if moves:
             backend = params["target"]
         if out.__class__ is not backend.array_type:  # numpy returns scalars from 0-d math
             out = backend.coerce(out)
         result = wrap(out, backend)
         # integer and bool outputs never join the graph (PyTorch's rule)
-        if needs_grad and state.enabled and prim.differentiable and native_isdtype(
-                backend.xp, out.dtype, _DIFFERENTIABLE_KINDS):
+        if needs_grad and differentiable and state.enabled and (
+                out.dtype in backend.differentiable_dtypes):
             _record(prim, args, params, result, out)
-        if state.forward_levels and prim.differentiable:
+        if differentiable and state.forward_levels:
             _forward.propagate(prim, args, params, result)
         return result
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"The ``{name}`` primitive."
+    op.__name__ = op.__qualname__ = prim.name
+    op.__doc__ = f"The ``{prim.name}`` primitive."
     op.primitive = prim  # type: ignore[attr-defined]
     return op
 
@@ -268,46 +298,53 @@ def _anomaly_trace() -> NodeExtra:
 def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
             result: Tensor, out: Any) -> None:
     rules = prim.vjps
-    if len(args) > len(rules):
-        raise TypeError(f"{prim.name}: called with {len(args)} positional arguments but "
+    count = len(args)
+    if count > len(rules):
+        raise TypeError(f"{prim.name}: called with {count} positional arguments but "
                         f"declared with {len(rules)} vjp rules; pass the extra ones as "
                         "keyword parameters, or declare a rule (or None) for each")
     node = (prim.static_node or prim.node_class(args, params))()
     edges: list[Any] = []
     meta: list[Any] = []
-    keep: frozenset[int] = frozenset()  # positions of inputs some needed rule reads
+    inputs: list[Any] = []  # Python numbers as given; tensors only where a rule reads them
+    keep: frozenset[int] | None = None  # positions of inputs some needed rule reads
     keep_output = False
-    for index, arg in enumerate(args):
+    saves_inputs, saves_output = prim.saves_inputs, prim.saves_output
+    index = 0
+    for arg in args:
         if isinstance(arg, Tensor):
+            inputs.append(None)
             if arg._requires_grad and rules[index] is not None:
                 edges.append(arg._grad_fn or arg._acc or arg._accumulator())
                 array = arg._array
                 meta.append((array.shape, array.dtype))
-                keep = keep | prim.saves_inputs[index] if keep else prim.saves_inputs[index]
-                keep_output = keep_output or prim.saves_output[index]
-                continue
-            meta.append(None)
-        else:
-            meta.append(None if arg is None else SCALAR)
-        edges.append(None)
-    holds = keep_output
-    node._versions = None
-    if keep:
-        saved: list[Any] = []
-        versions: list[int | None] = []
-        for index, arg in enumerate(args):
-            if index in keep and isinstance(arg, Tensor):
-                saved.append(arg)
-                versions.append(arg._version)
-                holds = True
+                positions = saves_inputs[index]
+                if positions:
+                    keep = positions if keep is None else keep | positions
+                if saves_output[index]:
+                    keep_output = True
             else:
-                saved.append(None if isinstance(arg, Tensor) else arg)
-                versions.append(None)
-        node._inputs = tuple(saved)
-        if holds:  # what an in-place write must not change before backward
-            node._versions = tuple(versions)
-    else:
-        node._inputs = tuple(None if isinstance(arg, Tensor) else arg for arg in args)
+                edges.append(None)
+                meta.append(None)
+        else:
+            inputs.append(arg)
+            edges.append(None)
+            meta.append(None if arg is None else SCALAR)
+        index += 1
+    holds = keep_output
+    versions: list[int | None] | None = None
+    if keep is not None:
+        for position in keep:
+            arg = args[position]
+            if isinstance(arg, Tensor):
+                if versions is None:
+                    versions = [None] * count
+                inputs[position] = arg
+                versions[position] = arg._version
+                holds = True
+    # what an in-place write must not change before backward
+    node._versions = None if versions is None else tuple(versions)
+    node._inputs = tuple(inputs)
     node._edges = tuple(edges)
     node._meta = tuple(meta)
     node._out = out if keep_output else None

@@ -60,6 +60,17 @@ class Backend:
         """The library's array class, used to recognise its arrays cheaply."""
         return type(self.xp.asarray(0))
 
+    @functools.cached_property
+    def differentiable_dtypes(self) -> frozenset[Any]:
+        """The native real and complex floating dtypes, as arrays report them: outputs
+        of any other dtype never join the graph (a set lookup on every op)."""
+        found = set()
+        for name in ("float16", "float32", "float64", "complex64", "complex128"):
+            native = getattr(self.xp, name, None)
+            if native is not None:
+                found.add(self.xp.empty(0, dtype=native).dtype)
+        return frozenset(found)
+
     def coerce(self, value: Any) -> Any:
         """An op result that is not quite an array (a numpy scalar from a 0-d
         reduction, say) as one; arrays of another library pass through."""

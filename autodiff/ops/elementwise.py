@@ -32,27 +32,6 @@ def _integral(xp: Any, value: Any) -> bool:
     return native_isdtype(xp, value.dtype, ("integral", "bool"))
 
 
-def _float_scalar(xp: Any, a: Any, b: Any) -> tuple[Any, Any]:
-    """PyTorch promotes an integer tensor combined with a Python float to the default
-    float dtype; the standard leaves that mix undefined, so do it here."""
-    if type(a) is float and _integral(xp, b):
-        b = xp.astype(b, default_float_name(xp))
-    elif type(b) is float and _integral(xp, a):
-        a = xp.astype(a, default_float_name(xp))
-    return a, b
-
-
-def _arithmetic(fn: Any) -> Any:
-    """The forward of a binary numeric op ``fn(xp, a, b)``, after PyTorch's promotion of
-    a Python float beside an integer tensor."""
-    def forward(xp: Any, a: Any, b: Any) -> Any:
-        if type(a) is float or type(b) is float:
-            a, b = _float_scalar(xp, a, b)
-        return fn(xp, a, b)
-
-    return forward
-
-
 #: (class, dtype) of the native dtypes known to be floating (real or complex): a set
 #: lookup on the hot path; the class first, so dtypes of two libraries are never compared
 _FLOATING: set[tuple[type, Any]] = set()
@@ -63,10 +42,26 @@ def _floating_input(xp: Any, x: Any) -> Any:
     """``x``, or ``x`` cast to the default float dtype when it is an integer or bool array
     (PyTorch computes ``torch.exp(int_tensor)`` in the default float dtype)."""
     dtype = x.dtype
+    if (dtype.__class__, dtype) in _FLOATING:
+        return x
     if native_isdtype(xp, dtype, _FLOAT_KINDS):
         _FLOATING.add((dtype.__class__, dtype))
         return x
     return xp.astype(x, default_float_name(xp))
+
+
+def _arithmetic(fn: Any) -> Any:
+    """The forward of a binary numeric op ``fn(xp, a, b)``: an integer or bool array
+    beside a Python float is computed in the default float dtype, as PyTorch promotes
+    it (the standard leaves that mix undefined)."""
+    def forward(xp: Any, a: Any, b: Any) -> Any:
+        if type(b) is float and type(a) is not float:
+            a = _floating_input(xp, a)
+        elif type(a) is float and type(b) is not float:
+            b = _floating_input(xp, b)
+        return fn(xp, a, b)
+
+    return forward
 
 
 def _floating(fn: Any) -> Any:
