@@ -9,6 +9,7 @@ recursion, so a 100,000-op chain is as easy as a short one.
 from __future__ import annotations
 
 import re
+import sys
 import weakref
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
@@ -172,7 +173,20 @@ class Node(_Hookable):
             raise RuntimeError(FREED_MESSAGE)
         if self._versions is not None or self._extra is not None:
             self._check_saved()
-        prim = self.prim
+        if (self.prim.array_vjps is not None and not create_graph
+                and not _mode.state.forward_levels):
+            results = self._run_array_rules(grad, tensor_type)
+        else:
+            results = self._run_rules(grad, tensor_type, create_graph)
+        if not retain_graph and self._holds:
+            self._inputs = ()
+            self._out = None
+            self._freed = True
+        return results
+
+    def _run_rules(self, grad: Tensor, tensor_type: type[Tensor],
+                   create_graph: bool) -> list[Tensor | None]:
+        """The vjp rules, written with autodiff ops (differentiable themselves)."""
         ans = None
         if self._out is not None:
             ans = tensor_type._wrap(self._out, self._backend)
@@ -183,7 +197,7 @@ class Node(_Hookable):
                 ans._tangents = self._extra.out_tangents
         inputs, params = self._inputs, self._params
         results: list[Tensor | None] = []
-        for edge, rule, meta in zip(self._edges, prim.vjps, self._meta, strict=False):
+        for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta, strict=False):
             if edge is None:
                 results.append(None)
                 continue
@@ -194,12 +208,34 @@ class Node(_Hookable):
                 if array.shape != meta[0] or array.dtype != meta[1]:
                     cotangent = _fit(cotangent, meta)
             results.append(cotangent)
-        if not retain_graph and self._holds:
-            self._inputs = ()
-            self._out = None
-            self._freed = True
         return results
 
+    def _run_array_rules(self, grad: Tensor, tensor_type: type[Tensor]) -> list[Tensor | None]:
+        """The same rules on backend arrays: a first-order pass needs no graph of them."""
+        backend = self._backend
+        xp, array_type, tensor = backend.xp, backend.array_type, ops.Tensor
+        g = grad._array
+        inputs = [value._array if isinstance(value, tensor) else value
+                  for value in self._inputs]
+        params = self._params
+        results: list[Tensor | None] = []
+        for edge, rule, meta in zip(self._edges, self.prim.array_vjps,  # type: ignore[arg-type]
+                                    self._meta, strict=False):
+            if edge is None:
+                results.append(None)
+                continue
+            array = rule(xp, g, self._out, *inputs, **params) if params else rule(
+                xp, g, self._out, *inputs)
+            if array is None:
+                results.append(None)
+                continue
+            if array.__class__ is not array_type:  # numpy returns scalars from 0-d math
+                array = backend.coerce(array)
+            cotangent = tensor_type._wrap(array, backend)
+            if array.shape != meta[0] or array.dtype != meta[1]:
+                cotangent = _fit(cotangent, meta)
+            results.append(cotangent)
+        return results
 
     def _check_saved(self) -> None:
         """Refuse to run on saved values that an in-place write has changed."""
@@ -270,7 +306,14 @@ def accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool) -> None:
         tensor._grad = grad if tensor._grad is None else tensor._grad + grad
         return
     if tensor._grad is None:
-        tensor._grad = type(grad)._wrap(grad._array, grad._backend)
+        # As PyTorch's AccumulateGrad: the incoming gradient's memory is taken over
+        # when nothing else refers to it (the slot, the local name and getrefcount's
+        # argument), and copied otherwise, so that .grad can be written in place
+        # (``x.grad.zero_()``) without touching another tensor or a read-only view.
+        array, backend = grad._array, grad._backend
+        if sys.getrefcount(array) > 3 or not backend.exclusive(array):
+            array = backend.copy(array)
+        tensor._grad = type(grad)._wrap(array, backend)
     else:
         tensor._grad._array = tensor._grad._array + grad._array
 

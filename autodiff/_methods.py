@@ -165,6 +165,7 @@ def bind() -> None:
     for name, method in {**namespace_methods(), **METHODS}.items():
         setattr(Tensor, name, method)
     Tensor.__hash__ = object.__hash__  # type: ignore[method-assign,assignment]
+    _graph.ops.Tensor = Tensor
     _graph.ops.sum_to_shape = manipulation.sum_to_shape
     _graph.ops.astype_native = datatypes.astype_native
     _graph.ops.broadcast_to = manipulation.broadcast_to

@@ -39,7 +39,7 @@ JVP_KINDS = ("elementwise", "linear", "multilinear")
 class Primitive:
     """The record of one differentiable operation."""
 
-    __slots__ = ("name", "forward", "vjps", "jvp", "node_name", "saves_inputs", "saves_output",
+    __slots__ = ("name", "forward", "vjps", "array_vjps", "jvp", "node_name", "saves_inputs", "saves_output",
                  "differentiable", "namespace", "moves", "scalar_free_nodes", "op", "static_node",
                  "_node_classes",
                  "__weakref__")
@@ -54,21 +54,32 @@ class Primitive:
         namespace: str,
         moves: bool = False,
         scalar_free_nodes: tuple[str, ...] = (),
+        array_vjps: tuple[Callable[..., Any] | None, ...] | None = None,
     ) -> None:
         self.name = name
         self.forward = forward
         self.vjps = vjps or ()
+        if array_vjps is not None and len(array_vjps) != len(self.vjps):
+            raise ValueError(f"primitive {name!r}: array_vjp needs one rule per vjp rule "
+                             f"({len(self.vjps)}), got {len(array_vjps)}")
+        #: the same rules on backend arrays, ``rule(xp, g, ans, *inputs, **params)``: a
+        #: first-order backward pass (no ``create_graph``) runs these without the per-op
+        #: cost of autodiff ops; the conformance suite checks them against ``vjps``
+        self.array_vjps = array_vjps
         self.jvp = jvp
         self.node_name = node_name
         self.differentiable = bool(vjps)
         self.namespace = namespace
         # Which inputs (and whether the output) each rule reads: only those are kept
         # alive by the graph, and only for the rules whose input needs a gradient.
+        both = tuple(zip(self.vjps, array_vjps or (None,) * len(self.vjps), strict=True))
         self.saves_output = tuple(
-            rule is not None and "ans" in _used_arguments(rule) for rule in self.vjps)
-        arity = range(len(self.vjps))
+            any(rule is not None and "ans" in _used_arguments(rule) for rule in pair)
+            for pair in both)
+        arity = frozenset(range(len(self.vjps)))
         self.saves_inputs = tuple(
-            frozenset(arity).intersection(_input_positions(rule)) for rule in self.vjps)
+            arity & (_input_positions(rule) | _input_positions(array_rule, skip=3))
+            for rule, array_rule in both)
         #: True for a transfer, whose output lives on backend ``params["target"]``
         self.moves = moves
         #: node names whose Python-number arguments are not edges in PyTorch
@@ -110,6 +121,7 @@ def primitive(
     namespace: str = "autodiff",
     scalar_free_nodes: tuple[str, ...] = (),
     moves: bool = False,
+    array_vjp: Callable[..., Any] | tuple[Callable[..., Any] | None, ...] | None = None,
 ) -> Callable[..., Tensor]:
     """Declare a primitive and return the function that applies it.
 
@@ -120,7 +132,10 @@ def primitive(
     from the call's arguments; ``scalar_free_nodes`` names the nodes whose Python
     numbers PyTorch leaves out of ``next_functions``. ``namespace`` is where the
     public function lives; ``moves`` marks a transfer, whose output belongs to the
-    backend passed as ``target=``.
+    backend passed as ``target=``. ``array_vjp`` optionally gives the same rules on
+    backend arrays (``rule(xp, g, ans, *inputs, **params)``) for the hot elementwise
+    ops: a backward pass that builds no graph runs them instead, skipping the per-op
+    cost of autodiff's own ops, and the conformance suite checks that both agree.
 
     >>> import autodiff as ad
     >>> from autodiff import primitive
@@ -138,7 +153,9 @@ def primitive(
     rules = (vjp,) if callable(vjp) else vjp
     stem = torch_name or "".join(part.capitalize() for part in name.split("_"))
     node_name = stem if callable(stem) else f"{stem}Backward0"
-    prim = Primitive(name, forward, rules, jvp, node_name, namespace, moves, scalar_free_nodes)
+    array_rules = (array_vjp,) if callable(array_vjp) else array_vjp
+    prim = Primitive(name, forward, rules, jvp, node_name, namespace, moves, scalar_free_nodes,
+                     array_rules)
     REGISTRY[name] = prim
 
     prim.op = _make_op(prim)
@@ -159,8 +176,9 @@ def _used_arguments(rule: Callable[..., Any]) -> set[str]:
     return names
 
 
-def _input_positions(rule: Callable[..., Any] | None) -> frozenset[int]:
-    """Positions (among the op's inputs) of the inputs a rule reads."""
+def _input_positions(rule: Callable[..., Any] | None, skip: int = 2) -> frozenset[int]:
+    """Positions (among the op's inputs) of the inputs a rule reads; the inputs follow
+    ``skip`` leading parameters (``g, ans``, or ``xp, g, ans`` for an array rule)."""
     if rule is None:
         return frozenset()
     try:
@@ -169,7 +187,7 @@ def _input_positions(rule: Callable[..., Any] | None) -> frozenset[int]:
         return frozenset(range(64))
     used = _used_arguments(rule)
     positions = set()
-    for index, parameter in enumerate(parameters[2:]):  # after (g, ans)
+    for index, parameter in enumerate(parameters[skip:]):
         if parameter.kind is inspect.Parameter.VAR_POSITIONAL or "*" in used:
             return frozenset(range(64))
         if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and parameter.name in used:

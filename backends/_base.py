@@ -165,6 +165,15 @@ class Backend:
         sample = self._rng.integers(low, high, size=shape, dtype=np.int64).astype(dtype)
         return self.asarray(sample, dtype, device)
 
+    def exclusive(self, array: Any) -> bool:
+        """True when ``array`` owns its memory and may be written: not a view, not
+        read-only. The default (False) is always safe; it only costs a copy."""
+        return False
+
+    def copy(self, array: Any) -> Any:
+        """A new array with the same values, owning its memory."""
+        return self.xp.asarray(array, copy=True)
+
     # -- indexing gradients -----------------------------------------------------------
     def write(self, target: Any, values: Any) -> Any:
         """Store ``values`` (same shape and dtype) into ``target``; return the array that

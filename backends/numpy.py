@@ -45,6 +45,9 @@ class NumpyBackend(Backend):
     def to_numpy(self, array: Any) -> np.ndarray:
         return np.asarray(array)
 
+    def exclusive(self, array: Any) -> bool:
+        return array.base is None and array.flags.writeable
+
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         result = np.array(target, copy=True)
         np.add.at(result, index, values)

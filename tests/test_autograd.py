@@ -607,3 +607,23 @@ def test_primitive_called_with_more_inputs_than_rules_says_so(backend: str) -> N
     with pytest.raises(TypeError, match=r"two_inputs_one_rule: called with 2 positional "
                                         r"arguments but declared with 1 vjp rules"):
         _TWO_INPUTS_ONE_RULE(x, x)
+
+
+def test_grad_can_be_zeroed_in_place_after_a_broadcast_backward(backend: str) -> None:
+    # sum's cotangent is a read-only broadcast view; .grad must be a writable array of its own
+    x = ad.ones(3, requires_grad=True, backend=backend)
+    x.sum().backward()
+    x.grad.zero_()  # type: ignore[union-attr]
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]  # type: ignore[union-attr]
+
+
+def test_grads_of_two_leaves_never_share_memory(backend: str) -> None:
+    # add passes one cotangent to both inputs, and backward(gradient) hands over the
+    # caller's tensor: writing one .grad in place must change neither the other nor it
+    x = ad.ones(3, requires_grad=True, backend=backend)
+    y = ad.ones(3, requires_grad=True, backend=backend)
+    seed = ad.ones(3, backend=backend)
+    (x + y).backward(seed)
+    x.grad.zero_()  # type: ignore[union-attr]
+    assert y.grad.tolist() == [1.0, 1.0, 1.0]  # type: ignore[union-attr]
+    assert seed.tolist() == [1.0, 1.0, 1.0]

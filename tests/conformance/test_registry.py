@@ -134,6 +134,37 @@ def test_gradgradcheck(case: Case, backend: str) -> None:
     assert ad.testing.gradgradcheck(case.fn, inputs, **case.gradcheck)
 
 
+ARRAY_RULES = [case for case in DIFFERENTIABLE if REGISTRY[case.prim].array_vjps is not None]
+
+
+def test_array_rules_are_declared_for_the_hot_elementwise_ops() -> None:
+    declared = {name for name, prim in REGISTRY.items() if prim.array_vjps is not None}
+    assert {"add", "multiply", "tanh", "sin"} <= declared
+    assert declared <= {case.prim for case in ARRAY_RULES}, "each array rule needs a case"
+
+
+@over(ARRAY_RULES)
+def test_array_rules_agree_with_vjp_rules(case: Case, backend: str) -> None:
+    """A first-order backward pass runs a primitive's ``array_vjp`` rules; with
+    ``create_graph=True`` the engine runs its autodiff-op ``vjp`` rules. Both passes
+    must give the same cotangents, with a random (not all-ones) cotangent."""
+    inputs = case.tensors(case.arrays())
+    wanted = [tensor for tensor in inputs if tensor.requires_grad]
+    out = case.fn(*inputs)
+    if not out.requires_grad:  # an integer input cast inside the case: nothing to compare
+        assert not out.dtype.is_differentiable or not wanted
+        return
+    draw = np.random.default_rng(3).standard_normal(out.shape)
+    cotangent = ad.tensor(draw, dtype=out.dtype, backend=out.backend)
+    fast = ad.autograd.grad(out, wanted, cotangent, retain_graph=True, allow_unused=True)
+    generic = ad.autograd.grad(out, wanted, cotangent, create_graph=True, allow_unused=True)
+    for a, b in zip(fast, generic, strict=True):
+        assert (a is None) == (b is None)
+        if a is not None and b is not None:
+            assert a.dtype == b.dtype and a.shape == b.shape
+            np.testing.assert_allclose(_values(a), _values(b), rtol=1e-13, atol=1e-13)
+
+
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @over(DIFFERENTIABLE)
 def test_gradient_keeps_shape_dtype_and_backend(case: Case, dtype: str, backend: str) -> None:
