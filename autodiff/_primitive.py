@@ -39,7 +39,8 @@ JVP_KINDS = ("elementwise", "linear", "multilinear")
 class Primitive:
     """The record of one differentiable operation."""
 
-    __slots__ = ("name", "forward", "vjps", "array_vjps", "jvp", "node_name", "saves_inputs", "saves_output",
+    __slots__ = ("name", "forward", "vjps", "array_vjps", "jvp", "node_name", "saves_inputs",
+                 "saves_output",
                  "differentiable", "namespace", "moves", "scalar_free_nodes", "op", "static_node",
                  "_node_classes",
                  "__weakref__")
