@@ -20,6 +20,7 @@ through the written tensor, not through its base.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -66,17 +67,60 @@ def apply_inplace(x: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> 
     node = result._grad_fn
     if node is not None and any(saved is x for saved in node._inputs):
         _give_old_values(node, x)
-    previous = x._grad_fn
-    if previous is not None and previous._out is not None and previous._out is x._array:
-        previous.extra().dirty = x._version + 1  # its saved output is being overwritten
+    _bump_version(x)
     x._array = x._backend.write(x._array, result._array)
-    x._version += 1
     if recording and (result._requires_grad or x._requires_grad):
         x._grad_fn = node
         x._requires_grad = result._requires_grad
     if _mode.state.forward_levels:
         x._tangents = result._tangents
     return x
+
+
+def _bump_version(x: Tensor) -> None:
+    """Count a write to ``x``'s array (and tell the node that saved it as its output)."""
+    previous = x._grad_fn
+    if previous is not None and previous._out is not None and previous._out is x._array:
+        previous.extra().dirty = x._version + 1  # its saved output is being overwritten
+    x._version += 1
+
+
+def _in_one_pass(x: Tensor, other: Any) -> bool:
+    """Whether ``x op= other`` may update ``x``'s array directly, as numpy's ``a -= b``:
+    nothing to record (an optimizer's step under ``no_grad``), a mutable backend, and
+    an operand that changes neither the dtype nor the shape (the general path keeps
+    PyTorch's casting and broadcasting errors)."""
+    state = _mode.state
+    if state.forward_levels or not x._backend.mutable_arrays:
+        return False
+    array = x._array
+    if isinstance(other, Tensor):
+        if state.enabled and (x._requires_grad or other._requires_grad):
+            return False
+        value = other._array
+        return (other._backend is x._backend and value.dtype == array.dtype
+                and (value.shape == array.shape or value.ndim == 0))
+    if state.enabled and x._requires_grad:
+        return False
+    return type(other) in (int, float) and array.dtype in x._backend.differentiable_dtypes
+
+
+def _arithmetic_inplace(op: Callable[..., Tensor], name: str,
+                        update: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
+    """An in-place arithmetic method: ``update`` (``operator.isub``, say) on the arrays
+    when ``_in_one_pass`` allows, else the general recorded path."""
+    general = _inplace(op, name)
+
+    def method(self: Tensor, other: Any, **kwargs: Any) -> Tensor:
+        if kwargs or not isinstance(self, Tensor) or not _in_one_pass(self, other):
+            return general(self, other, **kwargs)
+        _bump_version(self)
+        self._array = update(self._array, other._array if isinstance(other, Tensor) else other)
+        return self
+
+    method.__name__ = name
+    method.__doc__ = general.__doc__
+    return method
 
 
 def _give_old_values(node: Node, x: Tensor) -> None:
@@ -146,18 +190,18 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
 
 
 METHODS: dict[str, Any] = {
-    "add_": _inplace(_add, "add_"),
-    "sub_": _inplace(_sub, "sub_"),
-    "mul_": _inplace(multiply, "mul_"),
-    "div_": _inplace(divide, "div_"),
+    "add_": _arithmetic_inplace(_add, "add_", operator.iadd),
+    "sub_": _arithmetic_inplace(_sub, "sub_", operator.isub),
+    "mul_": _arithmetic_inplace(multiply, "mul_", operator.imul),
+    "div_": _arithmetic_inplace(divide, "div_", operator.itruediv),
     "pow_": _inplace(pow, "pow_"),
     "zero_": _inplace(lambda x: _fill(x, 0), "zero_"),
     "fill_": _inplace(_fill, "fill_"),
     "copy_": _inplace(_copy, "copy_"),
-    "__iadd__": _inplace(add, "__iadd__"),
-    "__isub__": _inplace(subtract, "__isub__"),
-    "__imul__": _inplace(multiply, "__imul__"),
-    "__itruediv__": _inplace(divide, "__itruediv__"),
+    "__iadd__": _arithmetic_inplace(add, "__iadd__", operator.iadd),
+    "__isub__": _arithmetic_inplace(subtract, "__isub__", operator.isub),
+    "__imul__": _arithmetic_inplace(multiply, "__imul__", operator.imul),
+    "__itruediv__": _arithmetic_inplace(divide, "__itruediv__", operator.itruediv),
     "__ipow__": _inplace(pow, "__ipow__"),
     "__ifloordiv__": _inplace(floor_divide, "__ifloordiv__"),
     "__imod__": _inplace(remainder, "__imod__"),

@@ -28,10 +28,11 @@ def _stable_sigmoid(xp: Any, x: Any) -> Any:
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-relu = primitive(  # relu'(0) = 0, as in PyTorch
+relu = primitive(  # relu'(0) = 0, as in PyTorch; maximum keeps nan as PyTorch does, in one pass
     "relu", torch_name="Relu",
-    forward=lambda xp, x: xp.where(x > 0, x, 0.0),
+    forward=lambda xp, x: xp.maximum(x, 0),
     vjp=lambda g, ans, x: where(ans > 0, g, 0.0),
+    array_vjp=lambda xp, g, ans, x: xp.where(ans > 0, g, 0.0),
     jvp="elementwise", namespace=NN,
 )
 sigmoid = primitive(
