@@ -208,3 +208,22 @@ def test_immutable_arrays_are_rebound_with_the_same_semantics(
     y.mul_(2)
     with pytest.raises(RuntimeError, match="output 0 of Exp"):
         y.sum().backward()
+
+
+def test_sgd_step_under_no_grad_writes_into_the_same_array(backend: str) -> None:
+    # the one-pass path: the parameter keeps its array (views of it see the update)
+    p = ad.tensor([1.0, 2.0], requires_grad=True, backend=backend)
+    view = p.detach()
+    (p * p).sum().backward()
+    with ad.no_grad():
+        p -= 0.5 * p.grad
+        p.mul_(2.0)
+    assert p.tolist() == [0.0, 0.0]
+    assert view.tolist() == [0.0, 0.0]
+    assert p._version == 2
+
+
+def test_relu_keeps_nan_as_pytorch_does(backend: str) -> None:
+    out = ad.nn.functional.relu(ad.tensor([-1.0, 0.0, 2.0, float("nan")], backend=backend))
+    values = out.tolist()
+    assert values[:3] == [0.0, 0.0, 2.0] and values[3] != values[3]

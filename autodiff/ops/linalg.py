@@ -53,6 +53,9 @@ def _matmul_vjp_right(g: Tensor, ans: Any, a: Tensor, b: Tensor) -> Tensor:
     if b.ndim == 1:  # (..., n, k) @ (k)
         column = matmul(matrix_transpose(a), expand_dims(g, axis=-1))
         return reshape(column, column.shape[:-1])
+    if b.ndim == 2 and a.ndim > 2:  # a shared weight: one GEMM sums over the batch
+        rows = reshape(a, (-1, a.shape[-1]))
+        return matmul(matrix_transpose(rows), reshape(g, (-1, g.shape[-1])))
     return matmul(matrix_transpose(a), g)
 
 
