@@ -73,6 +73,7 @@ def bench(session: nox.Session) -> None:
     """Time autodiff against hand-written numpy (and PyTorch when installed)."""
     session.install("-e", ".")
     session.run("python", "benchmarks/bench.py", *session.posargs)
+    session.run("python", "benchmarks/per_op.py")
 
 
 @nox.session
