@@ -224,7 +224,7 @@ class Node(_Hookable):
             if edge is None:
                 results.append(None)
                 continue
-            array = rule(xp, g, self._out, *inputs, **params) if params else rule(
+            array = rule(xp, g, self._out, *inputs, **params) if params else rule(  # type: ignore[misc]
                 xp, g, self._out, *inputs)
             if array is None:
                 results.append(None)
