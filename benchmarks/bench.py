@@ -50,19 +50,19 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
 CHAIN = 250  # four ops a link: add, mul, tanh, sin
 
 
-def w1_autodiff(x0: np.ndarray) -> np.ndarray:
+def w1_autodiff(x0: np.ndarray, links: int = CHAIN) -> np.ndarray:
     x = ad.tensor(x0, requires_grad=True)
     y = x
-    for _ in range(CHAIN):
+    for _ in range(links):
         y = ad.sin(ad.tanh((y + 0.5) * 0.9))
     y.sum().backward()
     return x.grad.numpy()  # type: ignore[union-attr]
 
 
-def w1_numpy(x0: np.ndarray) -> np.ndarray:
+def w1_numpy(x0: np.ndarray, links: int = CHAIN) -> np.ndarray:
     saved = []
     y = x0
-    for _ in range(CHAIN):
+    for _ in range(links):
         t = np.tanh((y + 0.5) * 0.9)
         saved.append(t)
         y = np.sin(t)
@@ -73,10 +73,10 @@ def w1_numpy(x0: np.ndarray) -> np.ndarray:
     return g
 
 
-def w1_torch(x0: np.ndarray) -> np.ndarray:
+def w1_torch(x0: np.ndarray, links: int = CHAIN) -> np.ndarray:
     x = torch.tensor(x0, requires_grad=True)
     y = x
-    for _ in range(CHAIN):
+    for _ in range(links):
         y = torch.sin(torch.tanh((y + 0.5) * 0.9))
     y.sum().backward()
     return x.grad.numpy()

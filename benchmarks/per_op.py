@@ -2,9 +2,10 @@
 
     python benchmarks/per_op.py [--out docs/images/per-op-time.svg]
 
-The W1 chain (add, mul, tanh, sin, then sum and backward) on float64 vectors of
-1 to 1,000,000 elements, for autodiff, hand-written numpy forward/backward and,
-when it is installed, PyTorch CPU eager, all on one thread in one process. Prints a
+The W1 chain of ``bench.py`` (add, mul, tanh, sin, then sum and backward), shorter,
+on float64 vectors of 1 to 1,000,000 elements, for autodiff, hand-written numpy
+forward/backward and, when it is installed, PyTorch CPU eager, all on one thread in
+one process. Prints a
 markdown table of microseconds per op and writes a log-log plot as SVG (drawn here,
 so the benchmark needs no plotting library).
 """
@@ -23,50 +24,22 @@ import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
-
-import autodiff as ad  # noqa: E402
-
-try:  # optional comparison, never a dependency
-    import torch
-
-    torch.set_num_threads(1)
-except ImportError:  # pragma: no cover - depends on the machine
-    torch = None
+from bench import torch, w1_autodiff, w1_numpy, w1_torch  # noqa: E402  (the W1 chain)
 
 LINKS = 25  # four ops a link
 SIZES = (1, 10, 100, 1_000, 10_000, 100_000, 1_000_000)
 
 
 def chain_autodiff(x0: np.ndarray) -> np.ndarray:
-    x = ad.tensor(x0, requires_grad=True)
-    y = x
-    for _ in range(LINKS):
-        y = ad.sin(ad.tanh((y + 0.5) * 0.9))
-    y.sum().backward()
-    return x.grad.numpy()  # type: ignore[union-attr]
+    return w1_autodiff(x0, LINKS)
 
 
 def chain_numpy(x0: np.ndarray) -> np.ndarray:
-    saved = []
-    y = x0
-    for _ in range(LINKS):
-        t = np.tanh((y + 0.5) * 0.9)
-        saved.append(t)
-        y = np.sin(t)
-    g = np.ones_like(y)
-    for t in reversed(saved):
-        g = g * np.cos(t)
-        g = g * (1.0 - t * t) * 0.9
-    return g
+    return w1_numpy(x0, LINKS)
 
 
 def chain_torch(x0: np.ndarray) -> np.ndarray:
-    x = torch.tensor(x0, requires_grad=True)
-    y = x
-    for _ in range(LINKS):
-        y = torch.sin(torch.tanh((y + 0.5) * 0.9))
-    y.sum().backward()
-    return x.grad.numpy()
+    return w1_torch(x0, LINKS)
 
 
 def per_op_us(fn: Callable[[np.ndarray], np.ndarray], x0: np.ndarray) -> float:
