@@ -35,7 +35,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .. import _forward, _mode
-from .._dtypes import native_isdtype
 from .._graph import FREED_MESSAGE, modified_message
 from .._primitive import _anomaly_trace
 from .._tensor import Tensor
@@ -45,7 +44,6 @@ from ._custom import once_differentiable as once_differentiable
 __all__ = ["BackwardCFunction", "Function", "FunctionCtx", "once_differentiable"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-_DIFFERENTIABLE_KINDS = ("real floating", "complex floating")
 
 
 class FunctionCtx:
@@ -329,8 +327,7 @@ def _record(ctx: BackwardCFunction, args: tuple[Any, ...], edges: tuple[Edge, ..
             result._version += 1  # as PyTorch counts the marking itself
         else:  # a fresh tensor: an input returned as is is not rewired itself
             result = Tensor._wrap(out._array, out._backend)
-        if id(out) not in skip and native_isdtype(out._backend.xp, out._array.dtype,
-                                                  _DIFFERENTIABLE_KINDS):
+        if id(out) not in skip and out._array.dtype in out._backend.differentiable_dtypes:
             if several:
                 node = ctx._forward_cls._output_cls()
                 node._start((ctx,), out._backend)
