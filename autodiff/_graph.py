@@ -169,24 +169,82 @@ class Node(_Hookable):
     def run(self, grad: Tensor, tensor_type: type[Tensor], create_graph: bool,
             retain_graph: bool) -> list[Tensor | None]:
         """Cotangents for each input, reduced to that input's shape and dtype."""
-        if self._freed:
-            raise RuntimeError(FREED_MESSAGE)
-        if self._versions is not None or self._extra is not None:
-            self._check_saved()
         if (self.prim.array_vjps is not None and not create_graph
                 and not _mode.state.forward_levels):
-            results = self._run_array_rules(grad, tensor_type)
+            backend = self._backend
+            return [None if array is None else tensor_type._wrap(array, backend)
+                    for array in self._array_pass(grad._array, retain_graph)]
+        results = self._run_rules(grad, tensor_type, create_graph)
+        if not retain_graph and self._holds:
+            self._release()
+        return results
+
+    def run_arrays(self, grad: Any, retain_graph: bool) -> list[Any]:
+        """``run`` in a first-order pass, whose cotangents are backend arrays: the
+        cotangent is wrapped for the rules and their results unwrapped. The nodes of
+        primitives with array rules run those directly instead (``_array_pass``)."""
+        return _to_arrays(self.run(_as_tensor(grad, self._backend), ops.Tensor, False,
+                                   retain_graph))
+
+    def _array_pass(self, g: Any, retain_graph: bool) -> list[Any]:
+        """``run_arrays`` for a primitive with array rules: the rules run on the
+        cotangent array ``g`` and no tensor is made. The engine's hottest call, so
+        ``_check_runnable`` and ``_release`` are inline and one edge is unrolled."""
+        if self._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        if self._extra is not None:
+            self._check_saved()
+        inputs: Sequence[Any] = self._inputs
+        versions = self._versions
+        if versions is not None:  # it saved tensors: check and unwrap them in one loop
+            arrays = []
+            for value, version in zip(inputs, versions, strict=True):
+                if version is None:
+                    arrays.append(value)
+                elif value._version == version:
+                    arrays.append(value._array)
+                else:
+                    self._check_saved()  # raises PyTorch's error
+            inputs = arrays
+        backend, params, out = self._backend, self._params, self._out
+        xp = backend.xp
+        edges = self._edges
+        rules: tuple[Callable[..., Any], ...] = self.prim.array_vjps  # type: ignore[assignment]
+        if len(edges) == 1:
+            rule = rules[0]
+            array = rule(xp, g, out, *inputs, **params) if params else rule(xp, g, out, *inputs)
+            results = [None if array is None else _fit_array(array, self._meta[0], backend)]
         else:
-            results = self._run_rules(grad, tensor_type, create_graph)
+            results = []
+            for edge, rule, meta in zip(edges, rules, self._meta, strict=False):
+                if edge is None:
+                    results.append(None)
+                    continue
+                array = rule(xp, g, out, *inputs, **params) if params else rule(
+                    xp, g, out, *inputs)
+                results.append(None if array is None else _fit_array(array, meta, backend))
         if not retain_graph and self._holds:
             self._inputs = ()
             self._out = None
             self._freed = True
         return results
 
+    def _check_runnable(self) -> None:
+        if self._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        if self._versions is not None or self._extra is not None:
+            self._check_saved()
+
+    def _release(self) -> None:
+        """Drop the saved values once backward no longer needs them."""
+        self._inputs = ()
+        self._out = None
+        self._freed = True
+
     def _run_rules(self, grad: Tensor, tensor_type: type[Tensor],
                    create_graph: bool) -> list[Tensor | None]:
         """The vjp rules, written with autodiff ops (differentiable themselves)."""
+        self._check_runnable()
         ans = None
         if self._out is not None:
             ans = tensor_type._wrap(self._out, self._backend)
@@ -207,33 +265,6 @@ class Node(_Hookable):
                 array = cotangent._array
                 if array.shape != meta[0] or array.dtype != meta[1]:
                     cotangent = _fit(cotangent, meta)
-            results.append(cotangent)
-        return results
-
-    def _run_array_rules(self, grad: Tensor, tensor_type: type[Tensor]) -> list[Tensor | None]:
-        """The same rules on backend arrays: a first-order pass needs no graph of them."""
-        backend = self._backend
-        xp, array_type, tensor = backend.xp, backend.array_type, ops.Tensor
-        g = grad._array
-        inputs = [value._array if isinstance(value, tensor) else value
-                  for value in self._inputs]
-        params = self._params
-        results: list[Tensor | None] = []
-        for edge, rule, meta in zip(self._edges, self.prim.array_vjps,  # type: ignore[arg-type]
-                                    self._meta, strict=False):
-            if edge is None:
-                results.append(None)
-                continue
-            array = rule(xp, g, self._out, *inputs, **params) if params else rule(  # type: ignore[misc]
-                xp, g, self._out, *inputs)
-            if array is None:
-                results.append(None)
-                continue
-            if array.__class__ is not array_type:  # numpy returns scalars from 0-d math
-                array = backend.coerce(array)
-            cotangent = tensor_type._wrap(array, backend)
-            if array.shape != meta[0] or array.dtype != meta[1]:
-                cotangent = _fit(cotangent, meta)
             results.append(cotangent)
         return results
 
@@ -263,8 +294,45 @@ def _fit(cotangent: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
     return cotangent
 
 
+def _fit_array(array: Any, meta: tuple[tuple[int, ...], Any], backend: Any) -> Any:
+    """``_fit`` for an array rule's result, which may also be a numpy scalar."""
+    if array.__class__ is not backend.array_type:  # numpy returns scalars from 0-d math
+        array = backend.coerce(array)
+    if array.shape != meta[0] or array.dtype != meta[1]:
+        array = _fit(ops.Tensor._wrap(array, backend), meta)._array
+    return array
+
+
 def _is_complex(tensor: Tensor, native: Any) -> bool:
     return tensor._backend.dtype_name(native).startswith("complex")
+
+
+class Tagged:
+    """The cotangents of a multi-output Function's outputs, by position; the engine
+    adds two of them when several paths reach the Function."""
+
+    __slots__ = ("grads",)
+
+    def __init__(self, grads: list[Tensor | None]) -> None:
+        self.grads = grads
+
+    def __add__(self, other: Tagged) -> Tagged:
+        return Tagged([a if b is None else b if a is None else a + b
+                        for a, b in zip(self.grads, other.grads, strict=True)])
+
+
+def _as_tensor(cotangent: Any, backend: Any) -> Any:
+    """A first-order pass's cotangent (a backend array) as a tensor; tagged ones pass."""
+    if cotangent.__class__ is Tagged:
+        return cotangent
+    return ops.Tensor._wrap(cotangent, backend)
+
+
+def _to_arrays(cotangents: Sequence[Any]) -> list[Any]:
+    """Tensors as their arrays (what a first-order pass carries); None and tagged
+    cotangents pass."""
+    tensor = ops.Tensor
+    return [value._array if isinstance(value, tensor) else value for value in cotangents]
 
 
 class AccumulateGrad(_Hookable):
@@ -274,10 +342,12 @@ class AccumulateGrad(_Hookable):
     a leaf nobody holds any more simply receives nothing.
     """
 
-    __slots__ = ("_variable", "_extra", "__weakref__")
+    __slots__ = ("_variable", "_backend", "_extra", "__weakref__")
 
     def __init__(self, variable: Tensor) -> None:
         self._variable = weakref.ref(variable)
+        #: the leaf's backend, to wrap a first-order pass's cotangent array for hooks
+        self._backend = variable._backend
         self._extra: NodeExtra | None = None
 
     @property
@@ -404,20 +474,46 @@ def _count_dependencies(start: Sequence[Any], needed: set[Any] | None) -> dict[A
     return dependencies
 
 
-def _visit(node: Any, incoming: Tensor | None, tensor_type: type[Tensor], create_graph: bool,
-           retain_graph: bool, inputs: Sequence[Tensor] | None,
-           capture: Sequence[Tensor] | None, catch: dict[Any, int],
-           captured: list[Tensor | None], needed: set[Any] | None) -> Sequence[Tensor | None]:
+class _Pass:
+    """One backward pass: its options, its targets and what it captures."""
+
+    __slots__ = ("tensor_type", "create_graph", "retain_graph", "arrays", "inputs",
+                 "capture", "catch", "captured", "needed")
+
+    def __init__(self, tensor_type: type[Tensor], create_graph: bool, retain_graph: bool,
+                 inputs: Sequence[Tensor] | None, capture: Sequence[Tensor] | None) -> None:
+        self.tensor_type = tensor_type
+        self.create_graph = create_graph
+        self.retain_graph = retain_graph
+        #: a first-order pass carries cotangents as backend arrays: nothing it computes
+        #: is differentiated again, so no tensor needs to be made for them
+        self.arrays = not create_graph and not _mode.state.forward_levels
+        self.inputs = inputs
+        self.capture = capture
+        #: the node of each target (``inputs`` or ``capture``) to its position
+        self.catch: dict[Any, int] = {}
+        self.captured: list[Tensor | None] = [None] * (len(capture) if capture else 0)
+        #: with targets, the nodes on a path to one of them (None: every node)
+        self.needed: set[Any] | None = None
+
+
+def _visit(run: _Pass, node: Any, incoming: Any) -> Sequence[Any]:
     """One node of the backward pass in general: tensor hooks, a captured or retained
     gradient, a leaf's accumulation, pruning to the targets, node hooks and anomaly
-    checks (the engine's loop runs a plain node itself)."""
+    checks (the engine's loop runs a plain node itself). ``incoming`` and the result
+    are in the pass's currency: backend arrays in a first-order pass."""
+    if incoming is not None and run.arrays:
+        # rebinding the argument leaves the tensor the array's only holder, so that
+        # a leaf's .grad may take the array over (see accumulate_into)
+        incoming = _as_tensor(incoming, node._backend)
     extra = node._extra
     if extra is not None and incoming is not None:
         incoming = _run_hooks(extra.tensor_hooks, incoming)
+    capture, catch, create_graph = run.capture, run.catch, run.create_graph
     if incoming is not None and capture is not None and node in catch:
-        captured[catch[node]] = incoming
+        run.captured[catch[node]] = incoming
     if node.__class__ is AccumulateGrad:
-        wanted = inputs is None or node in catch
+        wanted = run.inputs is None or node in catch
         leaf = node.variable
         if incoming is not None and capture is None and wanted and leaf is not None:
             accumulate_into(leaf, incoming, create_graph)
@@ -429,14 +525,17 @@ def _visit(node: Any, incoming: Tensor | None, tensor_type: type[Tensor], create
         retained = node._retained()
         if retained is not None:
             accumulate_into(retained, incoming, create_graph)
+    needed = run.needed
     if incoming is None or (needed is not None and not any(
             edge in needed for edge in node._edges if edge is not None)):
         # nothing to send, or a target nothing beyond is wanted from
         return [None] * len(node._edges)
     if extra is None:
-        return node.run(incoming, tensor_type, create_graph, retain_graph)  # type: ignore[no-any-return]
-    return _run_node_with_extras(node, extra, incoming, tensor_type, create_graph,
-                                 retain_graph)
+        results = node.run(incoming, run.tensor_type, create_graph, run.retain_graph)
+    else:
+        results = _run_node_with_extras(node, extra, incoming, run.tensor_type, create_graph,
+                                        run.retain_graph)
+    return _to_arrays(results) if run.arrays else results
 
 
 def run_backward(
@@ -454,25 +553,27 @@ def run_backward(
     tensors are returned instead (``autograd.grad``).
     """
     tensor_type = type(roots[0])
+    run = _Pass(tensor_type, create_graph, retain_graph, inputs, capture)
     start: list[Any] = [root._grad_fn or root._accumulator() for root in roots]
     targets = inputs if capture is None else capture
-    catch: dict[Any, int] = {}
+    catch = run.catch
     if targets is not None:
         for index, tensor in enumerate(targets):
             catch[tensor._grad_fn or tensor._accumulator()] = index
             if capture is None and tensor._grad_fn is not None:
                 tensor.retain_grad()  # a non-leaf named in backward(inputs=...), as PyTorch
-    captured: list[Tensor | None] = [None] * (len(capture) if capture is not None else 0)
     # With targets, only the nodes on a path to one of them run (as PyTorch prunes):
     # what lies beyond is neither computed, nor hooked, nor freed.
-    needed = None if targets is None else _on_paths_to(start, catch)
+    needed = run.needed = None if targets is None else _on_paths_to(start, catch)
 
     dependencies = _count_dependencies(
         start if needed is None else [node for node in start if node in needed], needed)
-    pending: dict[Any, Tensor | None] = {}
+    arrays = run.arrays
+    pending: dict[Any, Any] = {}
     for node, seed in zip(start, grads, strict=True):
+        value = seed._array if arrays else seed
         earlier = pending.get(node)
-        pending[node] = seed if earlier is None else earlier + seed
+        pending[node] = value if earlier is None else earlier + value
     ready = [node for node in dict.fromkeys(start) if node not in dependencies
              and (needed is None or node in needed)]
 
@@ -482,13 +583,16 @@ def run_backward(
     try:
         while ready:
             node = ready.pop()
-            incoming: Tensor | None = pending.pop(node, None)
-            if (plain and incoming is not None and node._extra is None
-                    and node._retained is None and node.__class__ is not AccumulateGrad):
-                cotangents = node.run(incoming, tensor_type, create_graph, retain_graph)
+            if (plain and node._extra is None and node._retained is None
+                    and node.__class__ is not AccumulateGrad and node in pending):
+                if arrays:
+                    cotangents = node.run_arrays(pending.pop(node), retain_graph)
+                else:
+                    cotangents = node.run(pending.pop(node), tensor_type, create_graph,
+                                          retain_graph)
             else:
-                cotangents = _visit(node, incoming, tensor_type, create_graph, retain_graph,
-                                    inputs, capture, catch, captured, needed)
+                # the cotangent is passed straight from the dict: see _visit
+                cotangents = _visit(run, node, pending.pop(node, None))
             for edge, cotangent in zip(node._edges, cotangents, strict=True):
                 if edge is None or (needed is not None and edge not in needed):
                     continue
@@ -502,4 +606,4 @@ def run_backward(
                     ready.append(edge)
     finally:
         _mode.state.enabled = previous_mode
-    return captured
+    return run.captured

@@ -100,8 +100,11 @@ class Primitive:
             *args, **params)
         cls = self._node_classes.get(name)
         if cls is None:
-            cls = type(name, (Node,), {"__slots__": (), "prim": self,
-                                       "scalar_edges": name not in self.scalar_free_nodes})
+            namespace: dict[str, Any] = {"__slots__": (), "prim": self,
+                                         "scalar_edges": name not in self.scalar_free_nodes}
+            if self.array_vjps is not None:  # a first-order pass runs them directly
+                namespace["run_arrays"] = Node._array_pass
+            cls = type(name, (Node,), namespace)
             self._node_classes[name] = cls
         return cls
 

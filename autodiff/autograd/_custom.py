@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .. import _mode
-from .._graph import AccumulateGrad, Node, ops
+from .._graph import AccumulateGrad, Node, Tagged, ops
 from .._tensor import Tensor
 
 __all__ = ["CustomNode", "DelayedError", "FunctionOutput", "Tagged", "fit_gradient",
@@ -73,20 +73,6 @@ def _expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
     if len(shape) > len(target):
         return False
     return all(a == b or a == 1 for a, b in zip(reversed(shape), reversed(target), strict=False))
-
-
-class Tagged:
-    """The cotangents of a multi-output Function's outputs, by position; the engine
-    adds two of them when several paths reach the Function."""
-
-    __slots__ = ("grads",)
-
-    def __init__(self, grads: list[Tensor | None]) -> None:
-        self.grads = grads
-
-    def __add__(self, other: Tagged) -> Tagged:
-        return Tagged([a if b is None else b if a is None else a + b
-                        for a, b in zip(self.grads, other.grads, strict=True)])
 
 
 class FunctionOutput(CustomNode):
