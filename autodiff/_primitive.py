@@ -261,15 +261,21 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
     calls (one tensor; a tensor and a tensor or Python number on a single-device
     backend) skip the general argument loop."""
     state = _mode.state
-    wrap = Tensor._wrap
+    anomaly = _mode.anomaly
+    new = object.__new__
     tensor_type = Tensor
     scalars = _SCALARS
     differentiable = prim.differentiable
+    # a call on one tensor records through _record_one when its input has a rule
+    one_recordable = differentiable and prim.vjps[0] is not None
+    # and a call on a tensor and a tensor or Python number through _record_two
+    two_recordable = differentiable and len(prim.vjps) >= 2
     moves = prim.moves
 
     def op(*args: Any, **params: Any) -> Tensor:
         count = len(args)
         first = args[0] if count else None
+        pair = False  # a tensor and a tensor or Python number (the second fast path)
         if count == 1 and isinstance(first, tensor_type):
             backend = first._backend
             needs_grad = first._requires_grad
@@ -280,9 +286,11 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
             if isinstance(second, tensor_type) and second._backend is backend:
                 needs_grad = first._requires_grad or second._requires_grad
                 arrays = (first._array, second._array)
+                pair = True
             elif type(second) in scalars:
                 needs_grad = first._requires_grad
                 arrays = (first._array, second)
+                pair = True
             else:
                 backend, needs_grad, arrays = _gather(prim, args)
         else:
@@ -294,11 +302,27 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
             backend = params["target"]
         if out.__class__ is not backend.array_type:  # numpy returns scalars from 0-d math
             out = backend.coerce(out)
-        result = wrap(out, backend)
+        # Tensor._wrap, inline: this is every op's hot path
+        result = new(tensor_type)
+        result._array = out
+        result._backend = backend
+        result._grad_fn = None
+        result._requires_grad = False
+        result._grad = None
+        result._acc = None
+        result._version = 0
+        result._tangents = None
         # integer and bool outputs never join the graph (PyTorch's rule)
         if needs_grad and differentiable and state.enabled and (
                 out.dtype in backend.differentiable_dtypes):
-            _record(prim, args, params, result, out)
+            if anomaly.enabled:
+                _record(prim, args, params, result, out)
+            elif count == 1 and one_recordable:
+                _record_one(prim, first, params, result, out)  # type: ignore[arg-type]
+            elif pair and two_recordable:
+                _record_two(prim, first, args[1], params, result, out)  # type: ignore[arg-type]
+            else:
+                _record(prim, args, params, result, out)
         if differentiable and state.forward_levels:
             _forward.propagate(prim, args, params, result)
         return result
@@ -315,6 +339,99 @@ def _anomaly_trace() -> NodeExtra:
     frames = traceback.format_stack()[:-3]  # without the engine's own frames
     extra.trace = "".join(frames[-8:])
     return extra
+
+
+def _record_one(prim: Primitive, x: Tensor, params: dict[str, Any], result: Tensor,
+                out: Any) -> None:
+    """``_record`` for a call on one tensor that requires grad, outside anomaly mode:
+    the same node, built without the general loop."""
+    rule_saves = prim.saves_inputs[0]
+    node = (prim.static_node or prim.node_class((x,), params))()
+    node._edges = (x._grad_fn or x._acc or x._accumulator(),)
+    array = x._array
+    meta = ((array.shape, array.dtype),)
+    metas = x._backend.node_metas
+    node._meta = metas.get(meta) or _shared(metas, meta)
+    if rule_saves:  # the rule reads the input: keep it, and its version
+        node._inputs = (x,)
+        node._versions = (x._version,)
+        node._holds = True
+    else:
+        node._inputs = (None,)
+        node._versions = None
+        node._holds = prim.saves_output[0]
+    node._out = out if prim.saves_output[0] else None
+    node._params = params
+    node._backend = result._backend
+    node._freed = False
+    node._retained = None
+    node._extra = None
+    result._grad_fn = node
+    result._requires_grad = True
+
+
+_NOTHING: frozenset[int] = frozenset()
+
+_METAS_LIMIT = 4096  # distinct shapes beyond this start a backend's cache afresh
+
+
+def _shared(metas: dict[tuple[Any, ...], tuple[Any, ...]],
+            meta: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The shared copy of ``meta`` (a node's ``(shape, dtype)`` per input) in a
+    backend's ``node_metas``. A dtype keeps a tuple holding it tracked by Python's
+    cyclic GC, so per-node copies made every long graph (W3's 100,000 ops) pay for
+    several more full collections; shared ones cost nothing."""
+    shared = metas.get(meta)
+    if shared is None:
+        if len(metas) >= _METAS_LIMIT:
+            metas.clear()
+        shared = metas[meta] = meta
+    return shared
+
+
+def _record_two(prim: Primitive, a: Tensor, b: Any, params: dict[str, Any], result: Tensor,
+                out: Any) -> None:
+    """``_record`` for a call on a tensor and a tensor or Python number, outside
+    anomaly mode: the same node, built without the general loop."""
+    rules, saves_inputs, saves_output = prim.vjps, prim.saves_inputs, prim.saves_output
+    node = (prim.static_node or prim.node_class((a, b), params))()
+    keep = _NOTHING
+    keep_output = False
+    if a._requires_grad and rules[0] is not None:
+        array = a._array
+        edge_a = a._grad_fn or a._acc or a._accumulator()
+        meta_a: Any = (array.shape, array.dtype)
+        keep, keep_output = saves_inputs[0], saves_output[0]
+    else:
+        edge_a, meta_a = None, None
+    b_tensor = isinstance(b, Tensor)
+    if b_tensor and b._requires_grad and rules[1] is not None:
+        array = b._array
+        edge_b = b._grad_fn or b._acc or b._accumulator()
+        meta_b: Any = (array.shape, array.dtype)
+        keep = keep | saves_inputs[1]
+        keep_output = keep_output or saves_output[1]
+    else:
+        edge_b = None
+        meta_b = None if b_tensor else SCALAR
+    save_a = 0 in keep
+    save_b = b_tensor and 1 in keep
+    node._edges = (edge_a, edge_b)
+    meta = (meta_a, meta_b)
+    metas = a._backend.node_metas
+    node._meta = metas.get(meta) or _shared(metas, meta)
+    node._inputs = (a if save_a else None, b if save_b or not b_tensor else None)
+    node._versions = (a._version if save_a else None, b._version if save_b else None) if (
+        save_a or save_b) else None
+    node._holds = save_a or save_b or keep_output
+    node._out = out if keep_output else None
+    node._params = params
+    node._backend = result._backend
+    node._freed = False
+    node._retained = None
+    node._extra = None
+    result._grad_fn = node
+    result._requires_grad = True
 
 
 def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
@@ -368,7 +485,8 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
     node._versions = None if versions is None else tuple(versions)
     node._inputs = tuple(inputs)
     node._edges = tuple(edges)
-    node._meta = tuple(meta)
+    # a transfer's input is on another backend: only single-backend calls are shared
+    node._meta = tuple(meta) if prim.moves else _shared(result._backend.node_metas, tuple(meta))
     node._out = out if keep_output else None
     # only a node that holds saved tensors refuses a second backward once freed
     node._holds = holds

@@ -36,6 +36,10 @@ class Backend:
     def __init__(self) -> None:
         self._rng = np.random.default_rng()
         self._dtype_names: dict[Any, str] = {}
+        #: one shared copy of each distinct graph-node input record (``(shape, dtype)``
+        #: per input) for this library's arrays: the engine keeps them per backend so
+        #: that two libraries' dtypes are never compared
+        self.node_metas: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def __repr__(self) -> str:
         return f"<backend {self.name!r}>"

@@ -55,9 +55,12 @@ def _arithmetic(fn: Any) -> Any:
     beside a Python float is computed in the default float dtype, as PyTorch promotes
     it (the standard leaves that mix undefined)."""
     def forward(xp: Any, a: Any, b: Any) -> Any:
-        if type(b) is float and type(a) is not float:
-            a = _floating_input(xp, a)
-        elif type(a) is float and type(b) is not float:
+        # the cache lookup is inline: ``x * 0.9`` is among the commonest calls
+        if type(b) is float:
+            if type(a) is not float and (a.dtype.__class__, a.dtype) not in _FLOATING:
+                a = _floating_input(xp, a)
+        elif type(a) is float and type(b) is not float and (
+                b.dtype.__class__, b.dtype) not in _FLOATING:
             b = _floating_input(xp, b)
         return fn(xp, a, b)
 
