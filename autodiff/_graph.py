@@ -171,6 +171,8 @@ class Node(_Hookable):
         """Cotangents for each input, reduced to that input's shape and dtype."""
         if (self.prim.array_vjps is not None and not create_graph
                 and not _mode.state.forward_levels):
+            if self._extra is not None:
+                self._check_saved()
             backend = self._backend
             return [None if array is None else tensor_type._wrap(array, backend)
                     for array in self._array_pass(grad._array, retain_graph)]
@@ -189,11 +191,10 @@ class Node(_Hookable):
     def _array_pass(self, g: Any, retain_graph: bool) -> list[Any]:
         """``run_arrays`` for a primitive with array rules: the rules run on the
         cotangent array ``g`` and no tensor is made. The engine's hottest call, so
-        ``_check_runnable`` and ``_release`` are inline and one edge is unrolled."""
+        ``_check_runnable`` and ``_release`` are inline, one edge is unrolled, and a
+        node with extras (checked by ``run``) never comes here from the engine."""
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
-        if self._extra is not None:
-            self._check_saved()
         inputs: Sequence[Any] = self._inputs
         versions = self._versions
         if versions is not None:  # it saved tensors: check and unwrap them in one loop
@@ -207,13 +208,19 @@ class Node(_Hookable):
                     self._check_saved()  # raises PyTorch's error
             inputs = arrays
         backend, params, out = self._backend, self._params, self._out
-        xp = backend.xp
+        xp, array_type = backend.xp, backend.array_type
         edges = self._edges
         rules: tuple[Callable[..., Any], ...] = self.prim.array_vjps  # type: ignore[assignment]
         if len(edges) == 1:
-            rule = rules[0]
-            array = rule(xp, g, out, *inputs, **params) if params else rule(xp, g, out, *inputs)
-            results = [None if array is None else _fit_array(array, self._meta[0], backend)]
+            array = rules[0](xp, g, out, *inputs, **params) if params else rules[0](
+                xp, g, out, *inputs)
+            # _fit_array, its checks inline
+            if array is not None:
+                meta = self._meta[0]
+                if (array.__class__ is not array_type or array.shape != meta[0]
+                        or array.dtype != meta[1]):
+                    array = _fit_array(array, meta, backend)
+            results = [array]
         else:
             results = []
             for edge, rule, meta in zip(edges, rules, self._meta, strict=False):
@@ -222,7 +229,10 @@ class Node(_Hookable):
                     continue
                 array = rule(xp, g, out, *inputs, **params) if params else rule(
                     xp, g, out, *inputs)
-                results.append(None if array is None else _fit_array(array, meta, backend))
+                if array is not None and (array.__class__ is not array_type
+                                          or array.shape != meta[0] or array.dtype != meta[1]):
+                    array = _fit_array(array, meta, backend)
+                results.append(array)
         if not retain_graph and self._holds:
             self._inputs = ()
             self._out = None
@@ -465,12 +475,11 @@ def _count_dependencies(start: Sequence[Any], needed: set[Any] | None) -> dict[A
         for edge in stack.pop()._edges:
             if edge is None or (needed is not None and edge not in needed):
                 continue
-            count = dependencies.get(edge)
-            if count is None:
+            if edge in dependencies:
+                dependencies[edge] += 1
+            else:
                 dependencies[edge] = 1
                 stack.append(edge)
-            else:
-                dependencies[edge] = count + 1
     return dependencies
 
 
