@@ -8,6 +8,7 @@ recursion, so a 100,000-op chain is as easy as a short one.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import weakref
@@ -305,11 +306,17 @@ def _fit(cotangent: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
 
 
 def _fit_array(array: Any, meta: tuple[tuple[int, ...], Any], backend: Any) -> Any:
-    """``_fit`` for an array rule's result, which may also be a numpy scalar."""
+    """``_fit`` for an array rule's result, which may also be a numpy scalar. A
+    cotangent broadcast up to its input (a reduction's) is made dense: a broadcast
+    view would send numpy's matmul to its slow non-BLAS loop, and ``.grad`` would
+    copy it anyway."""
     if array.__class__ is not backend.array_type:  # numpy returns scalars from 0-d math
         array = backend.coerce(array)
     if array.shape != meta[0] or array.dtype != meta[1]:
+        grows = math.prod(array.shape) < math.prod(meta[0])
         array = _fit(ops.Tensor._wrap(array, backend), meta)._array
+        if grows:
+            array = backend.copy(array)
     return array
 
 

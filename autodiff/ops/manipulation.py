@@ -357,10 +357,21 @@ def restore_axes(g: Tensor, axes: tuple[int, ...] | None, keepdims: bool) -> Ten
     """Put back, as size-one dimensions, the axes a reduction removed."""
     if keepdims or axes is None:
         return g
-    shape = list(g.shape)
+    return _reshape(g, shape=_restored_shape(g.shape, axes), source=g.shape)
+
+
+def restore_axes_array(xp: Any, g: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+    """``restore_axes`` on a backend array (for array rules)."""
+    if keepdims or axes is None:
+        return g
+    return xp.reshape(g, _restored_shape(g.shape, axes))
+
+
+def _restored_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    restored = list(shape)
     for axis in axes:
-        shape.insert(axis, 1)
-    return _reshape(g, shape=tuple(shape), source=g.shape)
+        restored.insert(axis, 1)
+    return tuple(restored)
 
 
 def sum_to_shape(g: Tensor, shape: tuple[int, ...]) -> Tensor:
