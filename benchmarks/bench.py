@@ -195,6 +195,7 @@ def w4_numpy(data: dict[str, np.ndarray]) -> list[np.ndarray]:
     e = np.exp(s - s.max(axis=-1, keepdims=True))
     a = e / e.sum(axis=-1, keepdims=True)
     h = a @ v
+    (h @ wo).sum()  # the loss: its forward is part of the step, as on the other sides
     d_out = np.ones((32, 64, 64), np.float32)
     d_wo = h.reshape(-1, 64).T @ d_out.reshape(-1, 64)
     d_h = d_out @ wo.T

@@ -42,6 +42,7 @@ _softmax = primitive(
     "softmax", torch_name="Softmax", namespace=NN,
     forward=_softmax_forward,
     vjp=lambda g, ans, x, axis: ans * (g - sum_(g * ans, axis=axis, keepdims=True)),
+    array_vjp=lambda xp, g, ans, x, axis: ans * (g - xp.sum(g * ans, axis=axis, keepdims=True)),
     jvp=lambda tangents, ans, x, axis: ans * (
         tangents[0] - sum_(tangents[0] * ans, axis=axis, keepdims=True)),
 )
@@ -49,6 +50,7 @@ _log_softmax = primitive(
     "log_softmax", torch_name="LogSoftmax", namespace=NN,
     forward=_log_softmax_forward,
     vjp=lambda g, ans, x, axis: g - exp(ans) * sum_(g, axis=axis, keepdims=True),
+    array_vjp=lambda xp, g, ans, x, axis: g - xp.exp(ans) * xp.sum(g, axis=axis, keepdims=True),
     jvp=lambda tangents, ans, x, axis: tangents[0] - sum_(
         exp(ans) * tangents[0], axis=axis, keepdims=True),
 )
