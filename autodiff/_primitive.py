@@ -360,14 +360,7 @@ def _record_one(prim: Primitive, x: Tensor, params: dict[str, Any], result: Tens
         node._inputs = (None,)
         node._versions = None
         node._holds = prim.saves_output[0]
-    node._out = out if prim.saves_output[0] else None
-    node._params = params
-    node._backend = result._backend
-    node._freed = False
-    node._retained = None
-    node._extra = None
-    result._grad_fn = node
-    result._requires_grad = True
+    _attach(node, out if prim.saves_output[0] else None, params, result, None)
 
 
 _NOTHING: frozenset[int] = frozenset()
@@ -424,14 +417,7 @@ def _record_two(prim: Primitive, a: Tensor, b: Any, params: dict[str, Any], resu
     node._versions = (a._version if save_a else None, b._version if save_b else None) if (
         save_a or save_b) else None
     node._holds = save_a or save_b or keep_output
-    node._out = out if keep_output else None
-    node._params = params
-    node._backend = result._backend
-    node._freed = False
-    node._retained = None
-    node._extra = None
-    result._grad_fn = node
-    result._requires_grad = True
+    _attach(node, out if keep_output else None, params, result, None)
 
 
 def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
@@ -487,13 +473,21 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
     node._edges = tuple(edges)
     # a transfer's input is on another backend: only single-backend calls are shared
     node._meta = tuple(meta) if prim.moves else _shared(result._backend.node_metas, tuple(meta))
-    node._out = out if keep_output else None
     # only a node that holds saved tensors refuses a second backward once freed
     node._holds = holds
+    _attach(node, out if keep_output else None, params, result,
+            _anomaly_trace() if _mode.anomaly.enabled else None)
+
+
+def _attach(node: Node, saved_out: Any, params: dict[str, Any], result: Tensor,
+            extra: NodeExtra | None) -> None:
+    """Complete a new node (the fields every recording sets alike) and make it the
+    ``grad_fn`` of ``result``."""
+    node._out = saved_out
     node._params = params
     node._backend = result._backend
     node._freed = False
     node._retained = None
-    node._extra = _anomaly_trace() if _mode.anomaly.enabled else None
+    node._extra = extra
     result._grad_fn = node
     result._requires_grad = True
