@@ -620,6 +620,9 @@ def run_backward(
                     dependencies[edge] = remaining
                 else:
                     ready.append(edge)
+            # hold no cotangent here once it is handed on: a leaf's .grad takes an array
+            # over only when nothing else refers to it (accumulate_into)
+            cotangents = cotangent = None
     finally:
         _mode.state.enabled = previous_mode
     return run.captured

@@ -668,3 +668,17 @@ def test_first_order_backward_makes_a_broadcast_cotangent_dense() -> None:
     y.sum().backward()
     assert 0 not in seen[0].numpy().strides
     close(x.grad, np.full((8, 4), 2.0))
+
+
+def test_grad_takes_over_a_fresh_gradient_without_copying(monkeypatch: pytest.MonkeyPatch) -> None:
+    # as PyTorch's AccumulateGrad: a gradient nothing else refers to becomes .grad as
+    # it is; the one copy here is sum's broadcast cotangent made dense
+    x = ad.ones(3, requires_grad=True, backend="numpy")
+    backend = x._backend
+    copies = []
+    original = type(backend).copy
+    monkeypatch.setattr(type(backend), "copy",
+                        lambda self, array: copies.append(array.shape) or original(self, array))
+    (x * 3.0).sum().backward()
+    assert copies == [(3,)]
+    close(x.grad, np.full(3, 3.0))
