@@ -13,10 +13,52 @@ __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _Departures:
+    """How many threads are not in the default modes (grad recording on, no
+    forward-mode level open). While none is, every op skips reading the thread-local
+    state, which costs several times a plain attribute; a thread that ends while
+    departed only leaves ops on the slower, still correct, path."""
+
+    __slots__ = ("count", "_lock")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def update(self, was_default: bool, is_default: bool) -> None:
+        if was_default != is_default:
+            with self._lock:
+                self.count += -1 if is_default else 1
+
+
+departures = _Departures()
+
+
 class _GradState(threading.local):
-    enabled = True  # the class attribute is each new thread's default
-    #: the open forward-mode (dual) levels, innermost last; see _forward.py
-    forward_levels: tuple[int, ...] = ()
+    # the class attributes are each new thread's defaults
+    _enabled = True
+    _forward_levels: tuple[int, ...] = ()
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        was_default = self._enabled and not self._forward_levels
+        self._enabled = value
+        departures.update(was_default, value and not self._forward_levels)
+
+    @property
+    def forward_levels(self) -> tuple[int, ...]:
+        """The open forward-mode (dual) levels, innermost last; see _forward.py."""
+        return self._forward_levels
+
+    @forward_levels.setter
+    def forward_levels(self, value: tuple[int, ...]) -> None:
+        was_default = self._enabled and not self._forward_levels
+        self._forward_levels = value
+        departures.update(was_default, self._enabled and not value)
 
 
 state = _GradState()

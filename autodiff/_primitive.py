@@ -261,6 +261,7 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
     calls (one tensor; a tensor and a tensor or Python number on a single-device
     backend) skip the general argument loop."""
     state = _mode.state
+    departures = _mode.departures
     anomaly = _mode.anomaly
     new = object.__new__
     tensor_type = Tensor
@@ -274,30 +275,36 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
 
     def op(*args: Any, **params: Any) -> Tensor:
         count = len(args)
-        first = args[0] if count else None
+        first: Any = args[0] if count else None
+        forward = prim.forward  # read per call: a forward may be replaced (an override)
         pair = False  # a tensor and a tensor or Python number (the second fast path)
+        # the two commonest calls pass their arrays positionally: a star call costs
+        # as much as a small op's own bookkeeping
         if count == 1 and isinstance(first, tensor_type):
             backend = first._backend
             needs_grad = first._requires_grad
-            arrays: Any = (first._array,)
-        elif count == 2 and isinstance(first, tensor_type) and not first._backend.multi_device:
-            backend = first._backend
-            second = args[1]
-            if isinstance(second, tensor_type) and second._backend is backend:
-                needs_grad = first._requires_grad or second._requires_grad
-                arrays = (first._array, second._array)
-                pair = True
-            elif type(second) in scalars:
-                needs_grad = first._requires_grad
-                arrays = (first._array, second)
-                pair = True
+            out = forward(backend.xp, first._array, **params) if params else forward(
+                backend.xp, first._array)
+        else:
+            second = args[1] if count == 2 else None
+            if count == 2 and isinstance(first, tensor_type) and (
+                    not first._backend.multi_device):
+                backend = first._backend
+                if isinstance(second, tensor_type) and second._backend is backend:
+                    needs_grad = first._requires_grad or second._requires_grad
+                    pair = True
+                    other = second._array
+                elif type(second) in scalars:
+                    needs_grad = first._requires_grad
+                    pair = True
+                    other = second
+            if pair:
+                out = forward(backend.xp, first._array, other, **params) if params else (
+                    forward(backend.xp, first._array, other))
             else:
                 backend, needs_grad, arrays = _gather(prim, args)
-        else:
-            backend, needs_grad, arrays = _gather(prim, args)
-        forward = prim.forward  # read per call: a forward may be replaced (an override)
-        out = forward(backend.xp, *arrays, **params) if params else forward(
-            backend.xp, *arrays)
+                out = forward(backend.xp, *arrays, **params) if params else forward(
+                    backend.xp, *arrays)
         if moves:
             backend = params["target"]
         if out.__class__ is not backend.array_type:  # numpy returns scalars from 0-d math
@@ -312,18 +319,19 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
         result._acc = None
         result._version = 0
         result._tangents = None
+        departed = departures.count  # a thread left the default modes: read its own
         # integer and bool outputs never join the graph (PyTorch's rule)
-        if needs_grad and differentiable and state.enabled and (
+        if needs_grad and differentiable and (not departed or state.enabled) and (
                 out.dtype in backend.differentiable_dtypes):
             if anomaly.enabled:
                 _record(prim, args, params, result, out)
             elif count == 1 and one_recordable:
                 _record_one(prim, first, params, result, out)  # type: ignore[arg-type]
             elif pair and two_recordable:
-                _record_two(prim, first, args[1], params, result, out)  # type: ignore[arg-type]
+                _record_two(prim, first, second, params, result, out)  # type: ignore[arg-type]
             else:
                 _record(prim, args, params, result, out)
-        if differentiable and state.forward_levels:
+        if departed and differentiable and state.forward_levels:
             _forward.propagate(prim, args, params, result)
         return result
 

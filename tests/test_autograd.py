@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import autodiff as ad
+import autodiff.autograd.forward_ad as fwAD
 import autodiff.nn.functional as F
 
 FREED = "Trying to backward through the graph a second time"
@@ -575,6 +576,32 @@ def test_new_thread_starts_with_grad_enabled() -> None:
         thread.join(timeout=10)
         assert not ad.is_grad_enabled()
     assert seen == [True, True]
+
+
+def test_ops_see_the_mode_while_no_thread_has_departed() -> None:
+    # ops skip the thread-local mode while no thread has left the defaults; the
+    # count of those that have must follow every switch and come back to where it was
+    from autodiff import _mode
+
+    start = _mode.departures.count
+    x = ad.ones(1, requires_grad=True)
+    with ad.no_grad():
+        assert _mode.departures.count == start + 1
+        assert (x * 2).grad_fn is None
+        with ad.enable_grad():
+            assert _mode.departures.count == start
+            assert (x * 2).grad_fn is not None
+    with ad.set_grad_enabled(False):
+        assert (x * 2).grad_fn is None
+    assert _mode.departures.count == start
+    with fwAD.dual_level():
+        assert _mode.departures.count == start + 1
+        dual = fwAD.make_dual(ad.ones(1), ad.full((1,), 3.0))
+        assert fwAD.unpack_dual(dual * 2).tangent.item() == 6.0
+    assert _mode.departures.count == start
+    (x * 2).sum().backward()  # backward switches recording off while it runs
+    assert _mode.departures.count == start
+    assert (x * 2).grad_fn is not None
 
 
 # -- deep graphs ----------------------------------------------------------------------------
