@@ -28,7 +28,11 @@ class NumpyBackend(Backend):
         return np.ndarray
 
     def dtype_name(self, native: Any) -> str:
-        return np.dtype(native).name
+        # cached: numpy computes ``dtype.name`` in Python, and ``Tensor.dtype`` asks it
+        name = self._dtype_names.get(native)
+        if name is None:
+            name = self._dtype_names[native] = np.dtype(native).name
+        return name
 
     def asarray(self, data: Any, dtype: str | None = None, device: Any = None,
                 copy: bool | None = None) -> Any:

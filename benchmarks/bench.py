@@ -171,25 +171,36 @@ def w2_torch(data: dict[str, np.ndarray]) -> Callable[[], list[np.ndarray]]:
 
 
 # -- W4: an attention block, batch 32, sequence 64, width 64 ------------------------------
+ATTENTION = ("wq", "wk", "wv", "wo")
+
+
 def attention_data() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(1)
     data = {"x": rng.standard_normal((32, 64, 64), dtype=np.float32)}
-    for name in ("wq", "wk", "wv", "wo"):
+    for name in ATTENTION:
         data[name] = (rng.standard_normal((64, 64)) / 8).astype(np.float32)
     return data
 
 
-def w4_autodiff(data: dict[str, np.ndarray]) -> list[np.ndarray]:
+def w4_autodiff(data: dict[str, np.ndarray]) -> Callable[[], list[np.ndarray]]:
+    """Forward and backward on an input and parameters made once, as W2's step."""
     x = ad.tensor(data["x"])
-    wq, wk, wv, wo = (ad.tensor(data[k], requires_grad=True) for k in ("wq", "wk", "wv", "wo"))
-    q, k, v = x @ wq, x @ wk, x @ wv
-    a = ad.nn.functional.softmax(q @ k.mT / 8.0, dim=-1)
-    ((a @ v) @ wo).sum().backward()
-    return [w.grad.numpy() for w in (wq, wk, wv, wo)]  # type: ignore[union-attr]
+    weights = [ad.tensor(data[k], requires_grad=True) for k in ATTENTION]
+
+    def step() -> list[np.ndarray]:
+        for w in weights:
+            w.grad = None
+        wq, wk, wv, wo = weights
+        q, k, v = x @ wq, x @ wk, x @ wv
+        a = ad.nn.functional.softmax(q @ k.mT / 8.0, dim=-1)
+        ((a @ v) @ wo).sum().backward()
+        return [w.grad.numpy() for w in weights]  # type: ignore[union-attr]
+
+    return step
 
 
 def w4_numpy(data: dict[str, np.ndarray]) -> list[np.ndarray]:
-    x, wq, wk, wv, wo = (data[k] for k in ("x", "wq", "wk", "wv", "wo"))
+    x, wq, wk, wv, wo = (data[k] for k in ("x", *ATTENTION))
     q, k, v = x @ wq, x @ wk, x @ wv
     s = q @ k.transpose(0, 2, 1) / 8.0
     e = np.exp(s - s.max(axis=-1, keepdims=True))
@@ -207,13 +218,20 @@ def w4_numpy(data: dict[str, np.ndarray]) -> list[np.ndarray]:
     return [rows @ d.reshape(-1, 64) for d in (d_q, d_k, d_v)] + [d_wo]
 
 
-def w4_torch(data: dict[str, np.ndarray]) -> list[np.ndarray]:
+def w4_torch(data: dict[str, np.ndarray]) -> Callable[[], list[np.ndarray]]:
     x = torch.tensor(data["x"])
-    wq, wk, wv, wo = (torch.tensor(data[k], requires_grad=True) for k in ("wq", "wk", "wv", "wo"))
-    q, k, v = x @ wq, x @ wk, x @ wv
-    a = torch.softmax(q @ k.mT / 8.0, dim=-1)
-    ((a @ v) @ wo).sum().backward()
-    return [w.grad.numpy() for w in (wq, wk, wv, wo)]
+    weights = [torch.tensor(data[k], requires_grad=True) for k in ATTENTION]
+
+    def step() -> list[np.ndarray]:
+        for w in weights:
+            w.grad = None
+        wq, wk, wv, wo = weights
+        q, k, v = x @ wq, x @ wk, x @ wv
+        a = torch.softmax(q @ k.mT / 8.0, dim=-1)
+        ((a @ v) @ wo).sum().backward()
+        return [w.grad.numpy() for w in weights]
+
+    return step
 
 
 def peak_bytes(fn: Callable[[], Any]) -> int:
@@ -298,10 +316,10 @@ def main() -> None:
     add("W2 no-grad forward", "ms", 1e3, no_grad_forward, lambda: w2_forward_numpy(data), None)
 
     attention = attention_data()
-    for got, want in zip(w4_autodiff(attention), w4_numpy(attention), strict=True):
+    for got, want in zip(w4_autodiff(attention)(), w4_numpy(attention), strict=True):
         np.testing.assert_allclose(got, want, rtol=2e-3, atol=2e-3)
-    add("W4 attention block", "ms", 1e3, lambda: w4_autodiff(attention),
-        lambda: w4_numpy(attention), lambda: w4_torch(attention))
+    add("W4 attention block", "ms", 1e3, w4_autodiff(attention), lambda: w4_numpy(attention),
+        w4_torch(attention) if torch else None)
 
     # inputs and parameters exist before the step on both sides; only the step is traced
     ours_peak = peak_bytes(w2_autodiff(mlp_data()))

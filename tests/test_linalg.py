@@ -217,6 +217,32 @@ def test_complex_inputs(backend: str) -> None:
     np.testing.assert_allclose(values(ad.vecdot(z, z)), np.sum(a.conj() * a, axis=-1))
 
 
+@pytest.mark.parametrize(("left", "right"), [((2, 3), (3, 4)), ((3,), (2, 3, 4)),
+                                           ((2, 3, 4), (4,)), ((2, 3, 4), (4, 5))])
+def test_complex_matmul_gradients_conjugate_the_other_operand(
+        backend: str, left: tuple[int, ...], right: tuple[int, ...]) -> None:
+    # PyTorch's convention: the vjp of a @ b is g @ b^H for a and a^H @ g for b; the
+    # first-order pass (array rules) and the differentiable rules must both give it
+    a = RNG.standard_normal(left) + 1j * RNG.standard_normal(left)
+    b = RNG.standard_normal(right) + 1j * RNG.standard_normal(right)
+    g = RNG.standard_normal(np.matmul(a, b).shape) + 1j * RNG.standard_normal(
+        np.matmul(a, b).shape)
+    x, y = ad.tensor(a, requires_grad=True), ad.tensor(b, requires_grad=True)
+    out = x @ y
+    fast = ad.autograd.grad(out, (x, y), ad.tensor(g), retain_graph=True)
+    generic = ad.autograd.grad(out, (x, y), ad.tensor(g), create_graph=True)
+    # the reference from matmul's linearity: entry i of a's vjp is sum(g * conj(e_i @ b))
+    def vjp(shape: tuple[int, ...], product: Any) -> np.ndarray:
+        basis = np.eye(math.prod(shape)).reshape(-1, *shape)
+        return np.array([np.sum(g * np.conj(product(e))) for e in basis]).reshape(shape)
+
+    want_a = vjp(a.shape, lambda e: np.matmul(e, b))
+    want_b = vjp(b.shape, lambda e: np.matmul(a, e))
+    for grads in (fast, generic):
+        np.testing.assert_allclose(values(grads[0]), want_a, atol=1e-12)
+        np.testing.assert_allclose(values(grads[1]), want_b, atol=1e-12)
+
+
 # -- conventions where the gradient is delicate --------------------------------------------
 def test_det_gradient_at_a_singular_matrix_is_the_cofactor_matrix(backend: str) -> None:
     # det is a polynomial: its gradient is the cofactor matrix everywhere, also where

@@ -13,6 +13,7 @@ import math
 import operator
 from typing import Any
 
+from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
@@ -59,10 +60,42 @@ def _matmul_vjp_right(g: Tensor, ans: Any, a: Tensor, b: Tensor) -> Tensor:
     return matmul(matrix_transpose(a), g)
 
 
+def _conj_array(xp: Any, x: Any) -> Any:
+    return xp.conj(x) if native_isdtype(xp, x.dtype, "complex floating") else x
+
+
+def _matmul_array_left(xp: Any, g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """``_matmul_vjp_left`` on backend arrays."""
+    b = _conj_array(xp, b)
+    if a.ndim == 1 and b.ndim == 1:
+        return g * b
+    if a.ndim == 1:
+        return xp.matmul(xp.expand_dims(g, axis=-2), xp.matrix_transpose(b))[..., 0, :]
+    if b.ndim == 1:
+        return xp.expand_dims(g, axis=-1) * b
+    return xp.matmul(g, xp.matrix_transpose(b))
+
+
+def _matmul_array_right(xp: Any, g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """``_matmul_vjp_right`` on backend arrays."""
+    a = _conj_array(xp, a)
+    if a.ndim == 1 and b.ndim == 1:
+        return g * a
+    if a.ndim == 1:
+        return xp.expand_dims(a, axis=-1) * xp.expand_dims(g, axis=-2)
+    if b.ndim == 1:
+        return xp.matmul(xp.matrix_transpose(a), xp.expand_dims(g, axis=-1))[..., 0]
+    if b.ndim == 2 and a.ndim > 2:  # a shared weight: one GEMM sums over the batch
+        rows = xp.reshape(a, (-1, a.shape[-1]))
+        return xp.matmul(xp.matrix_transpose(rows), xp.reshape(g, (-1, g.shape[-1])))
+    return xp.matmul(xp.matrix_transpose(a), g)
+
+
 _matmul = primitive(
     "matmul", torch_name=_matmul_name,
     forward=lambda xp, a, b: xp.matmul(a, b),
     vjp=(_matmul_vjp_left, _matmul_vjp_right),
+    array_vjp=(_matmul_array_left, _matmul_array_right),
     jvp="multilinear",
 )
 
