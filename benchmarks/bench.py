@@ -5,7 +5,9 @@ when it is installed, PyTorch CPU eager, in one process on the same inputs.
 
 Gradients are checked equal before anything is timed. Thread count is pinned to 1
 (set before numpy loads) and printed. Each figure is the median of ``--repeat`` runs
-with the min-max range; the table of ratios at the end is also written to a file.
+with the min-max range, the sides taking turns; the table of ratios at the end is also
+written to a file. glibc is asked to keep freed memory (see keep_freed_memory;
+``--system-malloc`` leaves it be).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import ctypes  # noqa: E402
+import ctypes.util  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -35,15 +39,33 @@ except ImportError:  # pragma: no cover - depends on the machine
     torch = None
 
 
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
-    """Median, min and max seconds of ``repeat`` calls (after one warm-up call)."""
-    fn()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def timed(fns: list[Callable[[], Any]], repeat: int) -> list[tuple[float, float, float]]:
+    """Median, min and max seconds of ``repeat`` calls of each function (after one
+    warm-up call each). The functions take turns, one call each per round, so that
+    a slow spell of the machine or of its allocator falls on every side alike."""
+    for fn in fns:
         fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples), min(samples), max(samples)
+    samples: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, times in zip(fns, samples, strict=True):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return [(statistics.median(times), min(times), max(times)) for times in samples]
+
+
+def keep_freed_memory() -> str:
+    """Ask glibc's allocator to keep freed memory in the process rather than give it
+    back to the system: by default a freed block of W4's size (0.5 MB) goes back,
+    and the next one is page-faulted in afresh, which moved W4's numpy floor by up
+    to 1.5x between runs. Applies to every side alike; returns what was done."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        # M_TRIM_THRESHOLD (-1) and M_MMAP_THRESHOLD (-3, at most 32 MiB on 64-bit)
+        kept = libc.mallopt(-1, 1 << 30) == 1 and libc.mallopt(-3, 32 << 20) == 1
+    except (OSError, AttributeError):
+        kept = False
+    return "glibc keeps freed memory" if kept else "the system's default (not glibc)"
 
 
 # -- W1: a chain of 1,000 elementwise ops on shape (16,), float64 ----------------------
@@ -269,19 +291,24 @@ def main() -> None:
     parser.add_argument("--backend", default="numpy")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--out", default="benchmarks/results/latest.md")
+    parser.add_argument("--system-malloc", action="store_true",
+                        help="leave the allocator's settings as they are")
     args = parser.parse_args()
     ad.set_backend(args.backend)
+    allocator = "the system's default" if args.system_malloc else keep_freed_memory()
     print(f"autodiff backend: {args.backend}; threads: 1 (OMP/OPENBLAS/MKL_NUM_THREADS"
-          f"={os.environ['OMP_NUM_THREADS']}); torch: "
+          f"={os.environ['OMP_NUM_THREADS']}); allocator: {allocator}; torch: "
           f"{torch.__version__ if torch else 'not installed'}; python {sys.version.split()[0]}")
 
     rows: list[tuple[str, str, float, float, float, float | None]] = []
 
     def add(name: str, unit: str, scale: float, ours: Callable[[], Any],
             floor: Callable[[], Any] | None, theirs: Callable[[], Any] | None) -> None:
-        mine = timed(ours, args.repeat)
-        base = timed(floor, args.repeat) if floor else None
-        other = timed(theirs, args.repeat) if theirs and torch else None
+        sides = [fn for fn in (ours, floor, theirs if torch else None) if fn is not None]
+        results = iter(timed(sides, args.repeat))
+        mine = next(results)
+        base = next(results) if floor else None
+        other = next(results) if theirs and torch else None
         rows.append((name, unit, mine[0] * scale, base[0] * scale if base else float("nan"),
                      mine[0] / base[0] if base else float("nan"),
                      mine[0] / other[0] if other else None))
