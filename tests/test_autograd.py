@@ -657,6 +657,20 @@ def test_grads_of_two_leaves_never_share_memory(backend: str) -> None:
     assert seed.tolist() == [1.0, 1.0, 1.0]
 
 
+def test_the_floating_dtype_cache_stays_bounded(backend: str) -> None:
+    # the hot path knows floating dtypes by object identity; a library that makes a
+    # dtype object per array (array_api_strict) must not grow the cache without end
+    from autodiff.ops import elementwise
+
+    y = ad.ones(4, dtype=ad.float64, backend=backend)
+    for _ in range(3 * elementwise._FLOATING_LIMIT):
+        y = ad.tanh(y * 0.5)
+    assert len(elementwise._FLOATING) <= elementwise._FLOATING_LIMIT
+    ints = ad.tensor([1, 2], backend=backend)
+    assert (ints * 0.5).dtype == ad.get_default_dtype()  # PyTorch's promotion still holds
+    assert ad.exp(ints).dtype == ad.get_default_dtype()
+
+
 def test_a_recorded_op_keeps_two_objects_for_the_cyclic_gc(backend: str) -> None:
     # The node and its edge tuple: input records are shared, not copied per node, so a
     # 100,000-op graph does not set off Python's full collections several times more.

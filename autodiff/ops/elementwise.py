@@ -32,9 +32,12 @@ def _integral(xp: Any, value: Any) -> bool:
     return native_isdtype(xp, value.dtype, ("integral", "bool"))
 
 
-#: (class, dtype) of the native dtypes known to be floating (real or complex): a set
-#: lookup on the hot path; the class first, so dtypes of two libraries are never compared
-_FLOATING: set[tuple[type, Any]] = set()
+#: the native dtype objects seen to be floating (real or complex), by ``id``: a dict
+#: lookup on the hot path that neither hashes a dtype nor compares two libraries'
+#: dtypes. Each entry holds its dtype, so that no other object can take its id; some
+#: libraries make a dtype object per array, hence the bound.
+_FLOATING: dict[int, Any] = {}
+_FLOATING_LIMIT = 64
 _FLOAT_KINDS = ("real floating", "complex floating")
 
 
@@ -42,10 +45,12 @@ def _floating_input(xp: Any, x: Any) -> Any:
     """``x``, or ``x`` cast to the default float dtype when it is an integer or bool array
     (PyTorch computes ``torch.exp(int_tensor)`` in the default float dtype)."""
     dtype = x.dtype
-    if (dtype.__class__, dtype) in _FLOATING:
+    if id(dtype) in _FLOATING:
         return x
     if native_isdtype(xp, dtype, _FLOAT_KINDS):
-        _FLOATING.add((dtype.__class__, dtype))
+        if len(_FLOATING) >= _FLOATING_LIMIT:
+            _FLOATING.clear()
+        _FLOATING[id(dtype)] = dtype
         return x
     return xp.astype(x, default_float_name(xp))
 
@@ -57,10 +62,9 @@ def _arithmetic(fn: Any) -> Any:
     def forward(xp: Any, a: Any, b: Any) -> Any:
         # the cache lookup is inline: ``x * 0.9`` is among the commonest calls
         if type(b) is float:
-            if type(a) is not float and (a.dtype.__class__, a.dtype) not in _FLOATING:
+            if type(a) is not float and id(a.dtype) not in _FLOATING:
                 a = _floating_input(xp, a)
-        elif type(a) is float and type(b) is not float and (
-                b.dtype.__class__, b.dtype) not in _FLOATING:
+        elif type(a) is float and type(b) is not float and id(b.dtype) not in _FLOATING:
             b = _floating_input(xp, b)
         return fn(xp, a, b)
 
@@ -71,8 +75,7 @@ def _floating(fn: Any) -> Any:
     """The forward of a unary floating-point function ``fn(xp, x)``: integer and bool
     inputs are computed in the default float dtype, as in PyTorch."""
     def forward(xp: Any, x: Any) -> Any:
-        dtype = x.dtype
-        if (dtype.__class__, dtype) not in _FLOATING:
+        if id(x.dtype) not in _FLOATING:
             x = _floating_input(xp, x)
         return fn(xp, x)
 
