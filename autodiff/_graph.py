@@ -129,13 +129,20 @@ class Node(_Hookable):
     """The backward function of one recorded op (PyTorch's ``grad_fn``).
 
     Each primitive gets a subclass named as PyTorch names its node
-    (``MulBackward0``), so ``type(y.grad_fn).__name__`` reads the same.
+    (``MulBackward0``), so ``type(y.grad_fn).__name__`` reads the same. The engine
+    records every node as a plain ``Node``, though, and a node takes its named class
+    (``_kind``) only when it is handed out (``named``): Python specialises an
+    attribute access to one class, and the engine's loops, which read a dozen fields
+    of every node, would otherwise meet a different class at each op.
     """
 
     __slots__ = ("_edges", "_inputs", "_meta", "_out", "_params", "_backend", "_freed",
-                 "_holds", "_retained", "_versions", "_extra", "__weakref__")
-    prim: Primitive
+                 "_holds", "_retained", "_versions", "_extra", "_prim", "_kind",
+                 "__weakref__")
     scalar_edges: bool
+    _prim: Primitive | None
+    #: the class the node takes when handed out (see ``named``)
+    _kind: type[Node]
 
     _edges: tuple[Node | AccumulateGrad | None, ...]
     _inputs: tuple[Any, ...]
@@ -149,19 +156,25 @@ class Node(_Hookable):
     #: versions of the saved tensors in ``_inputs`` when recorded (None: none saved)
     _versions: tuple[int | None, ...] | None
 
+    @property
+    def prim(self) -> Primitive:
+        """The primitive this node differentiates."""
+        return self._prim  # type: ignore[return-value]
+
     def name(self) -> str:
-        return type(self).__name__
+        return self._kind.__name__
 
     @property
     def next_functions(self) -> tuple[tuple[Node | AccumulateGrad | None, int], ...]:
         """One ``(node, 0)`` per differentiable argument, as PyTorch lists them:
         arguments without a rule (a condition, a weight) are not edges, and Python
         numbers are ``(None, 0)`` or absent depending on the node."""
+        scalar_edges = self._kind.scalar_edges
         return tuple(
-            (edge, 0)
+            (named(edge), 0)
             # a call may pass fewer positional inputs than the primitive has rules
             for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta, strict=False)
-            if rule is not None and (self.scalar_edges or meta is not SCALAR)
+            if rule is not None and (scalar_edges or meta is not SCALAR)
         )
 
     def __repr__(self) -> str:
@@ -170,30 +183,28 @@ class Node(_Hookable):
     def run(self, grad: Tensor, tensor_type: type[Tensor], create_graph: bool,
             retain_graph: bool) -> list[Tensor | None]:
         """Cotangents for each input, reduced to that input's shape and dtype."""
-        if (self.prim.array_vjps is not None and not create_graph
+        if (self._prim.array_vjps is not None and not create_graph  # type: ignore[union-attr]
                 and not _mode.state.forward_levels):
             if self._extra is not None:
                 self._check_saved()
             backend = self._backend
             return [None if array is None else tensor_type._wrap(array, backend)
-                    for array in self._array_pass(grad._array, retain_graph)]
+                    for array in self.run_arrays(grad._array, retain_graph)]
         results = self._run_rules(grad, tensor_type, create_graph)
         if not retain_graph and self._holds:
             self._release()
         return results
 
-    def run_arrays(self, grad: Any, retain_graph: bool) -> list[Any]:
-        """``run`` in a first-order pass, whose cotangents are backend arrays: the
-        cotangent is wrapped for the rules and their results unwrapped. The nodes of
-        primitives with array rules run those directly instead (``_array_pass``)."""
-        return _to_arrays(self.run(_as_tensor(grad, self._backend), ops.Tensor, False,
-                                   retain_graph))
-
-    def _array_pass(self, g: Any, retain_graph: bool) -> list[Any]:
-        """``run_arrays`` for a primitive with array rules: the rules run on the
-        cotangent array ``g`` and no tensor is made. The engine's hottest call, so
+    def run_arrays(self, g: Any, retain_graph: bool) -> list[Any]:
+        """``run`` in a first-order pass, whose cotangents are backend arrays. A
+        primitive's array rules run on the cotangent array and no tensor is made;
+        without them the cotangent is wrapped for the rules and their results
+        unwrapped (``_wrapped_pass``). The engine's hottest call, so
         ``_check_runnable`` and ``_release`` are inline, one edge is unrolled, and a
         node with extras (checked by ``run``) never comes here from the engine."""
+        rules: tuple[Callable[..., Any], ...] | None = self._prim.array_vjps  # type: ignore[union-attr,assignment]
+        if rules is None:
+            return self._wrapped_pass(g, retain_graph)
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
         inputs: Sequence[Any] = self._inputs
@@ -211,7 +222,6 @@ class Node(_Hookable):
         backend, params, out = self._backend, self._params, self._out
         xp, array_type = backend.xp, backend.array_type
         edges = self._edges
-        rules: tuple[Callable[..., Any], ...] = self.prim.array_vjps  # type: ignore[assignment]
         if len(edges) == 1:
             array = rules[0](xp, g, out, *inputs, **params) if params else rules[0](
                 xp, g, out, *inputs)
@@ -240,6 +250,11 @@ class Node(_Hookable):
             self._freed = True
         return results
 
+    def _wrapped_pass(self, grad: Any, retain_graph: bool) -> list[Any]:
+        """``run_arrays`` through the tensor rules: wrap, run, unwrap."""
+        return _to_arrays(self.run(_as_tensor(grad, self._backend), ops.Tensor, False,
+                                   retain_graph))
+
     def _check_runnable(self) -> None:
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
@@ -266,7 +281,8 @@ class Node(_Hookable):
                 ans._tangents = self._extra.out_tangents
         inputs, params = self._inputs, self._params
         results: list[Tensor | None] = []
-        for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta, strict=False):
+        for edge, rule, meta in zip(self._edges, self._prim.vjps,  # type: ignore[union-attr]
+                                    self._meta, strict=False):
             if edge is None:
                 results.append(None)
                 continue
@@ -291,6 +307,14 @@ class Node(_Hookable):
                 raise RuntimeError(modified_message(
                     tensor._array, tensor._backend,
                     None if producer is None else producer.name(), tensor._version, version))
+
+
+def named(node: Any) -> Any:
+    """``node`` in its named class (``MulBackward0``), as it is handed out: by
+    ``Tensor.grad_fn`` and ``next_functions``. The engine records plain nodes."""
+    if node is not None and node.__class__ is Node:
+        node.__class__ = node._kind
+    return node
 
 
 def _fit(cotangent: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:

@@ -35,6 +35,9 @@ __all__ = ["Primitive", "REGISTRY", "primitive", "apply"]
 
 JVP_KINDS = ("elementwise", "linear", "multilinear")
 
+#: how recording makes a node: a plain ``Node`` (see ``Node``), without calling a class
+new_node = object.__new__
+
 
 class Primitive:
     """The record of one differentiable operation."""
@@ -102,8 +105,6 @@ class Primitive:
         if cls is None:
             namespace: dict[str, Any] = {"__slots__": (), "prim": self,
                                          "scalar_edges": name not in self.scalar_free_nodes}
-            if self.array_vjps is not None:  # a first-order pass runs them directly
-                namespace["run_arrays"] = Node._array_pass
             cls = type(name, (Node,), namespace)
             self._node_classes[name] = cls
         return cls
@@ -354,7 +355,9 @@ def _record_one(prim: Primitive, x: Tensor, params: dict[str, Any], result: Tens
     """``_record`` for a call on one tensor that requires grad, outside anomaly mode:
     the same node, built without the general loop."""
     rule_saves = prim.saves_inputs[0]
-    node = (prim.static_node or prim.node_class((x,), params))()
+    node = new_node(Node)
+    node._kind = prim.static_node or prim.node_class((x,), params)
+    node._prim = prim
     node._edges = (x._grad_fn or x._acc or x._accumulator(),)
     array = x._array
     meta = ((array.shape, array.dtype),)
@@ -395,7 +398,9 @@ def _record_two(prim: Primitive, a: Tensor, b: Any, params: dict[str, Any], resu
     """``_record`` for a call on a tensor and a tensor or Python number, outside
     anomaly mode: the same node, built without the general loop."""
     rules, saves_inputs, saves_output = prim.vjps, prim.saves_inputs, prim.saves_output
-    node = (prim.static_node or prim.node_class((a, b), params))()
+    node = new_node(Node)
+    node._kind = prim.static_node or prim.node_class((a, b), params)
+    node._prim = prim
     keep = _NOTHING
     keep_output = False
     if a._requires_grad and rules[0] is not None:
@@ -436,7 +441,9 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
         raise TypeError(f"{prim.name}: called with {count} positional arguments but "
                         f"declared with {len(rules)} vjp rules; pass the extra ones as "
                         "keyword parameters, or declare a rule (or None) for each")
-    node = (prim.static_node or prim.node_class(args, params))()
+    node = new_node(Node)
+    node._kind = prim.static_node or prim.node_class(args, params)
+    node._prim = prim
     edges: list[Any] = []
     meta: list[Any] = []
     inputs: list[Any] = []  # Python numbers as given; tensors only where a rule reads them

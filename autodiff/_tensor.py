@@ -275,7 +275,7 @@ class Tensor:
     # -- autograd state -----------------------------------------------------------
     @property
     def grad_fn(self) -> Node | None:
-        return self._grad_fn
+        return _graph.named(self._grad_fn)  # handed out in its named class
 
     @property
     def is_leaf(self) -> builtins.bool:

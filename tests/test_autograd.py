@@ -657,6 +657,27 @@ def test_grads_of_two_leaves_never_share_memory(backend: str) -> None:
     assert seed.tolist() == [1.0, 1.0, 1.0]
 
 
+def test_nodes_are_handed_out_in_their_named_class(backend: str) -> None:
+    # the engine records plain nodes (one class keeps its attribute reads fast) and a
+    # node takes PyTorch's name when it is handed out, before and after backward
+    from autodiff._graph import Node
+
+    x = ad.ones(3, requires_grad=True, backend=backend)
+    y = ad.tanh(x * 2.0)
+    z = ad.sin(y) + y
+    inner = y._grad_fn
+    assert type(inner) is Node and inner.name() == "TanhBackward0"
+    assert repr(inner).startswith("<TanhBackward0 object")
+    assert type(z.grad_fn).__name__ == "AddBackward0"
+    firsts = [edge for edge, _ in z.grad_fn.next_functions]  # type: ignore[union-attr]
+    assert [type(edge).__name__ for edge in firsts] == ["SinBackward0", "TanhBackward0"]
+    assert firsts[1] is inner and type(inner).__name__ == "TanhBackward0"
+    assert type(inner).prim is ad.tanh.primitive  # type: ignore[attr-defined]
+    z.sum().backward()  # named and plain nodes run alike
+    want = (np.cos(np.tanh(2.0)) + 1.0) * (1.0 - np.tanh(2.0) ** 2) * 2.0
+    np.testing.assert_allclose(x.grad.tolist(), [want] * 3, rtol=1e-6)  # type: ignore[union-attr]
+
+
 def test_the_floating_dtype_cache_stays_bounded(backend: str) -> None:
     # the hot path knows floating dtypes by object identity; a library that makes a
     # dtype object per array (array_api_strict) must not grow the cache without end

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .. import _mode
-from .._graph import AccumulateGrad, Node, Tagged, ops
+from .._graph import AccumulateGrad, Node, Tagged, named, ops
 from .._tensor import Tensor
 
 __all__ = ["CustomNode", "DelayedError", "FunctionOutput", "Tagged", "fit_gradient",
@@ -31,8 +31,11 @@ class CustomNode(Node):
     override ``run`` and ``next_functions``."""
 
     __slots__ = ()
+    run_arrays = Node._wrapped_pass
 
     def _start(self, edges: tuple[Edge, ...], backend: Any) -> None:
+        self._prim = None
+        self._kind = type(self)
         self._edges = edges
         self._inputs = ()
         self._meta = ()
@@ -47,7 +50,7 @@ class CustomNode(Node):
 
     @property
     def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
-        return tuple((edge, 0) for edge in self._edges)
+        return tuple((named(edge), 0) for edge in self._edges)
 
 
 def fit_gradient(name: str, index: int, grad: Any, like: Tensor | tuple[Any, ...]) -> Tensor:

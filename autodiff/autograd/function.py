@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .. import _forward, _mode
-from .._graph import FREED_MESSAGE, modified_message
+from .._graph import FREED_MESSAGE, modified_message, named
 from .._primitive import _anomaly_trace
 from .._tensor import Tensor
 from ._custom import CustomNode, Edge, FunctionOutput, Tagged, fit_gradient
@@ -145,7 +145,8 @@ class BackwardCFunction(FunctionCtx, CustomNode):
     @property
     def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
         """One entry per tensor argument of ``forward``, as PyTorch lists them."""
-        return tuple((edge, 0) for edge, meta in zip(self._edges, self._meta, strict=True)
+        return tuple((named(edge), 0) for edge, meta in zip(self._edges, self._meta,
+                                                             strict=True)
                      if meta is not None)
 
 

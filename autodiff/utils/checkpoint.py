@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import _backend, _mode
-from .._graph import AccumulateGrad, Node, modified_message, run_backward
+from .._graph import AccumulateGrad, Node, modified_message, named, run_backward
 from .._pytree import tree_flatten, tree_unflatten
 from .._tensor import Tensor
 from ..autograd import grad as _autograd_grad
@@ -174,7 +174,7 @@ class CheckpointFunctionBackward(CustomNode):
 
     @property
     def next_functions(self) -> tuple[tuple[Edge | None, int], ...]:  # type: ignore[override]
-        return tuple((edge, 0) for edge in self._edges)
+        return tuple((named(edge), 0) for edge in self._edges)
 
 
 def _cut(outputs: list[Tensor | None], cuts: dict[int, _Barrier]) -> None:
