@@ -136,15 +136,21 @@ class Node(_Hookable):
     of every node, would otherwise meet a different class at each op.
     """
 
-    __slots__ = ("_edges", "_inputs", "_meta", "_out", "_params", "_backend", "_freed",
-                 "_holds", "_retained", "_versions", "_extra", "_prim", "_kind",
-                 "__weakref__")
+    # The edges (the nodes the cotangents go on to, None where none is wanted) live in
+    # the node's own fields rather than in a tuple: a tuple of nodes is one more object
+    # per op for Python's cyclic GC, whose full collections a long graph sets off.
+    __slots__ = ("_arity", "_edge0", "_edge1", "_more", "_inputs", "_meta", "_out",
+                 "_params", "_backend", "_freed", "_holds", "_retained", "_versions",
+                 "_extra", "_prim", "_kind", "__weakref__")
     scalar_edges: bool
+    _arity: int  # how many edges: _edge0 is set from 1 on, _edge1 from 2, _more from 3
+    _edge0: Node | AccumulateGrad | None
+    _edge1: Node | AccumulateGrad | None
+    _more: tuple[Node | AccumulateGrad | None, ...]
     _prim: Primitive | None
     #: the class the node takes when handed out (see ``named``)
     _kind: type[Node]
 
-    _edges: tuple[Node | AccumulateGrad | None, ...]
     _inputs: tuple[Any, ...]
     _meta: tuple[Any, ...]
     _out: Any
@@ -155,6 +161,23 @@ class Node(_Hookable):
     _retained: weakref.ref[Tensor] | None
     #: versions of the saved tensors in ``_inputs`` when recorded (None: none saved)
     _versions: tuple[int | None, ...] | None
+
+    @property
+    def _edges(self) -> tuple[Node | AccumulateGrad | None, ...]:
+        """The edges as a tuple, one per input."""
+        arity = self._arity
+        if arity == 1:
+            return (self._edge0,)
+        if arity == 2:
+            return (self._edge0, self._edge1)
+        return (self._edge0, self._edge1, *self._more) if arity else ()
+
+    @_edges.setter
+    def _edges(self, edges: tuple[Node | AccumulateGrad | None, ...]) -> None:
+        arity = self._arity = len(edges)
+        self._edge0 = edges[0] if arity else None
+        self._edge1 = edges[1] if arity > 1 else None
+        self._more = tuple(edges[2:])
 
     @property
     def prim(self) -> Primitive:
@@ -221,8 +244,8 @@ class Node(_Hookable):
             inputs = arrays
         backend, params, out = self._backend, self._params, self._out
         xp, array_type = backend.xp, backend.array_type
-        edges = self._edges
-        if len(edges) == 1:
+        arity = self._arity
+        if arity == 1:
             array = rules[0](xp, g, out, *inputs, **params) if params else rules[0](
                 xp, g, out, *inputs)
             # _fit_array, its checks inline
@@ -234,6 +257,7 @@ class Node(_Hookable):
             results = [array]
         else:
             results = []
+            edges = (self._edge0, self._edge1) if arity == 2 else self._edges
             for edge, rule, meta in zip(edges, rules, self._meta, strict=False):
                 if edge is None:
                     results.append(None)
@@ -250,9 +274,9 @@ class Node(_Hookable):
             self._freed = True
         return results
 
-    def _wrapped_pass(self, grad: Any, retain_graph: bool) -> list[Any]:
+    def _wrapped_pass(self, g: Any, retain_graph: bool) -> list[Any]:
         """``run_arrays`` through the tensor rules: wrap, run, unwrap."""
-        return _to_arrays(self.run(_as_tensor(grad, self._backend), ops.Tensor, False,
+        return _to_arrays(self.run(_as_tensor(g, self._backend), ops.Tensor, False,
                                    retain_graph))
 
     def _check_runnable(self) -> None:
@@ -401,6 +425,7 @@ class AccumulateGrad(_Hookable):
     next_functions: tuple[()] = ()
     #: a leaf's node has no edges and no retained output (read by the backward loop)
     _edges: tuple[()] = ()
+    _arity = 0
     _retained = None
 
     def __repr__(self) -> str:
@@ -503,7 +528,11 @@ def _count_dependencies(start: Sequence[Any], needed: set[Any] | None) -> dict[A
     dependencies: dict[Any, int] = {}
     stack = list(start)
     while stack:
-        for edge in stack.pop()._edges:
+        node = stack.pop()
+        arity = node._arity
+        edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
+            arity == 2) else node._edges
+        for edge in edges:
             if edge is None or (needed is not None and edge not in needed):
                 continue
             if edge in dependencies:
@@ -633,7 +662,10 @@ def run_backward(
             else:
                 # the cotangent is passed straight from the dict: see _visit
                 cotangents = _visit(run, node, pending.pop(node, None))
-            for edge, cotangent in zip(node._edges, cotangents, strict=True):
+            arity = node._arity
+            edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
+                arity == 2) else node._edges
+            for edge, cotangent in zip(edges, cotangents, strict=True):
                 if edge is None or (needed is not None and edge not in needed):
                     continue
                 if cotangent is not None:
@@ -646,7 +678,7 @@ def run_backward(
                     ready.append(edge)
             # hold no cotangent here once it is handed on: a leaf's .grad takes an array
             # over only when nothing else refers to it (accumulate_into)
-            cotangents = cotangent = None
+            cotangents = cotangent = edges = None
     finally:
         _mode.state.enabled = previous_mode
     return run.captured

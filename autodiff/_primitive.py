@@ -358,7 +358,8 @@ def _record_one(prim: Primitive, x: Tensor, params: dict[str, Any], result: Tens
     node = new_node(Node)
     node._kind = prim.static_node or prim.node_class((x,), params)
     node._prim = prim
-    node._edges = (x._grad_fn or x._acc or x._accumulator(),)
+    node._arity = 1
+    node._edge0 = x._grad_fn or x._acc or x._accumulator()
     array = x._array
     meta = ((array.shape, array.dtype),)
     metas = x._backend.node_metas
@@ -422,7 +423,9 @@ def _record_two(prim: Primitive, a: Tensor, b: Any, params: dict[str, Any], resu
         meta_b = None if b_tensor else SCALAR
     save_a = 0 in keep
     save_b = b_tensor and 1 in keep
-    node._edges = (edge_a, edge_b)
+    node._arity = 2
+    node._edge0 = edge_a
+    node._edge1 = edge_b
     meta = (meta_a, meta_b)
     metas = a._backend.node_metas
     node._meta = metas.get(meta) or _shared(metas, meta)
