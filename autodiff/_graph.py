@@ -233,14 +233,13 @@ class Node(_Hookable):
         inputs: Sequence[Any] = self._inputs
         versions = self._versions
         if versions is not None:  # it saved tensors: check and unwrap them in one loop
-            arrays = []
-            for value, version in zip(inputs, versions, strict=True):
-                if version is None:
-                    arrays.append(value)
-                elif value._version == version:
-                    arrays.append(value._array)
-                else:
-                    self._check_saved()  # raises PyTorch's error
+            arrays = list(inputs)
+            for index, version in enumerate(versions):
+                if version is not None:
+                    value = arrays[index]
+                    if value._version != version:
+                        self._check_saved()  # raises PyTorch's error
+                    arrays[index] = value._array
             inputs = arrays
         backend, params, out = self._backend, self._params, self._out
         xp, array_type = backend.xp, backend.array_type
@@ -527,11 +526,12 @@ def _count_dependencies(start: Sequence[Any], needed: set[Any] | None) -> dict[A
     """How many consumers will send each node a cotangent: a node runs once all have."""
     dependencies: dict[Any, int] = {}
     stack = list(start)
-    while stack:
-        node = stack.pop()
+    node = stack.pop() if stack else None
+    while node is not None:  # the stack's top kept in ``node``, as in run_backward
         arity = node._arity
         edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
             arity == 2) else node._edges
+        following = None
         for edge in edges:
             if edge is None or (needed is not None and edge not in needed):
                 continue
@@ -539,7 +539,10 @@ def _count_dependencies(start: Sequence[Any], needed: set[Any] | None) -> dict[A
                 dependencies[edge] += 1
             else:
                 dependencies[edge] = 1
-                stack.append(edge)
+                if following is not None:
+                    stack.append(following)
+                following = edge
+        node = following if following is not None else stack.pop() if stack else None
     return dependencies
 
 
@@ -649,9 +652,11 @@ def run_backward(
     plain = not catch  # no targets: every node takes the fast path below unless it is special
     previous_mode = _mode.state.enabled
     _mode.state.enabled = create_graph
+    # ``ready`` is a stack whose top is kept in ``node``: in a chain each node readies
+    # the next, and pushing and popping it would resize the list at every node
+    node = ready.pop() if ready else None
     try:
-        while ready:
-            node = ready.pop()
+        while node is not None:
             if (plain and node._extra is None and node._retained is None
                     and node.__class__ is not AccumulateGrad and node in pending):
                 if arrays:
@@ -665,6 +670,7 @@ def run_backward(
             arity = node._arity
             edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
                 arity == 2) else node._edges
+            following = None  # the last node this one readies: the stack's next top
             for edge, cotangent in zip(edges, cotangents, strict=True):
                 if edge is None or (needed is not None and edge not in needed):
                     continue
@@ -675,10 +681,13 @@ def run_backward(
                 if remaining:
                     dependencies[edge] = remaining
                 else:
-                    ready.append(edge)
+                    if following is not None:
+                        ready.append(following)
+                    following = edge
             # hold no cotangent here once it is handed on: a leaf's .grad takes an array
             # over only when nothing else refers to it (accumulate_into)
             cotangents = cotangent = edges = None
+            node = following if following is not None else ready.pop() if ready else None
     finally:
         _mode.state.enabled = previous_mode
     return run.captured
