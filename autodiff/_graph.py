@@ -658,12 +658,12 @@ def run_backward(
     try:
         while node is not None:
             if (plain and node._extra is None and node._retained is None
-                    and node.__class__ is not AccumulateGrad and node in pending):
+                    and node.__class__ is not AccumulateGrad and (
+                        grad := pending.pop(node, None)) is not None):
                 if arrays:
-                    cotangents = node.run_arrays(pending.pop(node), retain_graph)
+                    cotangents = node.run_arrays(grad, retain_graph)
                 else:
-                    cotangents = node.run(pending.pop(node), tensor_type, create_graph,
-                                          retain_graph)
+                    cotangents = node.run(grad, tensor_type, create_graph, retain_graph)
             else:
                 # the cotangent is passed straight from the dict: see _visit
                 cotangents = _visit(run, node, pending.pop(node, None))
@@ -686,7 +686,7 @@ def run_backward(
                     following = edge
             # hold no cotangent here once it is handed on: a leaf's .grad takes an array
             # over only when nothing else refers to it (accumulate_into)
-            cotangents = cotangent = edges = None
+            grad = cotangents = cotangent = edges = None
             node = following if following is not None else ready.pop() if ready else None
     finally:
         _mode.state.enabled = previous_mode
