@@ -87,7 +87,7 @@ class NodeExtra:
     anomaly mode records, and the version of an in-place write to the saved output."""
 
     __slots__ = ("pre_hooks", "hooks", "tensor_hooks", "post_accumulate_hooks", "trace",
-                 "dirty", "out_tangents")
+                 "dirty", "out_tangents", "retained")
 
     def __init__(self) -> None:
         self.pre_hooks: dict[int, Callable[..., Any]] = {}
@@ -102,6 +102,8 @@ class NodeExtra:
         #: reading ``ans`` in a backward pass run under a dual level sees them
         #: (forward-over-reverse: ``jacfwd(jacrev(f))``)
         self.out_tangents: dict[int, Any] | None = None
+        #: the output tensor that asked to keep its gradient (``retain_grad``)
+        self.retained: weakref.ref[Tensor] | None = None
 
 
 class _Hookable:
@@ -140,8 +142,8 @@ class Node(_Hookable):
     # the node's own fields rather than in a tuple: a tuple of nodes is one more object
     # per op for Python's cyclic GC, whose full collections a long graph sets off.
     __slots__ = ("_arity", "_edge0", "_edge1", "_more", "_inputs", "_meta", "_out",
-                 "_params", "_backend", "_freed", "_holds", "_retained", "_versions",
-                 "_extra", "_prim", "_kind", "__weakref__")
+                 "_params", "_backend", "_freed", "_holds", "_versions", "_extra", "_prim",
+                 "_kind", "__weakref__")
     scalar_edges: bool
     _arity: int  # how many edges: _edge0 is set from 1 on, _edge1 from 2, _more from 3
     _edge0: Node | AccumulateGrad | None
@@ -158,7 +160,6 @@ class Node(_Hookable):
     _backend: Any
     _freed: bool
     _holds: bool
-    _retained: weakref.ref[Tensor] | None
     #: versions of the saved tensors in ``_inputs`` when recorded (None: none saved)
     _versions: tuple[int | None, ...] | None
 
@@ -422,10 +423,9 @@ class AccumulateGrad(_Hookable):
         return "torch::autograd::AccumulateGrad"
 
     next_functions: tuple[()] = ()
-    #: a leaf's node has no edges and no retained output (read by the backward loop)
+    #: a leaf's node has no edges (read by the backward loop)
     _edges: tuple[()] = ()
     _arity = 0
-    _retained = None
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
@@ -593,8 +593,9 @@ def _visit(run: _Pass, node: Any, incoming: Any) -> Sequence[Any]:
                 for hook in list(extra.post_accumulate_hooks.values()):
                     hook(leaf)
         return ()
-    if incoming is not None and node._retained is not None and capture is None:
-        retained = node._retained()
+    if incoming is not None and extra is not None and extra.retained is not None and (
+            capture is None):
+        retained = extra.retained()
         if retained is not None:
             accumulate_into(retained, incoming, create_graph)
     needed = run.needed
@@ -657,9 +658,10 @@ def run_backward(
     node = ready.pop() if ready else None
     try:
         while node is not None:
-            if (plain and node._extra is None and node._retained is None
-                    and node.__class__ is not AccumulateGrad and (
-                        grad := pending.pop(node, None)) is not None):
+            # a node with extras (hooks, a retained gradient, anomaly's trace) or a
+            # leaf's goes through _visit
+            if (plain and node._extra is None and node.__class__ is not AccumulateGrad
+                    and (grad := pending.pop(node, None)) is not None):
                 if arrays:
                     cotangents = node.run_arrays(grad, retain_graph)
                 else:

@@ -505,7 +505,6 @@ def _attach(node: Node, saved_out: Any, params: dict[str, Any], result: Tensor,
     node._params = params
     node._backend = result._backend
     node._freed = False
-    node._retained = None
     node._extra = extra
     result._grad_fn = node
     result._requires_grad = True

@@ -321,7 +321,8 @@ class Tensor:
     @property
     def retains_grad(self) -> builtins.bool:
         node = self._grad_fn
-        return node is not None and node._retained is not None and node._retained() is self
+        extra = None if node is None else node._extra
+        return extra is not None and extra.retained is not None and extra.retained() is self
 
     def retain_grad(self) -> None:
         """Fill ``.grad`` of this non-leaf tensor during backward (a no-op on leaves)."""
@@ -329,7 +330,7 @@ class Tensor:
             if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
-        self._grad_fn._retained = weakref.ref(self)
+        self._grad_fn.extra().retained = weakref.ref(self)
 
     def register_hook(self, hook: Any) -> _graph.Handle:
         """Run ``hook(grad)`` each time this tensor's gradient is computed; a returned

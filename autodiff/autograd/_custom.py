@@ -44,7 +44,6 @@ class CustomNode(Node):
         self._backend = backend
         self._freed = False
         self._holds = False
-        self._retained = None
         self._versions = None
         self._extra = None
 
