@@ -258,7 +258,8 @@ class Node(_Hookable):
         else:
             results = []
             edges = (self._edge0, self._edge1) if arity == 2 else self._edges
-            for edge, rule, meta in zip(edges, rules, self._meta, strict=False):
+            # no ``strict=``: a keyword costs zip a parse per call on this hot path
+            for edge, rule, meta in zip(edges, rules, self._meta):  # noqa: B905
                 if edge is None:
                     results.append(None)
                     continue
@@ -480,6 +481,11 @@ def _run_node_with_extras(node: Node, extra: NodeExtra, incoming: Tensor,
     for hook in list(extra.hooks.values()):
         replaced = hook(tuple(cotangents), (incoming,))
         if replaced is not None:
+            if len(replaced) != len(cotangents):  # as PyTorch checks a node hook's result
+                raise RuntimeError(
+                    f"hook '{getattr(hook, '__name__', hook)}' has returned an incorrect "
+                    f"number of values (got {len(replaced)}, but expected "
+                    f"{len(cotangents)})")
             cotangents = list(replaced)
     if extra.trace is not None and _mode.anomaly.check_nan:
         for index, cotangent in enumerate(cotangents):
@@ -673,7 +679,8 @@ def run_backward(
             edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
                 arity == 2) else node._edges
             following = None  # the last node this one readies: the stack's next top
-            for edge, cotangent in zip(edges, cotangents, strict=True):
+            # one cotangent per edge (no ``strict=``: a keyword costs zip a parse per call)
+            for edge, cotangent in zip(edges, cotangents):  # noqa: B905
                 if edge is None or (needed is not None and edge not in needed):
                     continue
                 if cotangent is not None:

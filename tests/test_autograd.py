@@ -11,6 +11,7 @@ import gc
 import re
 import threading
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -655,6 +656,21 @@ def test_grads_of_two_leaves_never_share_memory(backend: str) -> None:
     x.grad.zero_()  # type: ignore[union-attr]
     assert y.grad.tolist() == [1.0, 1.0, 1.0]  # type: ignore[union-attr]
     assert seed.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_a_node_hook_returning_the_wrong_count_is_refused_as_in_pytorch() -> None:
+    x = ad.ones(2, requires_grad=True)
+    y = ad.ones(2, requires_grad=True)
+    z = (x * y).sum()
+
+    def my_hook(grad_inputs: tuple[Any, ...], grad_outputs: tuple[Any, ...]) -> tuple[Any]:
+        return (grad_inputs[0],)
+
+    z.grad_fn.next_functions[0][0].register_hook(my_hook)  # type: ignore[union-attr]
+    with pytest.raises(RuntimeError, match=re.escape(
+            "hook 'my_hook' has returned an incorrect number of values (got 1, but "
+            "expected 2)")):
+        z.backward()
 
 
 def test_nodes_are_handed_out_in_their_named_class(backend: str) -> None:
