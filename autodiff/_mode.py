@@ -65,10 +65,15 @@ state = _GradState()
 
 
 class _AnomalyState:
-    """Anomaly detection (``autograd.detect_anomaly``): process-wide, as in PyTorch."""
+    """Anomaly detection (``autograd.detect_anomaly``): process-wide, as in PyTorch.
+    Slots rather than class attributes: every op reads ``enabled``, and Python reads
+    a class attribute through an instance the slow way."""
 
-    enabled = False
-    check_nan = True
+    __slots__ = ("enabled", "check_nan")
+
+    def __init__(self) -> None:
+        self.enabled = False
+        self.check_nan = True
 
 
 anomaly = _AnomalyState()
