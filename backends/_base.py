@@ -93,17 +93,20 @@ class Backend:
         return native
 
     def dtype_name(self, native: Any) -> str:
-        """The standard name of a native dtype."""
-        try:
-            return self._dtype_names[native]
-        except KeyError:
-            pass
+        """The standard name of a native dtype, remembered: ``Tensor.dtype`` asks it."""
+        name = self._dtype_names.get(native)
+        if name is None:
+            name = self._dtype_names[native] = self.find_dtype_name(native)
+        return name
+
+    def find_dtype_name(self, native: Any) -> str:
+        """``dtype_name`` the first time a dtype is seen: a search of the namespace's
+        dtypes, which a backend whose library names its dtypes itself overrides."""
         for name in ("float32", "float64", "int64", "bool", "int32", "float16", "int8",
                      "int16", "uint8", "uint16", "uint32", "uint64", "complex64",
                      "complex128"):
             candidate = getattr(self.xp, name, None)
             if candidate is not None and candidate == native:
-                self._dtype_names[native] = name
                 return name
         raise TypeError(f"backend {self.name!r}: unsupported dtype {native!r}")
 

@@ -66,7 +66,7 @@ class CupyBackend(Backend):
     def array_type(self) -> type:
         return self._cupy.ndarray
 
-    def dtype_name(self, native: Any) -> str:
+    def find_dtype_name(self, native: Any) -> str:
         return np.dtype(native).name
 
     def device(self, index: int | None = None) -> Any:

@@ -27,12 +27,8 @@ class NumpyBackend(Backend):
     def array_type(self) -> type:
         return np.ndarray
 
-    def dtype_name(self, native: Any) -> str:
-        # cached: numpy computes ``dtype.name`` in Python, and ``Tensor.dtype`` asks it
-        name = self._dtype_names.get(native)
-        if name is None:
-            name = self._dtype_names[native] = np.dtype(native).name
-        return name
+    def find_dtype_name(self, native: Any) -> str:
+        return np.dtype(native).name
 
     def asarray(self, data: Any, dtype: str | None = None, device: Any = None,
                 copy: bool | None = None) -> Any:
