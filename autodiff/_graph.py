@@ -485,7 +485,8 @@ def _run_node_with_extras(node: Node, extra: NodeExtra, incoming: Tensor,
                 raise RuntimeError(
                     f"hook '{getattr(hook, '__name__', hook)}' has returned an incorrect "
                     f"number of values (got {len(replaced)}, but expected "
-                    f"{len(cotangents)})")
+                    f"{len(cotangents)}): return one gradient, or None, per input of "
+                    f"{node.name()}")
             cotangents = list(replaced)
     if extra.trace is not None and _mode.anomaly.check_nan:
         for index, cotangent in enumerate(cotangents):
@@ -513,7 +514,7 @@ def _on_paths_to(start: Sequence[Any], targets: dict[Any, int]) -> set[Any]:
         stack: list[tuple[Any, int]] = [(root, 0)]
         while stack:
             node, position = stack[-1]
-            edges = node._edges if isinstance(node, Node) else ()
+            edges = node._edges  # a leaf's node has none
             while position < len(edges) and (edges[position] is None
                                              or edges[position] in done):
                 position += 1
@@ -608,7 +609,7 @@ def _visit(run: _Pass, node: Any, incoming: Any) -> Sequence[Any]:
     if incoming is None or (needed is not None and not any(
             edge in needed for edge in node._edges if edge is not None)):
         # nothing to send, or a target nothing beyond is wanted from
-        return [None] * len(node._edges)
+        return [None] * node._arity
     if extra is None:
         results = node.run(incoming, run.tensor_type, create_graph, run.retain_graph)
     else:

@@ -103,9 +103,8 @@ class Primitive:
             *args, **params)
         cls = self._node_classes.get(name)
         if cls is None:
-            namespace: dict[str, Any] = {"__slots__": (), "prim": self,
-                                         "scalar_edges": name not in self.scalar_free_nodes}
-            cls = type(name, (Node,), namespace)
+            cls = type(name, (Node,), {"__slots__": (), "prim": self,
+                                       "scalar_edges": name not in self.scalar_free_nodes})
             self._node_classes[name] = cls
         return cls
 
