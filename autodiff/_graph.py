@@ -143,13 +143,15 @@ class Node(_Hookable):
     # per op for Python's cyclic GC, whose full collections a long graph sets off.
     __slots__ = ("_arity", "_edge0", "_edge1", "_more", "_inputs", "_meta", "_out",
                  "_params", "_backend", "_freed", "_holds", "_versions", "_extra", "_prim",
-                 "_kind", "__weakref__")
+                 "_kind", "_uses", "__weakref__")
     scalar_edges: bool
     _arity: int  # how many edges: _edge0 is set from 1 on, _edge1 from 2, _more from 3
     _edge0: Node | AccumulateGrad | None
     _edge1: Node | AccumulateGrad | None
     _more: tuple[Node | AccumulateGrad | None, ...]
     _prim: Primitive | None
+    #: how many edges of recorded nodes lead here (see ``run_backward``)
+    _uses: int
     #: the class the node takes when handed out (see ``named``)
     _kind: type[Node]
 
@@ -175,6 +177,9 @@ class Node(_Hookable):
 
     @_edges.setter
     def _edges(self, edges: tuple[Node | AccumulateGrad | None, ...]) -> None:
+        for edge in edges:
+            if edge is not None:
+                edge._uses += 1
         arity = self._arity = len(edges)
         self._edge0 = edges[0] if arity else None
         self._edge1 = edges[1] if arity > 1 else None
@@ -408,10 +413,12 @@ class AccumulateGrad(_Hookable):
     a leaf nobody holds any more simply receives nothing.
     """
 
-    __slots__ = ("_variable", "_backend", "_extra", "__weakref__")
+    __slots__ = ("_variable", "_backend", "_extra", "_uses", "__weakref__")
 
     def __init__(self, variable: Tensor) -> None:
         self._variable = weakref.ref(variable)
+        #: how many edges of recorded nodes lead here (see ``run_backward``)
+        self._uses = 0
         #: the leaf's backend, to wrap a first-order pass's cotangent array for hooks
         self._backend = variable._backend
         self._extra: NodeExtra | None = None
@@ -530,9 +537,11 @@ def _on_paths_to(start: Sequence[Any], targets: dict[Any, int]) -> set[Any]:
 
 
 def _count_dependencies(start: Sequence[Any], needed: set[Any] | None) -> dict[Any, int]:
-    """How many consumers will send each node a cotangent: a node runs once all have."""
-    dependencies: dict[Any, int] = {}
-    stack = list(start)
+    """How many consumers will send each node a cotangent: a node runs once all have.
+    The nodes in ``start`` are counted too (0 when no other reaches them), so that one
+    reached from another is walked once."""
+    dependencies: dict[Any, int] = dict.fromkeys(start, 0)
+    stack = list(dependencies)
     node = stack.pop() if stack else None
     while node is not None:  # the stack's top kept in ``node``, as in run_backward
         arity = node._arity
@@ -551,6 +560,22 @@ def _count_dependencies(start: Sequence[Any], needed: set[Any] | None) -> dict[A
                 following = edge
         node = following if following is not None else stack.pop() if stack else None
     return dependencies
+
+
+def _unstick(dependencies: dict[Any, int], ready: list[Any],
+             needed: set[Any] | None) -> Any:
+    """The next node to run once none is ready in a pass that counts recorded uses:
+    None when the pass is done, else one of the nodes awaiting cotangents that will
+    never come (a consumer outside the pass was counted). Every node yet to run is
+    reachable from those, so counting the graph from them makes ``dependencies``
+    exact for the rest of the pass."""
+    waiting = [node for node, remaining in dependencies.items() if remaining > 0]
+    if not waiting:
+        return None
+    dependencies.clear()
+    dependencies.update(_count_dependencies(waiting, needed))
+    ready.extend(node for node in waiting if not dependencies[node])
+    return ready.pop()
 
 
 class _Pass:
@@ -646,15 +671,27 @@ def run_backward(
     # what lies beyond is neither computed, nor hooked, nor freed.
     needed = run.needed = None if targets is None else _on_paths_to(start, catch)
 
+    # How many cotangents each node still awaits. A plain pass counts down from each
+    # node's recorded uses as cotangents arrive, with no walk of the graph beforehand:
+    # a node used once is ready when its one cotangent comes, and only nodes used more
+    # often are counted in ``dependencies``. A recorded count is never too low (every
+    # edge counts itself when made) but is too high when a consumer is outside this
+    # pass (a graph dropped or kept apart, a leaf reused): such a node waits until
+    # nothing else is ready, and then the rest of the graph is counted exactly
+    # (_unstick). A pass with targets, or with a root that is another node's input,
+    # counts its graph first, as PyTorch always does.
+    exact = needed is not None or any(node._uses for node in start)
     dependencies = _count_dependencies(
-        start if needed is None else [node for node in start if node in needed], needed)
+        start if needed is None else [node for node in start if node in needed], needed
+    ) if exact else {}
+    single = 0 if exact else 1  # the count below which no node is in ``dependencies``
     arrays = run.arrays
     pending: dict[Any, Any] = {}
     for node, seed in zip(start, grads, strict=True):
         value = seed._array if arrays else seed
         earlier = pending.get(node)
         pending[node] = value if earlier is None else earlier + value
-    ready = [node for node in dict.fromkeys(start) if node not in dependencies
+    ready = [node for node in dict.fromkeys(start) if not dependencies.get(node)
              and (needed is None or node in needed)]
 
     plain = not catch  # no targets: every node takes the fast path below unless it is special
@@ -664,40 +701,45 @@ def run_backward(
     # the next, and pushing and popping it would resize the list at every node
     node = ready.pop() if ready else None
     try:
-        while node is not None:
-            # a node with extras (hooks, a retained gradient, anomaly's trace) or a
-            # leaf's goes through _visit
-            if (plain and node._extra is None and node.__class__ is not AccumulateGrad
-                    and (grad := pending.pop(node, None)) is not None):
-                if arrays:
-                    cotangents = node.run_arrays(grad, retain_graph)
+        while True:
+            while node is not None:
+                # a node with extras (hooks, a retained gradient, anomaly's trace) or a
+                # leaf's goes through _visit
+                if (plain and node._extra is None and node.__class__ is not AccumulateGrad
+                        and (grad := pending.pop(node, None)) is not None):
+                    if arrays:
+                        cotangents = node.run_arrays(grad, retain_graph)
+                    else:
+                        cotangents = node.run(grad, tensor_type, create_graph, retain_graph)
                 else:
-                    cotangents = node.run(grad, tensor_type, create_graph, retain_graph)
-            else:
-                # the cotangent is passed straight from the dict: see _visit
-                cotangents = _visit(run, node, pending.pop(node, None))
-            arity = node._arity
-            edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
-                arity == 2) else node._edges
-            following = None  # the last node this one readies: the stack's next top
-            # one cotangent per edge (no ``strict=``: a keyword costs zip a parse per call)
-            for edge, cotangent in zip(edges, cotangents):  # noqa: B905
-                if edge is None or (needed is not None and edge not in needed):
-                    continue
-                if cotangent is not None:
-                    earlier = pending.get(edge)
-                    pending[edge] = cotangent if earlier is None else earlier + cotangent
-                remaining = dependencies[edge] - 1
-                if remaining:
-                    dependencies[edge] = remaining
-                else:
+                    # the cotangent is passed straight from the dict: see _visit
+                    cotangents = _visit(run, node, pending.pop(node, None))
+                arity = node._arity
+                edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
+                    arity == 2) else node._edges
+                following = None  # the last node this one readies: the stack's next top
+                # one cotangent per edge (no ``strict=``: a keyword costs zip a parse per call)
+                for edge, cotangent in zip(edges, cotangents):  # noqa: B905
+                    if edge is None or (needed is not None and edge not in needed):
+                        continue
+                    if cotangent is not None:
+                        earlier = pending.get(edge)
+                        pending[edge] = cotangent if earlier is None else earlier + cotangent
+                    uses = edge._uses
+                    if uses != single:  # several consumers (or exact counts): count down
+                        remaining = dependencies[edge] = dependencies.get(edge, uses) - 1
+                        if remaining:
+                            continue
                     if following is not None:
                         ready.append(following)
                     following = edge
-            # hold no cotangent here once it is handed on: a leaf's .grad takes an array
-            # over only when nothing else refers to it (accumulate_into)
-            grad = cotangents = cotangent = edges = None
-            node = following if following is not None else ready.pop() if ready else None
+                # hold no cotangent here once it is handed on: a leaf's .grad takes an array
+                # over only when nothing else refers to it (accumulate_into)
+                grad = cotangents = cotangent = edges = None
+                node = following if following is not None else ready.pop() if ready else None
+            if single == 0 or (node := _unstick(dependencies, ready, needed)) is None:
+                break
+            single = 0  # counted exactly from here on
     finally:
         _mode.state.enabled = previous_mode
     return run.captured

@@ -358,7 +358,9 @@ def _record_one(prim: Primitive, x: Tensor, params: dict[str, Any], result: Tens
     node._kind = prim.static_node or prim.node_class((x,), params)
     node._prim = prim
     node._arity = 1
-    node._edge0 = x._grad_fn or x._acc or x._accumulator()
+    node._uses = 0
+    node._edge0 = edge = x._grad_fn or x._acc or x._accumulator()
+    edge._uses += 1
     array = x._array
     meta = ((array.shape, array.dtype),)
     metas = x._backend.node_metas
@@ -406,6 +408,7 @@ def _record_two(prim: Primitive, a: Tensor, b: Any, params: dict[str, Any], resu
     if a._requires_grad and rules[0] is not None:
         array = a._array
         edge_a = a._grad_fn or a._acc or a._accumulator()
+        edge_a._uses += 1
         meta_a: Any = (array.shape, array.dtype)
         keep, keep_output = saves_inputs[0], saves_output[0]
     else:
@@ -414,6 +417,7 @@ def _record_two(prim: Primitive, a: Tensor, b: Any, params: dict[str, Any], resu
     if b_tensor and b._requires_grad and rules[1] is not None:
         array = b._array
         edge_b = b._grad_fn or b._acc or b._accumulator()
+        edge_b._uses += 1
         meta_b: Any = (array.shape, array.dtype)
         keep = keep | saves_inputs[1]
         keep_output = keep_output or saves_output[1]
@@ -423,6 +427,7 @@ def _record_two(prim: Primitive, a: Tensor, b: Any, params: dict[str, Any], resu
     save_a = 0 in keep
     save_b = b_tensor and 1 in keep
     node._arity = 2
+    node._uses = 0
     node._edge0 = edge_a
     node._edge1 = edge_b
     meta = (meta_a, meta_b)
@@ -446,6 +451,7 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
     node = new_node(Node)
     node._kind = prim.static_node or prim.node_class(args, params)
     node._prim = prim
+    node._uses = 0
     edges: list[Any] = []
     meta: list[Any] = []
     inputs: list[Any] = []  # Python numbers as given; tensors only where a rule reads them

@@ -36,6 +36,7 @@ class CustomNode(Node):
     def _start(self, edges: tuple[Edge, ...], backend: Any) -> None:
         self._prim = None
         self._kind = type(self)
+        self._uses = 0
         self._edges = edges
         self._inputs = ()
         self._meta = ()
