@@ -80,6 +80,7 @@ def load_backend(name: str) -> Backend:
             f"backend {name!r} is not available: {backend.unavailable_reason()}; "
             f"available backends: {available_backends()}"
         )
+    backend.load()
     return backend
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import functools
 import importlib.util
 from collections.abc import Sequence
 from typing import Any
@@ -17,10 +16,10 @@ class Backend:
     """One array library as autodiff sees it.
 
     Subclasses set ``name``, ``module`` (the import name of the array library) and
-    ``device_type`` and override what differs from these defaults, which suit a
-    host-memory library that numpy can exchange data with. Dtypes cross this
-    interface by their standard names (``"float32"``), so backends never need
-    autodiff's own dtype objects.
+    ``device_type``, define ``namespace`` and override what differs from these
+    defaults, which suit a host-memory library that numpy can exchange data with.
+    Dtypes cross this interface by their standard names (``"float32"``), so backends
+    never need autodiff's own dtype objects.
     """
 
     name: str = ""
@@ -54,26 +53,46 @@ class Backend:
         return f"the {self.module!r} package is not installed (pip install {self.module})"
 
     # -- the namespace ------------------------------------------------------------
-    @functools.cached_property
-    def xp(self) -> Any:
-        """The Array API namespace of this library."""
-        raise NotImplementedError
+    #: The Array API namespace of the library, its array class (to recognise its arrays
+    #: cheaply) and its native real and complex floating dtypes as arrays report them
+    #: (outputs of any other dtype never join the graph). ``load`` sets all three.
+    xp: Any
+    array_type: type
+    differentiable_dtypes: frozenset[Any]
 
-    @functools.cached_property
-    def array_type(self) -> type:
-        """The library's array class, used to recognise its arrays cheaply."""
-        return type(self.xp.asarray(0))
+    def load(self) -> None:
+        """Bind the library, once: ``load_backend`` calls this when the backend is
+        available, and sets ``xp``, ``array_type`` and ``differentiable_dtypes`` from
+        ``namespace`` and ``native_array_type``.
 
-    @functools.cached_property
-    def differentiable_dtypes(self) -> frozenset[Any]:
-        """The native real and complex floating dtypes, as arrays report them: outputs
-        of any other dtype never join the graph (a set lookup on every op)."""
+        They are plain instance attributes because the engine reads them on every op:
+        Python specialises the read of an instance attribute, but not of one that a
+        class attribute such as a ``cached_property`` shadows (a small op ran 4% more
+        instructions that way).
+
+        >>> from backends import load_backend
+        >>> load_backend("numpy").xp.__name__
+        'array_api_compat.numpy'
+        """
+        if hasattr(self, "xp"):  # not ``self.__dict__``: reading that makes Python
+            return               # keep the attributes in a dict, read more slowly
+        self.xp = self.namespace()
+        self.array_type = self.native_array_type()
         found = set()
         for name in ("float16", "float32", "float64", "complex64", "complex128"):
             native = getattr(self.xp, name, None)
             if native is not None:
                 found.add(self.xp.empty(0, dtype=native).dtype)
-        return frozenset(found)
+        self.differentiable_dtypes = frozenset(found)
+
+    def namespace(self) -> Any:
+        """The Array API namespace of this library (importing it): every backend
+        defines it."""
+        raise NotImplementedError
+
+    def native_array_type(self) -> type:
+        """The library's array class; the default asks the namespace for an array."""
+        return type(self.xp.asarray(0))
 
     def coerce(self, value: Any) -> Any:
         """An op result that is not quite an array (a numpy scalar from a 0-d

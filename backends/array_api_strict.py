@@ -5,7 +5,6 @@ Anything that runs here uses nothing beyond the Array API standard.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
@@ -23,8 +22,7 @@ class ArrayApiStrictBackend(Backend):
     def unavailable_reason(self) -> str:
         return "array-api-strict is not installed (pip install 'autodiff[strict]')"
 
-    @functools.cached_property
-    def xp(self) -> Any:
+    def namespace(self) -> Any:
         import array_api_strict
 
         return array_api_strict

@@ -50,8 +50,7 @@ class CupyBackend(Backend):
         self.is_available()
         return self._reason or "available"
 
-    @functools.cached_property
-    def xp(self) -> Any:
+    def namespace(self) -> Any:
         import array_api_compat.cupy
 
         return array_api_compat.cupy
@@ -62,8 +61,7 @@ class CupyBackend(Backend):
 
         return cupy
 
-    @functools.cached_property
-    def array_type(self) -> type:
+    def native_array_type(self) -> type:
         return self._cupy.ndarray
 
     def find_dtype_name(self, native: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
@@ -17,14 +16,12 @@ class NumpyBackend(Backend):
     module = "numpy"
     device_type = "cpu"
 
-    @functools.cached_property
-    def xp(self) -> Any:
+    def namespace(self) -> Any:
         import array_api_compat.numpy
 
         return array_api_compat.numpy
 
-    @functools.cached_property
-    def array_type(self) -> type:
+    def native_array_type(self) -> type:
         return np.ndarray
 
     def find_dtype_name(self, native: Any) -> str:
