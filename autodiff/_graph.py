@@ -253,11 +253,12 @@ class Node(_Hookable):
         if arity == 1:
             array = rules[0](xp, g, out, *inputs, **params) if params else rules[0](
                 xp, g, out, *inputs)
-            # _fit_array, its checks inline
+            # _fit_array, its checks inline; a dtype is first compared by identity, which
+            # spares numpy's dtype comparison (a conversion of the other operand) per node
             if array is not None:
                 meta = self._meta[0]
                 if (array.__class__ is not array_type or array.shape != meta[0]
-                        or array.dtype != meta[1]):
+                        or ((dtype := array.dtype) is not meta[1] and dtype != meta[1])):
                     array = _fit_array(array, meta, backend)
             results = [array]
         else:
@@ -270,8 +271,9 @@ class Node(_Hookable):
                     continue
                 array = rule(xp, g, out, *inputs, **params) if params else rule(
                     xp, g, out, *inputs)
-                if array is not None and (array.__class__ is not array_type
-                                          or array.shape != meta[0] or array.dtype != meta[1]):
+                if array is not None and (
+                        array.__class__ is not array_type or array.shape != meta[0]
+                        or ((dtype := array.dtype) is not meta[1] and dtype != meta[1])):
                     array = _fit_array(array, meta, backend)
                 results.append(array)
         if not retain_graph and self._holds:

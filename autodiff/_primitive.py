@@ -287,17 +287,17 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
                 backend.xp, first._array)
         else:
             second = args[1] if count == 2 else None
-            if count == 2 and isinstance(first, tensor_type) and (
-                    not first._backend.multi_device):
+            if count == 2 and isinstance(first, tensor_type):
                 backend = first._backend
-                if isinstance(second, tensor_type) and second._backend is backend:
-                    needs_grad = first._requires_grad or second._requires_grad
-                    pair = True
-                    other = second._array
-                elif type(second) in scalars:
+                if type(second) in scalars:  # no devices to compare
                     needs_grad = first._requires_grad
                     pair = True
                     other = second
+                elif isinstance(second, tensor_type) and second._backend is backend and (
+                        not backend.multi_device):
+                    needs_grad = first._requires_grad or second._requires_grad
+                    pair = True
+                    other = second._array
             if pair:
                 out = forward(backend.xp, first._array, other, **params) if params else (
                     forward(backend.xp, first._array, other))
