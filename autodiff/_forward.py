@@ -20,6 +20,7 @@ are simply never looked up again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _mode
@@ -37,7 +38,7 @@ def tangent_of(tensor: Tensor, level: int) -> Tensor | None:
     return None if tangents is None else tangents.get(level)
 
 
-def propagate(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
+def propagate(prim: Primitive, args: tuple[Any, ...], params: Mapping[str, Any],
               result: Tensor) -> None:
     """Give ``result`` a tangent at every open level where an input has one."""
     from ._tensor import Tensor
@@ -72,7 +73,7 @@ def propagate(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
 
 
 def _rule(prim: Primitive, tangents: tuple[Tensor | None, ...], ans: Tensor,
-          args: tuple[Any, ...], params: dict[str, Any]) -> Tensor | None:
+          args: tuple[Any, ...], params: Mapping[str, Any]) -> Tensor | None:
     kind = prim.jvp
     if callable(kind):
         return kind(tangents, ans, *args, **params)  # type: ignore[no-any-return]

@@ -12,7 +12,7 @@ import math
 import re
 import sys
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -158,7 +158,7 @@ class Node(_Hookable):
     _inputs: tuple[Any, ...]
     _meta: tuple[Any, ...]
     _out: Any
-    _params: dict[str, Any]
+    _params: Mapping[str, Any]
     _backend: Any
     _freed: bool
     _holds: bool

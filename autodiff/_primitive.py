@@ -24,7 +24,8 @@ import dis
 import inspect
 import numbers
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from . import _forward, _mode
@@ -97,7 +98,7 @@ class Primitive:
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
 
-    def node_class(self, args: tuple[Any, ...], params: dict[str, Any]) -> type[Node]:
+    def node_class(self, args: tuple[Any, ...], params: Mapping[str, Any]) -> type[Node]:
         """The ``grad_fn`` class for this call (PyTorch names some per overload)."""
         name = self.node_name if isinstance(self.node_name, str) else self.node_name(
             *args, **params)
@@ -221,7 +222,7 @@ def _mixing_error(prim: Primitive, first: Tensor, second: Tensor) -> ValueError:
     )
 
 
-def apply(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
+def apply(prim: Primitive, args: tuple[Any, ...], params: Mapping[str, Any]) -> Tensor:
     """Run ``prim`` on ``args`` and record it for backward when a gradient is needed."""
     return prim.op(*args, **params)
 
@@ -273,7 +274,11 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
     two_recordable = differentiable and len(prim.vjps) >= 2
     moves = prim.moves
 
-    def op(*args: Any, **params: Any) -> Tensor:
+    # ``_params`` rather than ``**params``: Python makes a new dict on every call of a
+    # function taking ``**params``, even an empty one, and the commonest ops take
+    # none; those with parameters are called through ``op_with_params`` below
+    def op(*args: Any, _params: Mapping[str, Any] = _NO_PARAMS) -> Tensor:
+        params = _params
         count = len(args)
         first: Any = args[0] if count else None
         forward = prim.forward  # read per call: a forward may be replaced (an override)
@@ -335,10 +340,38 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
             _forward.propagate(prim, args, params, result)
         return result
 
-    op.__name__ = op.__qualname__ = prim.name
-    op.__doc__ = f"The ``{prim.name}`` primitive."
-    op.primitive = prim  # type: ignore[attr-defined]
-    return op
+    public = op
+    if _takes_params(prim):
+        def op_with_params(*args: Any, **params: Any) -> Tensor:
+            return op(*args, _params=params)
+
+        public = op_with_params
+    else:  # what help() shows: the inputs alone
+        public.__signature__ = _INPUTS_ONLY  # type: ignore[attr-defined]
+    public.__name__ = public.__qualname__ = prim.name
+    public.__doc__ = f"The ``{prim.name}`` primitive."
+    public.primitive = prim  # type: ignore[attr-defined]
+    return public
+
+
+_INPUTS_ONLY = inspect.Signature(
+    [inspect.Parameter("args", inspect.Parameter.VAR_POSITIONAL, annotation="Tensor")],
+    return_annotation="Tensor")
+
+#: the parameters of a call that passes none (shared, so read-only)
+_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
+
+
+def _takes_params(prim: Primitive) -> bool:
+    """Whether calls of ``prim`` may pass keyword parameters: all may but those of a
+    differentiable primitive whose forward takes ``xp`` and one input per rule."""
+    try:
+        parameters = list(inspect.signature(prim.forward).parameters.values())
+    except (TypeError, ValueError):
+        return True
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return not (prim.differentiable and len(parameters) == 1 + len(prim.vjps)
+                and all(parameter.kind in positional for parameter in parameters))
 
 
 def _anomaly_trace() -> NodeExtra:
@@ -349,7 +382,7 @@ def _anomaly_trace() -> NodeExtra:
     return extra
 
 
-def _record_one(prim: Primitive, x: Tensor, params: dict[str, Any], result: Tensor,
+def _record_one(prim: Primitive, x: Tensor, params: Mapping[str, Any], result: Tensor,
                 out: Any) -> None:
     """``_record`` for a call on one tensor that requires grad, outside anomaly mode:
     the same node, built without the general loop."""
@@ -395,7 +428,7 @@ def _shared(metas: dict[tuple[Any, ...], tuple[Any, ...]],
     return shared
 
 
-def _record_two(prim: Primitive, a: Tensor, b: Any, params: dict[str, Any], result: Tensor,
+def _record_two(prim: Primitive, a: Tensor, b: Any, params: Mapping[str, Any], result: Tensor,
                 out: Any) -> None:
     """``_record`` for a call on a tensor and a tensor or Python number, outside
     anomaly mode: the same node, built without the general loop."""
@@ -440,7 +473,7 @@ def _record_two(prim: Primitive, a: Tensor, b: Any, params: dict[str, Any], resu
     _attach(node, out if keep_output else None, params, result, None)
 
 
-def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
+def _record(prim: Primitive, args: tuple[Any, ...], params: Mapping[str, Any],
             result: Tensor, out: Any) -> None:
     rules = prim.vjps
     count = len(args)
@@ -502,7 +535,7 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: dict[str, Any],
             _anomaly_trace() if _mode.anomaly.enabled else None)
 
 
-def _attach(node: Node, saved_out: Any, params: dict[str, Any], result: Tensor,
+def _attach(node: Node, saved_out: Any, params: Mapping[str, Any], result: Tensor,
             extra: NodeExtra | None) -> None:
     """Complete a new node (the fields every recording sets alike) and make it the
     ``grad_fn`` of ``result``."""

@@ -701,6 +701,17 @@ _TWO_INPUTS_ONE_RULE = ad.primitive(
     namespace="test")
 
 
+def test_ops_without_parameters_refuse_keywords_by_name(backend: str) -> None:
+    # such ops take no ``**params`` (a dict per call); the others still pass theirs on
+    x = ad.ones((2, 3), dtype=ad.float64, requires_grad=True)
+    with pytest.raises(TypeError, match="tanh\\(\\) got an unexpected keyword argument 'axis'"):
+        ad.tanh(x, axis=0)
+    y = ad.tanh(x).sum(axis=0)
+    assert y.shape == (3,)
+    y.sum().backward()
+    close(x.grad, np.full((2, 3), 1 - np.tanh(1.0) ** 2), rtol=1e-12)
+
+
 def test_primitive_called_with_more_inputs_than_rules_says_so(backend: str) -> None:
     x = ad.ones(2, requires_grad=True)
     with pytest.raises(TypeError, match=r"two_inputs_one_rule: called with 2 positional "
