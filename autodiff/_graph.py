@@ -250,7 +250,8 @@ class Node(_Hookable):
         backend, params, out = self._backend, self._params, self._out
         xp, array_type = backend.xp, backend.array_type
         arity = self._arity
-        if arity == 1:
+        # one edge (one input, or a tensor and a number): its rule alone, unrolled
+        if arity == 1 or (arity == 2 and self._edge1 is None):
             array = rules[0](xp, g, out, *inputs, **params) if params else rules[0](
                 xp, g, out, *inputs)
             # _fit_array, its checks inline; a dtype is first compared by identity, which
@@ -260,7 +261,7 @@ class Node(_Hookable):
                 if (array.__class__ is not array_type or array.shape != meta[0]
                         or ((dtype := array.dtype) is not meta[1] and dtype != meta[1])):
                     array = _fit_array(array, meta, backend)
-            results = [array]
+            results = [array] if arity == 1 else [array, None]
         else:
             results = []
             edges = (self._edge0, self._edge1) if arity == 2 else self._edges
