@@ -252,8 +252,12 @@ class Node(_Hookable):
         arity = self._arity
         # one edge (one input, or a tensor and a number): its rule alone, unrolled
         if arity == 1 or (arity == 2 and self._edge1 is None):
-            array = rules[0](xp, g, out, *inputs, **params) if params else rules[0](
-                xp, g, out, *inputs)
+            if params:
+                array = rules[0](xp, g, out, *inputs, **params)
+            elif arity == 1:  # no star call: it builds a list and a tuple per node
+                array = rules[0](xp, g, out, inputs[0])
+            else:
+                array = rules[0](xp, g, out, inputs[0], inputs[1])
             # _fit_array, its checks inline; a dtype is first compared by identity, which
             # spares numpy's dtype comparison (a conversion of the other operand) per node
             if array is not None:
