@@ -238,7 +238,12 @@ class Node(_Hookable):
             raise RuntimeError(FREED_MESSAGE)
         inputs: Sequence[Any] = self._inputs
         versions = self._versions
-        if versions is not None:  # it saved tensors: check and unwrap them in one loop
+        if versions is not None and len(versions) == 1:  # one saved tensor, unrolled
+            value = inputs[0]
+            if value._version != versions[0]:
+                self._check_saved()  # raises PyTorch's error
+            inputs = (value._array,)
+        elif versions is not None:  # it saved tensors: check and unwrap them in one loop
             arrays = list(inputs)
             for index, version in enumerate(versions):
                 if version is not None:
