@@ -98,6 +98,17 @@ def test_saved_input_modified_in_place(backend: str) -> None:
         z.sum().backward()
 
 
+def test_saved_input_of_a_one_input_op_modified_in_place(backend: str) -> None:
+    # the array pass checks a one-input node's saved tensor on a path of its own
+    x = ad.ones(3, requires_grad=True)
+    y = x * 1
+    z = ad.sin(y)
+    y.add_(1)
+    with pytest.raises(RuntimeError, match=r"output 0 of Add, is at version 1; expected "
+                       "version 0 instead"):
+        z.sum().backward()
+
+
 def test_saved_leaf_modified_under_no_grad(backend: str) -> None:
     x = ad.ones(3, requires_grad=True)
     z = x * ad.ones(3, requires_grad=True)
