@@ -710,22 +710,32 @@ def run_backward(
     previous_mode = _mode.state.enabled
     _mode.state.enabled = create_graph
     # ``ready`` is a stack whose top is kept in ``node``: in a chain each node readies
-    # the next, and pushing and popping it would resize the list at every node
+    # the next, and pushing and popping it would resize the list at every node. A node
+    # readied by its one consumer takes its cotangent from it (``handed``) rather than
+    # through ``pending``, where only cotangents to be summed or left waiting go.
     node = ready.pop() if ready else None
+    handed = None
     try:
         while True:
             while node is not None:
+                if handed is None:
+                    grad = pending.pop(node, None)
+                else:
+                    grad, handed = handed, None
                 # a node with extras (hooks, a retained gradient, anomaly's trace) or a
                 # leaf's goes through _visit
                 if (plain and node._extra is None and node.__class__ is not AccumulateGrad
-                        and (grad := pending.pop(node, None)) is not None):
+                        and grad is not None):
                     if arrays:
                         cotangents = node.run_arrays(grad, retain_graph)
                     else:
                         cotangents = node.run(grad, tensor_type, create_graph, retain_graph)
                 else:
-                    # the cotangent is passed straight from the dict: see _visit
-                    cotangents = _visit(run, node, pending.pop(node, None))
+                    # the cotangent is passed straight from the dict, which then holds
+                    # it alone: see _visit
+                    pending[node] = grad
+                    grad = None
+                    cotangents = _visit(run, node, pending.pop(node))
                 arity = node._arity
                 edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
                     arity == 2) else node._edges
@@ -734,17 +744,20 @@ def run_backward(
                 for edge, cotangent in zip(edges, cotangents):  # noqa: B905
                     if edge is None or (needed is not None and edge not in needed):
                         continue
-                    if cotangent is not None:
-                        earlier = pending.get(edge)
-                        pending[edge] = cotangent if earlier is None else earlier + cotangent
                     uses = edge._uses
-                    if uses != single:  # several consumers (or exact counts): count down
+                    if uses != single:  # several consumers (or exact counts): sum, count down
+                        if cotangent is not None:
+                            earlier = pending.get(edge)
+                            pending[edge] = cotangent if earlier is None else earlier + cotangent
+                            cotangent = None
                         remaining = dependencies[edge] = dependencies.get(edge, uses) - 1
                         if remaining:
                             continue
                     if following is not None:
                         ready.append(following)
-                    following = edge
+                        if handed is not None:
+                            pending[following] = handed
+                    following, handed = edge, cotangent
                 # hold no cotangent here once it is handed on: a leaf's .grad takes an array
                 # over only when nothing else refers to it (accumulate_into)
                 grad = cotangents = cotangent = edges = None
