@@ -74,8 +74,10 @@ class Backend:
         >>> load_backend("numpy").xp.__name__
         'array_api_compat.numpy'
         """
-        if hasattr(self, "xp"):  # not ``self.__dict__``: reading that makes Python
-            return               # keep the attributes in a dict, read more slowly
+        # set last, so it says all three are; and asked with hasattr, not through
+        # ``self.__dict__``, whose reading makes Python keep the attributes in a dict
+        if hasattr(self, "differentiable_dtypes"):
+            return
         self.xp = self.namespace()
         self.array_type = self.native_array_type()
         found = set()
@@ -88,7 +90,9 @@ class Backend:
     def namespace(self) -> Any:
         """The Array API namespace of this library (importing it): every backend
         defines it."""
-        raise NotImplementedError
+        raise NotImplementedError(f"backend {self.name!r} ({type(self).__name__}) must "
+                                  "define namespace(), returning the library's Array API "
+                                  "namespace")
 
     def native_array_type(self) -> type:
         """The library's array class; the default asks the namespace for an array."""

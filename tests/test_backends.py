@@ -270,6 +270,25 @@ def test_array_is_the_backend_array(backend: str) -> None:
     assert x.detach().array is x.array
 
 
+def test_a_loaded_backend_binds_its_library_on_the_instance(backend: str) -> None:
+    # the engine reads these on every op: no class attribute may shadow them
+    loaded = backends.load_backend(backend)
+    for name in ("xp", "array_type", "differentiable_dtypes"):
+        assert not hasattr(type(loaded), name)
+    assert loaded.array_type is ARRAY_TYPES[backend]
+    assert {loaded.dtype_name(d) for d in loaded.differentiable_dtypes} >= {
+        "float32", "float64"}
+
+
+def test_a_backend_without_a_namespace_says_what_it_must_define() -> None:
+    class Incomplete(backends.Backend):
+        name = "incomplete"
+
+    with pytest.raises(NotImplementedError, match=r"backend 'incomplete' \(Incomplete\) "
+                       r"must define namespace\(\)"):
+        Incomplete().load()
+
+
 def test_results_stay_on_their_backend(backend: str) -> None:
     x = ad.tensor([1.0, 2.0], requires_grad=True)
     y = (x * 2 + 1).exp().sum()
