@@ -179,11 +179,16 @@ class Node(_Hookable):
     def _edges(self, edges: tuple[Node | AccumulateGrad | None, ...]) -> None:
         for edge in edges:
             if edge is not None:
-                edge._uses += 1
+                edge._consumed_by(self)
         arity = self._arity = len(edges)
         self._edge0 = edges[0] if arity else None
         self._edge1 = edges[1] if arity > 1 else None
         self._more = tuple(edges[2:])
+
+    def _consumed_by(self, node: Node) -> Node:
+        """Count an edge of ``node`` leading here (the recorders count inline)."""
+        self._uses += 1
+        return self
 
     @property
     def prim(self) -> Primitive:
@@ -425,15 +430,35 @@ class AccumulateGrad(_Hookable):
     a leaf nobody holds any more simply receives nothing.
     """
 
-    __slots__ = ("_variable", "_backend", "_extra", "_uses", "__weakref__")
+    __slots__ = ("_variable", "_backend", "_extra", "_consumers", "_prune_at", "__weakref__")
 
     def __init__(self, variable: Tensor) -> None:
         self._variable = weakref.ref(variable)
-        #: how many edges of recorded nodes lead here (see ``run_backward``)
-        self._uses = 0
         #: the leaf's backend, to wrap a first-order pass's cotangent array for hooks
         self._backend = variable._backend
         self._extra: NodeExtra | None = None
+        #: a weak reference per edge leading here (see ``_uses``)
+        self._consumers: list[weakref.ref[Node]] = []
+        self._prune_at = 16
+
+    def _consumed_by(self, node: Node) -> AccumulateGrad:
+        """Count an edge of ``node`` leading here, for as long as ``node`` lives."""
+        consumers = self._consumers
+        consumers.append(weakref.ref(node))
+        if len(consumers) >= self._prune_at:  # forget dead ones now and then
+            self._consumers = consumers = [ref for ref in consumers if ref() is not None]
+            self._prune_at = 2 * len(consumers) + 16
+        return self
+
+    @property
+    def _uses(self) -> int:
+        """How many edges of nodes still alive lead here. A node counts its uses for
+        good (see ``run_backward``), but a leaf outlives the graphs made from it, one a
+        step in a training loop, and counting their edges for good would hold back its
+        accumulation in every later pass."""
+        live = [ref for ref in self._consumers if ref() is not None]
+        self._consumers = live
+        return len(live)
 
     @property
     def variable(self) -> Tensor | None:

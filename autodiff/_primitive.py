@@ -29,7 +29,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import _forward, _mode
-from ._graph import SCALAR, Node, NodeExtra
+from ._graph import SCALAR, AccumulateGrad, Node, NodeExtra
 from ._tensor import Tensor
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "apply"]
@@ -392,8 +392,12 @@ def _record_one(prim: Primitive, x: Tensor, params: Mapping[str, Any], result: T
     node._prim = prim
     node._arity = 1
     node._uses = 0
-    node._edge0 = edge = x._grad_fn or x._acc or x._accumulator()
-    edge._uses += 1
+    producer = x._grad_fn
+    if producer is None:  # a leaf: its accumulator counts the uses of live nodes
+        node._edge0 = x._accumulator()._consumed_by(node)
+    else:
+        producer._uses += 1
+        node._edge0 = producer
     array = x._array
     meta = ((array.shape, array.dtype),)
     metas = x._backend.node_metas
@@ -440,8 +444,12 @@ def _record_two(prim: Primitive, a: Tensor, b: Any, params: Mapping[str, Any], r
     keep_output = False
     if a._requires_grad and rules[0] is not None:
         array = a._array
-        edge_a = a._grad_fn or a._acc or a._accumulator()
-        edge_a._uses += 1
+        producer = a._grad_fn
+        if producer is None:
+            edge_a: Node | AccumulateGrad | None = a._accumulator()._consumed_by(node)
+        else:
+            producer._uses += 1
+            edge_a = producer
         meta_a: Any = (array.shape, array.dtype)
         keep, keep_output = saves_inputs[0], saves_output[0]
     else:
@@ -449,8 +457,12 @@ def _record_two(prim: Primitive, a: Tensor, b: Any, params: Mapping[str, Any], r
     b_tensor = isinstance(b, Tensor)
     if b_tensor and b._requires_grad and rules[1] is not None:
         array = b._array
-        edge_b = b._grad_fn or b._acc or b._accumulator()
-        edge_b._uses += 1
+        producer = b._grad_fn
+        if producer is None:
+            edge_b: Node | AccumulateGrad | None = b._accumulator()._consumed_by(node)
+        else:
+            producer._uses += 1
+            edge_b = producer
         meta_b: Any = (array.shape, array.dtype)
         keep = keep | saves_inputs[1]
         keep_output = keep_output or saves_output[1]

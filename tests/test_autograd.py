@@ -667,6 +667,35 @@ def test_a_leaf_in_several_live_graphs_accumulates_once_per_pass(backend: str) -
     np.testing.assert_allclose(calls[0], want, rtol=1e-12)
 
 
+def test_a_leaf_reused_step_after_step_accumulates_as_soon_as_ready(backend: str) -> None:
+    # a leaf's accumulator counts only the edges of live nodes: the graphs of earlier
+    # steps must not hold its accumulation back to the end of the pass (PyTorch 2.13
+    # runs w's before u's in every step)
+    w = _float64_leaf(0.5, 1.0)
+    u = _float64_leaf(0.2, 0.3)
+    order: list[str] = []
+    w.register_post_accumulate_grad_hook(lambda t: order.append("w"))
+    u.register_post_accumulate_grad_hook(lambda t: order.append("u"))
+    for _ in range(3):
+        chain = u
+        for _ in range(3):
+            chain = ad.sin(chain)
+        loss = chain.sum() + (w * 2).sum()
+        loss.backward()
+        assert order == ["w", "u"]
+        order.clear()
+
+
+def test_a_leaf_forgets_the_edges_of_dead_graphs_without_a_backward(backend: str) -> None:
+    w = _float64_leaf(0.5, 1.0)
+    for _ in range(1000):  # forward only, as an evaluation loop with grad mode on
+        (w * 2).sum()
+    keeper = w * 3
+    accumulator = keeper.grad_fn.next_functions[0][0]
+    assert accumulator._uses == 1
+    assert len(accumulator._consumers) < 40  # dead ones are dropped as it goes
+
+
 def test_a_trunk_shared_by_two_passes_waits_for_all_its_consumers(backend: str) -> None:
     x = _float64_leaf(0.2, 0.4)
     trunk = ad.exp(x)
