@@ -329,13 +329,19 @@ def _make_op(prim: Primitive) -> Callable[..., Tensor]:
         if needs_grad and differentiable and (not departed or state.enabled) and (
                 out.dtype in backend.differentiable_dtypes):
             if anomaly.enabled:
-                _record(prim, args, params, result, out)
+                node = _record(prim, args, params, backend, out)
             elif count == 1 and one_recordable:
-                _record_one(prim, first, params, result, out)  # type: ignore[arg-type]
+                node = _record_one(prim, first, params, out)  # type: ignore[arg-type]
             elif pair and two_recordable:
-                _record_two(prim, first, second, params, result, out)  # type: ignore[arg-type]
+                node = _record_two(prim, first, second, params, out)  # type: ignore[arg-type]
             else:
-                _record(prim, args, params, result, out)
+                node = _record(prim, args, params, backend, out)
+            # what every recorder leaves to complete, inline: the hot path
+            node._params = params
+            node._backend = backend
+            node._freed = False
+            result._grad_fn = node
+            result._requires_grad = True
         if departed and differentiable and state.forward_levels:
             _forward.propagate(prim, args, params, result)
         return result
@@ -382,8 +388,7 @@ def _anomaly_trace() -> NodeExtra:
     return extra
 
 
-def _record_one(prim: Primitive, x: Tensor, params: Mapping[str, Any], result: Tensor,
-                out: Any) -> None:
+def _record_one(prim: Primitive, x: Tensor, params: Mapping[str, Any], out: Any) -> Node:
     """``_record`` for a call on one tensor that requires grad, outside anomaly mode:
     the same node, built without the general loop."""
     rule_saves = prim.saves_inputs[0]
@@ -410,7 +415,9 @@ def _record_one(prim: Primitive, x: Tensor, params: Mapping[str, Any], result: T
         node._inputs = (None,)
         node._versions = None
         node._holds = prim.saves_output[0]
-    _attach(node, out if prim.saves_output[0] else None, params, result, None)
+    node._out = out if prim.saves_output[0] else None
+    node._extra = None
+    return node
 
 
 _NOTHING: frozenset[int] = frozenset()
@@ -432,8 +439,8 @@ def _shared(metas: dict[tuple[Any, ...], tuple[Any, ...]],
     return shared
 
 
-def _record_two(prim: Primitive, a: Tensor, b: Any, params: Mapping[str, Any], result: Tensor,
-                out: Any) -> None:
+def _record_two(prim: Primitive, a: Tensor, b: Any, params: Mapping[str, Any],
+                out: Any) -> Node:
     """``_record`` for a call on a tensor and a tensor or Python number, outside
     anomaly mode: the same node, built without the general loop."""
     rules, saves_inputs, saves_output = prim.vjps, prim.saves_inputs, prim.saves_output
@@ -482,11 +489,15 @@ def _record_two(prim: Primitive, a: Tensor, b: Any, params: Mapping[str, Any], r
     node._versions = (a._version if save_a else None, b._version if save_b else None) if (
         save_a or save_b) else None
     node._holds = save_a or save_b or keep_output
-    _attach(node, out if keep_output else None, params, result, None)
+    node._out = out if keep_output else None
+    node._extra = None
+    return node
 
 
 def _record(prim: Primitive, args: tuple[Any, ...], params: Mapping[str, Any],
-            result: Tensor, out: Any) -> None:
+            backend: Any, out: Any) -> Node:
+    """The graph node of a call, made in general (the op completes it): an edge, an
+    input record and, where a rule reads it, a saved input per positional argument."""
     rules = prim.vjps
     count = len(args)
     if count > len(rules):
@@ -540,21 +551,9 @@ def _record(prim: Primitive, args: tuple[Any, ...], params: Mapping[str, Any],
     node._inputs = tuple(inputs)
     node._edges = tuple(edges)
     # a transfer's input is on another backend: only single-backend calls are shared
-    node._meta = tuple(meta) if prim.moves else _shared(result._backend.node_metas, tuple(meta))
+    node._meta = tuple(meta) if prim.moves else _shared(backend.node_metas, tuple(meta))
     # only a node that holds saved tensors refuses a second backward once freed
     node._holds = holds
-    _attach(node, out if keep_output else None, params, result,
-            _anomaly_trace() if _mode.anomaly.enabled else None)
-
-
-def _attach(node: Node, saved_out: Any, params: Mapping[str, Any], result: Tensor,
-            extra: NodeExtra | None) -> None:
-    """Complete a new node (the fields every recording sets alike) and make it the
-    ``grad_fn`` of ``result``."""
-    node._out = saved_out
-    node._params = params
-    node._backend = result._backend
-    node._freed = False
-    node._extra = extra
-    result._grad_fn = node
-    result._requires_grad = True
+    node._out = out if keep_output else None
+    node._extra = _anomaly_trace() if _mode.anomaly.enabled else None
+    return node
