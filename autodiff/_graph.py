@@ -721,7 +721,7 @@ def run_backward(
     dependencies = _count_dependencies(
         start if needed is None else [node for node in start if node in needed], needed
     ) if exact else {}
-    single = 0 if exact else 1  # the count below which no node is in ``dependencies``
+    single = 0 if exact else 1  # the uses that bypass ``dependencies`` (0: none do)
     arrays = run.arrays
     pending: dict[Any, Any] = {}
     for node, seed in zip(start, grads, strict=True):
