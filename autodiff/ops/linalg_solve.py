@@ -33,6 +33,7 @@ from .datatypes import astype
 from .elementwise import where
 from .linalg import matmul
 from .linalg_diag import trace
+from .manipulation import broadcast_shapes
 from .reductions import any as any_
 from .reductions import sum as sum_
 
@@ -93,9 +94,19 @@ def _solve_jvp(tangents: tuple[Any, ...], ans: Tensor, a: Tensor, b: Tensor,
     return out[..., 0] if vector else out
 
 
+def _solve_forward(xp: Any, a: Any, b: Any, vector: bool) -> Any:
+    # broadcast the batch axes here: the standard asks the library to, but cupy's
+    # solve refuses batches of different shapes
+    if not vector and a.shape[:-2] != b.shape[:-2]:
+        batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        a = xp.broadcast_to(a, batch + a.shape[-2:])
+        b = xp.broadcast_to(b, batch + b.shape[-2:])
+    return xp.linalg.solve(a, b)
+
+
 _solve_primitive: Op = primitive(
     "solve", torch_name="LinalgSolveEx",
-    forward=lambda xp, a, b, vector: xp.linalg.solve(a, b),
+    forward=_solve_forward,
     vjp=(_solve_a_vjp, _solve_b_vjp),
     jvp=_solve_jvp,
     namespace="autodiff.linalg",
