@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+from backend_helpers import device_suffix
 
 import autodiff as ad
 from autodiff.testing import numerical_vjp
@@ -82,9 +83,10 @@ def test_max_method_without_dim_and_node_names(backend: str) -> None:
     assert x.min().item() == 0.0
     values_, indices = x.max(-1)
     assert values_.tolist() == [2.0, 3.0] and indices.tolist() == [1, 0]
+    device = device_suffix(backend)
     assert repr(x.detach().max(0)) == (
-        "autodiff.return_types.max(\nvalues=tensor([3., 2.], dtype=autodiff.float64),\n"
-        "indices=tensor([1, 0]))")
+        f"autodiff.return_types.max(\nvalues=tensor([3., 2.]{device}, dtype=autodiff.float64),"
+        f"\nindices=tensor([1, 0]{device}))")
 
 
 def test_max_with_nan(backend: str) -> None:
@@ -197,6 +199,10 @@ def test_var_with_too_few_elements(backend: str) -> None:
         warnings.simplefilter("ignore", RuntimeWarning)
         assert np.isinf(ad.var(ad.tensor([1.0, 2.0]), correction=3).item())
         assert np.isnan(ad.var(ad.tensor([1.0]), correction=1).item())
+        assert np.isinf(ad.std(ad.tensor([1.0, 2.0]), correction=3).item())
+        assert np.isnan(ad.std(ad.tensor([1.0]), correction=1).item())
+        rows = ad.var(ad.tensor([[1.0, 2.0], [3.0, 3.0]]), axis=1, correction=2)
+        assert np.isinf(rows[0].item()) and np.isnan(rows[1].item())
 
 
 # -- sorting -----------------------------------------------------------------------------

@@ -230,10 +230,19 @@ def _std_share(ans: Tensor, x: Tensor, axis: Any, correction: float, keepdims: b
     return where(flat, 0.0, share)
 
 
+def _spread_forward(spread: Any, x: Any, axis: Any, correction: float, keepdims: bool,
+                    count: int) -> Any:
+    """``xp.var``/``xp.std``; with no degrees of freedom left, PyTorch's inf (nan for
+    0/0), whatever the library gives there (cupy gives nan)."""
+    if count - correction > 0:
+        return spread(x, axis=axis, correction=correction, keepdims=keepdims)
+    return spread(x, axis=axis, correction=0, keepdims=keepdims) * math.inf
+
+
 _var: Op = primitive(
     "var", torch_name="Var",
-    forward=lambda xp, x, axis, correction, keepdims, count: xp.var(
-        x, axis=axis, correction=correction, keepdims=keepdims),
+    forward=lambda xp, x, axis, correction, keepdims, count: _spread_forward(
+        xp.var, x, axis, correction, keepdims, count),
     vjp=lambda g, ans, x, axis, correction, keepdims, count: restore_axes(
         g, axis, keepdims) * _centered(x, axis) * _per_dof(2.0, count, correction),
     jvp=lambda tangents, ans, x, axis, correction, keepdims, count: sum_(
@@ -242,8 +251,8 @@ _var: Op = primitive(
 )
 _std: Op = primitive(
     "std", torch_name="Std",
-    forward=lambda xp, x, axis, correction, keepdims, count: xp.std(
-        x, axis=axis, correction=correction, keepdims=keepdims),
+    forward=lambda xp, x, axis, correction, keepdims, count: _spread_forward(
+        xp.std, x, axis, correction, keepdims, count),
     vjp=lambda g, ans, x, axis, correction, keepdims, count: restore_axes(
         g, axis, keepdims) * _std_share(ans, x, axis, correction, keepdims, count),
     jvp=lambda tangents, ans, x, axis, correction, keepdims, count: sum_(
