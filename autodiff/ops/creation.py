@@ -263,9 +263,19 @@ def linspace(start: Any, stop: Any, /, num: int | None = None, *, dtype: Any = N
         stop, complex) else None
     owner, native, resolved = _place(dtype, device, backend, default)
     kwargs = {} if native is None else {"device": native}
-    array = owner.xp.linspace(start, stop, num, dtype=owner.dtype(resolved.name),
-                              endpoint=endpoint, **kwargs)
-    return _finish(array, owner, requires_grad)
+    xp = owner.xp
+    if resolved.kind != "complex floating":
+        array = xp.linspace(start, stop, num, dtype=owner.dtype(resolved.name),
+                            endpoint=endpoint, **kwargs)
+        return _finish(array, owner, requires_grad)
+    # a complex line is two real ones, computed alike (numpy's complex steps reduce
+    # to them exactly); some libraries (cupy) take no complex ends
+    start, stop = complex(start), complex(stop)
+    part = owner.dtype("float32" if resolved.name == "complex64" else "float64")
+    real, imag = (xp.astype(xp.linspace(a, b, num, dtype=part, endpoint=endpoint, **kwargs),
+                            owner.dtype(resolved.name))
+                  for a, b in ((start.real, stop.real), (start.imag, stop.imag)))
+    return _finish(real + imag * 1j, owner, requires_grad)
 
 
 def zeros_like(x: Tensor, /, *, dtype: Any = None, device: Any = None, backend: Any = None,
@@ -320,19 +330,40 @@ def full_like(x: Tensor, /, fill_value: Any, *, dtype: Any = None, device: Any =
                 requires_grad=requires_grad)
 
 
+#: DLPack's device types (``DLDeviceType``) that autodiff has a device spec for
+_DLPACK_DEVICE_TYPES = {1: "cpu", 2: "cuda"}
+
+
+def _dlpack_device(x: Any) -> str | None:
+    """The device spec of a DLPack producer (None when it says nothing we know)."""
+    ask = getattr(x, "__dlpack_device__", None)
+    if ask is None:
+        return None
+    kind, index = ask()
+    name = _DLPACK_DEVICE_TYPES.get(int(kind))
+    if name is None or name == "cpu":
+        return name
+    return f"{name}:{int(index)}"
+
+
 def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None,
                 backend: Any = None) -> Tensor:
     """A tensor sharing memory with any object that exports ``__dlpack__`` (a copy
     with ``copy=True``).
 
+    The tensor stays where the data is, as in PyTorch: host data goes to a host
+    backend (the current one when it is one), device data to a backend of that device.
+
     >>> import autodiff as ad, numpy as np
-    >>> ad.from_dlpack(np.arange(3.0))
-    tensor([0., 1., 2.], dtype=autodiff.float64)
+    >>> ad.from_dlpack(np.arange(3.0)).tolist()
+    [0.0, 1.0, 2.0]
     """
     if isinstance(x, Tensor):
         x = x._array
     owner = _backend.backend_of_array(x) if backend is None and device is None else None
     if owner is None:
+        if backend is None and device is None:
+            device = _dlpack_device(x)
         owner, _, _ = _place(None, device, backend)
     array = owner.from_dlpack(x)
     if copy:
