@@ -43,15 +43,28 @@ class Device:
         return hash((self.type, self.index))
 
 
-def device(spec: Any) -> Device:
-    """Parse ``"cpu"``, ``"cuda"``, ``"cuda:N"`` (or pass a Device through)."""
-    if isinstance(spec, Device):
+def device(spec: Any, index: int | None = None) -> Device:
+    """Parse ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or a type and an index, as
+    ``torch.device`` does (a Device passes through).
+
+    >>> import autodiff as ad
+    >>> ad.device("cuda", 0) == ad.device("cuda:0")
+    True
+    """
+    if isinstance(spec, Device) and index is None:
         return spec
     if not isinstance(spec, str):
         raise TypeError(f"device: expected a string such as 'cpu' or 'cuda:0', got {spec!r}")
-    kind, _, index = spec.partition(":")
-    if kind not in ("cpu", "cuda") or (index and not index.isdigit()):
+    kind, _, written = spec.partition(":")
+    if kind not in ("cpu", "cuda") or (written and not written.isdigit()):
         raise ValueError(
             f"device: expected 'cpu', 'cuda' or 'cuda:N', got {spec!r}"
         )
-    return Device(kind, int(index) if index else None)
+    if index is None:
+        return Device(kind, int(written) if written else None)
+    if written:
+        raise ValueError(f"device: type (string) must not include an index because index "
+                         f"was passed explicitly: {spec}")
+    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+        raise ValueError(f"device: expected a non-negative integer index, got {index!r}")
+    return Device(kind, index)
