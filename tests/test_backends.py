@@ -15,13 +15,11 @@ from importlib.metadata import entry_points
 import array_api_strict
 import numpy as np
 import pytest
+from backend_helpers import OTHER_BACKEND, array_type, dlpack_consumer, on_host
 
 import autodiff as ad
 import backends
 from backends.cupy import CupyBackend
-
-OTHER_HOST_BACKEND = {"numpy": "array_api_strict", "array_api_strict": "numpy"}
-ARRAY_TYPES = {"numpy": np.ndarray, "array_api_strict": type(array_api_strict.asarray(0))}
 
 
 def close(tensor: ad.Tensor, expected: object) -> None:
@@ -100,7 +98,7 @@ def test_set_backend(restore_default_backend) -> None:
 
 
 def test_use_backend_context(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     with ad.use_backend(other) as chosen:
         assert chosen.name == other
         assert ad.get_backend().name == other
@@ -219,9 +217,19 @@ def test_malformed_device() -> None:
         ad.ones(2, device="tpu")
 
 
+def test_device_from_a_type_and_an_index() -> None:
+    assert ad.device("cuda", 1) == ad.device("cuda:1") == "cuda:1"
+    assert repr(ad.device("cpu", 0)) == "device(type='cpu', index=0)"
+    with pytest.raises(ValueError, match="must not include an index because index was "
+                                         "passed explicitly: cuda:0"):
+        ad.device("cuda:0", 1)
+    with pytest.raises(ValueError, match="expected a non-negative integer index, got -1"):
+        ad.device("cuda", -1)
+
+
 # -- which backend a tensor belongs to -------------------------------------------------------
 def test_per_tensor_backend_keyword(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     for tensor in (ad.tensor([1.0], backend=other), ad.ones(2, backend=other),
                    ad.zeros(2, backend=other), ad.full((2,), 1.0, backend=other),
                    ad.eye(2, backend=other), ad.arange(3, backend=other),
@@ -229,7 +237,7 @@ def test_per_tensor_backend_keyword(backend: str) -> None:
                    ad.rand(2, backend=other), ad.randint(0, 3, (2,), backend=other),
                    ad.empty(2, backend=other), ad.asarray([1.0], backend=other)):
         assert tensor.backend == other
-        assert isinstance(tensor.array, ARRAY_TYPES[other])
+        assert isinstance(tensor.array, array_type(other))
     assert ad.get_backend().name == backend
 
 
@@ -238,7 +246,7 @@ def test_strict_array_stays_strict_under_numpy() -> None:
     with ad.use_backend("numpy"):
         tensor = ad.tensor(strict)
         assert tensor.backend == "array_api_strict"
-        assert isinstance(tensor.array, ARRAY_TYPES["array_api_strict"])
+        assert isinstance(tensor.array, array_type("array_api_strict"))
         assert tensor.dtype is ad.float64
         assert ad.asarray(strict).backend == "array_api_strict"
         assert ad.tensor(strict, backend="numpy").backend == "numpy"
@@ -249,14 +257,14 @@ def test_numpy_array_goes_to_current_backend() -> None:
     with ad.use_backend("array_api_strict"):
         tensor = ad.tensor(values)
         assert tensor.backend == "array_api_strict"
-        assert isinstance(tensor.array, ARRAY_TYPES["array_api_strict"])
+        assert isinstance(tensor.array, array_type("array_api_strict"))
         assert tensor.dtype is ad.float32
         assert tensor.tolist() == [1.0, 2.0]
     assert ad.tensor(values).backend == "numpy"
 
 
 def test_tensor_from_tensor_keeps_its_backend(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     source = ad.ones(2, backend=other)
     assert ad.tensor(source).backend == other
     assert ad.tensor(source, backend=backend).backend == backend
@@ -265,7 +273,7 @@ def test_tensor_from_tensor_keeps_its_backend(backend: str) -> None:
 def test_array_is_the_backend_array(backend: str) -> None:
     x = ad.tensor([1.0, 2.0])
     assert x.array is x.array
-    assert type(x.array) is ARRAY_TYPES[backend]
+    assert type(x.array) is array_type(backend)
     assert isinstance(x.array, backends.load_backend(backend).array_type)
     assert x.detach().array is x.array
 
@@ -275,7 +283,7 @@ def test_a_loaded_backend_binds_its_library_on_the_instance(backend: str) -> Non
     loaded = backends.load_backend(backend)
     for name in ("xp", "array_type", "differentiable_dtypes"):
         assert not hasattr(type(loaded), name)
-    assert loaded.array_type is ARRAY_TYPES[backend]
+    assert loaded.array_type is array_type(backend)
     assert {loaded.dtype_name(d) for d in loaded.differentiable_dtypes} >= {
         "float32", "float64"}
 
@@ -293,21 +301,30 @@ def test_results_stay_on_their_backend(backend: str) -> None:
     x = ad.tensor([1.0, 2.0], requires_grad=True)
     y = (x * 2 + 1).exp().sum()
     assert y.backend == backend
-    assert type(y.array) is ARRAY_TYPES[backend]
+    assert type(y.array) is array_type(backend)
     y.backward()
     assert x.grad.backend == backend
-    assert type(x.grad.array) is ARRAY_TYPES[backend]
+    assert type(x.grad.array) is array_type(backend)
 
 
-def test_device_is_cpu(backend: str) -> None:
+def test_device_of_a_new_tensor(backend: str) -> None:
     x = ad.ones(2)
-    assert x.device == "cpu"
-    assert str(x.device) == "cpu"
-    assert repr(x.device) == "device(type='cpu')"
-    assert x.device == ad.device("cpu")
-    assert x.device.type == "cpu"
-    assert x.device.index is None
-    assert x.is_cuda is False
+    if on_host(backend):
+        assert x.device == "cpu"
+        assert str(x.device) == "cpu"
+        assert repr(x.device) == "device(type='cpu')"
+        assert x.device == ad.device("cpu")
+        assert x.device.type == "cpu"
+        assert x.device.index is None
+        assert x.is_cuda is False
+    else:  # the current CUDA device, with its index (as PyTorch)
+        assert x.device == "cuda:0"
+        assert str(x.device) == "cuda:0"
+        assert repr(x.device) == "device(type='cuda', index=0)"
+        assert x.device == ad.device("cuda", 0)
+        assert x.device.type == "cuda"
+        assert x.device.index == 0
+        assert x.is_cuda is True
 
 
 # -- mixing backends ------------------------------------------------------------------------
@@ -318,22 +335,24 @@ def test_device_is_cpu(backend: str) -> None:
     lambda a, b: ad.where(a > 0, a, b),
 ], ids=["add", "mul", "matmul", "where"])
 def test_mixing_backends_raises(backend: str, combine) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     mine = ad.ones(2, requires_grad=True)
     theirs = ad.ones(2, backend=other)
-    with pytest.raises(ValueError, match=f"backend '{backend}' and backend '{other}'"):
+    # a backend of several devices also names the device
+    device = "" if on_host(backend) else " on device 'cuda:0'"
+    with pytest.raises(ValueError, match=f"backend '{backend}'{device} and backend '{other}'"):
         combine(mine, theirs)
-    with pytest.raises(ValueError, match=f"backend '{other}' and backend '{backend}'"):
+    with pytest.raises(ValueError, match=f"backend '{other}' and backend '{backend}'{device}"):
         combine(theirs, mine)
 
 
 # -- moving between backends -------------------------------------------------------------------
 def test_to_other_backend(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     x = ad.tensor([1.0, 2.0], dtype=ad.float64)
     moved = x.to(other)
     assert moved.backend == other
-    assert type(moved.array) is ARRAY_TYPES[other]
+    assert type(moved.array) is array_type(other)
     assert moved.dtype is ad.float64
     assert moved.tolist() == [1.0, 2.0]
     assert x.backend == backend
@@ -343,7 +362,7 @@ def test_to_other_backend(backend: str) -> None:
 
 
 def test_to_with_dtype_and_backend(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     x = ad.tensor([1.0, 2.0])
     moved = x.to(other, ad.float64)
     assert moved.backend == other and moved.dtype is ad.float64
@@ -354,7 +373,7 @@ def test_to_with_dtype_and_backend(backend: str) -> None:
 
 
 def test_backend_and_cpu_device_together(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     for tensor in (ad.ones(2, backend=other, device="cpu"),
                    ad.tensor([1.0, 1.0], backend=other, device="cpu"),
                    ad.ones(2).to(other, device="cpu")):
@@ -365,14 +384,24 @@ def test_backend_and_cpu_device_together(backend: str) -> None:
 
 def test_to_cpu_and_cpu_method(backend: str) -> None:
     x = ad.tensor([1.0, 2.0], requires_grad=True)
-    assert x.to("cpu") is x
-    assert x.cpu() is x
-    assert x.to(device="cpu") is x
-    assert x.cpu().device == "cpu"
+    if on_host(backend):
+        assert x.to("cpu") is x
+        assert x.cpu() is x
+        assert x.to(device="cpu") is x
+        assert x.cpu().device == "cpu"
+        return
+    # off the host: a differentiable copy to a host backend, as PyTorch's .cpu()
+    for moved in (x.to("cpu"), x.cpu(), x.to(device="cpu")):
+        assert moved.device == "cpu"
+        assert moved.backend == "numpy"
+        assert moved.grad_fn.name() == "ToCopyBackward0"
+        (moved * 2).sum().backward()
+    assert x.grad.backend == backend
+    close(x.grad, [6.0, 6.0])
 
 
 def test_gradient_flows_back_through_to(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     x = ad.tensor([1.0, 2.0, 3.0], requires_grad=True)
     moved = x.to(other)
     assert moved.requires_grad
@@ -380,12 +409,12 @@ def test_gradient_flows_back_through_to(backend: str) -> None:
     assert moved.grad_fn.next_functions[0][0].variable is x
     (moved * moved).sum().backward()
     assert x.grad.backend == backend
-    assert type(x.grad.array) is ARRAY_TYPES[backend]
+    assert type(x.grad.array) is array_type(backend)
     close(x.grad, [2.0, 4.0, 6.0])
 
 
 def test_round_trip_through_other_backend(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     x = ad.tensor([1.0, -2.0], requires_grad=True)
     y = (x.to(other).exp().to(backend) * 3).sum()
     assert y.backend == backend
@@ -409,24 +438,29 @@ def test_numpy_shares_memory_on_numpy_backend() -> None:
 
 
 # -- DLPack ------------------------------------------------------------------------------------
-def test_dlpack_export_to_numpy(backend: str) -> None:
+def test_dlpack_export(backend: str) -> None:
     x = ad.tensor([1.0, 2.0, 3.0])
-    values = np.from_dlpack(x)
+    values = dlpack_consumer(backend).from_dlpack(x)
     assert values.tolist() == [1.0, 2.0, 3.0]
     assert values.dtype == np.float32
-    assert x.__dlpack_device__() == np.asarray(0.0).__dlpack_device__()
+    assert x.__dlpack_device__() == x.array.__dlpack_device__()
+    if on_host(backend):
+        assert x.__dlpack_device__() == np.asarray(0.0).__dlpack_device__()
 
 
 def test_dlpack_export_of_0d_results(backend: str) -> None:
+    consumer = dlpack_consumer(backend)
     total = ad.tensor([1.0, 2.0]).sum()
-    assert np.from_dlpack(total).tolist() == 3.0
-    assert np.from_dlpack(ad.tensor(2.0).exp()).tolist() == pytest.approx(np.exp(2.0))
+    assert consumer.from_dlpack(total).tolist() == 3.0
+    assert consumer.from_dlpack(ad.tensor(2.0).exp()).tolist() == pytest.approx(np.exp(2.0))
 
 
 def test_from_dlpack_numpy_round_trip(backend: str) -> None:
     source = np.arange(3.0)
     x = ad.from_dlpack(source)
-    assert x.backend == backend
+    # host data stays on the host (as in PyTorch): in the current backend when that
+    # is a host one, else in numpy
+    assert x.backend == (backend if on_host(backend) else "numpy")
     assert x.dtype is ad.float64
     assert x.tolist() == [0.0, 1.0, 2.0]
     back = np.from_dlpack(x)
@@ -442,7 +476,7 @@ def test_from_dlpack_shares_memory_on_numpy() -> None:
 
 
 def test_from_dlpack_with_backend(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     x = ad.from_dlpack(np.ones(2, dtype=np.float32), backend=other)
     assert x.backend == other
     assert x.tolist() == [1.0, 1.0]

@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+from backend_helpers import OTHER_BACKEND, device_suffix, on_host
 
 import autodiff as ad
 import autodiff.nn.functional as F
@@ -21,7 +22,6 @@ NONLEAF_GRAD = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward()."
 )
-OTHER_HOST_BACKEND = {"numpy": "array_api_strict", "array_api_strict": "numpy"}
 
 
 def close(tensor: ad.Tensor, expected: object, **kwargs: float) -> None:
@@ -330,54 +330,66 @@ def test_format_of_0d_tensor_is_its_number(backend: str) -> None:
 
 
 def test_format_of_nd_tensor_is_its_repr(backend: str) -> None:
-    assert f"{ad.ones(2)}" == "tensor([1., 1.])"
+    assert f"{ad.ones(2)}" == f"tensor([1., 1.]{device_suffix(backend)})"
 
 
 def test_repr_grad_of_mean_example(backend: str) -> None:
     x = ad.ones(2, 2, requires_grad=True)
     out = ((x + 2) * (x + 2) * 3).mean()
     out.backward()
-    assert repr(x.grad) == "tensor([[4.5000, 4.5000],\n        [4.5000, 4.5000]])"
+    device = device_suffix(backend)
+    assert repr(x.grad) == f"tensor([[4.5000, 4.5000],\n        [4.5000, 4.5000]]{device})"
     assert str(x.grad) == repr(x.grad)
-    assert repr(out) == "tensor(27., grad_fn=<MeanBackward0>)"
+    assert repr(out) == f"tensor(27.{device}, grad_fn=<MeanBackward0>)"
 
 
 def test_repr_with_grad_fn(backend: str) -> None:
     logits = ad.tensor([0.5, -1.0, 2.0], requires_grad=True)
     loss = F.binary_cross_entropy_with_logits(logits, ad.tensor([1.0, 0.0, 0.0]))
-    assert repr(loss) == "tensor(0.9714, grad_fn=<BinaryCrossEntropyWithLogitsBackward0>)"
+    if on_host(backend):
+        assert repr(loss) == "tensor(0.9714, grad_fn=<BinaryCrossEntropyWithLogitsBackward0>)"
+    else:  # past 80 columns, a suffix goes on a line of its own (PyTorch's layout)
+        assert repr(loss) == ("tensor(0.9714, device='cuda:0',\n"
+                              "       grad_fn=<BinaryCrossEntropyWithLogitsBackward0>)")
 
 
 def test_repr_requires_grad_suffix(backend: str) -> None:
-    assert repr(ad.tensor(1.0, requires_grad=True)) == "tensor(1., requires_grad=True)"
-    assert repr(ad.tensor([[2.0]], requires_grad=True)) == "tensor([[2.]], requires_grad=True)"
-    assert repr(ad.tensor([1.0, 2.0])) == "tensor([1., 2.])"
+    device = device_suffix(backend)
+    assert repr(ad.tensor(1.0, requires_grad=True)) == f"tensor(1.{device}, requires_grad=True)"
+    assert (repr(ad.tensor([[2.0]], requires_grad=True))
+            == f"tensor([[2.]]{device}, requires_grad=True)")
+    assert repr(ad.tensor([1.0, 2.0])) == f"tensor([1., 2.]{device})"
 
 
 def test_repr_dtype_suffix(backend: str) -> None:
-    assert repr(ad.ones(2, dtype=ad.float64)) == "tensor([1., 1.], dtype=autodiff.float64)"
-    assert repr(ad.ones(2, dtype=ad.int32)) == "tensor([1, 1], dtype=autodiff.int32)"
+    device = device_suffix(backend)  # the device comes before the dtype, as in PyTorch
+    assert (repr(ad.ones(2, dtype=ad.float64))
+            == f"tensor([1., 1.]{device}, dtype=autodiff.float64)")
+    assert repr(ad.ones(2, dtype=ad.int32)) == f"tensor([1, 1]{device}, dtype=autodiff.int32)"
     # int64 and bool are never shown, as in PyTorch
-    assert repr(ad.tensor([1, 2])) == "tensor([1, 2])"
-    assert repr(ad.tensor([True, False])) == "tensor([ True, False])"
+    assert repr(ad.tensor([1, 2])) == f"tensor([1, 2]{device})"
+    assert repr(ad.tensor([True, False])) == f"tensor([ True, False]{device})"
     assert (repr(ad.tensor([1.5], dtype=ad.float64, requires_grad=True))
-            == "tensor([1.5000], dtype=autodiff.float64, requires_grad=True)")
+            == f"tensor([1.5000]{device}, dtype=autodiff.float64, requires_grad=True)")
 
 
 def test_repr_of_default_dtype_follows_set_default_dtype(backend: str) -> None:
     ad.set_default_dtype(ad.float64)
     try:
-        assert repr(ad.ones(2)) == "tensor([1., 1.])"
-        assert repr(ad.ones(2, dtype=ad.float32)) == "tensor([1., 1.], dtype=autodiff.float32)"
+        device = device_suffix(backend)
+        assert repr(ad.ones(2)) == f"tensor([1., 1.]{device})"
+        assert (repr(ad.ones(2, dtype=ad.float32))
+                == f"tensor([1., 1.]{device}, dtype=autodiff.float32)")
     finally:
         ad.set_default_dtype(ad.float32)
 
 
 def test_repr_shows_backend_other_than_current(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     assert repr(ad.tensor([1.0, 2.0], backend=other)) == (
         f"tensor([1., 2.], backend='{other}')")
-    assert repr(ad.tensor([1.0, 2.0], backend=backend)) == "tensor([1., 2.])"
+    mine = ad.tensor([1.0, 2.0], backend=backend)
+    assert repr(mine) == f"tensor([1., 2.]{device_suffix(backend)})"
     moved = ad.tensor([1.0], requires_grad=True).to(other)
     assert repr(moved) == f"tensor([1.], backend='{other}', grad_fn=<ToCopyBackward0>)"
 
@@ -425,9 +437,10 @@ def test_tensor_copies_its_data(backend: str) -> None:
 
 def test_tensor_places(backend: str) -> None:
     assert ad.tensor([1.0]).backend == backend
-    assert ad.tensor([1.0], device="cpu").backend == backend
+    # a host device from a GPU backend is a host backend's (as PyTorch's device="cpu")
+    assert ad.tensor([1.0], device="cpu").backend == (backend if on_host(backend) else "numpy")
     assert str(ad.tensor([1.0], device="cpu").device) == "cpu"
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     assert ad.tensor([1.0], backend=other).backend == other
     x = ad.tensor([1.0, 2.0], backend=other, requires_grad=True)
     assert x.requires_grad and x.backend == other
@@ -544,7 +557,7 @@ def test_like_functions(backend: str, fn, args, expected) -> None:
 
 
 def test_like_functions_keep_the_source_backend(backend: str) -> None:
-    other = OTHER_HOST_BACKEND[backend]
+    other = OTHER_BACKEND[backend]
     source = ad.ones(2, backend=other)
     assert ad.zeros_like(source).backend == other
     assert ad.ones_like(source).backend == other

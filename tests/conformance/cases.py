@@ -110,6 +110,11 @@ class Case:
     #: the gradient there is a convention, with no derivative of its own, so the
     #: second-order checks leave the case out
     smooth: bool = True
+    #: True when the value is fixed only up to the signs of vectors (the singular or
+    #: eigenvectors of a decomposition): each library's solver picks its own, so the
+    #: forward value is compared to numpy's in absolute value (their squares, and the
+    #: gradient checks, pin the rest)
+    up_to_sign: bool = False
 
     @property
     def prim(self) -> str:

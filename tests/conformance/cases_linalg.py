@@ -96,7 +96,8 @@ case("cholesky.lower", lambda a: L.cholesky(_spd(a)), lambda a: np.linalg.choles
 case("cholesky.upper_batched", lambda a: L.cholesky(_spd(a), upper=True),
      lambda a: np.swapaxes(np.linalg.cholesky(_np_spd(a)), -1, -2), real(2, 3, 3))
 case("eigh.packed", lambda a: _packed("eigh", _spd(a), ((3,), (3, 3))),
-     lambda a: _np_packed(a.shape[:-2], *np.linalg.eigh(_np_spd(a))), real(2, 3, 3))
+     lambda a: _np_packed(a.shape[:-2], *np.linalg.eigh(_np_spd(a))), real(2, 3, 3),
+     up_to_sign=True)
 case("reshape.eigh_eigenvalues", lambda a: L.eigh(_spd(a)).eigenvalues,
      lambda a: np.linalg.eigh(_np_spd(a))[0], real(4, 4))
 # Eigenvectors are fixed up to sign: their squares are a function of the matrix.
@@ -124,13 +125,15 @@ case("reshape.qr_complete_wide_R", lambda a: L.qr(a, mode="complete").R,
 # -- svd, svdvals, matrix_norm --------------------------------------------------------------
 case("svd.packed_tall", lambda a: _packed("svd", a, ((4, 3), (3,), (3, 3)),
                                           full_matrices=False),
-     lambda a: _np_packed((), *np.linalg.svd(a, full_matrices=False)), real(4, 3))
+     lambda a: _np_packed((), *np.linalg.svd(a, full_matrices=False)), real(4, 3),
+     up_to_sign=True)
 case("svd.packed_wide_batched", lambda a: _packed("svd", a, ((2, 2), (2,), (2, 3)),
                                                   full_matrices=False),
-     lambda a: _np_packed((2,), *np.linalg.svd(a, full_matrices=False)), real(2, 2, 3))
+     lambda a: _np_packed((2,), *np.linalg.svd(a, full_matrices=False)), real(2, 2, 3),
+     up_to_sign=True)
 case("svd.packed_square_full", lambda a: _packed("svd", a, ((3, 3), (3,), (3, 3)),
                                                  full_matrices=True),
-     lambda a: _np_packed((), *np.linalg.svd(a)), real(3, 3))
+     lambda a: _np_packed((), *np.linalg.svd(a)), real(3, 3), up_to_sign=True)
 case("reshape.svd_S", lambda a: L.svd(a).S, lambda a: np.linalg.svd(a)[1], real(2, 4, 3),
      jvp_error="the forward derivative of the full factorization")
 # Singular vectors are fixed up to a shared sign: their squares are a function of x.
@@ -141,7 +144,7 @@ case("multiply.svd_Vh_squared", lambda a: (lambda v: v * v)(L.svd(a, full_matric
 # full_matrices=True: the gradient ignores the extra columns, so use the first k.
 case("getitem.svd_full_U_first_columns", lambda a: L.svd(a).U[..., :3],
      lambda a: np.linalg.svd(a)[0][..., :3], real(4, 3),
-     jvp_error="the forward derivative of the full factorization")
+     jvp_error="the forward derivative of the full factorization", up_to_sign=True)
 case("reshape.svdvals_with_grad", L.svdvals, lambda a: np.linalg.svd(a, compute_uv=False),
      real(2, 3, 4))
 case("svdvals.without_grad", L.svdvals, lambda a: np.linalg.svd(a, compute_uv=False),
