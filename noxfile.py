@@ -39,18 +39,9 @@ def tests(session: nox.Session, backend: str) -> None:
     """Run the test suite, docs examples and docstring examples on one backend."""
     session.install("-e", f".{EXTRAS[backend]}")
     session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
-    # the suite picks its backend through the fixture; docstring examples through the
-    # environment (their tensors are then of the current backend and print alike)
+    # the suite picks its backend through the fixture, for the docs pages and the
+    # docstring examples too (tests/test_docs.py)
     session.run("pytest", "tests", *session.posargs, env={"AUTODIFF_TEST_BACKENDS": backend})
-    reason = session.run(
-        "python", "-c", f"import backends; print(backends.unavailable_reason({backend!r}) or '')",
-        silent=True)
-    if reason and reason.strip():
-        session.log(f"docstring examples skipped: backend {backend!r} is not available: "
-                    f"{reason.strip()}")
-        return
-    session.run("pytest", "--doctest-modules", "autodiff", "backends", "-q",
-                env={"AUTODIFF_BACKEND": backend})
 
 
 @nox.session

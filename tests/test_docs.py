@@ -12,15 +12,23 @@ one block.
 from __future__ import annotations
 
 import contextlib
+import doctest
+import importlib
 import io
+import math
+import operator
+import pkgutil
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import autodiff as ad
+import backends
+from autodiff import REGISTRY, _backend
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PAGES = sorted(path for path in DOCS.rglob("*.md") if "_build" not in path.parts)
@@ -85,6 +93,43 @@ def _normalise(text: str) -> str:
     return "\n".join(lines)
 
 
+_DEVICE_SUFFIX = re.compile(r",\s*device='cuda:\d+'")
+_DEVICE_OBJECT = re.compile(r"device\(type='cuda', index=\d+\)")
+_DEVICE_NAME = re.compile(r"\bcuda:\d+\b")
+_WHITESPACE = re.compile(r"\s+")
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _as_if_on_the_host(text: str) -> tuple[str, list[float]]:
+    """Output printed on a GPU backend as the host would print it, split into its words
+    and its numbers: tensors lose the device PyTorch also prints for them
+    (``device='cuda:0'``), a device names the host, and whitespace is collapsed, since a
+    longer line wraps elsewhere."""
+    text = _DEVICE_SUFFIX.sub("", text)
+    text = _DEVICE_OBJECT.sub("device(type='cpu')", _DEVICE_NAME.sub("cpu", text))
+    text = _WHITESPACE.sub(" ", text).strip()
+    return _NUMBER.sub("#", text), [float(number) for number in _NUMBER.findall(text)]
+
+
+def _same_output(backend: str) -> Callable[[str, str], bool]:
+    """How printed output is compared on ``backend``: as it is on the host; on a GPU
+    backend as the host would print it, with the same words and the same numbers to
+    float32 rounding (a GPU's ``exp`` or ``det`` may round differently in the last
+    place: the seed tutorials on cupy must give the numbers they give on numpy)."""
+    if backends.load_backend(backend).device_type == "cpu":
+        return operator.eq
+
+    def same(got: str, expected: str) -> bool:
+        (got_words, got_numbers), (words, numbers) = map(_as_if_on_the_host, (got, expected))
+        return got_words == words and len(got_numbers) == len(numbers) and all(
+            math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-6)
+            for a, b in zip(got_numbers, numbers, strict=True))
+
+    return same
+
+
 def _split_expected(expected: str) -> tuple[str, tuple[str, str] | None]:
     """The expected stdout, and the (type name, message) of an expected exception."""
     lines = _normalise(expected).splitlines()
@@ -117,6 +162,7 @@ def test_page(path: Path, backend: str) -> None:
     assert any(block.expected is not None for block in blocks), (
         f"{page} has no python block followed by a text block of its expected output")
 
+    same = _same_output(backend)
     ad.manual_seed(0)
     namespace: dict[str, object] = {"__name__": f"docs:{page}"}
     failures = []
@@ -141,7 +187,7 @@ def test_page(path: Path, backend: str) -> None:
             if error is not None:
                 failures.append(_report(page, block, "raised unexpectedly", expected_text,
                                         got + "\n" + "".join(traceback.format_exception(error))))
-            elif got_out != expected_out:
+            elif not same(got_out, expected_out):
                 failures.append(_report(page, block, "printed output differs",
                                         expected_text, got))
         else:
@@ -150,7 +196,52 @@ def test_page(path: Path, backend: str) -> None:
                 failures.append(_report(page, block, f"did not raise {kind}",
                                         expected_text, got))
             elif (type(error).__name__ != kind.rsplit(".", 1)[-1]
-                  or _normalise(str(error)) != message or got_out != expected_out):
+                  or not same(_normalise(str(error)), message)
+                  or not same(got_out, expected_out)):
                 failures.append(_report(page, block, "raised differently or printed "
                                         "differently", expected_text, got))
     assert not failures, "\n\n".join(failures)
+
+
+# -- docstring examples -----------------------------------------------------------------
+def _modules() -> list[str]:
+    names = []
+    for package in ("autodiff", "backends"):
+        names.append(package)
+        path = importlib.import_module(package).__path__
+        names += [info.name for info in pkgutil.walk_packages(path, f"{package}.")]
+    return sorted(names)
+
+
+class _Checker(doctest.OutputChecker):
+    """doctest's own comparison; on a GPU backend, also the pages' device-free one."""
+
+    def __init__(self, same: Callable[[str, str], bool]) -> None:
+        super().__init__()
+        self._same = same
+
+    def check_output(self, want: str, got: str, optionflags: int) -> bool:
+        return super().check_output(want, got, optionflags) or (
+            self._same is not operator.eq and self._same(got, want))
+
+
+@pytest.mark.parametrize("module", _modules())
+def test_docstring_examples(module: str, backend: str) -> None:
+    """Every docstring example of a module runs on every backend and prints what its
+    docstring says (on a GPU backend, as the host would print it)."""
+    tests = [test for test in doctest.DocTestFinder().find(importlib.import_module(module))
+             if test.examples]
+    # an example may call set_backend, or register a primitive (once per process)
+    default, registered = _backend._default, set(REGISTRY)
+    report = io.StringIO()
+    runner = doctest.DocTestRunner(checker=_Checker(_same_output(backend)))
+    try:
+        for test in tests:
+            runner.run(test, out=report.write)
+    finally:
+        _backend._default = default
+        for name in set(REGISTRY) - registered:
+            del REGISTRY[name]
+    results = runner.summarize(verbose=False)
+    assert results.failed == 0, report.getvalue()
+    assert results.attempted or not tests
