@@ -238,3 +238,15 @@ def test_relu_keeps_nan_as_pytorch_does(backend: str) -> None:
     out = ad.nn.functional.relu(ad.tensor([-1.0, 0.0, 2.0, float("nan")], backend=backend))
     values = out.tolist()
     assert values[:3] == [0.0, 0.0, 2.0] and values[3] != values[3]
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_relu_gradient_as_pytorch_gives_it(backend: str, create_graph: bool) -> None:
+    # PyTorch drops the cotangent where the output is <= 0: a nan input passes it on,
+    # and a dropped nan or inf cotangent gives +0.0 (checked against torch 2.13)
+    x = ad.tensor([-1.0, 2.0, 0.0, 3.0, float("nan"), -0.0], requires_grad=True)
+    g = ad.tensor([1.0, float("nan"), 5.0, -0.0, 7.0, float("inf")])
+    (grad,) = ad.autograd.grad(ad.nn.functional.relu(x), x, g, create_graph=create_graph)
+    values = grad.detach().numpy()
+    assert np.isnan(values[1]) and values[[0, 2, 4, 5]].tolist() == [0.0, 0.0, 7.0, 0.0]
+    assert np.signbit(values[[0, 2, 3, 5]]).tolist() == [False, False, True, False]

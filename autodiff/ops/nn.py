@@ -28,11 +28,13 @@ def _stable_sigmoid(xp: Any, x: Any) -> Any:
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-relu = primitive(  # relu'(0) = 0, as in PyTorch; maximum keeps nan as PyTorch does, in one pass
+# relu'(0) = 0 as in PyTorch, whose rule drops the cotangent where the output is <= 0:
+# a nan input passes it through; maximum keeps nan as PyTorch does, in one pass
+relu = primitive(
     "relu", torch_name="Relu",
     forward=lambda xp, x: xp.maximum(x, 0),
-    vjp=lambda g, ans, x: where(ans > 0, g, 0.0),
-    array_vjp=lambda xp, g, ans, x: xp.where(ans > 0, g, 0.0),
+    vjp=lambda g, ans, x: where(ans <= 0, 0.0, g),
+    array_vjp=lambda xp, g, ans, x: xp.where(ans <= 0, 0.0, g),
     jvp="elementwise", namespace=NN,
 )
 sigmoid = primitive(
