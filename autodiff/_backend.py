@@ -32,7 +32,26 @@ def _resolve(name: Any) -> Backend:
         return name
     if not isinstance(name, str):
         raise TypeError(f"backend: expected a backend name such as 'numpy', got {name!r}")
-    return _registry.load_backend(name)
+    return _load(name)
+
+
+_ADOPTED: set[str] = set()
+
+
+def _load(name: str) -> Backend:
+    """``backends.load_backend``, and the first time, the backend's own array rules
+    taken into the registry (the backends package never imports the engine)."""
+    backend = _registry.load_backend(name)
+    if name not in _ADOPTED:
+        from ._primitive import REGISTRY
+
+        for prim, rules in backend.array_rules().items():
+            if prim not in REGISTRY:
+                raise ValueError(f"backend {name!r} has array rules for {prim!r}, which is "
+                                 "not a registered primitive")
+            REGISTRY[prim].adopt_array_rules(name, tuple(rules))
+        _ADOPTED.add(name)
+    return backend
 
 
 def get_backend() -> Backend:
@@ -112,7 +131,7 @@ def backend_for_device(spec: Any) -> tuple[Backend, Any]:
     if current.device_type == wanted.type:
         return current, current.device(wanted.index)
     for name in _registry.available_backends():
-        candidate = _registry.load_backend(name)
+        candidate = _load(name)
         if candidate.device_type == wanted.type:
             return candidate, candidate.device(wanted.index)
     raise BackendError(
@@ -157,7 +176,7 @@ def backend_of_namespace(xp: Any) -> Backend:
     if owner is not None:
         return owner
     for name in _registry.available_backends():
-        candidate = _registry.load_backend(name)
+        candidate = _load(name)
         if candidate.xp is xp:
             _BY_NAMESPACE[id(xp)] = candidate
             return candidate
@@ -186,4 +205,4 @@ def backend_of_array(array: Any) -> Backend | None:
                 continue
         _MODULE_TO_BACKEND = mapping
     owner = _MODULE_TO_BACKEND.get(root)
-    return None if owner is None else _registry.load_backend(owner)
+    return None if owner is None else _load(owner)

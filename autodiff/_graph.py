@@ -236,9 +236,12 @@ class Node(_Hookable):
         unwrapped (``_wrapped_pass``). The engine's hottest call, so
         ``_check_runnable`` and ``_release`` are inline, one edge is unrolled, and a
         node with extras (checked by ``run``) never comes here from the engine."""
-        rules: tuple[Callable[..., Any], ...] | None = self._prim.array_vjps  # type: ignore[union-attr,assignment]
+        prim = self._prim
+        rules: tuple[Callable[..., Any], ...] | None = prim.array_vjps  # type: ignore[union-attr,assignment]
         if rules is None:
             return self._wrapped_pass(g, retain_graph)
+        if prim.backend_array_vjps is not None:  # type: ignore[union-attr]
+            rules = prim.backend_array_vjps.get(self._backend.name, rules)  # type: ignore[union-attr]
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
         inputs: Sequence[Any] = self._inputs

@@ -43,7 +43,8 @@ new_node = object.__new__
 class Primitive:
     """The record of one differentiable operation."""
 
-    __slots__ = ("name", "forward", "vjps", "array_vjps", "jvp", "node_name", "saves_inputs",
+    __slots__ = ("name", "forward", "vjps", "array_vjps", "backend_array_vjps", "jvp",
+                 "node_name", "saves_inputs",
                  "saves_output",
                  "differentiable", "namespace", "moves", "scalar_free_nodes", "op", "static_node",
                  "_node_classes",
@@ -71,6 +72,9 @@ class Primitive:
         #: first-order backward pass (no ``create_graph``) runs these without the per-op
         #: cost of autodiff ops; the conformance suite checks them against ``vjps``
         self.array_vjps = array_vjps
+        #: a backend's own array rules for this primitive, by backend name (None when
+        #: no backend has any): see ``adopt_array_rules``
+        self.backend_array_vjps: dict[str, tuple[Callable[..., Any] | None, ...]] | None = None
         self.jvp = jvp
         self.node_name = node_name
         self.differentiable = bool(vjps)
@@ -97,6 +101,30 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+    def adopt_array_rules(self, backend: str, rules: tuple[Callable[..., Any] | None, ...]
+                          ) -> None:
+        """Run ``rules`` instead of ``array_vjps`` on backend ``backend``: a backend's
+        faster rules (``Backend.array_rules``). They may read only what the generic
+        rules read, since only that is saved for backward."""
+        where = f"backend {backend!r}: array rules for primitive {self.name!r}"
+        if self.array_vjps is None:
+            raise ValueError(f"{where}: the primitive has no array_vjp to stand in for")
+        if len(rules) != len(self.array_vjps):
+            raise ValueError(f"{where}: expected one rule per input ({len(self.array_vjps)})"
+                             f", got {len(rules)}")
+        for index, (rule, generic) in enumerate(zip(rules, self.array_vjps, strict=True)):
+            if (rule is None) != (generic is None):
+                raise ValueError(f"{where}: input {index} has a rule in one and not the other")
+            if rule is not None and generic is not None and not (
+                    _input_positions(rule, skip=3) <= _input_positions(generic, skip=3)
+                    and ("ans" not in _used_arguments(rule)
+                         or "ans" in _used_arguments(generic))):
+                raise ValueError(f"{where}: rule {index} reads an input or the output that "
+                                 "the primitive's own rule does not, and so does not save")
+        if self.backend_array_vjps is None:
+            self.backend_array_vjps = {}
+        self.backend_array_vjps[backend] = rules
 
     def node_class(self, args: tuple[Any, ...], params: Mapping[str, Any]) -> type[Node]:
         """The ``grad_fn`` class for this call (PyTorch names some per overload)."""

@@ -49,3 +49,33 @@ class NumpyBackend(Backend):
         result = np.array(target, copy=True)
         np.add.at(result, index, values)
         return result
+
+    def array_rules(self) -> dict[str, tuple[Any, ...]]:
+        return {"relu": (_relu_vjp,)}
+
+
+#: the unsigned integer of each real floating dtype's size, to select by bit mask
+_SAME_SIZE_UINT = {np.dtype(np.float16): np.uint16, np.dtype(np.float32): np.uint32,
+                   np.dtype(np.float64): np.uint64}
+
+
+def _relu_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
+    """relu's rule, ``where(ans <= 0, 0.0, g)``, as a bit mask: numpy's ``where`` runs
+    about ten times slower than an element-wise op when its condition is as
+    unpredictable as a relu's (1.0 ms against 0.1 ms on (256, 1024) float32). The
+    bits of +0.0 where the output is <= 0 and of ``g`` elsewhere (a nan output
+    included) are exactly what ``where`` gives, for nan, inf and -0.0 cotangents too
+    (a product with a mask would give nan there, and -0.0).
+
+    >>> import numpy as np
+    >>> ans = np.array([0.0, 1.0, 3.0, np.nan])
+    >>> _relu_vjp(np, np.array([np.nan, -0.0, 2.0, 4.0]), ans, None)
+    array([ 0., -0.,  2.,  4.])
+    """
+    unsigned = _SAME_SIZE_UINT.get(g.dtype)
+    if unsigned is None or ans.dtype != g.dtype or ans.shape != g.shape:
+        return xp.where(ans <= 0, 0.0, g)
+    mask = np.less_equal(ans, 0).astype(unsigned)  # 1 where the cotangent is dropped
+    mask -= 1  # there 0, elsewhere all ones (unsigned arithmetic wraps around)
+    np.bitwise_and(g.view(unsigned), mask, out=mask)
+    return mask.view(g.dtype)

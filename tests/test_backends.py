@@ -481,3 +481,24 @@ def test_from_dlpack_with_backend(backend: str) -> None:
     assert x.backend == other
     assert x.tolist() == [1.0, 1.0]
     assert ad.from_dlpack(ad.ones(2)).backend == backend
+
+
+# -- a backend's own array rules ---------------------------------------------------------------
+def test_numpy_backend_brings_its_own_relu_rule() -> None:
+    rules = backends.load_backend("numpy").array_rules()
+    assert set(rules) == {"relu"}
+    ad.ones(1, backend="numpy")  # the engine takes a backend's rules when it first binds it
+    assert ad.REGISTRY["relu"].backend_array_vjps["numpy"] == rules["relu"]
+
+
+def test_backend_array_rules_must_fit_the_primitive() -> None:
+    relu = ad.REGISTRY["relu"]
+    with pytest.raises(ValueError, match="expected one rule per input \\(1\\), got 2"):
+        relu.adopt_array_rules("demo", (lambda xp, g, ans, x: g, None))
+    add = ad.REGISTRY["add"]  # its rules read neither input: nothing is saved for them
+    with pytest.raises(ValueError, match="reads an input or the output that the "
+                                         "primitive's own rule does not"):
+        add.adopt_array_rules("demo", (lambda xp, g, ans, x, y: g * x, lambda xp, g, ans, x, y: g))
+    with pytest.raises(ValueError, match="has no array_vjp to stand in for"):
+        ad.REGISTRY["sigmoid"].adopt_array_rules("demo", (lambda xp, g, ans, x: g,))
+    assert relu.backend_array_vjps is None or "demo" not in relu.backend_array_vjps

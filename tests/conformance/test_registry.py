@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import autodiff as ad
+import backends
 from autodiff import REGISTRY
 
 from .cases import CASES, Case
@@ -170,6 +171,41 @@ def test_array_rules_agree_with_vjp_rules(case: Case, backend: str) -> None:
         if a is not None and b is not None:
             assert a.dtype == b.dtype and a.shape == b.shape
             np.testing.assert_allclose(_values(a), _values(b), rtol=1e-13, atol=1e-13)
+
+
+def _with_special_values(array: np.ndarray) -> np.ndarray:
+    """``array`` with nan, infinities and signed zeros in its first places."""
+    special = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0], dtype=array.dtype)
+    out = array.copy()
+    flat = out.reshape(-1)
+    flat[:special.size] = special[:flat.size]
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_backend_array_rules_agree_bit_for_bit(backend: str, dtype: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backend's own array rules (``Backend.array_rules``) give what the primitive's
+    generic array rules give, bit for bit, at nan, infinities and signed zeros too."""
+    overridden = backends.load_backend(backend).array_rules()
+    for case in (case for case in ARRAY_RULES if case.prim in overridden):
+        prim = REGISTRY[case.prim]
+        assert prim.backend_array_vjps is not None
+        assert prim.backend_array_vjps[backend] == tuple(overridden[case.prim])
+        arrays = [_with_special_values(a) for a in case.arrays(np.dtype(dtype))]
+        inputs = case.tensors(arrays)
+        wanted = [tensor for tensor in inputs if tensor.requires_grad]
+        out = case.fn(*inputs)
+        draw = _with_special_values(np.random.default_rng(5).standard_normal(out.shape))
+        cotangent = ad.tensor(draw[::-1].copy(), dtype=out.dtype, backend=out.backend)
+        own = ad.autograd.grad(out, wanted, cotangent, retain_graph=True)
+        monkeypatch.setattr(prim, "backend_array_vjps", None)
+        generic = ad.autograd.grad(out, wanted, cotangent)
+        monkeypatch.undo()
+        for a, b in zip(own, generic, strict=True):
+            assert a.dtype == b.dtype and a.shape == b.shape
+            np.testing.assert_array_equal(_values(a).view(np.uint8),
+                                          _values(b).view(np.uint8), err_msg=case.name)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
