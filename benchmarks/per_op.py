@@ -22,15 +22,16 @@ import math  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
-from bench import torch, w1_autodiff, w1_numpy, w1_torch  # noqa: E402  (the W1 chain)
+from bench import host, torch, w1_autodiff, w1_numpy, w1_torch  # noqa: E402  (the W1 chain)
 
 LINKS = 25  # four ops a link
 SIZES = (1, 10, 100, 1_000, 10_000, 100_000, 1_000_000)
 
 
-def chain_autodiff(x0: np.ndarray) -> np.ndarray:
+def chain_autodiff(x0: np.ndarray) -> Any:
     return w1_autodiff(x0, LINKS)
 
 
@@ -38,11 +39,11 @@ def chain_numpy(x0: np.ndarray) -> np.ndarray:
     return w1_numpy(x0, LINKS)
 
 
-def chain_torch(x0: np.ndarray) -> np.ndarray:
-    return w1_torch(x0, LINKS)
+def chain_torch(x0: np.ndarray) -> Any:
+    return w1_torch(torch.from_numpy(x0), LINKS)  # zero-copy, as the other sides take x0
 
 
-def per_op_us(fn: Callable[[np.ndarray], np.ndarray], x0: np.ndarray) -> float:
+def per_op_us(fn: Callable[[np.ndarray], Any], x0: np.ndarray) -> float:
     """Median microseconds per op over repeated runs (more runs for small sizes)."""
     fn(x0)
     repeat = 15 if x0.size <= 10_000 else 5
@@ -118,7 +119,7 @@ def main() -> None:
     print("|---" * (len(runners) + 2) + "|")
     for size in SIZES:
         x0 = rng.standard_normal(size)
-        np.testing.assert_allclose(chain_autodiff(x0), chain_numpy(x0), rtol=1e-10)
+        np.testing.assert_allclose(host(chain_autodiff(x0)), chain_numpy(x0), rtol=1e-10)
         for name, fn in runners.items():
             series[name].append(per_op_us(fn, x0))
         row = " | ".join(f"{series[name][-1]:.3g}" for name in runners)
