@@ -124,7 +124,9 @@ class Primitive:
                                  "the primitive's own rule does not, and so does not save")
         if self.backend_array_vjps is None:
             self.backend_array_vjps = {}
-        self.backend_array_vjps[backend] = rules
+        self.backend_array_vjps[backend] = tuple(
+            None if rule is None else _falling_back(rule, generic)
+            for rule, generic in zip(rules, self.array_vjps, strict=True))
 
     def node_class(self, args: tuple[Any, ...], params: Mapping[str, Any]) -> type[Node]:
         """The ``grad_fn`` class for this call (PyTorch names some per overload)."""
@@ -193,6 +195,20 @@ def primitive(
 
     prim.op = _make_op(prim)
     return prim.op
+
+
+def _falling_back(own: Callable[..., Any], generic: Callable[..., Any] | None
+                  ) -> Callable[..., Any]:
+    """A backend's rule, and the primitive's own where it returns NotImplemented (for
+    arguments it does not take: another dtype, a broadcast)."""
+    def rule(xp: Any, g: Any, ans: Any, *inputs: Any, **params: Any) -> Any:
+        result = own(xp, g, ans, *inputs, **params)
+        if result is NotImplemented:
+            return generic(xp, g, ans, *inputs, **params)  # type: ignore[misc]
+        return result
+
+    rule.backend_rule = own  # type: ignore[attr-defined]
+    return rule
 
 
 def _used_arguments(rule: Callable[..., Any]) -> set[str]:

@@ -99,9 +99,10 @@ class Backend:
         rule per input, each a drop-in for the primitive's ``array_vjp`` (the same
         arguments, ``rule(xp, g, ans, *inputs, **params)``, reading no more of them,
         and the same results bit for bit), written because the library has a faster
-        way. A first-order backward pass on this backend runs them instead; the
-        conformance suite checks each against the generic rule. None by default.
-        Declaring them must not import the library."""
+        way. A rule returns ``NotImplemented`` for arguments it does not take (another
+        dtype, say), and the primitive's own rule runs. A first-order backward pass on
+        this backend runs them instead of the primitive's; the conformance suite checks
+        each against it. None by default. Declaring them must not import the library."""
         return {}
 
     def native_array_type(self) -> type:

@@ -89,6 +89,11 @@ class CupyBackend(Backend):
     def to_numpy(self, array: Any) -> np.ndarray:
         return self._cupy.asnumpy(array)
 
+    def exclusive(self, array: Any) -> bool:
+        # cupy arrays are always writeable; a view keeps its base. Without this,
+        # ``.grad`` copied every incoming gradient (a kernel and an allocation each)
+        return array.base is None
+
     # cupy has its own generator: numbers are drawn on the device, not copied over.
     def seed(self, seed: int) -> None:
         self._generator = self._cupy.random.default_rng(seed)
@@ -124,3 +129,47 @@ class CupyBackend(Backend):
         result = target.copy()
         cupyx.scatter_add(result, index, values)
         return result
+
+    def array_rules(self) -> dict[str, tuple[Any, ...]]:
+        return {"relu": (_relu_vjp,), "tanh": (_tanh_vjp,), "sin": (_sin_vjp,)}
+
+
+#: One-kernel backward rules for element-wise primitives whose generic rule runs two or
+#: three kernels (each a pass over memory): (parameters, body). The body is the generic
+#: rule's arithmetic in its order, each operation rounded on its own (the kernels are
+#: built without fused multiply-add), so the results are those of the generic rule.
+_FUSED_RULES = {
+    "relu": ("T g, T ans", "out = ans <= (T)0 ? (T)0 : g"),
+    "tanh": ("T g, T ans", "out = g * ((T)1 - ans * ans)"),
+    "sin": ("T g, T x", "out = g * cos(x)"),
+}
+
+
+@functools.cache
+def _fused_kernel(name: str) -> Any:
+    import cupy
+
+    parameters, body = _FUSED_RULES[name]
+    return cupy.ElementwiseKernel(parameters, "T out", body, f"autodiff_{name}_vjp",
+                                  options=("--fmad=false",))
+
+
+def _fused(name: str, g: Any, operand: Any) -> Any:
+    """The primitive's rule in one kernel, for a real float32 or float64 cotangent of
+    the shape and dtype of what the rule reads (else the generic rule runs)."""
+    if g.dtype != operand.dtype or g.dtype.char not in "fd" or g.shape != operand.shape:
+        return NotImplemented
+    return _fused_kernel(name)(g, operand)
+
+
+# each reads only what the primitive's own rule reads, since only that is saved
+def _relu_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
+    return _fused("relu", g, ans)
+
+
+def _tanh_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
+    return _fused("tanh", g, ans)
+
+
+def _sin_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
+    return _fused("sin", g, x)

@@ -74,7 +74,7 @@ def _relu_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
     """
     unsigned = _SAME_SIZE_UINT.get(g.dtype)
     if unsigned is None or ans.dtype != g.dtype or ans.shape != g.shape:
-        return xp.where(ans <= 0, 0.0, g)
+        return NotImplemented  # the generic rule, ``where``, takes it
     mask = np.less_equal(ans, 0).astype(unsigned)  # 1 where the cotangent is dropped
     mask -= 1  # there 0, elsewhere all ones (unsigned arithmetic wraps around)
     np.bitwise_and(g.view(unsigned), mask, out=mask)

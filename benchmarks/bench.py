@@ -574,11 +574,18 @@ def main() -> None:
     parser.add_argument("--out", default="benchmarks/results/latest.md")
     parser.add_argument("--system-malloc", action="store_true",
                         help="leave the allocator's settings as they are")
+    parser.add_argument("--generic-rules", action="store_true",
+                        help="run the primitives' own array rules, not the backend's "
+                             "(to measure what the backend's rules gain)")
     args = parser.parse_args()
-    ad.set_backend(args.backend)
+    ad.set_backend(args.backend)  # binding the backend takes its own array rules
+    if args.generic_rules:
+        for prim in ad.REGISTRY.values():
+            prim.backend_array_vjps = None
     target = gpu_target() if ad.get_backend().device_type == "cuda" else cpu_target()
     allocator = "the system's default" if args.system_malloc else keep_freed_memory()
-    header = (f"autodiff backend: {args.backend}; threads: 1 (OMP/OPENBLAS/MKL_NUM_THREADS"
+    rules = " (generic array rules)" if args.generic_rules else ""
+    header = (f"autodiff backend: {args.backend}{rules}; threads: 1 (OMP/OPENBLAS/MKL_NUM_THREADS"
               f"={os.environ['OMP_NUM_THREADS']}); allocator: {allocator}; torch: "
               f"{torch.__version__ if torch else 'not installed'}; python {sys.version.split()[0]}")
     if target.gpu:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One call on a GPU machine with no network: install, run the suite on cupy, benchmark.
 #
-#   bash benchmarks/gpu.sh [tests|bench|all] [extra bench.py arguments]
+#   bash benchmarks/gpu.sh [tests|bench|all|generic] [extra bench.py arguments]
+#
+# generic: the benchmarks with the primitives' own array rules instead of cupy's.
 #
 # The machine must already have python3 with cupy, pytest (and pytest-xdist) and,
 # for the comparison, torch with CUDA. What it lacks travels as wheels in .whl/
@@ -40,6 +42,11 @@ fi
 if [[ "$what" == bench || "$what" == all ]]; then
     PYTHONUNBUFFERED=1 python3 benchmarks/bench.py --backend cupy --out "$out/bench-cupy.md" \
         "$@" 2>&1 | tee "$out/bench-cupy.log"
+    status=$(( status | PIPESTATUS[0] ))
+fi
+if [[ "$what" == generic ]]; then  # what cupy's own array rules (fused kernels) gain
+    PYTHONUNBUFFERED=1 python3 benchmarks/bench.py --backend cupy --generic-rules \
+        --out "$out/bench-cupy-generic.md" "$@" 2>&1 | tee "$out/bench-cupy-generic.log"
     status=$(( status | PIPESTATUS[0] ))
 fi
 exit "$status"

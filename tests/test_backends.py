@@ -488,7 +488,13 @@ def test_numpy_backend_brings_its_own_relu_rule() -> None:
     rules = backends.load_backend("numpy").array_rules()
     assert set(rules) == {"relu"}
     ad.ones(1, backend="numpy")  # the engine takes a backend's rules when it first binds it
-    assert ad.REGISTRY["relu"].backend_array_vjps["numpy"] == rules["relu"]
+    (adopted,) = ad.REGISTRY["relu"].backend_array_vjps["numpy"]
+    assert adopted.backend_rule is rules["relu"][0]
+    # where the backend's rule declines (a float16 cotangent of a float32 output, say),
+    # the primitive's own rule runs
+    ans = np.array([0.0, 2.0], dtype=np.float32)
+    assert rules["relu"][0](np, np.ones(2, np.float16), ans, None) is NotImplemented
+    assert adopted(np, np.ones(2, np.float16), ans, None).tolist() == [0.0, 1.0]
 
 
 def test_backend_array_rules_must_fit_the_primitive() -> None:
@@ -502,3 +508,27 @@ def test_backend_array_rules_must_fit_the_primitive() -> None:
     with pytest.raises(ValueError, match="has no array_vjp to stand in for"):
         ad.REGISTRY["sigmoid"].adopt_array_rules("demo", (lambda xp, g, ans, x: g,))
     assert relu.backend_array_vjps is None or "demo" not in relu.backend_array_vjps
+
+
+def test_a_view_is_never_exclusive(backend: str) -> None:
+    # .grad takes over an incoming gradient's memory only when the backend says that
+    # the array owns it: a view must never be taken over
+    loaded = backends.load_backend(backend)
+    fresh = loaded.xp.ones(4)
+    assert not loaded.exclusive(fresh[::2])
+    knows = type(loaded).exclusive is not backends.Backend.exclusive
+    assert loaded.exclusive(fresh) is knows
+    assert knows or backend == "array_api_strict"  # numpy and cupy know their arrays
+
+
+def test_cupy_rules_fit_their_primitives() -> None:
+    # checked where cupy cannot run too: the engine takes them only on a GPU machine
+    rules = CupyBackend().array_rules()
+    assert set(rules) == {"relu", "tanh", "sin"}
+    try:
+        for name, own in rules.items():
+            ad.REGISTRY[name].adopt_array_rules("cupy_check", own)
+    finally:
+        for name in rules:
+            adopted = ad.REGISTRY[name].backend_array_vjps or {}
+            adopted.pop("cupy_check", None)
