@@ -14,7 +14,6 @@ from typing import Any
 from .._primitive import primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
-from .creation import arange
 from .elementwise import exp
 from .reductions import sum as sum_
 
@@ -105,10 +104,73 @@ def log_softmax(input: Tensor, dim: int | None = None, *,  # noqa: A002
 _REDUCTIONS = ("mean", "sum", "none")
 
 
+def _element_weights(xp: Any, x: Any, target: Any, weight: Any, ignore_index: int) -> Any:
+    """Each element's weight in the loss: its class's weight (1 without ``weight``) at
+    the row's target class, 0 elsewhere and in rows whose target is ``ignore_index``.
+    Written once for the forward, the array rule (``xp`` a backend's namespace) and the
+    tensor rule (``xp`` autodiff itself)."""
+    classes = x.shape[-1]
+    mask = xp.expand_dims(target, axis=-1) == xp.arange(classes, dtype=target.dtype,
+                                                        device=x.device)
+    if 0 <= ignore_index < classes:  # else no class is ignore_index: no row to clear
+        mask = mask & xp.expand_dims(target != ignore_index, axis=-1)
+    if weight is None:
+        return xp.astype(mask, x.dtype)
+    return xp.where(mask, weight, xp.zeros((), dtype=x.dtype, device=x.device))
+
+
+def _reduce_losses(xp: Any, losses: Any, weights: Any, reduction: str) -> Any:
+    if reduction == "none":
+        return losses
+    total = xp.sum(losses)
+    return total / xp.sum(weights) if reduction == "mean" else total
+
+
+def _nll_forward(xp: Any, x: Any, target: Any, weight: Any, ignore_index: int,
+                 reduction: str) -> Any:
+    weights = _element_weights(xp, x, target, weight, ignore_index)
+    # where, not a product: a -inf log-probability of another class must not give nan
+    picked = xp.where(weights != 0, x, xp.zeros((), dtype=x.dtype, device=x.device))
+    losses = -xp.sum(picked * weights if weight is not None else picked, axis=-1)
+    return _reduce_losses(xp, losses, weights, reduction)
+
+
+def _nll_scale(xp: Any, g: Any, weights: Any, reduction: str) -> Any:
+    """d(loss)/d(x) is -weights scaled by the cotangent of each row's loss."""
+    if reduction == "none":
+        return xp.expand_dims(g, axis=-1)
+    return g / xp.sum(weights) if reduction == "mean" else g
+
+
+def _nll_array_vjp(xp: Any, g: Any, ans: Any, x: Any, target: Any, weight: Any,
+                   ignore_index: int, reduction: str) -> Any:
+    weights = _element_weights(xp, x, target, weight, ignore_index)
+    weights *= -_nll_scale(xp, g, weights, reduction)  # made here: written in place
+    return weights
+
+
+def _nll_vjp(g: Tensor, ans: Tensor, x: Tensor, target: Tensor, weight: Any,
+             ignore_index: int, reduction: str) -> Tensor:
+    import autodiff
+
+    weights = _element_weights(autodiff, x, target, weight, ignore_index)
+    return -weights * _nll_scale(autodiff, g, weights, reduction)  # type: ignore[no-any-return]
+
+
+_nll_loss = primitive(
+    "nll_loss", torch_name="NllLoss", namespace=NN,
+    forward=_nll_forward,
+    vjp=(_nll_vjp, None, None),
+    array_vjp=(_nll_array_vjp, None, None),
+    jvp="linear",
+)
+
+
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
              ignore_index: int = -100, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices ``target`` under log-probabilities
-    ``input`` of shape (N, C) or (C,), as ``torch.nn.functional.nll_loss``.
+    ``input`` of shape (N, C) or (C,), as ``torch.nn.functional.nll_loss``: one
+    primitive, whose backward is one pass (a mask of the target classes, scaled).
 
     >>> import autodiff as ad
     >>> F = ad.nn.functional
@@ -121,21 +183,15 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noq
             "signed integer", "unsigned integer"):
         raise TypeError("nll_loss: expected target to be a tensor of class indices (an "
                         f"integer dtype), got {getattr(target, 'dtype', type(target).__name__)}")
-    batched = input.ndim == 2
     if input.ndim not in (1, 2) or target.ndim != input.ndim - 1:
         raise ValueError(f"nll_loss: expected input of shape (N, C) with target (N,), or (C,) "
                          f"with a 0-d target, got {input.shape} and {target.shape}")
-    classes = input.shape[-1]
-    labels = target[:, None] if batched else target[None]
-    picked = (labels == arange(classes, backend=input.backend,
-                               device=input.device)).astype(input.dtype)
-    keep = (target != ignore_index).astype(input.dtype)
-    weights = keep if weight is None else keep * sum_(picked * weight, axis=-1)
-    losses = -sum_(input * picked, axis=-1) * weights
-    if reduction == "none":
-        return losses
-    total = sum_(losses)
-    return total / sum_(weights) if reduction == "mean" else total
+    if weight is not None and (weight.shape != (input.shape[-1],)
+                               or weight.dtype is not input.dtype):
+        raise ValueError(f"nll_loss: expected weight of shape ({input.shape[-1]},) and dtype "
+                         f"{input.dtype.name}, got {weight.shape} and {weight.dtype.name}")
+    return _nll_loss(input, target, weight, ignore_index=int(ignore_index),  # type: ignore[no-any-return]
+                     reduction=reduction)
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
@@ -176,10 +232,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  
         smooth_loss = smooth
     elif reduction == "sum":
         smooth_loss = sum_(smooth)
-    else:
-        labels = target[:, None] if input.ndim == 2 else target[None]
-        picked = (labels == arange(classes, backend=input.backend, device=input.device))
-        denominator = sum_(keep) if weight is None else sum_(
-            sum_(picked.astype(input.dtype) * weight, axis=-1) * keep)
-        smooth_loss = sum_(smooth) / denominator
+    else:  # divided by the total weight of the targets, as the nll term is
+        import autodiff
+
+        weights = _element_weights(autodiff, input, target, weight, ignore_index)
+        smooth_loss = sum_(smooth) / sum_(weights)
     return loss * (1.0 - label_smoothing) + smooth_loss * label_smoothing
