@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib.util
 from collections.abc import Sequence
@@ -214,6 +215,12 @@ class Backend:
     def copy(self, array: Any) -> Any:
         """A new array with the same values, owning its memory."""
         return self.xp.asarray(array, copy=True)
+
+    def raising_linalg_errors(self) -> contextlib.AbstractContextManager[Any]:
+        """A context in which the library raises its ``LinAlgError`` for a singular or
+        indefinite matrix, as PyTorch's ``linalg`` functions do (numpy always raises;
+        the default context changes nothing)."""
+        return contextlib.nullcontext()
 
     # -- indexing gradients -----------------------------------------------------------
     def write(self, target: Any, values: Any) -> Any:

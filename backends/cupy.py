@@ -89,6 +89,13 @@ class CupyBackend(Backend):
     def to_numpy(self, array: Any) -> np.ndarray:
         return self._cupy.asnumpy(array)
 
+    def raising_linalg_errors(self) -> Any:
+        # cupy checks a factorization's status only when asked, since reading it waits
+        # for the GPU (PyTorch's linalg.inv waits there too; its inv_ex does not)
+        import cupyx
+
+        return cupyx.errstate(linalg="raise")
+
     def exclusive(self, array: Any) -> bool:
         # cupy arrays are always writeable; a view keeps its base. Without this,
         # ``.grad`` copied every incoming gradient (a kernel and an allocation each)

@@ -33,19 +33,21 @@ _REASONS = {
 }
 
 
-def run(op: str, call: Callable[[], Any], reason: str | None = None) -> Any:
-    """``call()``, with a backend's LinAlgError (numpy's, say) raised as ours, naming
-    the op and what went wrong (``reason`` also rewords one of ours from an inner op)."""
+def run(op: str, x: Tensor, call: Callable[[], Any], reason: str | None = None) -> Any:
+    """``call()`` on ``x``'s backend, with the library's LinAlgError (numpy's, say)
+    raised as ours, naming the op and what went wrong (``reason`` also rewords one of
+    ours from an inner op)."""
     try:
-        return call()
+        with x._backend.raising_linalg_errors():
+            return call()
     except Exception as error:
         if type(error).__name__ != "LinAlgError" or (
                 isinstance(error, LinAlgError) and reason is None):
             raise
+        # the library's own words only where we have none: they differ between
+        # libraries (numpy's "Singular matrix", cuSOLVER's devInfo) for the same input
         why = reason or _REASONS.get(op, str(error))
-        detail = "" if isinstance(error, LinAlgError) else f" ({error})"
-        raise LinAlgError(f"linalg.{op}: the computation failed because {why}"
-                          f"{detail}") from None
+        raise LinAlgError(f"linalg.{op}: the computation failed because {why}") from None
 
 
 def check_tensor(op: str, x: Any, name: str = "x") -> None:

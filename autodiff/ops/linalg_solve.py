@@ -65,7 +65,7 @@ def inv(x: Tensor, /) -> Tensor:
             [0.0000, 0.2500]])
     """
     check_matrix("inv", x, square=True)
-    return run("inv", lambda: _inv(x))  # type: ignore[no-any-return]
+    return run("inv", x, lambda: _inv(x))  # type: ignore[no-any-return]
 
 
 def _solve_b_vjp(g: Tensor, ans: Tensor, a: Tensor, b: Tensor, vector: bool) -> Tensor:
@@ -114,7 +114,7 @@ _solve_primitive: Op = primitive(
 
 
 def _solve(a: Tensor, b: Tensor, vector: bool) -> Tensor:
-    return run("solve", lambda: _solve_primitive(a, b, vector=vector))  # type: ignore[no-any-return]
+    return run("solve", a, lambda: _solve_primitive(a, b, vector=vector))  # type: ignore[no-any-return]
 
 
 def _broadcast_batch(op: str, first: tuple[int, ...], second: tuple[int, ...]) -> None:
@@ -196,7 +196,7 @@ def _slogdet_vjp(grads: tuple[Tensor, ...], outs: tuple[Tensor, ...], x: Tensor)
     scale = g_log
     if x.dtype.is_complex:  # the sign moves along the unit circle
         scale = complex_(g_log, imag(g_sign * conj(outs[0])))
-    return run("slogdet", lambda: _solve(mH(x), _scalar_eye(scale, x), vector=False),
+    return run("slogdet", x, lambda: _solve(mH(x), _scalar_eye(scale, x), vector=False),
                "the matrix is singular: log|det| is -inf there, without a gradient")
 
 
@@ -331,7 +331,7 @@ def cholesky(x: Tensor, /, *, upper: bool = False) -> Tensor:
             [1., 2.]])
     """
     check_matrix("cholesky", x, square=True)
-    return run("cholesky", lambda: _cholesky(x, upper=bool(upper)))  # type: ignore[no-any-return]
+    return run("cholesky", x, lambda: _cholesky(x, upper=bool(upper)))  # type: ignore[no-any-return]
 
 
 # -- matrix_power -------------------------------------------------------------------------
