@@ -118,7 +118,11 @@ def _same_output(backend: str) -> Callable[[str, str], bool]:
     backend as the host would print it, with the same words and the same numbers to
     float32 rounding (a GPU's ``exp`` or ``det`` may round differently in the last
     place: the seed tutorials on cupy must give the numbers they give on numpy)."""
-    if backends.load_backend(backend).device_type == "cpu":
+    return _comparison(on_host=backends.load_backend(backend).device_type == "cpu")
+
+
+def _comparison(on_host: bool) -> Callable[[str, str], bool]:
+    if on_host:
         return operator.eq
 
     def same(got: str, expected: str) -> bool:
@@ -245,3 +249,17 @@ def test_docstring_examples(module: str, backend: str) -> None:
     results = runner.summarize(verbose=False)
     assert results.failed == 0, report.getvalue()
     assert results.attempted or not tests
+
+
+def test_gpu_output_is_compared_as_the_host_prints_it() -> None:
+    same = _comparison(on_host=False)
+    assert same("tensor([1.5000], device='cuda:0',\n       grad_fn=<AddBackward0>)",
+                "tensor([1.5000], grad_fn=<AddBackward0>)")
+    assert same("tensor(5.0000, device='cuda:0')", "tensor(5.)")  # det's last place
+    assert same("loss: 0.16872423887252808", "loss: 0.1687241941690445")  # float32 ulp
+    assert same("cuda:0 [device(type='cuda', index=0)]", "cpu [device(type='cpu')]")
+    assert not same("tensor([0.6804, 0.1638])", "tensor([0.6370, 0.2698])")
+    assert not same("tensor([1e-05])", "tensor([2e-05])")
+    assert not same("tensor([1., 2.])", "tensor([1., 2., 3.])")
+    assert not same("grad_fn=<MulBackward0>", "grad_fn=<AddBackward0>")
+    assert _comparison(on_host=True)("tensor(5.0000)", "tensor(5.)") is False
