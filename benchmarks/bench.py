@@ -482,9 +482,11 @@ def run_w2(bench: Bench) -> None:
     for got, want in zip(w2_autodiff(mlp_data(*sizes))(),
                          w2_numpy(target.put(mlp_data(*sizes)), xp), strict=True):
         np.testing.assert_allclose(host(got), host(want), rtol=2e-3, atol=1e-5)
-    bench.add("W2 MLP step", "ms", 1e3, w2_autodiff(mlp_data(*sizes)),
-              lambda: w2_numpy(data, xp),
+    ours = w2_autodiff(mlp_data(*sizes))
+    bench.add("W2 MLP step", "ms", 1e3, ours, lambda: w2_numpy(data, xp),
               w2_torch(mlp_data(*sizes), target.torch_device) if target.torch_device else None)
+    if target.gpu:
+        count_host_copies(bench, ours)
 
     params = [ad.tensor(data[k]) for k in PARAMETERS]
     x_in = ad.tensor(data["x"])
@@ -497,6 +499,32 @@ def run_w2(bench: Bench) -> None:
                                rtol=1e-4, atol=1e-4)
     bench.add("W2 no-grad forward", "ms", 1e3, no_grad_forward,
               lambda: w2_forward_numpy(data, xp), None)
+
+
+def count_host_copies(bench: Bench, step: Callable[[], Any]) -> None:
+    """Device-to-host copies in one training step, as the CUDA profiler records them
+    (through PyTorch's, when PyTorch with CUDA is there): a host round trip hidden in
+    the step would stall the GPU. A step that reads its loss (``.item()``) is the
+    control, and must count one."""
+    sync = bench.target.sync
+    if bench.target.torch_device is None or sync is None:
+        print("W2 device-to-host copies: not counted (needs PyTorch with CUDA)")
+        return
+    from torch.profiler import ProfilerActivity, profile
+
+    def copies(fn: Callable[[], Any]) -> int:
+        fn()
+        sync()
+        with profile(activities=[ProfilerActivity.CUDA]) as recorded:
+            fn()
+            sync()
+        return sum(event.name.startswith("Memcpy DtoH") for event in recorded.events())
+
+    loss = ad.ones(3).sum()
+    note = (f"W2: {copies(step)} device-to-host copies in a training step "
+            f"(a loss read with .item() counts {copies(loss.item)}).")
+    print(note)
+    bench.notes.append(note)
 
 
 def run_w4(bench: Bench) -> None:
