@@ -253,3 +253,10 @@ int = int32  # noqa: A001 - torch.int
 inverse = linalg.inv
 pinverse = linalg.pinv
 bitwise_not = bitwise_invert
+
+# rules computing on tensors (create_graph, forward mode) use this namespace
+import sys  # noqa: E402
+
+from . import _rules  # noqa: E402
+
+_rules.set_tensor_namespace(sys.modules[__name__])

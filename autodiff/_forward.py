@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _mode
 from ._graph import ops
+from ._rules import tensor_namespace
 
 if TYPE_CHECKING:
     from ._primitive import Primitive
@@ -83,7 +84,9 @@ def _rule(prim: Primitive, tangents: tuple[Tensor | None, ...], ans: Tensor,
         for index, tangent in enumerate(tangents):
             if tangent is None or rules[index] is None:
                 continue
-            part = rules[index](tangent, ans, *args, **params)  # type: ignore[misc]
+            rule = rules[index]
+            part = rule(tensor_namespace(), tangent, ans, *args, **params) if (  # type: ignore[misc]
+                prim.xp_rules) else rule(tangent, ans, *args, **params)  # type: ignore[misc]
             total = part if total is None else total + part
         return total
     if kind == "linear":

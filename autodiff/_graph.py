@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from . import _mode
+from ._rules import array_namespace, tensor_namespace
 
 if TYPE_CHECKING:
     from ._primitive import Primitive
@@ -261,7 +262,7 @@ class Node(_Hookable):
                     arrays[index] = value._array
             inputs = arrays
         backend, params, out = self._backend, self._params, self._out
-        xp, array_type = backend.xp, backend.array_type
+        xp, array_type = array_namespace(backend), backend.array_type
         arity = self._arity
         # one edge (one input, or a tensor and a number): its rule alone, unrolled
         if arity == 1 or (arity == 2 and self._edge1 is None):
@@ -330,14 +331,18 @@ class Node(_Hookable):
             if self._extra is not None:
                 ans._tangents = self._extra.out_tangents
         inputs, params = self._inputs, self._params
+        xp = tensor_namespace() if self._prim.xp_rules else None  # type: ignore[union-attr]
         results: list[Tensor | None] = []
         for edge, rule, meta in zip(self._edges, self._prim.vjps,  # type: ignore[union-attr]
                                     self._meta, strict=False):
             if edge is None:
                 results.append(None)
                 continue
-            cotangent = rule(grad, ans, *inputs, **params) if params else rule(  # type: ignore[misc]
-                grad, ans, *inputs)
+            if xp is not None:
+                cotangent = rule(xp, grad, ans, *inputs, **params)  # type: ignore[misc]
+            else:
+                cotangent = rule(grad, ans, *inputs, **params) if params else rule(  # type: ignore[misc]
+                    grad, ans, *inputs)
             if cotangent is not None:
                 array = cotangent._array
                 if array.shape != meta[0] or array.dtype != meta[1]:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from . import _forward, _mode
+from . import _forward, _mode, _rules
 from ._graph import SCALAR, AccumulateGrad, Node, NodeExtra
 from ._tensor import Tensor
 
@@ -47,7 +47,7 @@ class Primitive:
                  "node_name", "saves_inputs",
                  "saves_output",
                  "differentiable", "namespace", "moves", "scalar_free_nodes", "op", "static_node",
-                 "_node_classes",
+                 "_node_classes", "xp_rules",
                  "__weakref__")
 
     def __init__(
@@ -81,14 +81,20 @@ class Primitive:
         self.namespace = namespace
         # Which inputs (and whether the output) each rule reads: only those are kept
         # alive by the graph, and only for the rules whose input needs a gradient.
-        both = tuple(zip(self.vjps, array_vjps or (None,) * len(self.vjps), strict=True))
-        self.saves_output = tuple(
-            any(rule is not None and "ans" in _used_arguments(rule) for rule in pair)
-            for pair in both)
-        arity = frozenset(range(len(self.vjps)))
-        self.saves_inputs = tuple(
-            arity & (_input_positions(rule) | _input_positions(array_rule, skip=3))
-            for rule, array_rule in both)
+        #: rules written once against a namespace (``rule(xp, g, ans, *inputs)``): they
+        #: run on arrays in a first-order pass and on tensors when recording
+        self.xp_rules = any(_rules.is_xp_rule(rule) for rule in self.vjps)
+        if self.xp_rules:
+            if array_vjps is not None:
+                raise ValueError(f"primitive {name!r}: a rule written against xp runs on "
+                                 "arrays already; declare no array_vjp")
+            self.array_vjps = self.vjps
+            declared = [_rules.reads(rule) for rule in self.vjps]
+            self.saves_output = tuple(reads_output for reads_output, _ in declared)
+            arity = frozenset(range(len(self.vjps)))
+            self.saves_inputs = tuple(arity & positions for _, positions in declared)
+        else:
+            self._disassembled(array_vjps)
         #: True for a transfer, whose output lives on backend ``params["target"]``
         self.moves = moves
         #: node names whose Python-number arguments are not edges in PyTorch
@@ -98,6 +104,16 @@ class Primitive:
         #: the node class when the name does not depend on the call
         self.static_node = self.node_class((), {}) if isinstance(node_name, str) else None
         self.op: Callable[..., Tensor]
+
+    def _disassembled(self, array_vjps: tuple[Callable[..., Any] | None, ...] | None) -> None:
+        both = tuple(zip(self.vjps, array_vjps or (None,) * len(self.vjps), strict=True))
+        self.saves_output = tuple(
+            any(rule is not None and "ans" in _used_arguments(rule) for rule in pair)
+            for pair in both)
+        arity = frozenset(range(len(self.vjps)))
+        self.saves_inputs = tuple(
+            arity & (_input_positions(rule) | _input_positions(array_rule, skip=3))
+            for rule, array_rule in both)
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
@@ -116,10 +132,8 @@ class Primitive:
         for index, (rule, generic) in enumerate(zip(rules, self.array_vjps, strict=True)):
             if (rule is None) != (generic is None):
                 raise ValueError(f"{where}: input {index} has a rule in one and not the other")
-            if rule is not None and generic is not None and not (
-                    _input_positions(rule, skip=3) <= _input_positions(generic, skip=3)
-                    and ("ans" not in _used_arguments(rule)
-                         or "ans" in _used_arguments(generic))):
+            if rule is not None and generic is not None and not _reads_within(
+                    rule, generic, self.xp_rules):
                 raise ValueError(f"{where}: rule {index} reads an input or the output that "
                                  "the primitive's own rule does not, and so does not save")
         if self.backend_array_vjps is None:
@@ -141,6 +155,7 @@ class Primitive:
 
 
 REGISTRY: dict[str, Primitive] = {}
+_rules.bind_registry(REGISTRY)
 
 #: What ``primitive`` returns: the function that applies the op.
 Op = Callable[..., Tensor]
@@ -192,9 +207,20 @@ def primitive(
     prim = Primitive(name, forward, rules, jvp, node_name, namespace, moves, scalar_free_nodes,
                      array_rules)
     REGISTRY[name] = prim
+    _rules.registered()
 
     prim.op = _make_op(prim)
     return prim.op
+
+
+def _reads_within(rule: Callable[..., Any], generic: Callable[..., Any], declared: bool
+                  ) -> bool:
+    """Whether a backend's ``rule`` reads no more than the primitive's own ``generic``."""
+    if declared:
+        (own_output, own_inputs), (output, inputs) = _rules.reads(rule), _rules.reads(generic)
+        return own_inputs <= inputs and (output or not own_output)
+    return (_input_positions(rule, skip=3) <= _input_positions(generic, skip=3)
+            and ("ans" not in _used_arguments(rule) or "ans" in _used_arguments(generic)))
 
 
 def _falling_back(own: Callable[..., Any], generic: Callable[..., Any] | None

@@ -169,14 +169,15 @@ def _fused(name: str, g: Any, operand: Any) -> Any:
     return _fused_kernel(name)(g, operand)
 
 
-# each reads only what the primitive's own rule reads, since only that is saved
-def _relu_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
+# each reads only what the primitive's own rule reads, since only that is saved, and
+# says so as the primitive's rule does: a parameter named ``_...`` is not read
+def _relu_vjp(xp: Any, g: Any, ans: Any, _x: Any) -> Any:
     return _fused("relu", g, ans)
 
 
-def _tanh_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
+def _tanh_vjp(xp: Any, g: Any, ans: Any, _x: Any) -> Any:
     return _fused("tanh", g, ans)
 
 
-def _sin_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
+def _sin_vjp(xp: Any, g: Any, _ans: Any, x: Any) -> Any:
     return _fused("sin", g, x)

@@ -59,7 +59,7 @@ _SAME_SIZE_UINT = {np.dtype(np.float16): np.uint16, np.dtype(np.float32): np.uin
                    np.dtype(np.float64): np.uint64}
 
 
-def _relu_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
+def _relu_vjp(xp: Any, g: Any, ans: Any, _x: Any) -> Any:
     """relu's rule, ``where(ans <= 0, 0.0, g)``, as a bit mask: numpy's ``where`` runs
     about ten times slower than an element-wise op when its condition is as
     unpredictable as a relu's (1.0 ms against 0.1 ms on (256, 1024) float32). The

@@ -158,29 +158,25 @@ def _pow_exponent_vjp(g: Tensor, ans: Tensor, x: Any, y: Tensor) -> Tensor:
 add = primitive(
     "add", torch_name="Add",
     forward=_arithmetic(lambda xp, a, b: a + b),
-    vjp=(lambda g, ans, a, b: g, lambda g, ans, a, b: g),
-    array_vjp=(lambda xp, g, ans, a, b: g, lambda xp, g, ans, a, b: g),
+    vjp=(lambda xp, g, _ans, _a, _b: g, lambda xp, g, _ans, _a, _b: g),
     jvp="linear",
 )
 subtract = primitive(
     "subtract", torch_name=_sub_name,
     forward=_arithmetic(lambda xp, a, b: a - b),
-    vjp=(lambda g, ans, a, b: g, lambda g, ans, a, b: -g),
-    array_vjp=(lambda xp, g, ans, a, b: g, lambda xp, g, ans, a, b: -g),
+    vjp=(lambda xp, g, _ans, _a, _b: g, lambda xp, g, _ans, _a, _b: -g),
     jvp="linear", scalar_free_nodes=("RsubBackward1",),
 )
 multiply = primitive(
     "multiply", torch_name="Mul",
     forward=_arithmetic(lambda xp, a, b: a * b),
-    vjp=(lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a),
-    array_vjp=(lambda xp, g, ans, a, b: g * b, lambda xp, g, ans, a, b: g * a),
+    vjp=(lambda xp, g, _ans, _a, b: g * b, lambda xp, g, _ans, a, _b: g * a),
     jvp="multilinear",
 )
 divide = primitive(
     "divide", torch_name="Div",
     forward=_true_divide,
-    vjp=(lambda g, ans, a, b: g / b, lambda g, ans, a, b: -g * ans / b),
-    array_vjp=(lambda xp, g, ans, a, b: g / b, lambda xp, g, ans, a, b: -g * ans / b),
+    vjp=(lambda xp, g, _ans, _a, b: g / b, lambda xp, g, ans, _a, b: -g * ans / b),
     jvp="elementwise",
 )
 pow = primitive(  # noqa: A001 - the standard's name
@@ -192,64 +188,55 @@ pow = primitive(  # noqa: A001 - the standard's name
 negative = primitive(
     "negative", torch_name="Neg",
     forward=lambda xp, x: -x,
-    vjp=lambda g, ans, x: -g,
-    array_vjp=lambda xp, g, ans, x: -g,
+    vjp=lambda xp, g, _ans, _x: -g,
     jvp="linear",
 )
 exp = primitive(
     "exp", torch_name="Exp",
     forward=_floating(lambda xp, x: xp.exp(x)),
-    vjp=lambda g, ans, x: g * ans,
-    array_vjp=lambda xp, g, ans, x: g * ans,
+    vjp=lambda xp, g, ans, _x: g * ans,
     jvp="elementwise",
 )
 expm1 = primitive(
     "expm1", torch_name="Expm1",
     forward=_floating(lambda xp, x: xp.expm1(x)),
-    vjp=lambda g, ans, x: g * (ans + 1.0),
-    array_vjp=lambda xp, g, ans, x: g * (ans + 1.0),
+    vjp=lambda xp, g, ans, _x: g * (ans + 1.0),
     jvp="elementwise",
 )
 log = primitive(
     "log", torch_name="Log",
     forward=_floating(lambda xp, x: xp.log(x)),
-    vjp=lambda g, ans, x: g / x,
-    array_vjp=lambda xp, g, ans, x: g / x,
+    vjp=lambda xp, g, _ans, x: g / x,
     jvp="elementwise",
 )
 log1p = primitive(
     "log1p", torch_name="Log1p",
     forward=_floating(lambda xp, x: xp.log1p(x)),
-    vjp=lambda g, ans, x: g / (x + 1.0),
-    array_vjp=lambda xp, g, ans, x: g / (x + 1.0),
+    vjp=lambda xp, g, _ans, x: g / (x + 1.0),
     jvp="elementwise",
 )
 sin: Op = primitive(
     "sin", torch_name="Sin",
     forward=_floating(lambda xp, x: xp.sin(x)),
-    vjp=lambda g, ans, x: g * cos(x),
-    array_vjp=lambda xp, g, ans, x: g * xp.cos(x),
+    vjp=lambda xp, g, _ans, x: g * xp.cos(x),
     jvp="elementwise",
 )
 cos: Op = primitive(
     "cos", torch_name="Cos",
     forward=_floating(lambda xp, x: xp.cos(x)),
-    vjp=lambda g, ans, x: -g * sin(x),
-    array_vjp=lambda xp, g, ans, x: -g * xp.sin(x),
+    vjp=lambda xp, g, _ans, x: -g * xp.sin(x),
     jvp="elementwise",
 )
 tanh = primitive(
     "tanh", torch_name="Tanh",
     forward=_floating(lambda xp, x: xp.tanh(x)),
-    vjp=lambda g, ans, x: g * (1.0 - ans * ans),
-    array_vjp=lambda xp, g, ans, x: g * (1.0 - ans * ans),
+    vjp=lambda xp, g, ans, _x: g * (1.0 - ans * ans),
     jvp="elementwise",
 )
 sqrt = primitive(  # at 0 the gradient is inf, as in PyTorch
     "sqrt", torch_name="Sqrt",
     forward=_floating(lambda xp, x: xp.sqrt(x)),
-    vjp=lambda g, ans, x: g / (2.0 * ans),
-    array_vjp=lambda xp, g, ans, x: g / (2.0 * ans),
+    vjp=lambda xp, g, ans, _x: g / (2.0 * ans),
     jvp="elementwise",
 )
 abs = primitive(  # noqa: A001 - the standard's name; abs'(0) = 0 as in PyTorch

@@ -1,0 +1,160 @@
+"""The namespace a derivative rule computes with, and what a rule reads.
+
+A vjp rule is written once, against a namespace ``xp``::
+
+    vjp=lambda xp, g, _ans, x: g * xp.cos(x)
+
+The engine calls it with a backend's namespace and backend arrays in a first-order
+backward pass (fast: no Tensor is made), and with autodiff's own namespace and
+Tensors when ``create_graph=True`` or a forward-mode level is open, so that the
+rule's own operations are recorded and gradients of gradients come for free.
+
+Both namespaces offer the Array API standard's functions under their standard names,
+and ``xp.prim``: every registered primitive by its registered name (its forward on
+arrays, or the op itself on tensors), for the few non-standard operations a rule needs
+(``xp.prim.getitem``, ``xp.prim.diag_embed``).
+
+What a rule reads is declared by its signature: a parameter whose name starts with
+``_`` is one the rule does not read, so the graph does not keep that input (or the
+output, for ``_ans``) alive for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+__all__ = ["RuleNamespace", "array_namespace", "reads", "set_tensor_namespace",
+           "tensor_namespace"]
+
+
+class RuleNamespace:
+    """The ``xp`` a rule receives: plain attributes (a dict lookup, as on a module),
+    the standard's functions and ``prim``, the registered primitives."""
+
+    prim: Any
+
+    def __init__(self, functions: Mapping[str, Any], prim: Any) -> None:
+        self.__dict__.update(functions)
+        self.prim = prim
+
+    def __repr__(self) -> str:
+        return f"<rule namespace over {self.__dict__.get('__name__', '?')}>"
+
+
+class _Primitives:
+    """``xp.prim``: attribute per registered primitive."""
+
+    def __init__(self, functions: Mapping[str, Any]) -> None:
+        self.__dict__.update(functions)
+
+
+#: the registered primitives (name to ``Primitive``), bound by ``_primitive``
+_registry: Mapping[str, Any] = {}
+#: bumped when a primitive is registered: cached array namespaces are remade
+_generation = [0]
+_array_namespaces: dict[Any, tuple[int, RuleNamespace]] = {}
+_tensor_namespace: list[RuleNamespace] = []
+
+
+def bind_registry(registry: Mapping[str, Any]) -> None:
+    """Where the primitives are (the registry's module calls this once)."""
+    global _registry
+    _registry = registry
+
+
+def registered() -> None:
+    """A primitive was registered: namespaces made before it lack it."""
+    _generation[0] += 1
+    _tensor_namespace.clear()
+
+
+def array_namespace(backend: Any) -> RuleNamespace:
+    """The ``xp`` of a first-order pass on ``backend``'s arrays.
+
+    >>> from backends import load_backend
+    >>> xp = array_namespace(load_backend("numpy"))
+    >>> float(xp.cos(xp.asarray(0.0))), xp.prim.getitem is not None
+    (1.0, True)
+    """
+    cached = _array_namespaces.get(backend)
+    if cached is not None and cached[0] == _generation[0]:
+        return cached[1]
+    xp = backend.xp
+    functions = {name: getattr(xp, name) for name in dir(xp) if not name.startswith("__")}
+    functions["__name__"] = getattr(xp, "__name__", type(xp).__name__)
+    prims = _Primitives({name: functools.partial(prim.forward, xp)
+                         for name, prim in _registry.items()})
+    namespace = RuleNamespace(functions, prims)
+    _array_namespaces[backend] = (_generation[0], namespace)
+    return namespace
+
+
+def set_tensor_namespace(module: Any) -> None:
+    """Make ``module`` (the assembled ``autodiff`` namespace) what rules compute with
+    on tensors."""
+    _tensor_module[:] = [module]
+    _tensor_namespace.clear()
+
+
+_tensor_module: list[Any] = []
+
+
+def tensor_namespace() -> RuleNamespace:
+    """The ``xp`` of a pass that records (``create_graph=True``, forward mode)."""
+    if _tensor_namespace:
+        return _tensor_namespace[0]
+    if not _tensor_module:
+        raise RuntimeError("autodiff is not assembled: import autodiff first")
+    module = _tensor_module[0]
+    functions = {name: getattr(module, name) for name in dir(module)
+                 if not name.startswith("__")}
+    functions["__name__"] = module.__name__
+    prims = _Primitives({name: prim.op for name, prim in _registry.items()})
+    namespace = RuleNamespace(functions, prims)
+    _tensor_namespace.append(namespace)
+    return namespace
+
+
+def is_xp_rule(rule: Callable[..., Any] | None) -> bool:
+    """Whether ``rule`` takes the namespace first (``rule(xp, g, ans, *inputs)``)."""
+    if rule is None:
+        return False
+    try:
+        parameters = list(inspect.signature(rule).parameters)
+    except (TypeError, ValueError):
+        return False
+    return bool(parameters) and parameters[0] == "xp"
+
+
+#: what ``reads`` answers for a rule whose signature cannot be read: everything
+_ALL = frozenset(range(256))
+
+
+def reads(rule: Callable[..., Any] | None, leading: int = 2) -> tuple[bool, frozenset[int]]:
+    """Whether ``rule`` reads the output, and the positions of the inputs it reads:
+    its parameters after the ``leading`` ones (``xp, g``) are ``ans`` and then the
+    inputs, and a name starting with ``_`` is one it does not read.
+
+    >>> reads(lambda xp, g, _ans, _a, b: g * b)
+    (False, frozenset({1}))
+    """
+    if rule is None:
+        return False, frozenset()
+    try:
+        parameters = list(inspect.signature(rule).parameters.values())[leading:]
+    except (TypeError, ValueError):
+        return True, _ALL
+    if not parameters:
+        return False, frozenset()
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    reads_output = not parameters[0].name.startswith("_")
+    positions: set[int] = set()
+    for index, parameter in enumerate(parameters[1:]):
+        if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+            return reads_output, _ALL
+        if parameter.kind in positional and not parameter.name.startswith("_"):
+            positions.add(index)
+    return reads_output, frozenset(positions)
