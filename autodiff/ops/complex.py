@@ -25,35 +25,31 @@ def _complex_forward(xp: Any, re: Any, im: Any) -> Any:
     return xp.astype(re, kind) + xp.astype(im, kind) * 1j
 
 
-def _zeros(g: Tensor) -> Tensor:
-    from .creation import zeros_like
-
-    return zeros_like(g)
-
-
 _conj: Op = primitive(
     "conj", torch_name="Conj",
     forward=lambda xp, x: xp.conj(x),
-    vjp=lambda g, ans, x: _conj(g),
+    vjp=lambda xp, g, _ans, _x: xp.conj(g),
     jvp="linear",
 )
-# PyTorch's real and imag are views, whose nodes are named SelectBackward0.
+# PyTorch's real and imag are views, whose nodes are named SelectBackward0. The standard
+# has no constructor of a complex array from its parts: their rules call ``complex``'s
+# forward (``xp.prim.complex``).
 _real: Op = primitive(
     "real", torch_name="Select",
     forward=lambda xp, x: xp.real(x),
-    vjp=lambda g, ans, x: _complex(g, _zeros(g)),
+    vjp=lambda xp, g, _ans, _x: xp.prim.complex(g, xp.zeros_like(g)),
     jvp="linear",
 )
 _imag: Op = primitive(
     "imag", torch_name="Select",
     forward=lambda xp, x: xp.imag(x),
-    vjp=lambda g, ans, x: _complex(_zeros(g), g),
+    vjp=lambda xp, g, _ans, _x: xp.prim.complex(xp.zeros_like(g), g),
     jvp="linear",
 )
 _complex: Op = primitive(
     "complex", torch_name="Complex",
     forward=_complex_forward,
-    vjp=(lambda g, ans, re, im: _real(g), lambda g, ans, re, im: _imag(g)),
+    vjp=(lambda xp, g, _ans, _re, _im: xp.real(g), lambda xp, g, _ans, _re, _im: xp.imag(g)),
     jvp="linear",
 )
 

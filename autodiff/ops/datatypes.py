@@ -28,7 +28,7 @@ NOT_METHODS = ("can_cast", "finfo", "iinfo", "isdtype", "result_type")
 _astype = primitive(
     "astype", torch_name="ToCopy",
     forward=lambda xp, x, dtype: xp.astype(x, getattr(xp, dtype)),
-    vjp=lambda g, ans, x, dtype: g,
+    vjp=lambda xp, g, _ans, _x, dtype: g,
     jvp="linear",
 )
 

@@ -1,7 +1,8 @@
 """Elementwise functions (Array API chapter "Element-wise Functions").
 
-Each primitive is one statement; its vjp rules are written with autodiff ops, so
-they are differentiable themselves.
+Each primitive is one statement; its vjp rules are written once against a namespace
+``xp`` (``autodiff._rules``): a backend's on arrays in a first-order pass, autodiff's
+on tensors when recording, so they are differentiable themselves.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import default_float_name
-from .creation import zeros_like
 
 __all__ = ["abs", "add", "cos", "divide", "equal", "exp", "expm1", "greater", "greater_equal",
            "isfinite", "isinf", "isnan", "less", "less_equal", "log", "log1p", "logical_and",
@@ -136,23 +136,23 @@ def _pow_name(a: Any, b: Any) -> str:
     return "PowBackward1" if isinstance(b, Tensor) else "PowBackward0"
 
 
-def _pow_base_vjp(g: Tensor, ans: Tensor, x: Tensor, y: Any) -> Tensor:
-    if not isinstance(y, Tensor):
+def _pow_base_vjp(xp: Any, g: Any, _ans: Any, x: Any, y: Any) -> Any:
+    if not hasattr(y, "shape"):  # a Python number
         if y == 0:  # d(x**0)/dx is 0 everywhere, x = 0 included (PyTorch)
             return g * 0.0
         return g * y * x ** (y - 1)
-    return where(y == 0, 0.0, g * y * x ** (y - 1))
+    return xp.where(y == 0, 0.0, g * y * x ** (y - 1))
 
 
-def _pow_exponent_vjp(g: Tensor, ans: Tensor, x: Any, y: Tensor) -> Tensor:
+def _pow_exponent_vjp(xp: Any, g: Any, ans: Any, x: Any, y: Any) -> Any:
     # PyTorch: g * x**y * log(x), but 0 where x == 0 and y >= 0 (-inf where y < 0, and
     # nan for a negative base, as log says)
-    if not isinstance(x, Tensor):
+    if not hasattr(x, "shape"):  # a Python number
         log_x = math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
         out = g * (ans * log_x)
-        return where(y >= 0, 0.0, out) if x == 0 else out
-    zero = logical_and(x == 0, y >= 0)
-    return where(zero, 0.0, g * (ans * log(where(zero, 1.0, x))))
+        return xp.where(y >= 0, 0.0, out) if x == 0 else out
+    zero = xp.logical_and(x == 0, y >= 0)
+    return xp.where(zero, 0.0, g * (ans * xp.log(xp.where(zero, 1.0, x))))
 
 
 add = primitive(
@@ -242,14 +242,14 @@ sqrt = primitive(  # at 0 the gradient is inf, as in PyTorch
 abs = primitive(  # noqa: A001 - the standard's name; abs'(0) = 0 as in PyTorch
     "abs", torch_name="Abs",
     forward=lambda xp, x: xp.abs(x),
-    vjp=lambda g, ans, x: g * sign(x),
+    vjp=lambda xp, g, _ans, x: g * xp.sign(x),
     jvp="elementwise",
 )
 _where: Op = primitive(
     "where", torch_name="Where",
     forward=lambda xp, condition, a, b: xp.where(condition, *_one_array(xp, condition, a, b)),
-    vjp=(None, lambda g, ans, c, a, b: _where(c, g, 0.0),
-         lambda g, ans, c, a, b: _where(c, 0.0, g)),
+    vjp=(None, lambda xp, g, _ans, c, _a, _b: xp.where(c, g, 0.0),
+         lambda xp, g, _ans, c, _a, _b: xp.where(c, 0.0, g)),
     jvp="linear",
 )
 
@@ -266,10 +266,10 @@ def where(condition: Tensor, x1: Any, x2: Any, /) -> Tensor:
 
 
 
-def _zero_gradient(g: Tensor, ans: Tensor, x: Any, **params: Any) -> Tensor:
+def _zero_gradient(xp: Any, g: Any, _ans: Any, _x: Any, **_params: Any) -> Any:
     """The rule of a piecewise-constant op that PyTorch still differentiates (sign,
     floor, round ...): a zero gradient, even where ``g`` is inf or nan."""
-    return zeros_like(g)
+    return xp.zeros_like(g)
 
 
 sign: Op = primitive(  # SignBackward0 with a zero gradient, as in PyTorch

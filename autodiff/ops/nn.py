@@ -7,11 +7,12 @@ stability at large |x| (no overflow in exp).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .._primitive import primitive
+from .._rules import tensor_namespace
 from .._tensor import Tensor
-from .elementwise import where
 from .reductions import mean as mean_
 from .reductions import sum as sum_
 
@@ -29,18 +30,18 @@ def _stable_sigmoid(xp: Any, x: Any) -> Any:
 
 
 # relu'(0) = 0 as in PyTorch, whose rule drops the cotangent where the output is <= 0:
-# a nan input passes it through; maximum keeps nan as PyTorch does, in one pass
+# a nan input passes it through; maximum keeps nan as PyTorch does, in one pass. The
+# rule reads the output, not x: the backends' faster relu rules (backends/) read the same.
 relu = primitive(
     "relu", torch_name="Relu",
     forward=lambda xp, x: xp.maximum(x, 0),
-    vjp=lambda g, ans, x: where(ans <= 0, 0.0, g),
-    array_vjp=lambda xp, g, ans, x: xp.where(ans <= 0, 0.0, g),
+    vjp=lambda xp, g, ans, _x: xp.where(ans <= 0, 0.0, g),
     jvp="elementwise", namespace=NN,
 )
 sigmoid = primitive(
     "sigmoid", torch_name="Sigmoid",
     forward=_stable_sigmoid,
-    vjp=lambda g, ans, x: g * ans * (1.0 - ans),
+    vjp=lambda xp, g, ans, _x: g * ans * (1.0 - ans),
     jvp="elementwise", namespace=NN,
 )
 _celu = primitive(
@@ -48,7 +49,7 @@ _celu = primitive(
     forward=lambda xp, x, alpha: xp.where(
         x > 0, x, alpha * xp.expm1(xp.minimum(x, 0.0) / alpha)),
     # for x <= 0, exp(x / alpha) = ans / alpha + 1: the rule needs only the output
-    vjp=lambda g, ans, x, alpha: where(ans > 0, g, g * (ans / alpha + 1.0)),
+    vjp=lambda xp, g, ans, _x, alpha: xp.where(ans > 0, g, g * (ans / alpha + 1.0)),
     jvp="elementwise", namespace=NN,
 )
 
@@ -84,47 +85,47 @@ def _bce_forward(xp: Any, x: Any, y: Any, weight: Any, pos_weight: Any, reductio
     return loss
 
 
-def _scale(g: Tensor, elementwise: Tensor, weight: Any, reduction: str) -> Tensor:
+def _scale(g: Any, elementwise: Any, weight: Any, reduction: str) -> Any:
     if weight is not None:
         elementwise = elementwise * weight
     if reduction == "mean":
-        return g * elementwise / elementwise.numel()
+        return g * elementwise / math.prod(elementwise.shape)
     return g * elementwise
 
 
-def _bce_input_vjp(g: Tensor, ans: Any, x: Tensor, y: Any, weight: Any, pos_weight: Any,
-                   reduction: str) -> Tensor:
+# The rules of the logits loss, written against ``xp``; ``xp.prim.sigmoid`` is the stable
+# sigmoid above (the standard has none). ``weight`` and ``pos_weight`` are arrays or None.
+def _bce_input_vjp(xp: Any, g: Any, _ans: Any, x: Any, y: Any, weight: Any, pos_weight: Any,
+                   reduction: str) -> Any:
     if pos_weight is None:
-        d = sigmoid(x) - y
+        d = xp.prim.sigmoid(x) - y
     else:
-        d = (1.0 - y) - (1.0 + (pos_weight - 1.0) * y) * sigmoid(-x)
+        d = (1.0 - y) - (1.0 + (pos_weight - 1.0) * y) * xp.prim.sigmoid(-x)
     return _scale(g, d, weight, reduction)
 
 
-def _bce_target_vjp(g: Tensor, ans: Any, x: Tensor, y: Any, weight: Any, pos_weight: Any,
-                    reduction: str) -> Tensor:
+def _bce_target_vjp(xp: Any, g: Any, _ans: Any, x: Any, _y: Any, weight: Any,
+                    pos_weight: Any, reduction: str) -> Any:
     d = -x
     if pos_weight is not None:
-        softplus = -x + _log1p_exp(x)
+        softplus = -x + _log1p_exp(xp, x)
         d = d + (pos_weight - 1.0) * softplus
     return _scale(g, d, weight, reduction)
 
 
-def _log1p_exp(x: Tensor) -> Tensor:
-    from .elementwise import abs as abs_
-    from .elementwise import exp, log1p
-
-    return log1p(exp(-abs_(x))) + where(x > 0, x, 0.0)
+def _log1p_exp(xp: Any, x: Any) -> Any:
+    return xp.log1p(xp.exp(-xp.abs(x))) + xp.where(x > 0, x, 0.0)
 
 
 def _bce_jvp(tangents: tuple[Any, ...], ans: Any, x: Tensor, y: Any, weight: Any,
              pos_weight: Any, reduction: str) -> Tensor:
-    # the unreduced loss is elementwise in (x, y): apply the rules to the tangents
-    # unreduced, then reduce as the forward does
+    # the unreduced loss is elementwise in (x, y): apply the rules (on tensors, so that
+    # they record) to the tangents unreduced, then reduce as the forward does
+    xp = tensor_namespace()
     total: Any = None
     for rule, tangent in zip((_bce_input_vjp, _bce_target_vjp), tangents[:2], strict=True):
         if tangent is not None:
-            part = rule(tangent, ans, x, y, weight, pos_weight, "none")
+            part = rule(xp, tangent, None, x, y, weight, pos_weight, "none")
             total = part if total is None else total + part
     if reduction == "mean":
         return mean_(total)

@@ -16,22 +16,14 @@ from typing import Any
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import default_float_name
-from .creation import zeros_like
-from .elementwise import (
-    _arithmetic,
-    _floating2,
-    _integral,
-    _zero_gradient,
-    logical_and,
-    logical_or,
-    where,
-)
+from .elementwise import _arithmetic, _floating2, _integral, _zero_gradient
 
 __all__ = ["ceil", "clamp", "clip", "copysign", "floor", "floor_divide", "maximum", "minimum",
            "nextafter", "remainder", "round", "trunc"]
 
 #: the rules of an op of two inputs whose gradient is zero for both
-_ZERO_GRADIENTS = (lambda g, ans, a, b: zeros_like(g), lambda g, ans, a, b: zeros_like(g))
+_ZERO_GRADIENTS = (lambda xp, g, _ans, _a, _b: xp.zeros_like(g),
+                   lambda xp, g, _ans, _a, _b: xp.zeros_like(g))
 
 
 # -- rounding: a grad_fn with a zero gradient, as in PyTorch -----------------------------
@@ -101,25 +93,27 @@ def _clip_forward(xp: Any, x: Any, min: Any = None, max: Any = None) -> Any:
 # PyTorch's clamp_backward / clamp_backward_min_max: x gets the gradient where
 # min <= x <= max; a tensor bound gets it where it is the one that clips (and where
 # min > max, max wins).
-def _clip_x_vjp(g: Tensor, ans: Tensor, x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+# A bound is an array, a Python number or None: ``is None`` is a test on the call, not
+# on values.
+def _clip_x_vjp(xp: Any, g: Any, _ans: Any, x: Any, min: Any = None, max: Any = None) -> Any:
     keep = None if min is None else x >= min
     if max is not None:
-        keep = x <= max if keep is None else logical_and(keep, x <= max)
-    return g if keep is None else where(keep, g, 0.0)
+        keep = x <= max if keep is None else xp.logical_and(keep, x <= max)
+    return g if keep is None else xp.where(keep, g, 0.0)
 
 
-def _clip_min_vjp(g: Tensor, ans: Tensor, x: Tensor, min: Any, max: Any = None) -> Tensor:
+def _clip_min_vjp(xp: Any, g: Any, _ans: Any, x: Any, min: Any, max: Any = None) -> Any:
     below = x < min
     if max is not None:
-        below = logical_and(below, min < max)
-    return where(below, g, 0.0)
+        below = xp.logical_and(below, min < max)
+    return xp.where(below, g, 0.0)
 
 
-def _clip_max_vjp(g: Tensor, ans: Tensor, x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+def _clip_max_vjp(xp: Any, g: Any, _ans: Any, x: Any, min: Any = None, max: Any = None) -> Any:
     above = x > max
     if min is not None:
-        above = logical_or(above, max < min)
-    return where(above, g, 0.0)
+        above = xp.logical_or(above, max < min)
+    return xp.where(above, g, 0.0)
 
 
 def _clamp_name(x: Any, min: Any = None, max: Any = None) -> str:
@@ -178,15 +172,15 @@ def clamp(x: Tensor, /, min: Any = None, max: Any = None) -> Tensor:
 maximum = primitive(
     "maximum", torch_name="Maximum",
     forward=_arithmetic(lambda xp, a, b: xp.maximum(a, b)),
-    vjp=(lambda g, ans, a, b: where(a < b, 0.0, where(a == b, g / 2.0, g)),
-         lambda g, ans, a, b: where(a > b, 0.0, where(a == b, g / 2.0, g))),
+    vjp=(lambda xp, g, _ans, a, b: xp.where(a < b, 0.0, xp.where(a == b, g / 2.0, g)),
+         lambda xp, g, _ans, a, b: xp.where(a > b, 0.0, xp.where(a == b, g / 2.0, g))),
     jvp="elementwise",
 )
 minimum = primitive(
     "minimum", torch_name="Minimum",
     forward=_arithmetic(lambda xp, a, b: xp.minimum(a, b)),
-    vjp=(lambda g, ans, a, b: where(a > b, 0.0, where(a == b, g / 2.0, g)),
-         lambda g, ans, a, b: where(a < b, 0.0, where(a == b, g / 2.0, g))),
+    vjp=(lambda xp, g, _ans, a, b: xp.where(a > b, 0.0, xp.where(a == b, g / 2.0, g)),
+         lambda xp, g, _ans, a, b: xp.where(a < b, 0.0, xp.where(a == b, g / 2.0, g))),
     jvp="elementwise",
 )
 
@@ -217,7 +211,7 @@ floor_divide: Op = primitive(  # PyTorch has no derivative; this is floor(a / b)
 remainder = primitive(  # a - b * floor(a / b), with the sign of b
     "remainder", torch_name=_remainder_name,
     forward=_arithmetic(_integer_division("remainder", lambda xp, a, b: xp.remainder(a, b))),
-    vjp=(lambda g, ans, a, b: g, lambda g, ans, a, b: -g * floor_divide(a, b)),
+    vjp=(lambda xp, g, _ans, _a, _b: g, lambda xp, g, _ans, a, b: -g * xp.floor_divide(a, b)),
     jvp="elementwise", scalar_free_nodes=("RemainderBackward0",),
 )
 
@@ -227,10 +221,10 @@ def _copysign_name(a: Any, b: Any) -> str:
     return "CopysignBackward0" if isinstance(b, Tensor) else "CopysignBackward1"
 
 
-def _copysign_vjp(g: Tensor, ans: Tensor, a: Tensor, b: Any) -> Tensor:
+def _copysign_vjp(xp: Any, g: Any, ans: Any, a: Any, _b: Any) -> Any:
     # PyTorch: g * result / a, and 0 where a == 0 (nan where a is inf or nan)
     zero = a == 0
-    return g * where(zero, 0.0, ans / where(zero, 1.0, a))
+    return g * xp.where(zero, 0.0, ans / xp.where(zero, 1.0, a))
 
 
 copysign = primitive(  # the sign input gets a zero gradient, as in PyTorch
@@ -242,6 +236,6 @@ copysign = primitive(  # the sign input gets a zero gradient, as in PyTorch
 nextafter = primitive(  # PyTorch 2.13: the gradient flows to x1 unchanged, x2 gets zero
     "nextafter", torch_name="Nextafter",
     forward=_floating2(lambda xp, a, b: xp.nextafter(a, b)),
-    vjp=(lambda g, ans, a, b: g, _ZERO_GRADIENTS[1]),
+    vjp=(lambda xp, g, _ans, _a, _b: g, _ZERO_GRADIENTS[1]),
     jvp="elementwise",
 )

@@ -27,11 +27,12 @@ def _shifted(xp: Any, x: Any, axis: int) -> Any:
     return x - xp.max(x, axis=axis, keepdims=True)
 
 
-# softmax's forward and array rule write in place into arrays they made themselves
-# (never into an input, and only into floating ones): one full-size temporary fewer
-# each, which the attention benchmark (W4) measured at about 1% of a step. The
-# standard's in-place operators are portable: for a library without them, Python
-# rebinds the name instead.
+# softmax's forward and rule write in place into arrays they made themselves (never
+# into an input, and only into floating ones): one full-size temporary fewer each,
+# which the attention benchmark (W4) measured at about 1% of a step. The standard's
+# in-place operators are portable: for a library without them, Python rebinds the name
+# instead. A rule running on tensors (``create_graph=True``) records the in-place
+# operator as autodiff's in-place op, whose gradient is the out-of-place one.
 def _softmax_forward(xp: Any, x: Any, axis: int) -> Any:
     e = xp.exp(_shifted(xp, x, axis))
     e /= xp.sum(e, axis=axis, keepdims=True)
@@ -43,7 +44,7 @@ def _log_softmax_forward(xp: Any, x: Any, axis: int) -> Any:
     return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
 
 
-def _softmax_array_vjp(xp: Any, g: Any, ans: Any, x: Any, axis: int) -> Any:
+def _softmax_vjp(xp: Any, g: Any, ans: Any, _x: Any, axis: int) -> Any:
     grad = g - xp.sum(g * ans, axis=axis, keepdims=True)
     grad *= ans
     return grad
@@ -52,16 +53,14 @@ def _softmax_array_vjp(xp: Any, g: Any, ans: Any, x: Any, axis: int) -> Any:
 _softmax = primitive(
     "softmax", torch_name="Softmax", namespace=NN,
     forward=_softmax_forward,
-    vjp=lambda g, ans, x, axis: ans * (g - sum_(g * ans, axis=axis, keepdims=True)),
-    array_vjp=_softmax_array_vjp,
+    vjp=_softmax_vjp,
     jvp=lambda tangents, ans, x, axis: ans * (
         tangents[0] - sum_(tangents[0] * ans, axis=axis, keepdims=True)),
 )
 _log_softmax = primitive(
     "log_softmax", torch_name="LogSoftmax", namespace=NN,
     forward=_log_softmax_forward,
-    vjp=lambda g, ans, x, axis: g - exp(ans) * sum_(g, axis=axis, keepdims=True),
-    array_vjp=lambda xp, g, ans, x, axis: g - xp.exp(ans) * xp.sum(g, axis=axis, keepdims=True),
+    vjp=lambda xp, g, ans, _x, axis: g - xp.exp(ans) * xp.sum(g, axis=axis, keepdims=True),
     jvp=lambda tangents, ans, x, axis: tangents[0] - sum_(
         exp(ans) * tangents[0], axis=axis, keepdims=True),
 )
@@ -107,8 +106,8 @@ _REDUCTIONS = ("mean", "sum", "none")
 def _element_weights(xp: Any, x: Any, target: Any, weight: Any, ignore_index: int) -> Any:
     """Each element's weight in the loss: its class's weight (1 without ``weight``) at
     the row's target class, 0 elsewhere and in rows whose target is ``ignore_index``.
-    Written once for the forward, the array rule (``xp`` a backend's namespace) and the
-    tensor rule (``xp`` autodiff itself)."""
+    Written once for the forward and the rule (``xp`` a backend's namespace, or
+    autodiff's when the rule records)."""
     classes = x.shape[-1]
     mask = xp.expand_dims(target, axis=-1) == xp.arange(classes, dtype=target.dtype,
                                                         device=x.device)
@@ -142,26 +141,17 @@ def _nll_scale(xp: Any, g: Any, weights: Any, reduction: str) -> Any:
     return g / xp.sum(weights) if reduction == "mean" else g
 
 
-def _nll_array_vjp(xp: Any, g: Any, ans: Any, x: Any, target: Any, weight: Any,
-                   ignore_index: int, reduction: str) -> Any:
+def _nll_vjp(xp: Any, g: Any, _ans: Any, x: Any, target: Any, weight: Any,
+             ignore_index: int, reduction: str) -> Any:
     weights = _element_weights(xp, x, target, weight, ignore_index)
     weights *= -_nll_scale(xp, g, weights, reduction)  # made here: written in place
     return weights
-
-
-def _nll_vjp(g: Tensor, ans: Tensor, x: Tensor, target: Tensor, weight: Any,
-             ignore_index: int, reduction: str) -> Tensor:
-    import autodiff
-
-    weights = _element_weights(autodiff, x, target, weight, ignore_index)
-    return -weights * _nll_scale(autodiff, g, weights, reduction)  # type: ignore[no-any-return]
 
 
 _nll_loss = primitive(
     "nll_loss", torch_name="NllLoss", namespace=NN,
     forward=_nll_forward,
     vjp=(_nll_vjp, None, None),
-    array_vjp=(_nll_array_vjp, None, None),
     jvp="linear",
 )
 
