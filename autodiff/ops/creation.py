@@ -383,11 +383,17 @@ def _transfer_forward(xp: Any, x: Any, target: Backend, device: Any, source: Bac
 _transfer: Op = primitive(
     "to_device", torch_name="ToCopy",
     forward=_transfer_forward,
-    vjp=lambda g, ans, x, target, device, source, source_device: _transfer(
+    vjp=lambda xp, g, _ans, _x, target, device, source, source_device: xp.prim.to_device(
         g, target=source, device=source_device, source=target, source_device=device),
     jvp="linear",
     namespace="autodiff.Tensor", moves=True,
 )
+# The gradient of a transfer lives on the source backend, but a first-order pass fits
+# an array rule's result to the node's own backend (the target): a foreign array would
+# be coerced to the wrong library (numpy's np.asarray, cupy's cupy.asarray). Without
+# array rules, the engine runs the rule on tensors instead (xp = autodiff's namespace),
+# where the result keeps its own backend.
+_transfer.primitive.array_vjps = None  # type: ignore[attr-defined]
 
 
 def to_device(x: Tensor, device: Any = None, backend: Any = None) -> Tensor:

@@ -14,67 +14,72 @@ from typing import Any
 
 from .._dtypes import int64
 from .._primitive import Op, primitive
+from .._rules import tensor_namespace
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
 from .creation import zeros_like
 from .datatypes import astype
-from .elementwise import logical_and, not_equal, where
-from .indexing import getitem
+from .elementwise import not_equal, where
 from .joining import concat
-from .manipulation import _flip, broadcast_to, one_axis, reshape
+from .manipulation import broadcast_to, one_axis, reshape
 from .reductions import any as any_
 from .reductions import sum as sum_
 
 __all__ = ["cumprod", "cumsum", "cumulative_prod", "cumulative_sum", "diff"]
 
 
-def _part(x: Tensor, axis: int, start: int | None, stop: int | None) -> Tensor:
-    return getitem(x, (slice(None),) * axis + (slice(start, stop),))
+def _part(x: Any, axis: int, start: int | None, stop: int | None) -> Any:
+    """``x[..., start:stop, ...]`` along ``axis`` (a backend array or a tensor)."""
+    return x[(slice(None),) * axis + (slice(start, stop), Ellipsis)]
 
 
-def _drop_initial(g: Tensor, axis: int, include_initial: bool) -> Tensor:
+def _drop_initial(g: Any, axis: int, include_initial: bool) -> Any:
     return _part(g, axis, 1, None) if include_initial else g
 
 
-def _reverse_cumsum(v: Tensor, axis: int) -> Tensor:
-    flipped = _flip(v, axis=(axis,))
-    return _flip(_cumsum(flipped, axis=axis, include_initial=False), axis=(axis,))
+def _reverse_cumsum(xp: Any, v: Any, axis: int) -> Any:
+    flipped = xp.flip(v, axis=axis)
+    return xp.flip(xp.cumulative_sum(flipped, axis=axis), axis=axis)
 
 
 _cumsum: Op = primitive(
     "cumulative_sum", torch_name="Cumsum",
     forward=lambda xp, x, axis, include_initial: xp.cumulative_sum(
         x, axis=axis, include_initial=include_initial),
-    vjp=lambda g, ans, x, axis, include_initial: _reverse_cumsum(
-        _drop_initial(g, axis, include_initial), axis),
+    vjp=lambda xp, g, _ans, _x, axis, include_initial: _reverse_cumsum(
+        xp, _drop_initial(g, axis, include_initial), axis),
     jvp="linear",
 )
 
 
-def _first_zeros(x: Tensor, axis: int) -> tuple[Tensor, Tensor, Tensor]:
+def _first_zeros(xp: Any, x: Any, axis: int) -> tuple[Any, Any, Any]:
     """Masks: zeros; positions before each slice's first zero; that first zero."""
     zero = x == 0
-    seen = _cumsum(astype(zero, int64), axis=axis, include_initial=False)
-    return zero, seen == 0, logical_and(zero, seen == 1)
+    seen = xp.cumulative_sum(xp.astype(zero, xp.int64), axis=axis)
+    return zero, seen == 0, xp.logical_and(zero, seen == 1)
 
 
-def _cumprod_grad(g: Tensor, y: Tensor, x: Tensor, axis: int) -> Tensor:
-    """The vjp of ``y = cumulative_prod(x)``, built from differentiable ops."""
-    if not bool(any_(x == 0)):
-        return _reverse_cumsum(g * y, axis) / x
-    zero, before, first = _first_zeros(x, axis)
-    rest = where(first, 1.0, x)
-    inner = _cumprod_grad(g, _cumprod(rest, axis=axis, include_initial=False), rest, axis)
-    at_first = sum_(where(first, x, 0.0), axis=axis, keepdims=True)  # 0, but not constant
-    ahead = _reverse_cumsum(g * y, axis) / where(zero, 1.0, x)
-    return where(before, ahead, where(first, inner, at_first * inner))
+def _cumprod_grad(xp: Any, g: Any, y: Any, x: Any, axis: int) -> Any:
+    """The vjp of ``y = cumulative_prod(x)``.
+
+    It branches on a value (whether ``x`` has a zero), which rules otherwise avoid:
+    the gradient exact to every order recurses once per zero of a slice, so how deep
+    it goes depends on the values, and the common case without zeros stays one pass."""
+    if not bool(xp.any(x == 0)):
+        return _reverse_cumsum(xp, g * y, axis) / x
+    zero, before, first = _first_zeros(xp, x, axis)
+    rest = xp.where(first, 1.0, x)
+    inner = _cumprod_grad(xp, g, xp.cumulative_prod(rest, axis=axis), rest, axis)
+    at_first = xp.sum(xp.where(first, x, 0.0), axis=axis, keepdims=True)  # 0, not constant
+    ahead = _reverse_cumsum(xp, g * y, axis) / xp.where(zero, 1.0, x)
+    return xp.where(before, ahead, xp.where(first, inner, at_first * inner))
 
 
 def _cumprod_tangent(t: Tensor, y: Tensor, x: Tensor, axis: int) -> Tensor:
     """The jvp of ``y = cumulative_prod(x)`` for the tangent ``t``, zeros included."""
     if not bool(any_(x == 0)):
         return y * _cumsum(t / x, axis=axis, include_initial=False)
-    zero, before, first = _first_zeros(x, axis)
+    zero, before, first = _first_zeros(tensor_namespace(), x, axis)
     rest = where(first, 1.0, x)
     partial = _cumprod(rest, axis=axis, include_initial=False)
     inner = _cumprod_tangent(where(first, 0.0, t), partial, rest, axis)
@@ -96,8 +101,8 @@ _cumprod: Op = primitive(
     "cumulative_prod", torch_name="Cumprod",
     forward=lambda xp, x, axis, include_initial: xp.cumulative_prod(
         x, axis=axis, include_initial=include_initial),
-    vjp=lambda g, ans, x, axis, include_initial: _cumprod_grad(
-        _drop_initial(g, axis, include_initial), _drop_initial(ans, axis, include_initial),
+    vjp=lambda xp, g, ans, x, axis, include_initial: _cumprod_grad(
+        xp, _drop_initial(g, axis, include_initial), _drop_initial(ans, axis, include_initial),
         x, axis),
     jvp=_cumprod_jvp,
 )

@@ -19,13 +19,13 @@ NOT_METHODS = ("meshgrid",)
 _tril: Op = primitive(
     "tril", torch_name="Tril",
     forward=lambda xp, x, k: xp.tril(x, k=k),
-    vjp=lambda g, ans, x, k: _tril(g, k=k),
+    vjp=lambda xp, g, _ans, _x, k: xp.tril(g, k=k),
     jvp="linear",
 )
 _triu: Op = primitive(
     "triu", torch_name="Triu",
     forward=lambda xp, x, k: xp.triu(x, k=k),
-    vjp=lambda g, ans, x, k: _triu(g, k=k),
+    vjp=lambda xp, g, _ans, _x, k: xp.triu(g, k=k),
     jvp="linear",
 )
 

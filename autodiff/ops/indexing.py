@@ -30,7 +30,7 @@ def _index_name(x: Any, key: Any, shape: Any) -> str:
 _getitem: Op = primitive(
     "getitem", torch_name=_index_name,
     forward=lambda xp, x, key, shape: _index_forward(xp, x, key),
-    vjp=lambda g, ans, x, key, shape: _scatter_add(g, key=key, shape=shape),
+    vjp=lambda xp, g, _ans, _x, key, shape: xp.prim.index_scatter_add(g, key=key, shape=shape),
     jvp="linear",
     namespace="autodiff.Tensor",
 )
@@ -38,7 +38,7 @@ _getitem: Op = primitive(
 _scatter_add: Op = primitive(
     "index_scatter_add", torch_name="IndexPut",
     forward=lambda xp, g, key, shape: _scatter_forward(xp, g, key, shape),
-    vjp=lambda g, ans, values, key, shape: _getitem(g, key=key, shape=shape),
+    vjp=lambda xp, g, _ans, _values, key, shape: xp.prim.getitem(g, key=key, shape=shape),
     jvp="linear",
     namespace="autodiff.Tensor",
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._primitive import Op, primitive
-from .indexing import Take, _getitem
+from .indexing import Take
 
 __all__: list[str] = []
 
@@ -30,8 +30,8 @@ def _put_forward(xp: Any, x: Any, value: Any, key: Any) -> Any:
 index_put: Op = primitive(
     "index_put", torch_name=lambda *args, **params: "CopySlices",
     forward=_put_forward,
-    vjp=(lambda g, ans, x, value, key: index_put(g, 0.0, key=key),
-         lambda g, ans, x, value, key: _getitem(g, key=key, shape=g.shape)),
+    vjp=(lambda xp, g, _ans, _x, _value, key: xp.prim.index_put(g, 0.0, key=key),
+         lambda xp, g, _ans, _x, _value, key: xp.prim.getitem(g, key=key, shape=g.shape)),
     jvp="linear",
     namespace="autodiff.Tensor",
 )

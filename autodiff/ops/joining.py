@@ -14,63 +14,66 @@ from typing import Any
 
 from .._primitive import Op, primitive
 from .._tensor import Tensor
-from .creation import arange
 from .datatypes import astype
-from .indexing import Take, _scatter_add, getitem
+from .indexing import Take, getitem
 from .manipulation import _named, _reshape, expand_dims, one_axis, reshape
-from .reductions import sum as sum_
 
 __all__ = ["cat", "concat", "concatenate", "repeat", "repeat_interleave", "stack", "tile",
            "unbind", "unstack"]
 NOT_METHODS = ("cat", "concat", "concatenate", "stack", "repeat")
 
 
-def _part(g: Tensor, axis: int, start: int, stop: int | None) -> Tensor:
-    """``g[..., start:stop, ...]`` along ``axis``."""
-    return getitem(g, (slice(None),) * axis + (slice(start, stop),))
+def _part(g: Any, axis: int, start: int, stop: int | None) -> Any:
+    """``g[..., start:stop, ...]`` along ``axis`` (a backend array or a tensor)."""
+    return g[(slice(None),) * axis + (slice(start, stop), Ellipsis)]
 
 
 _concat: Op = primitive(
     "concat", torch_name=_named("CatBackward0"),
     forward=lambda xp, a, b, axis, split, node=None: xp.concat(
         [a] if b is None else [a, b], axis=axis),
-    vjp=(lambda g, ans, a, b, axis, split, node=None: _part(g, axis, 0, split),
-         lambda g, ans, a, b, axis, split, node=None: _part(g, axis, split, None)),
+    vjp=(lambda xp, g, _ans, _a, _b, axis, split, node=None: _part(g, axis, 0, split),
+         lambda xp, g, _ans, _a, _b, axis, split, node=None: _part(g, axis, split, None)),
     jvp="linear",
 )
 # Tile's gradient sums the copies: (r0*s0, r1*s1, ...) viewed as (r0, s0, r1, s1, ...).
 _tile: Op = primitive(
     "tile", torch_name="Repeat",
     forward=lambda xp, x, reps, shape: xp.tile(x, reps),
-    vjp=lambda g, ans, x, reps, shape: sum_(
-        _reshape(g, shape=tuple(n for pair in zip(reps, shape, strict=True) for n in pair),
-                 source=g.shape),
+    vjp=lambda xp, g, _ans, _x, reps, shape: xp.sum(
+        xp.reshape(g, tuple(n for pair in zip(reps, shape, strict=True) for n in pair)),
         axis=tuple(range(0, 2 * len(shape), 2))),
     jvp="linear",
 )
 
 
-def _repeat_vjp(g: Tensor, ans: Tensor, x: Tensor, repeats: Any, axis: int,
-                shape: tuple[int, ...]) -> Tensor:
+def _repeat_vjp(xp: Any, g: Any, _ans: Any, _x: Any, repeats: Any, axis: int,
+                shape: tuple[int, ...], index: Take | None) -> Any:
     if isinstance(repeats, int):  # each element's copies are adjacent: sum them
         split = shape[:axis] + (shape[axis], repeats) + shape[axis + 1:]
-        return sum_(_reshape(g, shape=split, source=g.shape), axis=axis + 1)
-    source = arange(shape[axis], backend=g._backend, device=_device(g))
-    index = _repeat(source, repeats, axis=0, shape=(shape[axis],))
-    return _scatter_add(g, key=Take(axis, index._array), shape=shape)
+        return xp.sum(xp.reshape(g, split), axis=axis + 1)
+    return xp.prim.index_scatter_add(g, key=index, shape=shape)
 
 
+# ``index`` (repeats given as a tensor): where each output position along ``axis``
+# comes from, for the gradient's scatter. ``repeat`` makes it from the backend arrays:
+# a rule on tensors could compute it, but an index key holds a backend array, which a
+# rule has no standard way to take from a tensor.
 _repeat: Op = primitive(
     "repeat", torch_name="IndexSelect",
-    forward=lambda xp, x, repeats, axis, shape: xp.repeat(x, repeats, axis=axis),
+    forward=lambda xp, x, repeats, axis, shape, index: xp.repeat(x, repeats, axis=axis),
     vjp=(_repeat_vjp, None),
-    jvp=lambda tangents, ans, x, repeats, axis, shape: _repeat(
-        tangents[0], repeats, axis=axis, shape=shape),
+    jvp=lambda tangents, ans, x, repeats, axis, shape, index: _repeat(
+        tangents[0], repeats, axis=axis, shape=shape, index=index),
 )
 
 
-def _device(x: Tensor) -> Any:
-    return str(x.device) if x._backend.multi_device else None
+def _repeat_index(x: Tensor, repeats: Tensor, axis: int) -> Take:
+    """The ``index`` of ``_repeat``: ``arange(n)`` repeated as ``x`` is along ``axis``."""
+    backend, array = x._backend, x._array
+    source = backend.xp.arange(x.shape[axis], dtype=backend.dtype("int64"),
+                               device=getattr(array, "device", None))
+    return Take(axis, backend.xp.repeat(source, repeats._array, axis=0))
 
 
 def _tensors(op: str, arrays: Any) -> list[Tensor]:
@@ -240,7 +243,8 @@ def repeat(x: Tensor, repeats: Any, /, *, axis: int | None = None) -> Tensor:
         repeats = operator.index(repeats)
         if repeats < 0:
             raise ValueError(f"repeat: repeats must be non-negative, got {repeats}")
-    return _repeat(x, repeats, axis=axis, shape=x.shape)
+    index = _repeat_index(x, repeats, axis) if isinstance(repeats, Tensor) else None
+    return _repeat(x, repeats, axis=axis, shape=x.shape, index=index)
 
 
 def repeat_interleave(x: Tensor, repeats: Any, dim: int | None = None, *,

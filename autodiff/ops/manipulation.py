@@ -31,20 +31,20 @@ def _named(default: str) -> Any:
 _reshape: Op = primitive(
     "reshape", torch_name=_named("ViewBackward0"),
     forward=lambda xp, x, shape, source, node=None: xp.reshape(x, shape),
-    vjp=lambda g, ans, x, shape, source, node=None: _reshape(g, shape=source, source=shape),
+    vjp=lambda xp, g, _ans, _x, shape, source, node=None: xp.reshape(g, source),
     jvp="linear",
 )
 _permute_dims: Op = primitive(
     "permute_dims", torch_name=_named("PermuteBackward0"),
     forward=lambda xp, x, axes, node=None: xp.permute_dims(x, axes),
-    vjp=lambda g, ans, x, axes, node=None: _permute_dims(g, axes=_inverse(axes)),
+    vjp=lambda xp, g, _ans, _x, axes, node=None: xp.permute_dims(g, _inverse(axes)),
     jvp="linear",
 )
 # The engine reduces the cotangent to the input's shape, so the rule is the identity.
 _broadcast_to: Op = primitive(
     "broadcast_to", torch_name="Expand",
     forward=lambda xp, x, shape: xp.broadcast_to(x, shape),
-    vjp=lambda g, ans, x, shape: g,
+    vjp=lambda xp, g, _ans, _x, shape: g,
     jvp="linear",
 )
 
@@ -52,13 +52,13 @@ _broadcast_to: Op = primitive(
 _flip: Op = primitive(
     "flip", torch_name="Flip",
     forward=lambda xp, x, axis: xp.flip(x, axis=axis),
-    vjp=lambda g, ans, x, axis: _flip(g, axis=axis),
+    vjp=lambda xp, g, _ans, _x, axis: xp.flip(g, axis=axis),
     jvp="linear",
 )
 _roll: Op = primitive(
     "roll", torch_name="Roll",
     forward=lambda xp, x, shift, axis: xp.roll(x, shift, axis=axis),
-    vjp=lambda g, ans, x, shift, axis: _roll(g, shift=_negated(shift), axis=axis),
+    vjp=lambda xp, g, _ans, _x, shift, axis: xp.roll(g, _negated(shift), axis=axis),
     jvp="linear",
 )
 
@@ -353,15 +353,9 @@ def _sizes(args: tuple[Any, ...]) -> Any:
     return tuple(args[0]) if len(args) == 1 and not isinstance(args[0], int) else args
 
 
-def restore_axes(g: Tensor, axes: tuple[int, ...] | None, keepdims: bool) -> Tensor:
-    """Put back, as size-one dimensions, the axes a reduction removed."""
-    if keepdims or axes is None:
-        return g
-    return _reshape(g, shape=_restored_shape(g.shape, axes), source=g.shape)
-
-
-def restore_axes_array(xp: Any, g: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
-    """``restore_axes`` on a backend array (for array rules)."""
+def restore_axes(xp: Any, g: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+    """Put back, as size-one dimensions, the axes a reduction removed (for rules: ``g``
+    is a backend array or a tensor, as ``xp`` is a backend's namespace or autodiff's)."""
     if keepdims or axes is None:
         return g
     return xp.reshape(g, _restored_shape(g.shape, axes))

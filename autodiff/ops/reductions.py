@@ -12,7 +12,7 @@ from typing import Any
 from .._primitive import primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
-from .manipulation import restore_axes, restore_axes_array
+from .manipulation import restore_axes
 
 __all__ = ["all", "any", "mean", "sum"]
 
@@ -24,15 +24,13 @@ def _numbered(stem: str) -> Any:
 _sum = primitive(
     "sum", torch_name=_numbered("Sum"),
     forward=lambda xp, x, axis, keepdims: xp.sum(x, axis=axis, keepdims=keepdims),
-    vjp=lambda g, ans, x, axis, keepdims: restore_axes(g, axis, keepdims),
-    array_vjp=lambda xp, g, ans, x, axis, keepdims: restore_axes_array(xp, g, axis, keepdims),
+    vjp=lambda xp, g, _ans, _x, axis, keepdims: restore_axes(xp, g, axis, keepdims),
     jvp="linear",
 )
 _mean = primitive(
     "mean", torch_name=_numbered("Mean"),
     forward=lambda xp, x, axis, keepdims, count: xp.mean(x, axis=axis, keepdims=keepdims),
-    vjp=lambda g, ans, x, axis, keepdims, count: restore_axes(g, axis, keepdims) / count,
-    array_vjp=lambda xp, g, ans, x, axis, keepdims, count: restore_axes_array(
+    vjp=lambda xp, g, _ans, _x, axis, keepdims, count: restore_axes(
         xp, g, axis, keepdims) / count,
     jvp="linear",
 )

@@ -20,37 +20,27 @@ from typing import Any
 
 from .. import return_types
 from .._primitive import Op, primitive
+from .._rules import tensor_namespace
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
-from .cumulative import cumulative_prod
 from .datatypes import astype
-from .elementwise import equal, isnan, logical_and, logical_or, where
 from .indexing import Along, _getitem
-from .manipulation import (
-    _inverse,
-    _squeeze,
-    flip,
-    one_axis,
-    permute_dims,
-    reshape,
-    restore_axes,
-)
-from .reductions import _numbered, mean
-from .reductions import any as any_
+from .manipulation import _inverse, _squeeze, one_axis, reshape, restore_axes
+from .reductions import _numbered
 from .reductions import sum as sum_
 from .searching import argmax, argmin
 
 __all__ = ["amax", "amin", "max", "min", "prod", "std", "var"]
 
 
-def _share(ans: Tensor, x: Tensor, axis: Any, keepdims: bool, nans: bool) -> Tensor:
+def _share(xp: Any, ans: Any, x: Any, axis: Any, keepdims: bool, nans: bool) -> Any:
     """d(extremum)/dx: 1/k on the k elements equal to it, 0 elsewhere (a constant)."""
-    value = restore_axes(ans, axis, keepdims)
-    mask = equal(x, value)
+    value = restore_axes(xp, ans, axis, keepdims)
+    mask = xp.equal(x, value)
     if nans:
-        mask = logical_or(mask, logical_and(isnan(x), isnan(value)))
-    weight = astype(mask, x.dtype)
-    return weight / sum_(weight, axis=axis, keepdims=True)
+        mask = xp.logical_or(mask, xp.logical_and(xp.isnan(x), xp.isnan(value)))
+    weight = xp.astype(mask, x.dtype)
+    return weight / xp.sum(weight, axis=axis, keepdims=True)
 
 
 def _extremum(name: str) -> Op:
@@ -61,10 +51,11 @@ def _extremum(name: str) -> Op:
             f"{stem}Backward1" if nans else f"A{name}Backward0"),
         forward=lambda xp, x, axis, keepdims, nans: getattr(xp, name)(
             x, axis=axis, keepdims=keepdims),
-        vjp=lambda g, ans, x, axis, keepdims, nans: restore_axes(
-            g, axis, keepdims) * _share(ans, x, axis, keepdims, nans),
+        vjp=lambda xp, g, ans, x, axis, keepdims, nans: restore_axes(
+            xp, g, axis, keepdims) * _share(xp, ans, x, axis, keepdims, nans),
         jvp=lambda tangents, ans, x, axis, keepdims, nans: sum_(
-            tangents[0] * _share(ans, x, axis, keepdims, nans), axis=axis, keepdims=keepdims),
+            tangents[0] * _share(tensor_namespace(), ans, x, axis, keepdims, nans),
+            axis=axis, keepdims=keepdims),
     )
 
 
@@ -168,27 +159,34 @@ def _torch_extremum(name: str, reduce: Any) -> Any:
     return method
 
 
-def _prod_partials(ans: Tensor, x: Tensor, axis: Any, keepdims: bool) -> Tensor:
+def _prod_partials(xp: Any, ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     """d(prod)/dx: the product of the other elements. Without zeros that is prod/x;
-    with zeros, the product of exclusive running products from both ends."""
-    if not bool(any_(x == 0)):
-        return restore_axes(ans, axis, keepdims) / x
+    with zeros, the product of exclusive running products from both ends.
+
+    The branch reads a value (whether ``x`` has a zero), which rules otherwise avoid:
+    prod/x is one pass where the running products take two scans and two transposes,
+    and it rounds as PyTorch's gradient does, so the common case keeps it for the
+    price of reading one bool."""
+    if not bool(xp.any(x == 0)):
+        return restore_axes(xp, ans, axis, keepdims) / x
     axes = tuple(range(x.ndim)) if axis is None else axis
     order = (*(d for d in range(x.ndim) if d not in axes), *axes)
-    moved = permute_dims(x, order)
-    flat = reshape(moved, moved.shape[:x.ndim - len(axes)] + (-1,))
-    left = cumulative_prod(flat, axis=-1, include_initial=True)[..., :-1]
-    right = cumulative_prod(flip(flat, axis=-1), axis=-1, include_initial=True)[..., :-1]
-    return permute_dims(reshape(left * flip(right, axis=-1), moved.shape), _inverse(order))
+    moved = xp.permute_dims(x, order)
+    flat = xp.reshape(moved, moved.shape[:x.ndim - len(axes)] + (-1,))
+    left = xp.cumulative_prod(flat, axis=-1, include_initial=True)[..., :-1]
+    right = xp.cumulative_prod(xp.flip(flat, axis=-1), axis=-1, include_initial=True)[..., :-1]
+    return xp.permute_dims(xp.reshape(left * xp.flip(right, axis=-1), moved.shape),
+                           _inverse(order))
 
 
 _prod: Op = primitive(
     "prod", torch_name=_numbered("Prod"),
     forward=lambda xp, x, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
-    vjp=lambda g, ans, x, axis, keepdims: restore_axes(g, axis, keepdims) * _prod_partials(
-        ans, x, axis, keepdims),
+    vjp=lambda xp, g, ans, x, axis, keepdims: restore_axes(
+        xp, g, axis, keepdims) * _prod_partials(xp, ans, x, axis, keepdims),
     jvp=lambda tangents, ans, x, axis, keepdims: sum_(
-        tangents[0] * _prod_partials(ans, x, axis, keepdims), axis=axis, keepdims=keepdims),
+        tangents[0] * _prod_partials(tensor_namespace(), ans, x, axis, keepdims), axis=axis,
+        keepdims=keepdims),
 )
 
 
@@ -212,8 +210,8 @@ def prod(
     return _prod(x, axis=axes, keepdims=keep)
 
 
-def _centered(x: Tensor, axis: Any) -> Tensor:
-    return x - mean(x, axis=axis, keepdims=True)
+def _centered(xp: Any, x: Any, axis: Any) -> Any:
+    return x - xp.mean(x, axis=axis, keepdims=True)
 
 
 def _per_dof(numerator: float, count: int, correction: float) -> float:
@@ -221,13 +219,14 @@ def _per_dof(numerator: float, count: int, correction: float) -> float:
     return numerator / dof if dof > 0 else math.inf  # PyTorch: max(0, N - correction)
 
 
-def _std_share(ans: Tensor, x: Tensor, axis: Any, correction: float, keepdims: bool,
-               count: int) -> Tensor:
+def _std_share(xp: Any, ans: Any, x: Any, axis: Any, correction: float, keepdims: bool,
+               count: int) -> Any:
     """d(std)/dx = (x - mean) / (dof * std), and 0 where std is 0 (PyTorch)."""
-    std = restore_axes(ans, axis, keepdims)
+    std = restore_axes(xp, ans, axis, keepdims)
     flat = std == 0
-    share = _centered(x, axis) * _per_dof(1.0, count, correction) / where(flat, 1.0, std)
-    return where(flat, 0.0, share)
+    share = _centered(xp, x, axis) * _per_dof(1.0, count, correction) / xp.where(
+        flat, 1.0, std)
+    return xp.where(flat, 0.0, share)
 
 
 def _spread_forward(spread: Any, x: Any, axis: Any, correction: float, keepdims: bool,
@@ -243,21 +242,21 @@ _var: Op = primitive(
     "var", torch_name="Var",
     forward=lambda xp, x, axis, correction, keepdims, count: _spread_forward(
         xp.var, x, axis, correction, keepdims, count),
-    vjp=lambda g, ans, x, axis, correction, keepdims, count: restore_axes(
-        g, axis, keepdims) * _centered(x, axis) * _per_dof(2.0, count, correction),
+    vjp=lambda xp, g, _ans, x, axis, correction, keepdims, count: restore_axes(
+        xp, g, axis, keepdims) * _centered(xp, x, axis) * _per_dof(2.0, count, correction),
     jvp=lambda tangents, ans, x, axis, correction, keepdims, count: sum_(
-        tangents[0] * _centered(x, axis), axis=axis, keepdims=keepdims) * _per_dof(
-        2.0, count, correction),
+        tangents[0] * _centered(tensor_namespace(), x, axis), axis=axis,
+        keepdims=keepdims) * _per_dof(2.0, count, correction),
 )
 _std: Op = primitive(
     "std", torch_name="Std",
     forward=lambda xp, x, axis, correction, keepdims, count: _spread_forward(
         xp.std, x, axis, correction, keepdims, count),
-    vjp=lambda g, ans, x, axis, correction, keepdims, count: restore_axes(
-        g, axis, keepdims) * _std_share(ans, x, axis, correction, keepdims, count),
+    vjp=lambda xp, g, ans, x, axis, correction, keepdims, count: restore_axes(
+        xp, g, axis, keepdims) * _std_share(xp, ans, x, axis, correction, keepdims, count),
     jvp=lambda tangents, ans, x, axis, correction, keepdims, count: sum_(
-        tangents[0] * _std_share(ans, x, axis, correction, keepdims, count), axis=axis,
-        keepdims=keepdims),
+        tangents[0] * _std_share(tensor_namespace(), ans, x, axis, correction, keepdims,
+                                 count), axis=axis, keepdims=keepdims),
 )
 
 
