@@ -1,16 +1,23 @@
 """Shared pieces of the linear algebra modules: argument checks, the LinAlgError that
-names the op, constants placed like a tensor, and small matrix helpers written with
-autodiff ops (so the rules built from them are differentiable)."""
+names the op, and the small matrix helpers of the derivative rules.
+
+The helpers take the rule's namespace ``xp`` first (a backend's, on arrays, or
+autodiff's, on tensors: see ``autodiff._rules``), so a rule built from them runs on
+either and stays differentiable when recording. Constants (identities) are made from
+an operand with ``ones_like`` and ``diag_embed``, which keep its dtype and place in
+both namespaces (a device alone does not name the backend of a tensor). The rules
+reach linalg and fft functions through their primitives (``xp.prim.diagonal``): a rule
+namespace over a backend whose extensions are lazy module attributes
+(array_api_strict's ``linalg``) lacks ``xp.linalg``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from .. import _rules
 from .._tensor import Tensor
-from .complex import conj
-from .grids import tril as tril
-from .grids import triu as triu
 
 
 class LinAlgError(ValueError, RuntimeError):
@@ -33,12 +40,9 @@ _REASONS = {
 }
 
 
-def run(op: str, x: Tensor, call: Callable[[], Any], reason: str | None = None) -> Any:
-    """``call()`` on ``x``'s backend, with the library's LinAlgError (numpy's, say)
-    raised as ours, naming the op and what went wrong (``reason`` also rewords one of
-    ours from an inner op)."""
+def _raising(backend: Any, op: str, call: Callable[[], Any], reason: str | None) -> Any:
     try:
-        with x._backend.raising_linalg_errors():
+        with backend.raising_linalg_errors():
             return call()
     except Exception as error:
         if type(error).__name__ != "LinAlgError" or (
@@ -48,6 +52,31 @@ def run(op: str, x: Tensor, call: Callable[[], Any], reason: str | None = None) 
         # libraries (numpy's "Singular matrix", cuSOLVER's devInfo) for the same input
         why = reason or _REASONS.get(op, str(error))
         raise LinAlgError(f"linalg.{op}: the computation failed because {why}") from None
+
+
+def run(op: str, x: Tensor, call: Callable[[], Any], reason: str | None = None) -> Any:
+    """``call()`` on ``x``'s backend, with the library's LinAlgError (numpy's, say)
+    raised as ours, naming the op and what went wrong (``reason`` also rewords one of
+    ours from an inner op)."""
+    return _raising(x._backend, op, call, reason)
+
+
+def run_forward(xp: Any, op: str, call: Callable[[], Any]) -> Any:
+    """``run`` inside a primitive's forward, whose ``xp`` is a backend's namespace: a
+    derivative rule that calls the primitive (``xp.prim.solve``) on arrays gets the
+    same checks and errors as the public function."""
+    from .._backend import backend_of_namespace
+
+    return _raising(backend_of_namespace(xp), op, call, None)
+
+
+def reworded(op: str, call: Callable[[], Any], reason: str) -> Any:
+    """``call()`` (a rule's, in either namespace), with a LinAlgError from an inner op
+    raised as one of ``op``'s, saying ``reason``."""
+    try:
+        return call()
+    except LinAlgError:
+        raise LinAlgError(f"linalg.{op}: the computation failed because {reason}") from None
 
 
 def check_tensor(op: str, x: Any, name: str = "x") -> None:
@@ -71,50 +100,63 @@ def check_matrix(op: str, x: Any, *, square: bool = False, name: str = "x") -> N
                          f"(shape {x.shape})")
 
 
-def mH(x: Tensor) -> Tensor:  # noqa: N802 - the conjugate transpose, as PyTorch's x.mH
+def tensor_xp() -> Any:
+    """autodiff's own namespace: what the jvp rules (which run on tensors only) pass to
+    the helpers they share with the vjp rules."""
+    return _rules.tensor_namespace()
+
+
+def conjugate(xp: Any, x: Any) -> Any:
+    """``conj(x)``, and ``x`` itself when real (no copy on a backend's arrays)."""
+    return xp.conj(x) if xp.isdtype(x.dtype, "complex floating") else x
+
+
+def mH(xp: Any, x: Any) -> Any:  # noqa: N802 - the conjugate transpose, as PyTorch's x.mH
     """The conjugate transpose of the last two axes."""
-    return conj(x.mT)
+    return conjugate(xp, xp.matrix_transpose(x))
 
 
-def _place(x: Tensor) -> dict[str, Any]:
-    from .creation import _like_place
-
-    _, device, backend = _like_place(x, None, None, None)
-    return {"device": device, "backend": backend}
-
-
-def eye_like(x: Tensor, n: int, m: int | None = None, k: int = 0,
-             dtype: Any = None) -> Tensor:
-    """An n by m identity (``k``-th diagonal) with ``x``'s dtype and place."""
-    from .creation import eye
-
-    return eye(n, m, k=k, dtype=x.dtype if dtype is None else dtype, **_place(x))
-
-
-def eye_mask(x: Tensor, n: int) -> Tensor:
-    """The n by n boolean identity, on ``x``'s place."""
-    return eye_like(x, n, dtype="float32") != 0
-
-
-def constant_like(x: Tensor, values: Any, dtype: Any = None) -> Tensor:
-    """Host ``values`` as a constant tensor with ``x``'s place (and dtype by default)."""
-    from .creation import asarray
-
-    return asarray(values, dtype=x.dtype if dtype is None else dtype, **_place(x))
-
-
-def column(v: Tensor) -> Tensor:
+def column(xp: Any, v: Any) -> Any:
     """``v[..., :, None]``: a batch of vectors as column matrices."""
-    from .manipulation import expand_dims
-
-    return expand_dims(v, axis=-1)
+    return xp.expand_dims(v, axis=-1)
 
 
-def row(v: Tensor) -> Tensor:
+def row(xp: Any, v: Any) -> Any:
     """``v[..., None, :]``: a batch of vectors as row matrices."""
-    from .manipulation import expand_dims
+    return xp.expand_dims(v, axis=-2)
 
-    return expand_dims(v, axis=-2)
+
+def real_part(xp: Any, x: Any) -> Any:
+    """``real(x)``, and ``x`` itself when real."""
+    return xp.real(x) if xp.isdtype(x.dtype, "complex floating") else x
+
+
+def diagonal_of(xp: Any, m: Any) -> Any:
+    """The main diagonal of each matrix in ``m`` (``xp.linalg.diagonal``, through the
+    primitive: a backend namespace's ``linalg`` may be missing from a rule's ``xp``)."""
+    return xp.prim.diagonal(m, offset=0, rows=m.shape[-2], cols=m.shape[-1])
+
+
+def diag_embed(xp: Any, v: Any) -> Any:
+    """Square matrices with the last axis of ``v`` on their diagonal."""
+    n = v.shape[-1]
+    return xp.prim.diag_embed(v, offset=0, rows=n, cols=n)
+
+
+def scaled_identity(xp: Any, scale: Any, n: int) -> Any:
+    """``scale[..., None, None] * I``, n by n, in ``scale``'s dtype and place."""
+    return diag_embed(xp, xp.broadcast_to(column(xp, scale), (*scale.shape, n)))
+
+
+def identity(xp: Any, v: Any) -> Any:
+    """Identity matrices of ``v``'s dtype and place, one per vector in the batch ``v``
+    (of the vectors' length): ``v`` says where, its values are not read."""
+    return diag_embed(xp, xp.ones_like(v))
+
+
+def eye_mask(xp: Any, v: Any) -> Any:
+    """``identity(xp, v)`` as booleans: True on the diagonal."""
+    return identity(xp, v) != 0
 
 
 def real_dtype(x: Tensor) -> str:

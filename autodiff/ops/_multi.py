@@ -6,6 +6,8 @@ them along one last axis, in one dtype (complex when any output is); the public
 function splits the packed tensor back with differentiable slicing and reshaping.
 The vjp receives the packed cotangent, zeros where an output was not used, and the
 op's rule sees it split the same way: one cotangent per output, and the outputs.
+Like any rule it is written against a namespace ``xp`` (see ``autodiff._rules``):
+on a backend's arrays in a first-order pass, on tensors when recording.
 """
 
 from __future__ import annotations
@@ -14,12 +16,9 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from .. import _rules
 from .._primitive import primitive
 from .._tensor import Tensor
-from .complex import real
-from .datatypes import astype
-from .indexing import _scatter_add
-from .manipulation import reshape
 
 __all__ = ["Layout", "multi_output", "pack", "unpack"]
 
@@ -46,42 +45,46 @@ class Layout(NamedTuple):
         return sum(math.prod(shape) for shape in self.shapes)
 
 
-def unpack(packed: Tensor, layout: Layout) -> tuple[Tensor, ...]:
-    """The outputs (or their cotangents, or tangents) from a packed tensor."""
+def unpack(xp: Any, packed: Any, layout: Layout) -> tuple[Any, ...]:
+    """The outputs (or their cotangents, or tangents) from a packed array or tensor."""
+    complex_packed = xp.isdtype(packed.dtype, "complex floating")
     parts = []
     for (start, stop), shape, is_real in zip(layout.spans(), layout.shapes, layout.real,
                                               strict=True):
-        part = reshape(packed[..., start:stop], layout.batch + shape)
-        parts.append(real(part) if is_real else part)
+        part = xp.reshape(packed[..., start:stop], layout.batch + shape)
+        parts.append(xp.real(part) if is_real and complex_packed else part)
     return tuple(parts)
 
 
-def pack(parts: Sequence[Tensor], layout: Layout, like: Tensor) -> Tensor:
-    """The inverse of ``unpack``, differentiable: each part scattered into its span of a
-    tensor of ``like``'s shape and dtype."""
+def pack(xp: Any, parts: Sequence[Any], layout: Layout, like: Any) -> Any:
+    """The inverse of ``unpack``, differentiable: each part scattered into its span of an
+    array of ``like``'s shape and dtype."""
     shape = layout.batch + (layout.total,)
-    result: Tensor | None = None
+    result: Any = None
     for part, (start, stop) in zip(parts, layout.spans(), strict=True):
-        flat = reshape(part, layout.batch + (stop - start,))
-        if flat.dtype is not like.dtype:
-            flat = astype(flat, like.dtype)
-        placed = _scatter_add(flat, key=(Ellipsis, slice(start, stop)), shape=shape)
+        flat = xp.reshape(part, layout.batch + (stop - start,))
+        if flat.dtype != like.dtype:
+            flat = xp.astype(flat, like.dtype)
+        placed = xp.prim.index_scatter_add(flat, key=(Ellipsis, slice(start, stop)),
+                                           shape=shape)
         result = placed if result is None else result + placed
     assert result is not None
     return result
 
 
 def multi_output(
-    name: str, *, forward: Callable[..., Sequence[Any]], vjp: Callable[..., Tensor],
+    name: str, *, forward: Callable[..., Sequence[Any]], vjp: Callable[..., Any],
     jvp: Callable[..., Sequence[Tensor]], torch_name: str, namespace: str,
 ) -> Callable[..., tuple[Tensor, ...]]:
     """Declare a one-input primitive with several outputs.
 
     ``forward(xp, x, **params)`` returns the outputs as backend arrays;
-    ``vjp(grads, outputs, x, **params)`` maps the tuple of output cotangents to
-    x's; ``jvp(tangent, outputs, x, **params)`` maps x's tangent to the tuple of
-    output tangents. The returned function takes ``(x, layout, **params)`` and gives
-    the tuple of outputs.
+    ``vjp(xp, grads, outputs, x, **params)`` maps the tuple of output cotangents to
+    x's, written against ``xp`` as any vjp rule (x named ``_x`` when it reads no more
+    than the outputs: then the graph does not keep it); ``jvp(tangent, outputs, x,
+    **params)`` maps x's tangent to the tuple of output tangents (on tensors only).
+    The returned function takes ``(x, layout, **params)`` and gives the tuple of
+    outputs.
     """
 
     def packed_forward(xp: Any, x: Any, layout: Layout, **params: Any) -> Any:
@@ -92,18 +95,30 @@ def multi_output(
                 for part, shape in zip(parts, layout.shapes, strict=True)]
         return xp.concat(flat, axis=-1)
 
-    def packed_vjp(g: Tensor, ans: Tensor, x: Tensor, layout: Layout, **params: Any) -> Tensor:
-        return vjp(unpack(g, layout), unpack(ans, layout), x, **params)
+    # What the packed rule reads is what the op's rule reads (its parameters after
+    # ``xp, grads`` are the outputs and x, as a rule's after ``xp, g``).
+    _, reads_x = _rules.reads(vjp)
+    packed_vjp: Callable[..., Any]
+    if reads_x:
+        def packed_vjp(xp: Any, g: Any, ans: Any, x: Any, layout: Layout,
+                       **params: Any) -> Any:
+            return vjp(xp, unpack(xp, g, layout), unpack(xp, ans, layout), x, **params)
+    else:
+        def packed_vjp(xp: Any, g: Any, ans: Any, _x: Any, layout: Layout,
+                       **params: Any) -> Any:
+            return vjp(xp, unpack(xp, g, layout), unpack(xp, ans, layout), None, **params)
 
     def packed_jvp(tangents: tuple[Tensor | None, ...], ans: Tensor, x: Tensor,
                    layout: Layout, **params: Any) -> Tensor:
-        return pack(jvp(tangents[0], unpack(ans, layout), x, **params), layout, ans)
+        xp = _rules.tensor_namespace()
+        return pack(xp, jvp(tangents[0], unpack(xp, ans, layout), x, **params),  # type: ignore[no-any-return]
+                    layout, ans)
 
     op = primitive(name, forward=packed_forward, vjp=packed_vjp, jvp=packed_jvp,
                    torch_name=torch_name, namespace=namespace)
 
     def apply(x: Tensor, layout: Layout, **params: Any) -> tuple[Tensor, ...]:
-        return unpack(op(x, layout=layout, **params), layout)
+        return unpack(_rules.tensor_namespace(), op(x, layout=layout, **params), layout)
 
     apply.__name__ = name
     apply.primitive = op.primitive  # type: ignore[attr-defined]

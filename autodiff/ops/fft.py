@@ -18,8 +18,6 @@ from typing import Any
 
 from .._primitive import Op, primitive
 from .._tensor import Tensor
-from .complex import real
-from .indexing import _scatter_add
 
 __all__ = ["fft", "fftn", "fftshift", "hfft", "ifft", "ifftn", "ifftshift", "ihfft", "irfft",
            "irfftn", "rfft", "rfftn"]
@@ -35,7 +33,10 @@ def _complex(xp: Any, x: Any) -> Any:
     return xp.astype(x, xp.complex64 if x.dtype == xp.float32 else xp.complex128)
 
 
-def _resize(t: Tensor, axes: tuple[int, ...], sizes: tuple[int, ...]) -> Tensor:
+# The vjp rules are written against ``xp`` (a backend's namespace on arrays, autodiff's
+# on tensors; see _rules); the adjoint transforms are the transform primitives
+# themselves (``xp.prim.fftn``...), so that their padding and trimming is the forward's.
+def _resize(xp: Any, t: Any, axes: tuple[int, ...], sizes: tuple[int, ...]) -> Any:
     """``t`` trimmed or zero-padded at the end of each of ``axes`` to ``sizes``
     (differentiable: a slice, then a scatter into zeros)."""
     trim = [slice(None)] * t.ndim
@@ -47,9 +48,9 @@ def _resize(t: Tensor, axes: tuple[int, ...], sizes: tuple[int, ...]) -> Tensor:
     target = list(t.shape)
     for axis, size in zip(axes, sizes, strict=True):
         target[axis] = size
-    if tuple(target) != t.shape:
-        t = _scatter_add(t, key=tuple(slice(0, extent) for extent in t.shape),
-                         shape=tuple(target))
+    if tuple(target) != tuple(t.shape):
+        t = xp.prim.index_scatter_add(t, key=tuple(slice(0, extent) for extent in t.shape),
+                                      shape=tuple(target))
     return t
 
 
@@ -63,12 +64,12 @@ def _fftn_forward(xp: Any, x: Any, axes: tuple[int, ...], sizes: tuple[int, ...]
     return (xp.fft.ifftn if inverse else xp.fft.fftn)(x, s=sizes, axes=axes, norm=norm)
 
 
-def _fftn_vjp(g: Tensor, ans: Any, x: Tensor, axes: tuple[int, ...], sizes: tuple[int, ...],
-              norm: str, inverse: bool, inputs: tuple[int, ...]) -> Tensor:
-    back = _fftn(g, axes=axes, sizes=sizes, norm=_DUAL[norm], inverse=not inverse,
-                 inputs=sizes)
-    back = _resize(back, axes, inputs)
-    return back if x.dtype.is_complex else real(back)
+def _fftn_vjp(xp: Any, g: Any, _ans: Any, _x: Any, axes: tuple[int, ...],
+              sizes: tuple[int, ...], norm: str, inverse: bool, inputs: tuple[int, ...]) -> Any:
+    back = xp.prim.fftn(g, axes=axes, sizes=sizes, norm=_DUAL[norm], inverse=not inverse,
+                        inputs=sizes)
+    # a real input's gradient is the real part, which the engine takes
+    return _resize(xp, back, axes, inputs)
 
 
 def _fftn_name(x: Tensor, **params: Any) -> str:
@@ -89,12 +90,12 @@ def _rfftn_forward(xp: Any, x: Any, axes: tuple[int, ...], sizes: tuple[int, ...
     return xp.fft.rfftn(x, s=sizes, axes=axes, norm=norm)
 
 
-def _rfftn_vjp(g: Tensor, ans: Any, x: Any, axes: tuple[int, ...], sizes: tuple[int, ...],
-               norm: str, inputs: tuple[int, ...]) -> Tensor:
+def _rfftn_vjp(xp: Any, g: Any, _ans: Any, _x: Any, axes: tuple[int, ...],
+               sizes: tuple[int, ...], norm: str, inputs: tuple[int, ...]) -> Any:
     # ifftn's own padding fills the missing half of the last axis with zeros
-    back = _fftn(g, axes=axes, sizes=sizes, norm=_DUAL[norm], inverse=True,
-                 inputs=_half(sizes))
-    return _resize(real(back), axes, inputs)
+    back = xp.prim.fftn(g, axes=axes, sizes=sizes, norm=_DUAL[norm], inverse=True,
+                        inputs=_half(sizes))
+    return _resize(xp, xp.real(back), axes, inputs)
 
 
 def _half(sizes: tuple[int, ...]) -> tuple[int, ...]:
@@ -116,26 +117,28 @@ def _irfftn_forward(xp: Any, x: Any, axes: tuple[int, ...], sizes: tuple[int, ..
     return xp.fft.irfftn(x, s=sizes, axes=axes, norm=norm)
 
 
-def _doubling(g: Tensor, axis: int, n: int) -> Tensor:
-    """Weights 1, 2, ..., 2, (1) along ``axis`` of a one-sided spectrum of a length-n
-    signal: each bin that stands for itself and its mirror image counts twice."""
-    import numpy as np
+def _doubled(xp: Any, spectrum: Any, axis: int, n: int) -> Any:
+    """A one-sided spectrum of a length-n signal, along ``axis``, with each bin that
+    stands for itself and its mirror image (1 .. n - n // 2 - 1) counted twice."""
+    stop = n - (n // 2 + 1) + 1  # the doubled bins are 1 .. stop - 1
 
-    from ._linalg_util import constant_like
+    def bins(start: int, end: int | None) -> Any:
+        key = [slice(None)] * spectrum.ndim
+        key[axis] = slice(start, end)
+        return spectrum[tuple(key)]
 
-    half = n // 2 + 1
-    weights = np.ones(half)
-    weights[1:n - half + 1] = 2.0
-    shape = [1] * g.ndim
-    shape[axis] = half
-    return constant_like(g, weights.reshape(shape), dtype=real(g).dtype)
+    if stop <= 1:
+        return spectrum
+    parts = [bins(0, 1), 2.0 * bins(1, stop)]
+    if stop < spectrum.shape[axis]:
+        parts.append(bins(stop, None))
+    return xp.concat(parts, axis=axis)
 
 
-def _irfftn_vjp(g: Tensor, ans: Any, x: Any, axes: tuple[int, ...], sizes: tuple[int, ...],
-                norm: str, inputs: tuple[int, ...]) -> Tensor:
-    back = _rfftn(g, axes=axes, sizes=sizes, norm=_DUAL[norm], inputs=sizes)
-    back = back * _doubling(back, axes[-1], sizes[-1])
-    return _resize(back, axes, inputs)
+def _irfftn_vjp(xp: Any, g: Any, _ans: Any, _x: Any, axes: tuple[int, ...],
+                sizes: tuple[int, ...], norm: str, inputs: tuple[int, ...]) -> Any:
+    back = xp.prim.rfftn(g, axes=axes, sizes=sizes, norm=_DUAL[norm], inputs=sizes)
+    return _resize(xp, _doubled(xp, back, axes[-1], sizes[-1]), axes, inputs)
 
 
 _irfftn: Op = primitive(
@@ -148,7 +151,8 @@ _fftshift: Op = primitive(
     "fftshift", torch_name="Roll",
     forward=lambda xp, x, axes, inverse: (xp.fft.ifftshift if inverse else xp.fft.fftshift)(
         x, axes=axes),
-    vjp=lambda g, ans, x, axes, inverse: _fftshift(g, axes=axes, inverse=not inverse),
+    vjp=lambda xp, g, _ans, _x, axes, inverse: xp.prim.fftshift(g, axes=axes,
+                                                                inverse=not inverse),
     jvp="linear", namespace="autodiff.fft",
 )
 

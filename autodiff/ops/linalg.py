@@ -13,14 +13,11 @@ import math
 import operator
 from typing import Any
 
-from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
-from .complex import conj
-from .elementwise import abs as abs_
-from .elementwise import sign, where
-from .manipulation import expand_dims, matrix_transpose, permute_dims, reshape, restore_axes
+from ._linalg_util import conjugate, tensor_xp
+from .manipulation import restore_axes
 
 __all__ = ["cross", "dot", "matmul", "norm", "outer", "tensordot", "vecdot", "vector_norm"]
 #: Array API functions PyTorch has no method for
@@ -33,57 +30,26 @@ def _matmul_name(a: Any, b: Any) -> str:
     return names.get((a.ndim, b.ndim), "UnsafeViewBackward0")
 
 
-def _matmul_vjp_left(g: Tensor, ans: Any, a: Tensor, b: Tensor) -> Tensor:
-    b = conj(b)  # PyTorch's convention for complex inputs: g @ b^H
+# The rules run on a backend's arrays and on tensors alike (``xp``, see _rules). a is
+# read by the left rule for its ndim only, which the 1-D promotions depend on.
+def _matmul_vjp_left(xp: Any, g: Any, _ans: Any, a: Any, b: Any) -> Any:
+    b = conjugate(xp, b)  # PyTorch's convention for complex inputs: g @ b^H
     if a.ndim == 1 and b.ndim == 1:
         return g * b
     if a.ndim == 1:  # (k) @ (..., k, m) -> (..., m)
-        row = matmul(expand_dims(g, axis=-2), matrix_transpose(b))
-        return reshape(row, row.shape[:-2] + row.shape[-1:])
-    if b.ndim == 1:  # (..., n, k) @ (k) -> (..., n)
-        return expand_dims(g, axis=-1) * b
-    return matmul(g, matrix_transpose(b))
-
-
-def _matmul_vjp_right(g: Tensor, ans: Any, a: Tensor, b: Tensor) -> Tensor:
-    a = conj(a)  # a^H @ g
-    if a.ndim == 1 and b.ndim == 1:
-        return g * a
-    if a.ndim == 1:  # (k) @ (..., k, m)
-        return expand_dims(a, axis=-1) * expand_dims(g, axis=-2)
-    if b.ndim == 1:  # (..., n, k) @ (k)
-        column = matmul(matrix_transpose(a), expand_dims(g, axis=-1))
-        return reshape(column, column.shape[:-1])
-    if b.ndim == 2 and a.ndim > 2:  # a shared weight: one GEMM sums over the batch
-        rows = reshape(a, (-1, a.shape[-1]))
-        return matmul(matrix_transpose(rows), reshape(g, (-1, g.shape[-1])))
-    return matmul(matrix_transpose(a), g)
-
-
-def _conj_array(xp: Any, x: Any) -> Any:
-    return xp.conj(x) if native_isdtype(xp, x.dtype, "complex floating") else x
-
-
-def _matmul_array_left(xp: Any, g: Any, ans: Any, a: Any, b: Any) -> Any:
-    """``_matmul_vjp_left`` on backend arrays."""
-    b = _conj_array(xp, b)
-    if a.ndim == 1 and b.ndim == 1:
-        return g * b
-    if a.ndim == 1:
         return xp.matmul(xp.expand_dims(g, axis=-2), xp.matrix_transpose(b))[..., 0, :]
-    if b.ndim == 1:
+    if b.ndim == 1:  # (..., n, k) @ (k) -> (..., n)
         return xp.expand_dims(g, axis=-1) * b
     return xp.matmul(g, xp.matrix_transpose(b))
 
 
-def _matmul_array_right(xp: Any, g: Any, ans: Any, a: Any, b: Any) -> Any:
-    """``_matmul_vjp_right`` on backend arrays."""
-    a = _conj_array(xp, a)
+def _matmul_vjp_right(xp: Any, g: Any, _ans: Any, a: Any, b: Any) -> Any:
+    a = conjugate(xp, a)  # a^H @ g
     if a.ndim == 1 and b.ndim == 1:
         return g * a
-    if a.ndim == 1:
+    if a.ndim == 1:  # (k) @ (..., k, m)
         return xp.expand_dims(a, axis=-1) * xp.expand_dims(g, axis=-2)
-    if b.ndim == 1:
+    if b.ndim == 1:  # (..., n, k) @ (k)
         return xp.matmul(xp.matrix_transpose(a), xp.expand_dims(g, axis=-1))[..., 0]
     if b.ndim == 2 and a.ndim > 2:  # a shared weight: one GEMM sums over the batch
         rows = xp.reshape(a, (-1, a.shape[-1]))
@@ -95,7 +61,6 @@ _matmul = primitive(
     "matmul", torch_name=_matmul_name,
     forward=lambda xp, a, b: xp.matmul(a, b),
     vjp=(_matmul_vjp_left, _matmul_vjp_right),
-    array_vjp=(_matmul_array_left, _matmul_array_right),
     jvp="multilinear",
 )
 
@@ -139,31 +104,30 @@ def dot(x1: Tensor, x2: Tensor, /) -> Tensor:
 
 
 # -- tensordot, vecdot, outer, cross -------------------------------------------------------
-def _reorder(out: Tensor, order: list[int]) -> Tensor:
+def _reorder(xp: Any, out: Any, order: list[int]) -> Any:
     """``out`` whose axes hold input axes ``order``, permuted into the input's order."""
     axes = [order.index(axis) for axis in range(len(order))]
-    return out if axes == sorted(axes) else permute_dims(out, tuple(axes))
+    return out if axes == sorted(axes) else xp.permute_dims(out, tuple(axes))
 
 
-def _tensordot_vjp1(g: Tensor, ans: Any, x1: Tensor, x2: Tensor, axes: Any,
-                    ndims: tuple[int, int]) -> Tensor:
+def _tensordot_vjp1(xp: Any, g: Any, _ans: Any, _x1: Any, x2: Any, axes: Any,
+                    ndims: tuple[int, int]) -> Any:
     first, second = axes
     free1 = [i for i in range(ndims[0]) if i not in first]
     free2 = [j for j in range(ndims[1]) if j not in second]
-    out = _tensordot(g, conj(x2), axes=(tuple(range(len(free1), len(free1) + len(free2))),
-                                        tuple(free2)), ndims=(g.ndim, ndims[1]))
+    out = xp.tensordot(g, conjugate(xp, x2),
+                       axes=(tuple(range(len(free1), len(free1) + len(free2))), tuple(free2)))
     # out's axes: x1's free axes, then x2's contracted axes (in x2's order) as x1's partners
-    return _reorder(out, free1 + [first[second.index(j)] for j in sorted(second)])
+    return _reorder(xp, out, free1 + [first[second.index(j)] for j in sorted(second)])
 
 
-def _tensordot_vjp2(g: Tensor, ans: Any, x1: Tensor, x2: Tensor, axes: Any,
-                    ndims: tuple[int, int]) -> Tensor:
+def _tensordot_vjp2(xp: Any, g: Any, _ans: Any, x1: Any, _x2: Any, axes: Any,
+                    ndims: tuple[int, int]) -> Any:
     first, second = axes
     free1 = [i for i in range(ndims[0]) if i not in first]
     free2 = [j for j in range(ndims[1]) if j not in second]
-    out = _tensordot(conj(x1), g, axes=(tuple(free1), tuple(range(len(free1)))),
-                     ndims=(ndims[0], g.ndim))
-    return _reorder(out, [second[first.index(i)] for i in sorted(first)] + free2)
+    out = xp.tensordot(conjugate(xp, x1), g, axes=(tuple(free1), tuple(range(len(free1)))))
+    return _reorder(xp, out, [second[first.index(i)] for i in sorted(first)] + free2)
 
 
 _tensordot = primitive(
@@ -224,8 +188,8 @@ def tensordot(x1: Tensor, x2: Tensor, /, *, axes: Any = 2, dims: Any = None) -> 
 _vecdot = primitive(
     "vecdot", torch_name="LinalgVecdot",
     forward=lambda xp, x1, x2, axis: xp.vecdot(x1, x2, axis=axis),
-    vjp=(lambda g, ans, x1, x2, axis: expand_dims(conj(g), axis=axis) * x2,
-         lambda g, ans, x1, x2, axis: expand_dims(g, axis=axis) * x1),
+    vjp=(lambda xp, g, _ans, _x1, x2, axis: xp.expand_dims(conjugate(xp, g), axis=axis) * x2,
+         lambda xp, g, _ans, x1, _x2, axis: xp.expand_dims(g, axis=axis) * x1),
     jvp="multilinear",
 )
 
@@ -260,7 +224,8 @@ def vecdot(x1: Tensor, x2: Tensor, /, *, axis: int = -1, dim: int | None = None)
 _outer = primitive(
     "outer", torch_name="Outer",
     forward=lambda xp, x1, x2: xp.linalg.outer(x1, x2),
-    vjp=(lambda g, ans, x1, x2: matmul(g, conj(x2)), lambda g, ans, x1, x2: matmul(conj(x1), g)),
+    vjp=(lambda xp, g, _ans, _x1, x2: xp.matmul(g, conjugate(xp, x2)),
+         lambda xp, g, _ans, x1, _x2: xp.matmul(conjugate(xp, x1), g)),
     jvp="multilinear",
 )
 
@@ -283,8 +248,8 @@ def outer(x1: Tensor, x2: Tensor, /) -> Tensor:
 _cross: Op = primitive(
     "cross", torch_name="LinalgCross",
     forward=lambda xp, x1, x2, axis: xp.linalg.cross(x1, x2, axis=axis),
-    vjp=(lambda g, ans, x1, x2, axis: _cross(conj(x2), g, axis=axis),
-         lambda g, ans, x1, x2, axis: _cross(g, conj(x1), axis=axis)),
+    vjp=(lambda xp, g, _ans, _x1, x2, axis: xp.prim.cross(conjugate(xp, x2), g, axis=axis),
+         lambda xp, g, _ans, x1, _x2, axis: xp.prim.cross(g, conjugate(xp, x1), axis=axis)),
     jvp="multilinear",
     namespace="autodiff.linalg",
 )
@@ -302,27 +267,27 @@ def cross(x1: Tensor, x2: Tensor, /, *, axis: int = -1, dim: int | None = None) 
 
 
 # -- vector norms ---------------------------------------------------------------------------
-def _norm_vjp(g: Tensor, ans: Tensor, x: Tensor, axis: Any, keepdims: bool,
-              ord: float) -> Tensor:  # noqa: A002
-    g = restore_axes(g, axis, keepdims)
-    norm = restore_axes(ans, axis, keepdims)
+def _norm_vjp(xp: Any, g: Any, ans: Any, x: Any, axis: Any, keepdims: bool,
+              ord: float) -> Any:  # noqa: A002
+    g = restore_axes(xp, g, axis, keepdims)
+    norm = restore_axes(xp, ans, axis, keepdims)
     if ord == 2:
         # x / |x|, with 0 where the norm is 0 (PyTorch's subgradient).
-        return g * where(norm == 0, 0.0, x / where(norm == 0, 1.0, norm))
+        return g * xp.where(norm == 0, 0.0, x / xp.where(norm == 0, 1.0, norm))
     if ord == 1:
-        return g * sign(x)
+        return g * xp.sign(x)
     if ord == 0:
         return g * 0.0 * x
     if math.isinf(ord):
         # the extreme entries share the gradient evenly, as amax/amin do
-        hits = where(abs_(x) == norm, 1.0, 0.0)
-        from .reductions import sum as sum_
-
-        count = sum_(hits, axis=axis, keepdims=True)
-        return g * sign(x) * hits / count
-    safe = where(norm == 0, 1.0, norm)
-    scaled = abs_(x) ** (ord - 1) / safe ** (ord - 1)
-    return where(norm == 0, 0.0, g * sign(x) * scaled)
+        # (0.0 as an array of the norm's dtype: a where of two Python numbers is not
+        # standard)
+        hits = xp.where(xp.abs(x) == norm, 1.0, xp.zeros_like(norm))
+        count = xp.sum(hits, axis=axis, keepdims=True)
+        return g * xp.sign(x) * hits / count
+    safe = xp.where(norm == 0, 1.0, norm)
+    scaled = xp.abs(x) ** (ord - 1) / safe ** (ord - 1)
+    return xp.where(norm == 0, 0.0, g * xp.sign(x) * scaled)
 
 
 def _norm_jvp(tangents: tuple[Any, ...], ans: Tensor, x: Tensor, axis: Any, keepdims: bool,
@@ -330,8 +295,9 @@ def _norm_jvp(tangents: tuple[Any, ...], ans: Tensor, x: Tensor, axis: Any, keep
     from .creation import ones_like
     from .reductions import sum as sum_
 
-    slope = _norm_vjp(ones_like(ans), ans, x, axis, keepdims, ord)
-    return sum_(slope * tangents[0], axis=axis, keepdims=keepdims)
+    slope = _norm_vjp(tensor_xp(), ones_like(ans), ans, x, axis=axis, keepdims=keepdims,
+                      ord=ord)
+    return sum_(slope * tangents[0], axis=axis, keepdims=keepdims)  # type: ignore[no-any-return]
 
 
 _vector_norm = primitive(

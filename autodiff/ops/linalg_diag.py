@@ -13,8 +13,7 @@ from typing import Any
 from .. import _dtypes
 from .._primitive import Op, primitive
 from .._tensor import Tensor
-from ._linalg_util import eye_like
-from .manipulation import expand_dims, permute_dims
+from .manipulation import permute_dims
 
 __all__ = ["diag_embed", "diagonal", "trace"]
 
@@ -36,16 +35,16 @@ def _embed_forward(xp: Any, v: Any, offset: int, rows: int, cols: int) -> Any:
 _diagonal: Op = primitive(
     "diagonal", torch_name="Diagonal",
     forward=lambda xp, x, offset, rows, cols: xp.linalg.diagonal(x, offset=offset),
-    vjp=lambda g, ans, x, offset, rows, cols: _diag_embed(g, offset=offset, rows=rows,
-                                                          cols=cols),
+    vjp=lambda xp, g, _ans, _x, offset, rows, cols: xp.prim.diag_embed(
+        g, offset=offset, rows=rows, cols=cols),
     jvp="linear",
     namespace="autodiff.linalg",
 )
 _diag_embed: Op = primitive(
     "diag_embed", torch_name="DiagEmbed",
     forward=_embed_forward,
-    vjp=lambda g, ans, v, offset, rows, cols: _diagonal(g, offset=offset, rows=rows,
-                                                        cols=cols),
+    vjp=lambda xp, g, _ans, _v, offset, rows, cols: xp.prim.diagonal(
+        g, offset=offset, rows=rows, cols=cols),
     jvp="linear",
 )
 
@@ -55,11 +54,19 @@ def _trace_forward(xp: Any, x: Any, offset: int, dtype: str | None, rows: int,
     return xp.linalg.trace(x, offset=offset, dtype=None if dtype is None else getattr(xp, dtype))
 
 
+def _trace_vjp(xp: Any, g: Any, offset: int, rows: int, cols: int) -> Any:
+    """``g[..., None, None]`` on the ``offset``-th diagonal of zero matrices: the trace's
+    adjoint, built by diag_embed so that it is placed like ``g`` in either namespace."""
+    length = _diagonal_length(rows, cols, offset)
+    spread = xp.broadcast_to(xp.expand_dims(g, axis=-1), (*g.shape, length))
+    return xp.prim.diag_embed(spread, offset=offset, rows=rows, cols=cols)
+
+
 _trace: Op = primitive(
     "trace", torch_name="Trace",
     forward=_trace_forward,
-    vjp=lambda g, ans, x, offset, dtype, rows, cols: (
-        expand_dims(expand_dims(g, axis=-1), axis=-1) * eye_like(g, rows, cols, k=offset)),
+    vjp=lambda xp, g, _ans, _x, offset, dtype, rows, cols: _trace_vjp(xp, g, offset, rows,
+                                                                     cols),
     jvp="linear",
     namespace="autodiff.linalg",
 )

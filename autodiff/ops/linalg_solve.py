@@ -19,38 +19,42 @@ from ._linalg_util import (
     SlogdetResult,
     check_matrix,
     column,
-    eye_like,
+    conjugate,
+    diagonal_of,
     eye_mask,
+    identity,
     mH,
+    reworded,
     row,
     run,
-    tril,
+    run_forward,
+    scaled_identity,
+    tensor_xp,
 )
 from ._multi import Layout, multi_output
-from .complex import complex as complex_
-from .complex import conj, imag, real
 from .datatypes import astype
 from .elementwise import where
 from .linalg import matmul
-from .linalg_diag import trace
+from .linalg_diag import diagonal, trace
 from .manipulation import broadcast_shapes
-from .reductions import any as any_
-from .reductions import sum as sum_
 
 __all__ = ["cholesky", "det", "inv", "matrix_power", "matrix_rank", "pinv", "slogdet", "solve"]
 NOT_METHODS = tuple(__all__)
 
 
-def _scalar_eye(scale: Tensor, x: Tensor) -> Tensor:
-    """``scale[..., None, None] * I`` for the matrices of ``x``."""
-    return column(column(scale)) * eye_like(x, x.shape[-1])
-
-
 # -- inv, solve ---------------------------------------------------------------------------
+# The rules are written against ``xp`` (a backend's namespace on arrays, autodiff's on
+# tensors; see _rules). Their solves go through the solve primitive (``xp.prim.solve``),
+# whose forward broadcasts the batch axes and raises our LinAlgError.
+def _solve_rule(xp: Any, a: Any, b: Any) -> Any:
+    """``a^-1 b`` for a batch of matrices b, in a rule."""
+    return xp.prim.solve(a, b, vector=False)
+
+
 _inv: Op = primitive(
     "inv", torch_name="LinalgInvEx",
     forward=lambda xp, x: xp.linalg.inv(x),
-    vjp=lambda g, ans, x: -matmul(matmul(mH(ans), g), mH(ans)),
+    vjp=lambda xp, g, ans, _x: -xp.matmul(xp.matmul(mH(xp, ans), g), mH(xp, ans)),
     jvp=lambda tangents, ans, x: -matmul(matmul(ans, tangents[0]), ans),
     namespace="autodiff.linalg",
 )
@@ -68,25 +72,26 @@ def inv(x: Tensor, /) -> Tensor:
     return run("inv", x, lambda: _inv(x))  # type: ignore[no-any-return]
 
 
-def _solve_b_vjp(g: Tensor, ans: Tensor, a: Tensor, b: Tensor, vector: bool) -> Tensor:
+def _solve_b_vjp(xp: Any, g: Any, _ans: Any, a: Any, _b: Any, vector: bool) -> Any:
     if vector:
-        return _solve(mH(a), column(g), vector=False)[..., 0]
-    return _solve(mH(a), g, vector=False)
+        return _solve_rule(xp, mH(xp, a), column(xp, g))[..., 0]
+    return _solve_rule(xp, mH(xp, a), g)
 
 
-def _solve_a_vjp(g: Tensor, ans: Tensor, a: Tensor, b: Tensor, vector: bool) -> Tensor:
-    gb = _solve_b_vjp(g, ans, a, b, vector)
+def _solve_a_vjp(xp: Any, g: Any, ans: Any, a: Any, _b: Any, vector: bool) -> Any:
+    gb = _solve_b_vjp(xp, g, None, a, None, vector=vector)
     if vector:
-        return -column(gb) * row(conj(ans))
-    return -matmul(gb, mH(ans))
+        return -column(xp, gb) * row(xp, conjugate(xp, ans))
+    return -xp.matmul(gb, mH(xp, ans))
 
 
 def _solve_jvp(tangents: tuple[Any, ...], ans: Tensor, a: Tensor, b: Tensor,
                vector: bool) -> Tensor:
     # d(a^-1 b) = a^-1 (db - da x), with a vector b handled as one column
     da, db = tangents
-    x = column(ans) if vector else ans
-    rhs = None if db is None else (column(db) if vector else db)
+    xp = tensor_xp()
+    x = column(xp, ans) if vector else ans
+    rhs = None if db is None else (column(xp, db) if vector else db)
     if da is not None:
         change = -matmul(da, x)
         rhs = change if rhs is None else rhs + change
@@ -101,7 +106,7 @@ def _solve_forward(xp: Any, a: Any, b: Any, vector: bool) -> Any:
         batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
         a = xp.broadcast_to(a, batch + a.shape[-2:])
         b = xp.broadcast_to(b, batch + b.shape[-2:])
-    return xp.linalg.solve(a, b)
+    return run_forward(xp, "solve", lambda: xp.linalg.solve(a, b))
 
 
 _solve_primitive: Op = primitive(
@@ -114,7 +119,7 @@ _solve_primitive: Op = primitive(
 
 
 def _solve(a: Tensor, b: Tensor, vector: bool) -> Tensor:
-    return run("solve", a, lambda: _solve_primitive(a, b, vector=vector))  # type: ignore[no-any-return]
+    return _solve_primitive(a, b, vector=vector)  # its forward raises our LinAlgError
 
 
 def _broadcast_batch(op: str, first: tuple[int, ...], second: tuple[int, ...]) -> None:
@@ -146,38 +151,46 @@ def solve(x1: Tensor, x2: Tensor, /) -> Tensor:
 
 
 # -- det, slogdet -------------------------------------------------------------------------
-def _products_of_others(s: Tensor) -> Tensor:
+def _products_of_others(xp: Any, s: Any) -> Any:
     """``p[..., i] = prod(s[..., j] for j != i)``, without dividing (s may hold zeros)."""
     n = s.shape[-1]
-    others = where(eye_mask(s, n), 1.0, row(s))  # row i: s with s_i replaced by 1
+    others = xp.where(eye_mask(xp, s), 1.0, row(xp, s))  # row i: s with s_i replaced by 1
     product = others[..., 0]
     for j in range(1, n):
         product = product * others[..., j]
     return product
 
 
-def _det_derivative_conj(x: Tensor, det_x: Tensor) -> Tensor:
+def _det_derivative_conj(xp: Any, x: Any, det_x: Any) -> Any:
     """conj(d det / dx) = conj(det(x)) x^-H, the conjugated cofactor matrix. At a
     singular matrix x^-H does not exist but the cofactors do:
     with x = U diag(s) Vh they are det(U) det(Vh) conj(U diag(p) Vh), p_i the product
     of the other singular values."""
-    if not bool(any_(det_x == 0)):
-        return _solve(mH(x), _scalar_eye(conj(det_x), x), vector=False)
-    from .linalg_spectral import svd
+    # A branch on values (the rules otherwise have none): the solve fails at a singular
+    # matrix, and the SVD everywhere would cost more and round differently.
+    if not bool(xp.any(det_x == 0)):
+        return _solve_rule(xp, mH(xp, x), scaled_identity(xp, conjugate(xp, det_x), x.shape[-1]))
+    from ._multi import unpack
+    from .linalg_spectral import svd_layout
 
-    u, s, vh = svd(x, full_matrices=False)
-    phase = conj(det(u) * det(vh))
-    return matmul(u * row(column(phase) * _products_of_others(s)), vh)
+    layout = svd_layout(x.shape, full_matrices=False)
+    u, s, vh = unpack(xp, xp.prim.svd(x, layout=layout, full_matrices=False), layout)
+    phase = conjugate(xp, xp.prim.det(u) * xp.prim.det(vh))
+    return xp.matmul(u * row(xp, column(xp, phase) * _products_of_others(xp, s)), vh)
 
 
 _det: Op = primitive(
     "det", torch_name="LinalgDet",
     forward=lambda xp, x: xp.linalg.det(x),
-    vjp=lambda g, ans, x: column(column(g)) * _det_derivative_conj(x, ans),
-    jvp=lambda tangents, ans, x: sum_(conj(_det_derivative_conj(x, ans)) * tangents[0],
-                                      axis=(-2, -1)),
+    vjp=lambda xp, g, ans, x: column(xp, column(xp, g)) * _det_derivative_conj(xp, x, ans),
+    jvp=lambda tangents, ans, x: _det_jvp(tensor_xp(), tangents[0], ans, x),
     namespace="autodiff.linalg",
 )
+
+
+def _det_jvp(xp: Any, dx: Tensor, ans: Tensor, x: Tensor) -> Tensor:
+    return xp.sum(conjugate(xp, _det_derivative_conj(xp, x, ans)) * dx,  # type: ignore[no-any-return]
+                  axis=(-2, -1))
 
 
 def det(x: Tensor, /) -> Tensor:
@@ -191,20 +204,22 @@ def det(x: Tensor, /) -> Tensor:
     return _det(x)
 
 
-def _slogdet_vjp(grads: tuple[Tensor, ...], outs: tuple[Tensor, ...], x: Tensor) -> Tensor:
+def _slogdet_vjp(xp: Any, grads: tuple[Any, ...], outs: tuple[Any, ...], x: Any) -> Any:
     g_sign, g_log = grads
     scale = g_log
-    if x.dtype.is_complex:  # the sign moves along the unit circle
-        scale = complex_(g_log, imag(g_sign * conj(outs[0])))
-    return run("slogdet", x, lambda: _solve(mH(x), _scalar_eye(scale, x), vector=False),
-               "the matrix is singular: log|det| is -inf there, without a gradient")
+    if xp.isdtype(x.dtype, "complex floating"):  # the sign moves along the unit circle
+        scale = xp.prim.complex(g_log, xp.imag(g_sign * xp.conj(outs[0])))
+    return reworded(
+        "slogdet", lambda: _solve_rule(xp, mH(xp, x), scaled_identity(xp, scale, x.shape[-1])),
+        "the matrix is singular: log|det| is -inf there, without a gradient")
 
 
 def _slogdet_jvp(tangent: Tensor, outs: tuple[Tensor, ...], x: Tensor) -> tuple[Tensor, ...]:
     change = trace(_solve(x, tangent, vector=False))  # tr(x^-1 dx)
     if not x.dtype.is_complex:
         return 0.0 * outs[0], change
-    return outs[0] * complex_(0.0 * real(change), imag(change)), real(change)
+    xp = tensor_xp()
+    return outs[0] * xp.prim.complex(0.0 * xp.real(change), xp.imag(change)), xp.real(change)
 
 
 _slogdet = multi_output(
@@ -229,21 +244,27 @@ def slogdet(x: Tensor, /) -> SlogdetResult:
 
 
 # -- pinv, matrix_rank --------------------------------------------------------------------
-def _pinv_vjp(g: Tensor, ans: Tensor, x: Tensor, rtol: Any) -> Tensor:
+def _projectors(xp: Any, x: Any, p: Any) -> tuple[Any, Any]:
+    """``I - x p`` and ``I - p x``, p the pseudo-inverse of x."""
+    xp_, px = xp.matmul(x, p), xp.matmul(p, x)
+    return (identity(xp, diagonal_of(xp, xp_)) - xp_,
+            identity(xp, diagonal_of(xp, px)) - px)
+
+
+def _pinv_vjp(xp: Any, g: Any, ans: Any, x: Any, rtol: Any) -> Any:
     """The transpose of the derivative of the pseudo-inverse (Golub and Pereyra 1973),
     valid where the rank does not change."""
-    p, ph, gh = ans, mH(ans), mH(g)
-    left = eye_like(x, x.shape[-2]) - matmul(x, p)  # I - x p
-    right = eye_like(x, x.shape[-1]) - matmul(p, x)  # I - p x
-    return (-matmul(matmul(ph, g), ph) + matmul(matmul(left, gh), matmul(p, ph))
-            + matmul(matmul(ph, p), matmul(gh, right)))
+    p, ph, gh = ans, mH(xp, ans), mH(xp, g)
+    left, right = _projectors(xp, x, p)
+    mm = xp.matmul
+    return (-mm(mm(ph, g), ph) + mm(mm(left, gh), mm(p, ph)) + mm(mm(ph, p), mm(gh, right)))
 
 
 def _pinv_jvp(tangents: tuple[Any, ...], ans: Tensor, x: Tensor, rtol: Any) -> Tensor:
+    xp = tensor_xp()
     dx = tangents[0]
-    p, ph, dxh = ans, mH(ans), mH(dx)
-    left = eye_like(x, x.shape[-2]) - matmul(x, p)
-    right = eye_like(x, x.shape[-1]) - matmul(p, x)
+    p, ph, dxh = ans, mH(xp, ans), mH(xp, dx)
+    left, right = _projectors(xp, x, p)
     return (-matmul(matmul(p, dx), p) + matmul(matmul(p, ph), matmul(dxh, left))
             + matmul(matmul(right, dxh), matmul(ph, p)))
 
@@ -289,27 +310,28 @@ def matrix_rank(x: Tensor, /, *, rtol: float | None = None) -> Tensor:
 
 
 # -- cholesky -----------------------------------------------------------------------------
-def _symmetric_part(m: Tensor) -> Tensor:
+def _symmetric_part(xp: Any, m: Any) -> Any:
     """Phi^-1 of Murray (2016): the Hermitian matrix whose lower triangle, with a halved
     diagonal, is the lower triangle of ``m``."""
-    lower = tril(m)
-    return 0.5 * (lower + mH(tril(m, -1)))
+    lower = xp.tril(m)
+    return 0.5 * (lower + mH(xp, xp.tril(m, k=-1)))
 
 
-def _cholesky_vjp(g: Tensor, ans: Tensor, x: Tensor, upper: bool) -> Tensor:
-    low, g_low = (mH(ans), mH(g)) if upper else (ans, g)
-    inner = _symmetric_part(matmul(mH(low), g_low))
-    left = _solve(mH(low), inner, vector=False)  # L^-H inner
-    return mH(_solve(mH(low), mH(left), vector=False))  # L^-H inner L^-1
+def _cholesky_vjp(xp: Any, g: Any, ans: Any, _x: Any, upper: bool) -> Any:
+    low, g_low = (mH(xp, ans), mH(xp, g)) if upper else (ans, g)
+    inner = _symmetric_part(xp, xp.matmul(mH(xp, low), g_low))
+    left = _solve_rule(xp, mH(xp, low), inner)  # L^-H inner
+    return mH(xp, _solve_rule(xp, mH(xp, low), mH(xp, left)))  # L^-H inner L^-1
 
 
 def _cholesky_jvp(tangents: tuple[Any, ...], ans: Tensor, x: Tensor, upper: bool) -> Tensor:
-    low = mH(ans) if upper else ans
+    xp = tensor_xp()
+    low = mH(xp, ans) if upper else ans
     half = _solve(low, tangents[0], vector=False)  # L^-1 dx
-    inner = mH(_solve(low, mH(half), vector=False))  # L^-1 dx L^-H
-    diagonal_half = where(eye_mask(x, x.shape[-1]), 0.5 * inner, 0.0)
-    change = matmul(low, tril(inner, -1) + diagonal_half)
-    return mH(change) if upper else change
+    inner = mH(xp, _solve(low, mH(xp, half), vector=False))  # L^-1 dx L^-H
+    diagonal_half = where(eye_mask(xp, diagonal_of(xp, inner)), 0.5 * inner, 0.0)
+    change = matmul(low, xp.tril(inner, k=-1) + diagonal_half)
+    return mH(xp, change) if upper else change  # type: ignore[no-any-return]
 
 
 _cholesky: Op = primitive(
@@ -351,8 +373,8 @@ def matrix_power(x: Tensor, n: int, /) -> Tensor:
         raise TypeError(f"linalg.matrix_power: expected an integer exponent, got "
                         f"{type(n).__name__}") from None
     if power == 0:  # the identity; where() keeps x in the graph, with a zero gradient
-        identity = eye_like(x, x.shape[-1])
-        return where(identity == identity, identity, x)
+        eye = identity(tensor_xp(), diagonal(x))
+        return where(eye == eye, eye, x)
     base = inv(x) if power < 0 else x
     power = abs(power)
     if power == 1:

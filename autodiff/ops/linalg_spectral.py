@@ -23,21 +23,17 @@ from ._linalg_util import (
     SVDResult,
     check_matrix,
     column,
-    eye_like,
+    diag_embed,
+    diagonal_of,
     eye_mask,
     mH,
+    real_part,
     row,
-    tril,
-    triu,
+    tensor_xp,
 )
 from ._multi import Layout, multi_output
-from .complex import complex as complex_
-from .complex import imag, real
 from .elementwise import abs as abs_
-from .elementwise import where
-from .linalg import matmul, vector_norm
-from .linalg_diag import diag_embed, diagonal
-from .linalg_solve import _solve
+from .linalg import vector_norm
 from .manipulation import expand_dims
 from .reductions import sum as sum_
 
@@ -45,43 +41,53 @@ __all__ = ["eigh", "eigvalsh", "matrix_norm", "qr", "svd", "svdvals"]
 NOT_METHODS = tuple(__all__)
 
 
-def _gaps(values: Tensor) -> Tensor:
+# The vjp rules, and the helpers they share with the jvp rules, are written against
+# ``xp`` (a backend's namespace on arrays, autodiff's on tensors; see _rules): the jvp
+# rules, which run on tensors only, pass autodiff's (``tensor_xp()``).
+def _gaps(xp: Any, values: Any) -> Any:
     """``E[..., i, j] = values_j - values_i`` off the diagonal, ones on it."""
-    gaps = row(values) - column(values)
-    return where(eye_mask(values, values.shape[-1]), 1.0, gaps)
+    gaps = row(xp, values) - column(xp, values)
+    return xp.where(eye_mask(xp, values), 1.0, gaps)
 
 
-def _divide(num: Tensor, den: Tensor) -> Tensor:
+def _divide(xp: Any, num: Any, den: Any) -> Any:
     """num / den, except 0 where both are 0: a cotangent or tangent that is zero (an
     output that was not used) contributes nothing even at a repeated eigenvalue or a
     zero singular value, as an undefined gradient does in PyTorch; elsewhere the
     quotient is exact (and inf where only den is 0: the gradient does not exist)."""
-    return num / where((den == 0) & (num == 0), 1.0, den)
+    return num / xp.where((den == 0) & (num == 0), 1.0, den)
 
 
-def _off_diagonal(m: Tensor) -> Tensor:
-    return where(eye_mask(m, m.shape[-1]), 0.0, m)
+def _off_diagonal(xp: Any, m: Any) -> Any:
+    return xp.where(eye_mask(xp, diagonal_of(xp, m)), 0.0, m)
 
 
-def _right_solve(b: Tensor, a: Tensor) -> Tensor:
+def _right_solve(xp: Any, b: Any, a: Any) -> Any:
     """``b @ a^-1``, through a solve."""
-    return mH(_solve(mH(a), mH(b), vector=False))
+    return mH(xp, xp.prim.solve(mH(xp, a), mH(xp, b), vector=False))
+
+
+def _is_complex(xp: Any, x: Any) -> bool:
+    return bool(xp.isdtype(x.dtype, "complex floating"))
 
 
 # -- eigh ---------------------------------------------------------------------------------
-def _eigh_vjp(grads: tuple[Tensor, ...], outs: tuple[Tensor, ...], x: Tensor) -> Tensor:
+def _eigh_vjp(xp: Any, grads: tuple[Any, ...], outs: tuple[Any, ...], _x: Any) -> Any:
     g_values, g_vectors = grads
     values, vectors = outs
-    inner = matmul(mH(vectors), g_vectors)
-    inner = 0.5 * (inner - mH(inner))  # onto the skew-Hermitian matrices
-    inner = _off_diagonal(_divide(inner, _gaps(values))) + diag_embed(g_values)
-    return matmul(matmul(vectors, inner), mH(vectors))
+    inner = xp.matmul(mH(xp, vectors), g_vectors)
+    inner = 0.5 * (inner - mH(xp, inner))  # onto the skew-Hermitian matrices
+    inner = (_off_diagonal(xp, _divide(xp, inner, _gaps(xp, values)))
+             + diag_embed(xp, g_values))
+    return xp.matmul(xp.matmul(vectors, inner), mH(xp, vectors))
 
 
 def _eigh_jvp(tangent: Tensor, outs: tuple[Tensor, ...], x: Tensor) -> tuple[Tensor, ...]:
+    xp = tensor_xp()
     values, vectors = outs
-    inner = matmul(matmul(mH(vectors), tangent), vectors)
-    return real(diagonal(inner)), matmul(vectors, _off_diagonal(_divide(inner, _gaps(values))))
+    inner = xp.matmul(xp.matmul(mH(xp, vectors), tangent), vectors)
+    return (real_part(xp, diagonal_of(xp, inner)),
+            xp.matmul(vectors, _off_diagonal(xp, _divide(xp, inner, _gaps(xp, values)))))
 
 
 _eigh = multi_output(
@@ -124,54 +130,56 @@ def eigvalsh(x: Tensor, /) -> Tensor:
 
 
 # -- qr -----------------------------------------------------------------------------------
-def _qr_vjp(grads: tuple[Tensor, ...], outs: tuple[Tensor, ...], x: Tensor,
-            mode: str) -> Tensor:
+def _qr_vjp(xp: Any, grads: tuple[Any, ...], outs: tuple[Any, ...], x: Any,
+            mode: str) -> Any:
     g_q, g_r = grads
     q, r = outs
     m, n = x.shape[-2], x.shape[-1]
     if mode == "complete" and m > n:
         raise RuntimeError("The QR decomposition is not differentiable when mode='complete' "
                            "and nrows > ncols.")
-    inner = matmul(g_r, mH(r)) - matmul(mH(q), g_q)
+    inner = xp.matmul(g_r, mH(xp, r)) - xp.matmul(mH(xp, q), g_q)
     if m >= n:
-        upper = triu(inner)
-        upper = upper + mH(upper)
-        upper = upper - diag_embed(0.5 * real(diagonal(upper)))
-        return _right_solve(matmul(q, upper) + g_q, mH(r))
-    lower = tril(mH(inner) - inner)
-    if lower.dtype.is_complex:
-        half = 0.5 * imag(diagonal(lower))
-        lower = lower - diag_embed(complex_(0.0 * half, half))
-    square = _right_solve(matmul(q, lower), mH(r[..., :m]))
-    return matmul(square, eye_like(square, m, n)) + matmul(q, g_r)
+        upper = xp.triu(inner)
+        upper = upper + mH(xp, upper)
+        upper = upper - diag_embed(xp, 0.5 * real_part(xp, diagonal_of(xp, upper)))
+        return _right_solve(xp, xp.matmul(q, upper) + g_q, mH(xp, r))
+    lower = xp.tril(mH(xp, inner) - inner)
+    if _is_complex(xp, lower):
+        half = 0.5 * xp.imag(diagonal_of(xp, lower))
+        lower = lower - diag_embed(xp, xp.prim.complex(0.0 * half, half))
+    square = _right_solve(xp, xp.matmul(q, lower), mH(xp, r[..., :m]))
+    # square @ eye(m, n): the m by m block padded with zero columns
+    padded = xp.concat([square, xp.zeros_like(r[..., m:])], axis=-1)
+    return padded + xp.matmul(q, g_r)
 
 
-def _qr_square_jvp(da: Tensor, q: Tensor, r: Tensor) -> tuple[Tensor, Tensor]:
+def _qr_square_jvp(xp: Any, da: Tensor, q: Tensor, r: Tensor) -> tuple[Tensor, Tensor]:
     """dQ and dR R^-1 for a tall or square block: with C = Q^H dA R^-1, dR R^-1 is the
     upper triangle of C + C^H with its real diagonal halved."""
-    dx = _right_solve(da, r)
-    c = matmul(mH(q), dx)
-    upper = triu(c + mH(c))
-    upper = upper - diag_embed(0.5 * real(diagonal(upper)))
-    return dx - matmul(q, upper), upper
+    dx = _right_solve(xp, da, r)
+    c = xp.matmul(mH(xp, q), dx)
+    upper = xp.triu(c + mH(xp, c))
+    upper = upper - diag_embed(xp, 0.5 * real_part(xp, diagonal_of(xp, upper)))
+    return dx - xp.matmul(q, upper), upper
 
 
 def _qr_jvp(tangent: Tensor, outs: tuple[Tensor, ...], x: Tensor,
             mode: str) -> tuple[Tensor, ...]:
+    xp = tensor_xp()
     q, r = outs
     m, n = x.shape[-2], x.shape[-1]
     if mode == "complete" and m > n:
         raise RuntimeError("The QR decomposition is not differentiable when mode='complete' "
                            "and nrows > ncols.")
     if m >= n:
-        dq, upper = _qr_square_jvp(tangent, q, r)
-        return dq, matmul(upper, r)
+        dq, upper = _qr_square_jvp(xp, tangent, q, r)
+        return dq, xp.matmul(upper, r)
     square, rest = r[..., :m], r[..., m:]
-    dq, upper = _qr_square_jvp(tangent[..., :m], q, square)
-    d_rest = matmul(mH(q), tangent[..., m:] - matmul(dq, rest))
-    d_r = matmul(matmul(upper, square), eye_like(r, m, n)) + matmul(
-        d_rest, eye_like(r, n - m, n, k=m))
-    return dq, d_r
+    dq, upper = _qr_square_jvp(xp, tangent[..., :m], q, square)
+    d_rest = xp.matmul(mH(xp, q), tangent[..., m:] - xp.matmul(dq, rest))
+    # the m by m block's change, then the rest's: dR = [dR_square, d_rest]
+    return dq, xp.concat([xp.matmul(upper, square), d_rest], axis=-1)
 
 
 _qr = multi_output(
@@ -200,57 +208,64 @@ def qr(x: Tensor, /, *, mode: str = "reduced") -> QRResult:
 
 
 # -- svd ----------------------------------------------------------------------------------
-def _svd_vjp(grads: tuple[Tensor, ...], outs: tuple[Tensor, ...], x: Tensor,
-             full_matrices: bool) -> Tensor:
+def _svd_vjp(xp: Any, grads: tuple[Any, ...], outs: tuple[Any, ...], x: Any,
+             full_matrices: bool) -> Any:
     g_u, g_s, g_vh = grads
     u, s, vh = outs
     m, n = x.shape[-2], x.shape[-1]
     k = s.shape[-1]
     if full_matrices:  # the extra columns of U and rows of Vh carry no information
         u, g_u, vh, g_vh = u[..., :k], g_u[..., :k], vh[..., :k, :], g_vh[..., :k, :]
-    uhgu = matmul(mH(u), g_u)
-    uhgu = uhgu - mH(uhgu)
-    vhgv = matmul(vh, mH(g_vh))
-    vhgv = vhgv - mH(vhgv)
-    inner = _off_diagonal(_divide(uhgu * row(s) + column(s) * vhgv, _gaps(s * s)))
-    inner = inner + diag_embed(g_s)
-    if x.dtype.is_complex:
-        inner = inner + diag_embed(_divide(diagonal(uhgu), 2.0 * s))
+    mm = xp.matmul
+    uhgu = mm(mH(xp, u), g_u)
+    uhgu = uhgu - mH(xp, uhgu)
+    vhgv = mm(vh, mH(xp, g_vh))
+    vhgv = vhgv - mH(xp, vhgv)
+    inner = _off_diagonal(xp, _divide(xp, uhgu * row(xp, s) + column(xp, s) * vhgv,
+                                      _gaps(xp, s * s)))
+    inner = inner + diag_embed(xp, g_s)
+    if _is_complex(xp, x):
+        inner = inner + diag_embed(xp, _divide(xp, diagonal_of(xp, uhgu), 2.0 * s))
     if m > n:
-        scaled = _divide(g_u, row(s))
-        rest = scaled - matmul(u, matmul(mH(u), scaled))
-        return matmul(matmul(u, inner) + rest, vh)
+        scaled = _divide(xp, g_u, row(xp, s))
+        rest = scaled - mm(u, mm(mH(xp, u), scaled))
+        return mm(mm(u, inner) + rest, vh)
     if m < n:
-        scaled = _divide(g_vh, column(s))
-        rest = scaled - matmul(matmul(scaled, mH(vh)), vh)
-        return matmul(u, matmul(inner, vh) + rest)
-    return matmul(matmul(u, inner), vh)
+        scaled = _divide(xp, g_vh, column(xp, s))
+        rest = scaled - mm(mm(scaled, mH(xp, vh)), vh)
+        return mm(u, mm(inner, vh) + rest)
+    return mm(mm(u, inner), vh)
 
 
 def _svd_jvp(tangent: Tensor, outs: tuple[Tensor, ...], x: Tensor,
              full_matrices: bool) -> tuple[Tensor, ...]:
+    xp = tensor_xp()
+    mm = xp.matmul
     u, s, vh = outs
     m, n = x.shape[-2], x.shape[-1]
     if full_matrices and m != n:
         raise RuntimeError("linalg.svd: the forward derivative of the full factorization of "
                            "a non-square matrix is not defined (its extra singular vectors "
                            "are arbitrary); use full_matrices=False")
-    v = mH(vh)
-    inner = matmul(matmul(mH(u), tangent), v)
-    ds = real(diagonal(inner))
-    gaps = _gaps(s * s)
-    omega_u = _off_diagonal(_divide(inner * row(s) + column(s) * mH(inner), gaps))
-    omega_v = _off_diagonal(_divide(column(s) * inner + mH(inner) * row(s), gaps))
+    v = mH(xp, vh)
+    inner = mm(mm(mH(xp, u), tangent), v)
+    ds = real_part(xp, diagonal_of(xp, inner))
+    gaps = _gaps(xp, s * s)
+    omega_u = _off_diagonal(xp, _divide(xp, inner * row(xp, s) + column(xp, s) * mH(xp, inner),
+                                        gaps))
+    omega_v = _off_diagonal(xp, _divide(xp, column(xp, s) * inner + mH(xp, inner) * row(xp, s),
+                                        gaps))
     if x.dtype.is_complex:  # the phase of each pair goes to U
-        omega_u = omega_u + diag_embed(complex_(0.0 * ds, _divide(imag(diagonal(inner)), s)))
-    du, dv = matmul(u, omega_u), matmul(v, omega_v)
+        omega_u = omega_u + diag_embed(xp, xp.prim.complex(
+            0.0 * ds, _divide(xp, xp.imag(diagonal_of(xp, inner)), s)))
+    du, dv = mm(u, omega_u), mm(v, omega_v)
     if m > n:
-        projected = _divide(matmul(tangent, v), row(s))
-        du = du + projected - matmul(u, matmul(mH(u), projected))
+        projected = _divide(xp, mm(tangent, v), row(xp, s))
+        du = du + projected - mm(u, mm(mH(xp, u), projected))
     if m < n:
-        projected = _divide(matmul(mH(tangent), u), row(s))
-        dv = dv + projected - matmul(v, matmul(vh, projected))
-    return du, ds, mH(dv)
+        projected = _divide(xp, mm(mH(xp, tangent), u), row(xp, s))
+        dv = dv + projected - mm(v, mm(vh, projected))
+    return du, ds, mH(xp, dv)
 
 
 _svd = multi_output(
@@ -271,11 +286,16 @@ def svd(x: Tensor, /, *, full_matrices: bool = True) -> SVDResult:
     tensor([4., 3.])
     """
     check_matrix("svd", x)
-    m, n = x.shape[-2], x.shape[-1]
+    layout = svd_layout(x.shape, bool(full_matrices))
+    return SVDResult(*_svd(x, layout, full_matrices=bool(full_matrices)))
+
+
+def svd_layout(shape: tuple[int, ...], full_matrices: bool) -> Layout:
+    """Where U, S and Vh of matrices of ``shape`` sit in the svd primitive's output."""
+    m, n = shape[-2], shape[-1]
     k = min(m, n)
     shapes = ((m, m), (k,), (n, n)) if full_matrices else ((m, k), (k,), (k, n))
-    layout = Layout(x.shape[:-2], shapes, (False, True, False))
-    return SVDResult(*_svd(x, layout, full_matrices=bool(full_matrices)))
+    return Layout(tuple(shape[:-2]), shapes, (False, True, False))
 
 
 def svdvals(x: Tensor, /) -> Tensor:
