@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _mode
-from ._graph import ops
 from ._rules import tensor_namespace
 
 if TYPE_CHECKING:
@@ -77,16 +76,14 @@ def _rule(prim: Primitive, tangents: tuple[Tensor | None, ...], ans: Tensor,
           args: tuple[Any, ...], params: Mapping[str, Any]) -> Tensor | None:
     kind = prim.jvp
     if callable(kind):
-        return kind(tangents, ans, *args, **params)  # type: ignore[no-any-return]
+        return kind(tangents, ans, *args, **params)
     rules = prim.vjps
     if kind == "elementwise":
         total = None
         for index, tangent in enumerate(tangents):
             if tangent is None or rules[index] is None:
                 continue
-            rule = rules[index]
-            part = rule(tensor_namespace(), tangent, ans, *args, **params) if (  # type: ignore[misc]
-                prim.xp_rules) else rule(tangent, ans, *args, **params)  # type: ignore[misc]
+            part = rules[index](tensor_namespace(), tangent, ans, *args, **params)  # type: ignore[misc]
             total = part if total is None else total + part
         return total
     if kind == "linear":
@@ -114,16 +111,17 @@ def _tangent_or_zeros(arg: Any, tangent: Tensor | None) -> Any:
     if tangent is not None:
         return tangent
     if isinstance(arg, Tensor):
-        return ops.zeros_like(arg)
+        return tensor_namespace().zeros_like(arg)
     return arg if arg is None else 0
 
 
 def fit(tangent: Tensor, like: Tensor) -> Tensor:
     """A tangent with the shape and dtype of its primal (a rule may broadcast)."""
+    xp = tensor_namespace()
     if tangent.shape != like.shape:
-        tangent = ops.broadcast_to(tangent, like.shape)
+        tangent = xp.broadcast_to(tangent, like.shape)
     if tangent._array.dtype != like._array.dtype:
-        tangent = ops.astype_native(tangent, like._array.dtype)
+        tangent = xp.prim.astype(tangent, dtype=like.dtype.name)
     return tangent
 
 

@@ -393,3 +393,27 @@ def test_tensor_hooks_on_outputs(backend: str) -> None:
     SinCos.calls.clear()
     (s + c).sum().backward()
     np.testing.assert_allclose(_values(SinCos.calls[0][0]), [10.0])
+
+
+def test_a_gradient_a_function_returns_is_never_taken_over(backend: str) -> None:
+    """A custom Function's backward may return a tensor someone holds (a saved input,
+    here): the leaf's .grad must be a copy, so that writing it leaves the input be."""
+
+    class Product(ad.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):
+            a, b = ctx.saved_tensors
+            return b, a  # the other input itself, as the gradient for a ones seed
+
+    a = ad.tensor([1.0, 2.0], requires_grad=True, backend=backend)
+    b = ad.tensor([3.0, 4.0], requires_grad=True, backend=backend)
+    Product.apply(a, b).sum().backward()
+    a.grad.add_(100.0)  # type: ignore[union-attr]
+    b.grad.add_(100.0)  # type: ignore[union-attr]
+    assert a.detach().tolist() == [1.0, 2.0] and b.detach().tolist() == [3.0, 4.0]
+    assert a.grad.tolist() == [103.0, 104.0]  # type: ignore[union-attr]

@@ -15,7 +15,17 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .. import _mode
-from .._graph import AccumulateGrad, Node, Tagged, named, ops
+from .._graph import (
+    AccumulateGrad,
+    Node,
+    NodeExtra,
+    Tagged,
+    as_tensor,
+    named,
+    sum_to_shape,
+    to_arrays,
+)
+from .._rules import tensor_namespace
 from .._tensor import Tensor
 
 __all__ = ["CustomNode", "DelayedError", "FunctionOutput", "Tagged", "fit_gradient",
@@ -31,7 +41,14 @@ class CustomNode(Node):
     override ``run`` and ``next_functions``."""
 
     __slots__ = ()
-    run_arrays = Node._wrapped_pass
+    #: what ``run`` returns may be any tensor its author holds (a saved input, say)
+    foreign_results = True
+
+    def run_arrays(self, g: Any, retain_graph: bool) -> list[Any]:
+        """A custom node computes on tensors, in a first-order pass too: wrap, run,
+        unwrap."""
+        grad = as_tensor(g, self._backend, Tensor)
+        return to_arrays(self.run(grad, Tensor, False, retain_graph), Tensor)
 
     def _start(self, edges: tuple[Edge, ...], backend: Any) -> None:
         self._prim = None
@@ -46,10 +63,12 @@ class CustomNode(Node):
         self._freed = False
         self._holds = False
         self._versions = None
-        self._extra = None
+        # never None: the engine's loop then hands a custom node to its general path,
+        # which copes with results its author may hold (``foreign_results``)
+        self._extra = NodeExtra()
 
     @property
-    def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
+    def next_functions(self) -> tuple[tuple[Edge, int], ...]:
         return tuple((named(edge), 0) for edge in self._edges)
 
 
@@ -64,9 +83,9 @@ def fit_gradient(name: str, index: int, grad: Any, like: Tensor | tuple[Any, ...
             raise RuntimeError(f"Function {name} returned an invalid gradient at index {index}"
                                f" - got {list(grad.shape)} but expected shape compatible with "
                                f"{list(shape)}")
-        grad = ops.sum_to_shape(grad, shape)
+        grad = sum_to_shape(tensor_namespace(), grad, shape)
     if grad._array.dtype != dtype:
-        grad = ops.astype_native(grad, dtype)
+        grad = tensor_namespace().prim.astype(grad, dtype=grad._backend.dtype_name(dtype))
     return grad
 
 
@@ -94,7 +113,7 @@ class FunctionOutput(CustomNode):
         return [Tagged(grads)]
 
     @property
-    def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
+    def next_functions(self) -> tuple[tuple[Edge, int], ...]:
         return self._ctx.next_functions
 
     def __getattr__(self, name: str) -> Any:  # ctx attributes: saved_tensors, user fields

@@ -173,7 +173,7 @@ class CheckpointFunctionBackward(CustomNode):
         return [leaf if isinstance(leaf, Tensor) else None for leaf in leaves]
 
     @property
-    def next_functions(self) -> tuple[tuple[Edge | None, int], ...]:  # type: ignore[override]
+    def next_functions(self) -> tuple[tuple[Edge | None, int], ...]:
         return tuple((named(edge), 0) for edge in self._edges)
 
 
