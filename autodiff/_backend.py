@@ -12,6 +12,7 @@ from backends import Backend, BackendError
 
 from ._device import Device
 from ._device import device as _parse_device
+from ._rules import REGISTRY
 
 __all__ = ["available_backends", "get_backend", "set_backend", "use_backend"]
 
@@ -43,13 +44,11 @@ def _load(name: str) -> Backend:
     taken into the registry (the backends package never imports the engine)."""
     backend = _registry.load_backend(name)
     if name not in _ADOPTED:
-        from ._primitive import REGISTRY
-
         for prim, rules in backend.array_rules().items():
             if prim not in REGISTRY:
                 raise ValueError(f"backend {name!r} has array rules for {prim!r}, which is "
                                  "not a registered primitive")
-            REGISTRY[prim].adopt_array_rules(name, tuple(rules))
+            REGISTRY[prim].adopt_backend_rules(name, tuple(rules))
         _ADOPTED.add(name)
     return backend
 
@@ -201,7 +200,7 @@ def backend_of_array(array: Any) -> Backend | None:
         for name in _registry.backend_names():
             try:
                 mapping[_registry._instance(name).module] = name
-            except Exception:  # noqa: BLE001 - a broken plugin only loses inference
+            except Exception:
                 continue
         _MODULE_TO_BACKEND = mapping
     owner = _MODULE_TO_BACKEND.get(root)

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["RuleNamespace", "array_namespace", "reads", "set_tensor_namespace",
+__all__ = ["REGISTRY", "RuleNamespace", "array_namespace", "reads", "set_tensor_namespace",
            "tensor_namespace"]
 
 
@@ -35,6 +35,9 @@ class RuleNamespace:
     the standard's functions and ``prim``, the registered primitives."""
 
     prim: Any
+
+    if TYPE_CHECKING:  # its attributes are the namespace's functions
+        def __getattr__(self, name: str) -> Any: ...
 
     def __init__(self, functions: Mapping[str, Any], prim: Any) -> None:
         self.__dict__.update(functions)
@@ -51,24 +54,21 @@ class _Primitives:
         self.__dict__.update(functions)
 
 
-#: the registered primitives (name to ``Primitive``), bound by ``_primitive``
-_registry: Mapping[str, Any] = {}
-#: bumped when a primitive is registered: cached array namespaces are remade
-_generation = [0]
-_array_namespaces: dict[Any, tuple[int, RuleNamespace]] = {}
+#: the registered primitives, name to ``Primitive``: this lowest layer owns the table and
+#: ``autodiff._primitive`` registers into it
+REGISTRY: dict[str, Any] = {}
+#: each backend's rule namespace, made at its first backward pass and kept up to date
+#: as primitives are registered (the engine reads this dict once per node)
+ARRAY_NAMESPACES: dict[Any, RuleNamespace] = {}
 _tensor_namespace: list[RuleNamespace] = []
 
 
-def bind_registry(registry: Mapping[str, Any]) -> None:
-    """Where the primitives are (the registry's module calls this once)."""
-    global _registry
-    _registry = registry
-
-
-def registered() -> None:
-    """A primitive was registered: namespaces made before it lack it."""
-    _generation[0] += 1
-    _tensor_namespace.clear()
+def registered(prim: Any) -> None:
+    """``prim`` was registered: the namespaces made before it gain it."""
+    for backend, namespace in ARRAY_NAMESPACES.items():
+        setattr(namespace.prim, prim.name, functools.partial(prim.forward, backend.xp))
+    for namespace in _tensor_namespace:
+        setattr(namespace.prim, prim.name, prim.op)
 
 
 def array_namespace(backend: Any) -> RuleNamespace:
@@ -79,16 +79,19 @@ def array_namespace(backend: Any) -> RuleNamespace:
     >>> float(xp.cos(xp.asarray(0.0))), xp.prim.getitem is not None
     (1.0, True)
     """
-    cached = _array_namespaces.get(backend)
-    if cached is not None and cached[0] == _generation[0]:
-        return cached[1]
+    namespace = ARRAY_NAMESPACES.get(backend)
+    if namespace is not None:
+        return namespace
     xp = backend.xp
     functions = {name: getattr(xp, name) for name in dir(xp) if not name.startswith("__")}
+    for extension in ("linalg", "fft"):  # some libraries load these on first access
+        if extension not in functions and (module := getattr(xp, extension, None)):
+            functions[extension] = module
     functions["__name__"] = getattr(xp, "__name__", type(xp).__name__)
     prims = _Primitives({name: functools.partial(prim.forward, xp)
-                         for name, prim in _registry.items()})
-    namespace = RuleNamespace(functions, prims)
-    _array_namespaces[backend] = (_generation[0], namespace)
+                         for name, prim in REGISTRY.items()})
+    namespace = ARRAY_NAMESPACES[backend] = RuleNamespace(functions, prims)
+    backend.rule_namespace = namespace
     return namespace
 
 
@@ -102,6 +105,13 @@ def set_tensor_namespace(module: Any) -> None:
 _tensor_module: list[Any] = []
 
 
+def namespace_module() -> Any:
+    """The ``autodiff`` module (a tensor's ``__array_namespace__``)."""
+    if not _tensor_module:
+        raise RuntimeError("autodiff is not assembled: import autodiff first")
+    return _tensor_module[0]
+
+
 def tensor_namespace() -> RuleNamespace:
     """The ``xp`` of a pass that records (``create_graph=True``, forward mode)."""
     if _tensor_namespace:
@@ -112,7 +122,7 @@ def tensor_namespace() -> RuleNamespace:
     functions = {name: getattr(module, name) for name in dir(module)
                  if not name.startswith("__")}
     functions["__name__"] = module.__name__
-    prims = _Primitives({name: prim.op for name, prim in _registry.items()})
+    prims = _Primitives({name: prim.op for name, prim in REGISTRY.items()})
     namespace = RuleNamespace(functions, prims)
     _tensor_namespace.append(namespace)
     return namespace

@@ -40,6 +40,9 @@ class Backend:
         #: per input) for this library's arrays: the engine keeps them per backend so
         #: that two libraries' dtypes are never compared
         self.node_metas: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        #: the engine's namespace for derivative rules on this library's arrays, made
+        #: by the engine at the first backward pass (read once per node, hence here)
+        self.rule_namespace: Any = None
 
     def __repr__(self) -> str:
         return f"<backend {self.name!r}>"
@@ -97,9 +100,10 @@ class Backend:
 
     def array_rules(self) -> dict[str, tuple[Any, ...]]:
         """This library's own array rules for some primitives, by primitive name: one
-        rule per input, each a drop-in for the primitive's ``array_vjp`` (the same
-        arguments, ``rule(xp, g, ans, *inputs, **params)``, reading no more of them,
-        and the same results bit for bit), written because the library has a faster
+        rule per input, each a drop-in for the primitive's vjp rule on arrays (the same
+        arguments, ``rule(xp, g, ans, *inputs, **params)``, reading no more of them and
+        saying so the same way, ``_name`` for one it does not read, and the same results
+        bit for bit), written because the library has a faster
         way. A rule returns ``NotImplemented`` for arguments it does not take (another
         dtype, say), and the primitive's own rule runs. A first-order backward pass on
         this backend runs them instead of the primitive's; the conformance suite checks

@@ -41,7 +41,7 @@ class CupyBackend(Backend):
                 self._reason = "cupy is installed but no CUDA device is visible"
                 return False
             cupy.zeros(1).sum().item()  # a real kernel: drivers can fail only here
-        except Exception as exc:  # noqa: BLE001 - any failure means "not usable here"
+        except Exception as exc:
             self._reason = f"cupy is installed but no usable CUDA device: {exc}"
             return False
         return True

@@ -726,7 +726,7 @@ def test_second_order_chain_through_counted_uses(backend: str) -> None:
 
 # declared once: a primitive name can be registered only once per process
 _TWO_INPUTS_ONE_RULE = ad.primitive(
-    "two_inputs_one_rule", forward=lambda xp, x, y: x + y, vjp=lambda g, ans, x, y: g,
+    "two_inputs_one_rule", forward=lambda xp, x, y: x + y, vjp=lambda xp, g, _ans, _x, _y: g,
     namespace="test")
 
 
@@ -739,6 +739,14 @@ def test_ops_without_parameters_refuse_keywords_by_name(backend: str) -> None:
     assert y.shape == (3,)
     y.sum().backward()
     close(x.grad, np.full((2, 3), 1 - np.tanh(1.0) ** 2), rtol=1e-12)
+
+
+def test_a_rule_not_written_against_a_namespace_is_refused() -> None:
+    with pytest.raises(TypeError, match="primitive 'old_style_rule': a vjp rule takes the "
+                                        "namespace first, rule\\(xp, g, ans"):
+        ad.primitive("old_style_rule", forward=lambda xp, x: x, vjp=lambda g, ans, x: g,
+                     namespace="test")
+    assert "old_style_rule" not in ad.REGISTRY
 
 
 def test_primitive_called_with_more_inputs_than_rules_says_so(backend: str) -> None:
@@ -833,7 +841,7 @@ def test_a_recorded_op_keeps_one_object_for_the_cyclic_gc(backend: str) -> None:
 
 
 def test_node_input_records_are_shared_per_backend_and_bounded() -> None:
-    from autodiff._primitive import _METAS_LIMIT
+    from autodiff._primitive._record import _METAS_LIMIT
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # array_api_strict warns when dtypes cross libraries

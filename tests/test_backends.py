@@ -488,7 +488,7 @@ def test_numpy_backend_brings_its_own_relu_rule() -> None:
     rules = backends.load_backend("numpy").array_rules()
     assert set(rules) == {"relu"}
     ad.ones(1, backend="numpy")  # the engine takes a backend's rules when it first binds it
-    (adopted,) = ad.REGISTRY["relu"].backend_array_vjps["numpy"]
+    (adopted,) = ad.REGISTRY["relu"].backend_vjps["numpy"]
     assert adopted.backend_rule is rules["relu"][0]
     # where the backend's rule declines (a float16 cotangent of a float32 output, say),
     # the primitive's own rule runs
@@ -500,14 +500,15 @@ def test_numpy_backend_brings_its_own_relu_rule() -> None:
 def test_backend_array_rules_must_fit_the_primitive() -> None:
     relu = ad.REGISTRY["relu"]
     with pytest.raises(ValueError, match="expected one rule per input \\(1\\), got 2"):
-        relu.adopt_array_rules("demo", (lambda xp, g, ans, x: g, None))
+        relu.adopt_backend_rules("demo", (lambda xp, g, ans, _x: g, None))
     add = ad.REGISTRY["add"]  # its rules read neither input: nothing is saved for them
     with pytest.raises(ValueError, match="reads an input or the output that the "
                                          "primitive's own rule does not"):
-        add.adopt_array_rules("demo", (lambda xp, g, ans, x, y: g * x, lambda xp, g, ans, x, y: g))
-    with pytest.raises(ValueError, match="has no array_vjp to stand in for"):
-        ad.REGISTRY["sigmoid"].adopt_array_rules("demo", (lambda xp, g, ans, x: g,))
-    assert relu.backend_array_vjps is None or "demo" not in relu.backend_array_vjps
+        add.adopt_backend_rules("demo", (lambda xp, g, _ans, x, _y: g * x,
+                                         lambda xp, g, _ans, _x, _y: g))
+    with pytest.raises(ValueError, match="has no vjp rule to stand in for"):
+        ad.REGISTRY["equal"].adopt_backend_rules("demo", (lambda xp, g, _ans, _x: g,))
+    assert relu.backend_vjps is None or "demo" not in relu.backend_vjps
 
 
 def test_a_view_is_never_exclusive(backend: str) -> None:
@@ -527,8 +528,8 @@ def test_cupy_rules_fit_their_primitives() -> None:
     assert set(rules) == {"relu", "tanh", "sin"}
     try:
         for name, own in rules.items():
-            ad.REGISTRY[name].adopt_array_rules("cupy_check", own)
+            ad.REGISTRY[name].adopt_backend_rules("cupy_check", own)
     finally:
         for name in rules:
-            adopted = ad.REGISTRY[name].backend_array_vjps or {}
+            adopted = ad.REGISTRY[name].backend_vjps or {}
             adopted.pop("cupy_check", None)

@@ -32,7 +32,7 @@ _numbers = itertools.count(1)
 _alias = primitive(
     "alias", torch_name="View", namespace="autodiff.autograd.forward_ad",
     forward=lambda xp, x: x,
-    vjp=lambda g, ans, x: g,
+    vjp=lambda xp, g, _ans, _x: g,
     jvp="linear",
 )
 
@@ -70,7 +70,7 @@ def exit_dual_level(*, level: int | None = None) -> None:
     _mode.state.forward_levels = tuple(other for other in levels if other != level)
 
 
-class dual_level:  # noqa: N801 - PyTorch's name
+class dual_level:
     """Context manager for one level of forward AD: tangents made inside it are
     dropped when it exits.
 

@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 
 from .. import _forward, _mode
 from .._graph import FREED_MESSAGE, modified_message, named
-from .._primitive import _anomaly_trace
+from .._primitive._record import anomaly_trace
 from .._tensor import Tensor
 from ._custom import CustomNode, Edge, FunctionOutput, Tagged, fit_gradient
 from ._custom import once_differentiable as once_differentiable
@@ -143,7 +143,7 @@ class BackwardCFunction(FunctionCtx, CustomNode):
         return fitted
 
     @property
-    def next_functions(self) -> tuple[tuple[Edge, int], ...]:  # type: ignore[override]
+    def next_functions(self) -> tuple[tuple[Edge, int], ...]:
         """One entry per tensor argument of ``forward``, as PyTorch lists them."""
         return tuple((named(edge), 0) for edge, meta in zip(self._edges, self._meta,
                                                              strict=True)
@@ -307,7 +307,7 @@ def _record(ctx: BackwardCFunction, args: tuple[Any, ...], edges: tuple[Edge, ..
     backend = next(arg._backend for arg in args if isinstance(arg, Tensor))
     ctx._start(edges, backend)
     if _mode.anomaly.enabled:  # where forward ran, for errors in backward
-        ctx._extra = _anomaly_trace()
+        ctx._extra = anomaly_trace()
     ctx._arity = len(args)
     ctx._meta = tuple((arg.shape, arg._array.dtype) if isinstance(arg, Tensor) else None
                       for arg in args)

@@ -142,20 +142,11 @@ def test_gradgradcheck(case: Case, backend: str) -> None:
     assert ad.testing.gradgradcheck(case.fn, inputs, **case.gradcheck)
 
 
-ARRAY_RULES = [case for case in DIFFERENTIABLE if REGISTRY[case.prim].array_vjps is not None]
-
-
-def test_array_rules_are_declared_for_the_hot_elementwise_ops() -> None:
-    declared = {name for name, prim in REGISTRY.items() if prim.array_vjps is not None}
-    assert {"add", "multiply", "tanh", "sin"} <= declared
-    assert declared <= {case.prim for case in ARRAY_RULES}, "each array rule needs a case"
-
-
-@over(ARRAY_RULES)
-def test_array_rules_agree_with_vjp_rules(case: Case, backend: str) -> None:
-    """A first-order backward pass runs a primitive's ``array_vjp`` rules; with
-    ``create_graph=True`` the engine runs its autodiff-op ``vjp`` rules. Both passes
-    must give the same cotangents, with a random (not all-ones) cotangent."""
+@over(DIFFERENTIABLE)
+def test_rules_agree_on_arrays_and_on_tensors(case: Case, backend: str) -> None:
+    """A first-order backward pass runs each rule on backend arrays; with
+    ``create_graph=True`` the same rule runs on tensors, through autodiff's namespace.
+    Both passes must give the same cotangents, with a random (not all-ones) cotangent."""
     inputs = case.tensors(case.arrays())
     wanted = [tensor for tensor in inputs if tensor.requires_grad]
     out = case.fn(*inputs)
@@ -164,13 +155,89 @@ def test_array_rules_agree_with_vjp_rules(case: Case, backend: str) -> None:
         return
     draw = np.random.default_rng(3).standard_normal(out.shape)
     cotangent = ad.tensor(draw, dtype=out.dtype, backend=out.backend)
-    fast = ad.autograd.grad(out, wanted, cotangent, retain_graph=True, allow_unused=True)
-    generic = ad.autograd.grad(out, wanted, cotangent, create_graph=True, allow_unused=True)
-    for a, b in zip(fast, generic, strict=True):
+    on_arrays = ad.autograd.grad(out, wanted, cotangent, retain_graph=True, allow_unused=True)
+    on_tensors = ad.autograd.grad(out, wanted, cotangent, create_graph=True, allow_unused=True)
+    for a, b in zip(on_arrays, on_tensors, strict=True):
         assert (a is None) == (b is None)
         if a is not None and b is not None:
             assert a.dtype == b.dtype and a.shape == b.shape
             np.testing.assert_allclose(_values(a), _values(b), rtol=1e-13, atol=1e-13)
+
+
+class Untouchable:
+    """Stands in for what a rule declares it does not read: any use of it raises."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the rule read {name!r} of a value it declares unread")
+
+    def __bool__(self) -> bool:
+        raise AssertionError("the rule read a value it declares unread")
+
+    __array__ = __index__ = __float__ = __len__ = __iter__ = __bool__  # type: ignore[assignment]
+
+
+def _node_of(prim: Any, root: Any) -> Any:
+    """The first node of ``prim`` found walking back from ``root`` (a case may wrap its
+    primitive in others)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if getattr(node, "_prim", None) is prim:
+            return node
+        stack.extend(getattr(node, "_edges", ()))
+    return None
+
+
+def _saving_everything(case: Case, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The case's node, recorded with every input and the output saved."""
+    prim = REGISTRY[case.prim]
+    arity = frozenset(range(len(prim.vjps)))
+    monkeypatch.setattr(prim, "saves_inputs", (arity,) * len(prim.vjps))
+    monkeypatch.setattr(prim, "saves_output", (True,) * len(prim.vjps))
+    inputs = case.tensors(case.arrays())
+    out = case.fn(*inputs)
+    monkeypatch.undo()
+    return out, out.grad_fn
+
+
+@over(DIFFERENTIABLE)
+def test_rules_read_only_what_they_declare(case: Case, backend: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each vjp rule runs, on arrays and on tensors, with every input (and the output)
+    that its signature declares unread (``_name``) replaced by a value that raises when
+    touched: what the graph does not save, the rule never needs."""
+    from autodiff._rules import array_namespace, reads, tensor_namespace
+
+    prim = REGISTRY[case.prim]
+    out, node = _saving_everything(case, monkeypatch)
+    node = _node_of(prim, node)
+    if node is None:  # no node: constants in, an integer output, or the input itself
+        assert out.grad_fn is None
+        return
+    backend = node._backend
+    ans_array = node._out  # saved: every rule's output was kept above
+    g_array = backend.xp.ones_like(ans_array)
+    for rule, edge in zip(prim.vjps, node._edges, strict=False):
+        if rule is None or edge is None:
+            continue
+        reads_output, positions = reads(rule)
+        for on_arrays in (True, False):
+            def value(tensor: Any, on_arrays: bool = on_arrays) -> Any:
+                if isinstance(tensor, ad.Tensor) and on_arrays:
+                    return tensor._array
+                return tensor
+
+            def wrap(array: Any, on_arrays: bool = on_arrays) -> Any:
+                return array if on_arrays else ad.Tensor._wrap(array, backend)
+
+            inputs = [value(arg) if position in positions else Untouchable()
+                      for position, arg in enumerate(node._inputs)]
+            ans = wrap(ans_array) if reads_output else Untouchable()
+            xp = array_namespace(backend) if on_arrays else tensor_namespace()
+            rule(xp, wrap(g_array), ans, *inputs, **node._params)
 
 
 def _with_special_values(array: np.ndarray) -> np.ndarray:
@@ -188,11 +255,11 @@ def test_backend_array_rules_agree_bit_for_bit(backend: str, dtype: str,
     """A backend's own array rules (``Backend.array_rules``) give what the primitive's
     generic array rules give, bit for bit, at nan, infinities and signed zeros too."""
     overridden = backends.load_backend(backend).array_rules()
-    assert set(overridden) <= {case.prim for case in ARRAY_RULES}, "each needs a case"
-    for case in (case for case in ARRAY_RULES if case.prim in overridden):
+    assert set(overridden) <= {case.prim for case in DIFFERENTIABLE}, "each needs a case"
+    for case in (case for case in DIFFERENTIABLE if case.prim in overridden):
         prim = REGISTRY[case.prim]
-        assert prim.backend_array_vjps is not None
-        adopted = prim.backend_array_vjps[backend]
+        assert prim.backend_vjps is not None
+        adopted = prim.backend_vjps[backend]
         assert [rule.backend_rule for rule in adopted] == list(overridden[case.prim])
         arrays = [_with_special_values(a) for a in case.arrays(np.dtype(dtype))]
         inputs = case.tensors(arrays)
@@ -201,7 +268,7 @@ def test_backend_array_rules_agree_bit_for_bit(backend: str, dtype: str,
         draw = _with_special_values(np.random.default_rng(5).standard_normal(out.shape))
         cotangent = ad.tensor(draw[::-1].copy(), dtype=out.dtype, backend=out.backend)
         own = ad.autograd.grad(out, wanted, cotangent, retain_graph=True)
-        monkeypatch.setattr(prim, "backend_array_vjps", None)
+        monkeypatch.setattr(prim, "backend_vjps", None)
         generic = ad.autograd.grad(out, wanted, cotangent)
         monkeypatch.undo()
         for a, b in zip(own, generic, strict=True):
@@ -316,3 +383,25 @@ def test_forward_over_reverse(case: Case, backend: str) -> None:
                       for i, h in zip(wanted, second, strict=True) if h is not None)
     tolerance = 1e-9 if out.dtype == ad.float64 else 1e-4
     np.testing.assert_allclose(forward, reverse, rtol=tolerance, atol=tolerance)
+
+
+@over(DIFFERENTIABLE)
+def test_grad_shares_no_memory(case: Case, backend: str) -> None:
+    """A leaf's first ``.grad`` may take over an array that the backward pass made for
+    it alone, and copies anything else: writing into one ``.grad`` in place changes
+    no input, output, seed cotangent or other leaf's ``.grad``."""
+    inputs = case.tensors(case.arrays())
+    wanted = [tensor for tensor in inputs if tensor.requires_grad]
+    out = case.fn(*inputs)
+    if not out.requires_grad:
+        return
+    seed = ad.ones_like(out)
+    out.backward(seed)
+    grads = [tensor.grad for tensor in wanted if tensor.grad is not None]
+    others = [*inputs, out, seed, *grads]
+    for grad in grads:
+        before = [_values(other).copy() for other in others if other is not grad]
+        grad.add_(1.0)
+        after = [_values(other) for other in others if other is not grad]
+        for old, new in zip(before, after, strict=True):
+            np.testing.assert_array_equal(old, new, err_msg=case.name)
