@@ -13,8 +13,9 @@ on any Array API array library (numpy by default, cupy on NVIDIA GPUs).
 from __future__ import annotations
 
 import math
+import sys
 
-from . import _methods, _tensor
+from . import _assemble, _tensor
 from ._backend import available_backends as available_backends
 from ._backend import get_backend as get_backend
 from ._backend import set_backend as set_backend
@@ -220,7 +221,7 @@ from .ops.statistical import prod as prod
 from .ops.statistical import std as std
 from .ops.statistical import var as var
 
-_methods.bind()
+_assemble.assemble(sys.modules[__name__])
 
 #: The version of the Array API standard this namespace implements.
 __array_api_version__ = _tensor.SUPPORTED_API_VERSIONS[-1]
@@ -230,7 +231,7 @@ nan = math.nan
 pi = math.pi
 newaxis = None
 
-from . import autograd as autograd  # noqa: E402 - needs the bound Tensor
+from . import autograd as autograd  # noqa: E402
 from . import fft as fft  # noqa: E402
 from . import func as func  # noqa: E402
 from . import linalg as linalg  # noqa: E402
@@ -246,17 +247,10 @@ div = divide
 neg = negative
 permute = permute_dims
 unsqueeze = expand_dims
-float = float32  # noqa: A001 - torch.float
+float = float32
 double = float64
 long = int64
-int = int32  # noqa: A001 - torch.int
+int = int32
 inverse = linalg.inv
 pinverse = linalg.pinv
 bitwise_not = bitwise_invert
-
-# rules computing on tensors (create_graph, forward mode) use this namespace
-import sys  # noqa: E402
-
-from . import _rules  # noqa: E402
-
-_rules.set_tensor_namespace(sys.modules[__name__])

@@ -1,7 +1,7 @@
 """The Tensor: a backend array plus what autograd needs (grad, grad_fn, flags).
 
 Operators and op methods (``+``, ``x.exp()``, ``x.sum(dim=0)`` …) are bound onto
-the class where the package is assembled (``autodiff/_methods.py``), so this
+the class where the package is assembled (``autodiff/_assemble.py``), so this
 module imports no op module.
 """
 
@@ -10,21 +10,23 @@ from __future__ import annotations
 import builtins
 import warnings
 import weakref
-from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from backends import Backend
 
-from . import _backend, _dtypes, _format, _graph, _mode
+from . import _backend, _dtypes, _graph
+from ._convert import to_array
 from ._device import Device
 from ._dtypes import DType
+from ._tensor_io import SUPPORTED_API_VERSIONS, TensorIO
 
 if TYPE_CHECKING:
     from ._graph import Node
+    from ._tensor_methods import TensorMethods  # the methods _assemble binds
+else:
+    TensorMethods = object
 
-__all__ = ["SUPPORTED_API_VERSIONS", "Size", "Tensor", "to_array"]
+__all__ = ["SUPPORTED_API_VERSIONS", "Size", "Tensor"]
 
 NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -34,12 +36,6 @@ NONLEAF_GRAD_WARNING = (
     "instead."
 )
 INTEGER_GRAD_MESSAGE = "Only Tensors of floating point and complex dtype can require gradients"
-_HIDDEN_DTYPES = ("int64", "bool")
-
-
-#: The versions of the Array API standard ``__array_namespace__`` accepts; the last is
-#: the one autodiff implements (``autodiff.__array_api_version__``).
-SUPPORTED_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
 
 
 class Size(int):
@@ -75,7 +71,7 @@ class Size(int):
         return (Size, (builtins.int(self), self.shape))
 
 
-class Tensor:
+class Tensor(TensorIO, TensorMethods):
     """An n-dimensional array on some backend that can take part in autograd.
 
     >>> import autodiff as ad
@@ -101,87 +97,6 @@ class Tensor:
     #: forward-mode tangents by dual level (None when it has none)
     _tangents: dict[builtins.int, Tensor] | None
 
-
-    if TYPE_CHECKING:  # bound in _methods.py where the package is assembled
-        def __add__(self, other: Any) -> Tensor: ...
-        def __radd__(self, other: Any) -> Tensor: ...
-        def __sub__(self, other: Any) -> Tensor: ...
-        def __rsub__(self, other: Any) -> Tensor: ...
-        def __mul__(self, other: Any) -> Tensor: ...
-        def __rmul__(self, other: Any) -> Tensor: ...
-        def __truediv__(self, other: Any) -> Tensor: ...
-        def __rtruediv__(self, other: Any) -> Tensor: ...
-        def __pow__(self, other: Any) -> Tensor: ...
-        def __rpow__(self, other: Any) -> Tensor: ...
-        def __matmul__(self, other: Any) -> Tensor: ...
-        def __rmatmul__(self, other: Any) -> Tensor: ...
-        def __lt__(self, other: Any) -> Tensor: ...
-        def __le__(self, other: Any) -> Tensor: ...
-        def __gt__(self, other: Any) -> Tensor: ...
-        def __ge__(self, other: Any) -> Tensor: ...
-        def __and__(self, other: Any) -> Tensor: ...
-        def __or__(self, other: Any) -> Tensor: ...
-        def __eq__(self, other: Any) -> Tensor: ...  # type: ignore[override]
-        def __ne__(self, other: Any) -> Tensor: ...  # type: ignore[override]
-        def __getitem__(self, key: Any) -> Tensor: ...
-        def __iter__(self) -> Iterator[Tensor]: ...
-        def __neg__(self) -> Tensor: ...
-        def __pos__(self) -> Tensor: ...
-        def __abs__(self) -> Tensor: ...
-        def __invert__(self) -> Tensor: ...
-        def add(self, other: Any) -> Tensor: ...
-        def sub(self, other: Any) -> Tensor: ...
-        def mul(self, other: Any) -> Tensor: ...
-        def div(self, other: Any) -> Tensor: ...
-        def pow(self, other: Any) -> Tensor: ...
-        def matmul(self, other: Any) -> Tensor: ...
-        def dot(self, other: Any) -> Tensor: ...
-        def neg(self) -> Tensor: ...
-        def zero_(self) -> Tensor: ...
-        def exp(self) -> Tensor: ...
-        def expm1(self) -> Tensor: ...
-        def log(self) -> Tensor: ...
-        def log1p(self) -> Tensor: ...
-        def sin(self) -> Tensor: ...
-        def cos(self) -> Tensor: ...
-        def tanh(self) -> Tensor: ...
-        def sqrt(self) -> Tensor: ...
-        def abs(self) -> Tensor: ...
-        def sign(self) -> Tensor: ...
-        def isnan(self) -> Tensor: ...
-        def isfinite(self) -> Tensor: ...
-        def relu(self) -> Tensor: ...
-        def sigmoid(self) -> Tensor: ...
-        def flatten(self) -> Tensor: ...
-        def t(self) -> Tensor: ...
-        def cpu(self) -> Tensor: ...
-        def float(self) -> Tensor: ...
-        def double(self) -> Tensor: ...
-        def half(self) -> Tensor: ...
-        def long(self) -> Tensor: ...
-        def int(self) -> Tensor: ...
-        def bool(self) -> Tensor: ...
-        def sum(self, *args: Any, **kwargs: Any) -> Tensor: ...
-        def mean(self, *args: Any, **kwargs: Any) -> Tensor: ...
-        def all(self, *args: Any, **kwargs: Any) -> Tensor: ...
-        def any(self, *args: Any, **kwargs: Any) -> Tensor: ...
-        def norm(self, *args: Any, **kwargs: Any) -> Tensor: ...
-        def reshape(self, *shape: Any) -> Tensor: ...
-        def view(self, *shape: Any) -> Tensor: ...
-        def permute(self, *axes: Any) -> Tensor: ...
-        def transpose(self, dim0: builtins.int, dim1: builtins.int) -> Tensor: ...
-        def unsqueeze(self, dim: builtins.int) -> Tensor: ...
-        def expand(self, *shape: Any) -> Tensor: ...
-        def astype(self, dtype: Any, /, *, copy: builtins.bool = True) -> Tensor: ...
-        def to(self, *args: Any, **kwargs: Any) -> Tensor: ...
-        def cuda(self, device: Any = None) -> Tensor: ...
-        def to_device(self, device: Any, /, *, stream: Any = None) -> Tensor: ...
-
-        @property
-        def T(self) -> Tensor: ...  # noqa: N802 - the standard's name
-
-        @property
-        def mT(self) -> Tensor: ...  # noqa: N802 - the standard's name
 
     # ``ad.Tensor([1., 2.])`` builds a float tensor as ``torch.Tensor`` does, and
     # ``ad.Tensor(2, 3)`` an uninitialised one of that shape.
@@ -384,211 +299,3 @@ class Tensor:
         self._grad_fn = None
         self._requires_grad = False
         return self
-
-    def backward(
-        self, gradient: Any = None, retain_graph: builtins.bool | None = None,
-        create_graph: builtins.bool = False, inputs: Sequence[Tensor] | None = None,
-    ) -> None:
-        """Accumulate the gradient of this tensor into the leaves' ``.grad``.
-
-        ``gradient`` is the vector of the vector-Jacobian product; it may be left
-        out for a single-element tensor.
-        """
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
-    # -- leaving autodiff ---------------------------------------------------------
-    def _host(self) -> np.ndarray:
-        return self._backend.to_numpy(self._array)
-
-    def numpy(self) -> np.ndarray:
-        """The values as a numpy array (shared memory on the numpy backend)."""
-        if self._requires_grad:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
-                               "Use tensor.detach().numpy() instead.")
-        return self._host()
-
-    def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> np.ndarray:
-        values = self.numpy()
-        return values if dtype is None else values.astype(dtype)
-
-    def item(self) -> Any:
-        """The single value as a Python number."""
-        if self.numel() != 1:
-            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted "
-                               "to Scalar")
-        return self._host().reshape(()).item()
-
-    def tolist(self) -> Any:
-        return self._host().tolist()
-
-    # Python scalars from a one-element tensor; the messages are PyTorch's.
-    def _scalar(self, to: str) -> Any:
-        if self.numel() != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
-        if to != "complex" and self.dtype.kind == "complex floating":
-            # PyTorch converts a complex value with a zero imaginary part; the standard
-            # requires a TypeError, whatever the value.
-            raise TypeError(f"{to}() of a complex tensor: take .real (or abs(...)) first, "
-                            "or convert with complex()")
-        return self._host().reshape(()).item()
-
-    def __float__(self) -> builtins.float:
-        return float(self._scalar("float"))
-
-    def __int__(self) -> builtins.int:
-        return int(self._scalar("int"))
-
-    def __complex__(self) -> complex:
-        return complex(self._scalar("complex"))
-
-    def __index__(self) -> builtins.int:
-        # bool counts as an integer here, as in PyTorch (operator.index(tensor(True)) == 1)
-        if self.numel() != 1 or self.dtype.kind not in (
-                "signed integer", "unsigned integer", "bool"):
-            raise TypeError("only integer tensors of a single element can be converted to an "
-                            "index")
-        return int(self._host().reshape(()).item())
-
-    def __bool__(self) -> builtins.bool:
-        count = self.numel()
-        if count != 1:
-            raise RuntimeError("Boolean value of Tensor with "
-                               f"{'no values' if count == 0 else 'more than one value'} "
-                               "is ambiguous")
-        return bool(self._host().reshape(()).item())
-
-    __hash__ = object.__hash__
-
-    # -- the Array API: namespace and DLPack ----------------------------------------
-    def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
-        """The ``autodiff`` module: the Array API namespace of this tensor.
-
-        >>> import autodiff as ad
-        >>> ad.ones(2).__array_namespace__() is ad
-        True
-        """
-        import autodiff
-
-        if api_version is not None and api_version not in SUPPORTED_API_VERSIONS:
-            raise ValueError(
-                f"__array_namespace__: unsupported api_version {api_version!r}; expected "
-                f"None or one of {', '.join(SUPPORTED_API_VERSIONS)}")
-        return autodiff
-
-    def __dlpack__(self, /, *, stream: Any = None, max_version: Any = None,
-                   dl_device: Any = None, copy: builtins.bool | None = None) -> Any:
-        """A DLPack capsule of the values (shared memory), as ``torch.Tensor.__dlpack__``."""
-        if self._requires_grad:
-            raise BufferError("Can't export tensors that require gradient, use "
-                              "tensor.detach()")
-        # pass on only what was given: older producers do not know every keyword
-        given = {"stream": stream, "max_version": max_version, "dl_device": dl_device,
-                 "copy": copy}
-        return self._array.__dlpack__(**{k: v for k, v in given.items() if v is not None})
-
-    def __dlpack_device__(self) -> tuple[Any, builtins.int]:
-        return self._array.__dlpack_device__()  # type: ignore[no-any-return]
-
-    # -- printing -----------------------------------------------------------------
-    def __repr__(self) -> str:
-        suffixes = []
-        # As PyTorch shows a device other than the default one, show a backend other
-        # than the current one (and a GPU tensor's device).
-        backend = self._backend
-        if backend.device_type != "cpu":
-            suffixes.append(f"device='{self.device}'")
-        elif backend is not _backend.get_backend():
-            suffixes.append(f"backend='{backend.name}'")
-        dtype = self.dtype
-        # An empty tensor names every dtype but the default float, as PyTorch does.
-        hidden = () if self.numel() == 0 else (*_HIDDEN_DTYPES, _dtypes.default_complex().name)
-        if dtype is not _dtypes.get_default_dtype() and dtype.name not in hidden:
-            suffixes.append(f"dtype={dtype!r}")
-        if self._grad_fn is not None:
-            suffixes.append(f"grad_fn=<{self._grad_fn.name()}>")
-        elif self._requires_grad:
-            suffixes.append("requires_grad=True")
-        levels = _mode.state.forward_levels
-        if self._tangents and levels and levels[-1] in self._tangents:
-            suffixes.append(f"tangent={self._tangents[levels[-1]]!r}")
-        return _format.format_tensor(self._host(), suffixes)
-
-    __str__ = __repr__
-
-    def __format__(self, spec: str) -> str:
-        if not self._array.shape:  # a 0-d tensor formats as its number, as in PyTorch
-            return format(self.item(), spec)
-        return format(repr(self), spec)
-
-
-def _python_dtype(data: Any) -> DType | None:
-    """The dtype PyTorch gives Python data: bool, int64, the default float or complex."""
-    kinds = set()
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif isinstance(item, Tensor):
-            kinds.add(item.dtype.kind)
-        else:
-            kinds.add(type(item).__name__)
-    if "complex" in kinds or "complex floating" in kinds:
-        return _dtypes.default_complex()
-    if "float" in kinds or "real floating" in kinds:
-        return _dtypes.get_default_dtype()
-    if kinds <= {"bool"} and kinds:
-        return _dtypes.bool
-    if kinds & {"int", "signed integer", "unsigned integer", "bool"}:
-        return _dtypes.int64
-    return _dtypes.get_default_dtype() if not kinds else None
-
-
-def to_array(data: Any, dtype: Any, device: Any, backend: Any,
-             copy: builtins.bool | None = True) -> tuple[Any, Backend]:
-    """A new backend array and its backend from any tensor-like ``data``.
-
-    Python data and numpy arrays are host data: they go to the requested backend or
-    device, else the current backend. Arrays of another library (a cupy array) stay
-    on their own backend unless a backend or device is requested.
-    """
-    target, native_device = _backend.place(backend, device)
-    wanted = None if dtype is None else _dtypes.to_dtype(dtype)
-
-    if isinstance(data, Tensor):
-        source, values = data._backend, data._array
-    else:
-        inferred = _backend.backend_of_array(data)
-        values = data
-        if inferred is None:  # host data
-            if not isinstance(data, (np.ndarray, np.generic)):
-                if wanted is None:
-                    wanted = _python_dtype(data)
-                values = np.asarray(_host_values(data), dtype=None if wanted is None
-                                    else _numpy_dtype(wanted))
-            target = target or _backend.get_backend()
-            if wanted is None and values.dtype.name not in _dtypes.BY_NAME:
-                raise TypeError(f"tensor: unsupported numpy dtype {values.dtype}")
-            name = wanted.name if wanted is not None else values.dtype.name
-            return target.asarray(values, name, native_device, copy), target
-        source = inferred
-    target = target or source
-    name = wanted.name if wanted is not None else source.dtype_name(values.dtype)
-    if target is source and native_device is None:
-        return target.asarray(values, name, copy=copy), target
-    return target.asarray(source.to_numpy(values), name, native_device, copy), target
-
-
-def _numpy_dtype(dtype: DType) -> Any:
-    return np.dtype(dtype.name)
-
-
-def _host_values(data: Any) -> Any:
-    """Nested Python data with any tensors inside replaced by their values."""
-    if isinstance(data, Tensor):
-        return data._host()
-    if isinstance(data, (list, tuple)):
-        return [_host_values(item) for item in data]
-    return data

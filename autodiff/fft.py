@@ -31,7 +31,8 @@ __all__ = ["fft", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifftn", "iffts
 
 def _frequencies(op: str, n: int, d: float, dtype: Any, device: Any, backend: Any,
                  requires_grad: bool) -> Tensor:
-    from .ops.creation import _finish, _place
+    from .ops.creation import _finish
+    from .ops.transfer import placement as _place
 
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
         raise ValueError(f"fft.{op}: n must be a positive integer, got {n!r}")

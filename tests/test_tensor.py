@@ -643,3 +643,15 @@ def test_manual_seed_same_draws_on_numpy_and_strict() -> None:
             draws[name] = (ad.randn(4).tolist(), ad.rand(3, dtype=ad.float64).tolist(),
                            ad.randint(0, 1000, (4,)).tolist())
     assert draws["numpy"] == draws["array_api_strict"]
+
+
+def test_transpose_of_a_0d_tensor_follows_pytorch(backend: str) -> None:
+    """PyTorch reads dims -1 and 0 of a 0-d tensor as the tensor itself."""
+    x = ad.tensor(2.0, requires_grad=True)
+    y = ad.transpose(x, 0, 0)
+    assert y.shape == () and float(y) == 2.0
+    assert float(ad.transpose(x, -1, 0)) == 2.0
+    y.backward()
+    assert float(x.grad) == 1.0
+    with pytest.raises(IndexError, match="transpose: axis 1 is out of range for a 0-d tensor"):
+        ad.transpose(x, 0, 1)

@@ -13,25 +13,16 @@ from typing import Any
 from backends import Backend
 
 from .. import _backend, _dtypes
+from .._convert import to_array
 from .._device import device as parse_device
-from .._dtypes import DType
-from .._primitive import Op, primitive
-from .._tensor import Tensor, to_array
+from .._tensor import Tensor
 from ._helpers import pick, shape_from
+from .transfer import placement, to_device
 
 __all__ = ["arange", "asarray", "empty", "empty_like", "eye", "from_dlpack", "full",
-           "full_like", "linspace", "ones", "ones_like", "tensor", "to_device", "zeros",
+           "full_like", "linspace", "ones", "ones_like", "tensor", "zeros",
            "zeros_like"]
 NOT_METHODS = tuple(__all__)
-
-
-def _place(dtype: Any, device: Any, backend: Any, default: DType | None = None
-           ) -> tuple[Backend, Any, DType]:
-    """The backend, native device and dtype a new tensor gets."""
-    target, native = _backend.place(backend, device)
-    resolved = _dtypes.to_dtype(dtype) if dtype is not None else (
-        default or _dtypes.get_default_dtype())
-    return target or _backend.get_backend(), native, resolved
 
 
 def _sizes(sizes: tuple[Any, ...], size: Any) -> tuple[Any, ...]:
@@ -138,7 +129,7 @@ def _tensor_as(x: Tensor, dtype: Any, device: Any, backend: Any, copy: bool | No
 def _filled(op: str, fill: Any, sizes: tuple[Any, ...], dtype: Any, device: Any,
             backend: Any, requires_grad: bool) -> Tensor:
     shape = shape_from(op, sizes)
-    owner, native, resolved = _place(dtype, device, backend)
+    owner, native, resolved = placement(dtype, device, backend)
     xp = owner.xp
     kwargs = {} if native is None else {"device": native}
     array = xp.full(shape, fill, dtype=owner.dtype(resolved.name), **kwargs)
@@ -216,7 +207,7 @@ def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = N
     tensor([[1., 0.],
             [0., 1.]])
     """
-    owner, native, resolved = _place(dtype, device, backend)
+    owner, native, resolved = placement(dtype, device, backend)
     kwargs = {} if native is None else {"device": native}
     array = owner.xp.eye(n_rows, n_cols, k=k, dtype=owner.dtype(resolved.name), **kwargs)
     return _finish(array, owner, requires_grad)
@@ -237,7 +228,7 @@ def arange(start: Any, /, stop: Any = None, step: Any = 1, *, dtype: Any = None,
         start, stop = 0, start
     integral = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, stop, step))
     default = _dtypes.int64 if integral else _dtypes.get_default_dtype()
-    owner, native, resolved = _place(dtype, device, backend, default)
+    owner, native, resolved = placement(dtype, device, backend, default)
     kwargs = {} if native is None else {"device": native}
     array = owner.xp.arange(start, stop, step, dtype=owner.dtype(resolved.name), **kwargs)
     return _finish(array, owner, requires_grad)
@@ -261,7 +252,7 @@ def linspace(start: Any, stop: Any, /, num: int | None = None, *, dtype: Any = N
         raise TypeError("linspace() missing its number of values, num")
     default = _dtypes.default_complex() if isinstance(start, complex) or isinstance(
         stop, complex) else None
-    owner, native, resolved = _place(dtype, device, backend, default)
+    owner, native, resolved = placement(dtype, device, backend, default)
     kwargs = {} if native is None else {"device": native}
     xp = owner.xp
     if resolved.kind != "complex floating":
@@ -364,55 +355,8 @@ def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None,
     if owner is None:
         if backend is None and device is None:
             device = _dlpack_device(x)
-        owner, _, _ = _place(None, device, backend)
+        owner, _, _ = placement(None, device, backend)
     array = owner.from_dlpack(x)
     if copy:
         array = owner.asarray(array, owner.dtype_name(array.dtype), copy=True)
     return Tensor._wrap(array, owner)
-
-
-# -- moving between backends and devices -----------------------------------------------
-def _transfer_forward(xp: Any, x: Any, target: Backend, device: Any, source: Backend,
-                      source_device: Any) -> Any:
-    name = source.dtype_name(x.dtype)
-    if target is source:
-        return target.asarray(x, name, device)
-    return target.asarray(source.to_numpy(x), name, device)
-
-
-_transfer: Op = primitive(
-    "to_device", torch_name="ToCopy",
-    forward=_transfer_forward,
-    vjp=lambda xp, g, _ans, _x, target, device, source, source_device: xp.prim.to_device(
-        g, target=source, device=source_device, source=target, source_device=device),
-    jvp="linear",
-    namespace="autodiff.Tensor", moves=True,
-)
-# The gradient of a transfer lives on the source backend, but a first-order pass fits
-# an array rule's result to the node's own backend (the target): a foreign array would
-# be coerced to the wrong library (numpy's np.asarray, cupy's cupy.asarray). Without
-# array rules, the engine runs the rule on tensors instead (xp = autodiff's namespace),
-# where the result keeps its own backend.
-_transfer.primitive.array_vjps = None  # type: ignore[attr-defined]
-
-
-def to_device(x: Tensor, device: Any = None, backend: Any = None) -> Tensor:
-    """``x`` on another device or backend; differentiable (the gradient comes back).
-
-    >>> import autodiff as ad
-    >>> ad.ones(2).to("cpu").device
-    device(type='cpu')
-    """
-    owner, native, _ = _place(None, device, backend)
-    source_device = x._backend.device(x.device.index) if x._backend.multi_device else None
-    same_place = owner is x._backend and (
-        not owner.multi_device or native is None or x.device.index == _index(native))
-    if same_place:
-        return x
-    return _transfer(x, target=owner, device=native, source=x._backend,
-                     source_device=source_device)
-
-
-def _index(native: Any) -> int | None:
-    index = getattr(native, "id", None)
-    return None if index is None else int(index)

@@ -1,7 +1,6 @@
 """Manipulation functions that move elements around without joining arrays: reshape,
-permute_dims, broadcast_to, expand_dims, squeeze, flip, roll, moveaxis, broadcast_arrays,
-and the engine's reduction of a broadcast cotangent (``sum_to_shape``). Joining,
-splitting and repeating are in ``joining.py``.
+permute_dims, broadcast_to, expand_dims, squeeze, flip, roll, moveaxis, broadcast_arrays.
+Joining, splitting and repeating are in ``joining.py``.
 
 Rules that need an input's shape get it as a parameter recorded at call time,
 so the graph never keeps an input's array alive just to read its shape.
@@ -144,7 +143,8 @@ def transpose(x: Tensor, dim0: int, dim1: int, *, node: str = "TransposeBackward
     axes = list(range(x.ndim))
     first, second = normalize_axes("transpose", dim0, x.ndim), normalize_axes(
         "transpose", dim1, x.ndim)
-    assert first is not None and second is not None
+    if first is None or second is None:  # a 0-d tensor: dims -1 and 0 name it, as in PyTorch
+        return _permute_dims(x, axes=(), node=node)
     axes[first[0]], axes[second[0]] = axes[second[0]], axes[first[0]]
     return _permute_dims(x, axes=tuple(axes), node=node)
 
@@ -366,21 +366,3 @@ def _restored_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int,
     for axis in axes:
         restored.insert(axis, 1)
     return tuple(restored)
-
-
-def sum_to_shape(g: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """Reduce a broadcast cotangent to ``shape`` (or broadcast a reduced one up to it)."""
-    from .reductions import sum as sum_
-
-    extra = g.ndim - len(shape)
-    if extra < 0:  # a reduced cotangent (a 0-d one from a full sum) broadcasts up
-        return _broadcast_to(g, shape=shape)
-    if extra > 0:
-        g = sum_(g, axis=tuple(range(extra)))
-    axes = tuple(i for i, (have, want) in enumerate(zip(g.shape, shape, strict=True))
-                 if want == 1 and have != 1)
-    if axes:
-        g = sum_(g, axis=axes, keepdims=True)
-    if g.shape != shape:
-        g = _broadcast_to(g, shape=shape)
-    return g

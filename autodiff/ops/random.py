@@ -12,7 +12,8 @@ from typing import Any
 from .. import _dtypes
 from .._tensor import Tensor
 from ._helpers import shape_from
-from .creation import _finish, _place, _sizes
+from .creation import _finish, _sizes
+from .transfer import placement
 
 __all__ = ["Generator", "manual_seed", "rand", "randint", "randn"]
 NOT_METHODS = tuple(__all__)
@@ -49,7 +50,7 @@ class Generator:
 def _random(op: str, draw: str, sizes: tuple[Any, ...], dtype: Any, device: Any,
             backend: Any, requires_grad: bool) -> Tensor:
     shape = shape_from(op, sizes)
-    owner, native, resolved = _place(dtype, device, backend)
+    owner, native, resolved = placement(dtype, device, backend)
     if not resolved.is_floating_point:
         raise TypeError(f"{op}: expected a floating point dtype, got {resolved!r}")
     array = getattr(owner, draw)(shape, resolved.name, native)
@@ -89,5 +90,5 @@ def randint(low: int, high: Any = None, size: Any = (), *, dtype: Any = None,
     if high is None or not isinstance(high, int):  # randint(high, size), as in PyTorch
         low, high, size = 0, low, (size if high is None else high)
     shape = shape_from("randint", (size,))
-    owner, native, resolved = _place(dtype, device, backend, _dtypes.int64)
+    owner, native, resolved = placement(dtype, device, backend, _dtypes.int64)
     return Tensor._wrap(owner.integers(low, high, shape, resolved.name, native), owner)

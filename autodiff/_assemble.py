@@ -1,20 +1,24 @@
-"""Bind the ops onto Tensor as operators and PyTorch-style methods.
+"""The one place that binds late: the ops onto Tensor as operators and PyTorch-style
+methods, ``Tensor.backward``, and the namespace derivative rules compute with on
+tensors.
 
-Done once, where the package is assembled, so ``_tensor.py`` imports no op module
-and every method is the op itself (no extra call layer on the hot path).
+Done once, where the package is assembled (``autodiff/__init__.py`` calls
+``assemble``), so that no lower module imports an upper one: ``_tensor.py`` imports
+no op module, and every method is the op itself (no extra call layer on the hot
+path). ``python -m autodiff._stubgen`` writes the typed declarations of these methods.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from types import ModuleType
 from typing import Any
 
-from . import _dtypes, _graph
+from . import _dtypes, _rules, autograd
 from ._tensor import Tensor
 from .ops import (
     bitwise,
-    creation,
     datatypes,
     elementwise,
     indexing,
@@ -23,8 +27,8 @@ from .ops import (
     nn,
     piecewise,
     reductions,
+    transfer,
 )
-from .ops import complex as complex_ops
 
 _e = elementwise
 
@@ -54,7 +58,7 @@ def _to(self: Tensor, *args: Any, dtype: Any = None, device: Any = None,
             device = arg
     result = self
     if device is not None or backend is not None:
-        result = creation.to_device(result, device=device, backend=backend)
+        result = transfer.to_device(result, device=device, backend=backend)
     if dtype is not None:
         result = datatypes.astype(result, dtype, copy=False)
     if copy and result is self:
@@ -128,10 +132,10 @@ METHODS: dict[str, Any] = {
         self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape),
     "relu": nn.relu, "sigmoid": nn.sigmoid,
     "astype": datatypes.astype, "to": _to,
-    "cpu": lambda self: creation.to_device(self, "cpu"),
-    "cuda": lambda self, device=None: creation.to_device(
+    "cpu": lambda self: transfer.to_device(self, "cpu"),
+    "cuda": lambda self, device=None: transfer.to_device(
         self, "cuda" if device is None else f"cuda:{device}"),
-    "to_device": lambda self, device, /, *, stream=None: creation.to_device(self, device),
+    "to_device": lambda self, device, /, *, stream=None: transfer.to_device(self, device),
     "float": _cast("float32"), "double": _cast("float64"), "half": _cast("float16"),
     "long": _cast("int64"), "int": _cast("int32"), "bool": _cast("bool"),
     # properties
@@ -160,14 +164,33 @@ def namespace_methods() -> dict[str, Any]:
     return methods
 
 
-def bind() -> None:
-    """Attach every method and give the engine the ops it needs."""
-    for name, method in {**namespace_methods(), **METHODS}.items():
+def _backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None,
+              create_graph: bool = False, inputs: Any = None) -> None:
+    """Accumulate the gradient of this tensor into the leaves' ``.grad``.
+
+    ``gradient`` is the vector of the vector-Jacobian product; it may be left out for
+    a single-element tensor.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor(3.0, requires_grad=True)
+    >>> (x * x).backward(); x.grad
+    tensor(6.)
+    """
+    autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+_backward.__name__ = _backward.__qualname__ = "backward"
+
+
+def bound_methods() -> dict[str, Any]:
+    """Every method ``assemble`` binds onto Tensor, by name."""
+    return {**namespace_methods(), **METHODS, "backward": _backward}
+
+
+def assemble(namespace: ModuleType) -> None:
+    """Attach every method, and make ``namespace`` (the ``autodiff`` module) what the
+    derivative rules compute with on tensors."""
+    for name, method in bound_methods().items():
         setattr(Tensor, name, method)
+    _rules.set_tensor_namespace(namespace)
     Tensor.__hash__ = object.__hash__  # type: ignore[method-assign,assignment]
-    _graph.ops.Tensor = Tensor
-    _graph.ops.sum_to_shape = manipulation.sum_to_shape
-    _graph.ops.astype_native = datatypes.astype_native
-    _graph.ops.broadcast_to = manipulation.broadcast_to
-    _graph.ops.zeros_like = creation.zeros_like
-    _graph.ops.real = complex_ops.real
