@@ -17,7 +17,7 @@ class Device:
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type: str, index: int | None = None) -> None:  # noqa: A002
+    def __init__(self, type: str, index: int | None = None) -> None:
         self.type = type
         self.index = index
 

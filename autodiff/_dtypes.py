@@ -50,7 +50,7 @@ class DType:
         return self.kind in ("real floating", "complex floating")
 
 
-bool = DType("bool", "bool", 1)  # noqa: A001 - the standard's name
+bool = DType("bool", "bool", 1)
 int8 = DType("int8", "signed integer", 1)
 int16 = DType("int16", "signed integer", 2)
 int32 = DType("int32", "signed integer", 4)

@@ -101,7 +101,7 @@ def _native_info(backend: Backend) -> Any:
     return None if namespace_info is None else namespace_info()
 
 
-def __array_namespace_info__() -> Info:  # noqa: N807 - the standard's name
+def __array_namespace_info__() -> Info:
     """The Array API inspection namespace for the current backend.
 
     >>> import autodiff as ad

@@ -22,7 +22,7 @@ def _show(result: Any) -> str:
     return f"autodiff.return_types.{type(result).__name__}(\n{body})"
 
 
-class max(NamedTuple):  # noqa: A001 - PyTorch's name
+class max(NamedTuple):
     """``x.max(dim)``: the largest values and their indices."""
 
     values: Tensor
@@ -32,7 +32,7 @@ class max(NamedTuple):  # noqa: A001 - PyTorch's name
         return _show(self)
 
 
-class min(NamedTuple):  # noqa: A001 - PyTorch's name
+class min(NamedTuple):
     """``x.min(dim)``: the smallest values and their indices."""
 
     values: Tensor

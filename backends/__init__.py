@@ -95,7 +95,7 @@ def available_backends() -> list[str]:
         try:
             if _instance(name).is_available():
                 names.append(name)
-        except Exception:  # noqa: BLE001 - a broken plugin must not break discovery
+        except Exception:
             continue
     return sorted(names, key=lambda n: (n != "numpy", n))
 
@@ -104,6 +104,6 @@ def unavailable_reason(name: str) -> str | None:
     """Why backend ``name`` cannot be used here, or None when it can."""
     try:
         backend = _instance(name)
-    except Exception as exc:  # noqa: BLE001 - reported, not raised
+    except Exception as exc:
         return str(exc)
     return None if backend.is_available() else backend.unavailable_reason()

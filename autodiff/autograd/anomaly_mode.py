@@ -30,7 +30,7 @@ def is_anomaly_check_nan_enabled() -> bool:
     return anomaly.check_nan
 
 
-class set_detect_anomaly:  # noqa: N801 - PyTorch's name
+class set_detect_anomaly:
     """Turn anomaly detection on or off (at once, and restored on leaving a ``with``).
 
     >>> import autodiff as ad
@@ -51,7 +51,7 @@ class set_detect_anomaly:  # noqa: N801 - PyTorch's name
         anomaly.enabled, anomaly.check_nan = self._previous
 
 
-class detect_anomaly:  # noqa: N801 - PyTorch's name
+class detect_anomaly:
     """Context manager and decorator that turns anomaly detection on.
 
     >>> import autodiff as ad

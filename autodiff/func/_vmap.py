@@ -40,8 +40,10 @@ def _incompatible(dims: Any, tree: Any, what: str, prefix: str) -> list[Any]:
                      f"has structure {tree_flatten(tree)[1]}.")
 
 
-def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0,
-         randomness: str = "error", *, chunk_size: int | None = None) -> Callable[..., Any]:
+def vmap(  # noqa: C901 - checks each of its options in turn
+    func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0,
+    randomness: str = "error", *, chunk_size: int | None = None,
+) -> Callable[..., Any]:
     """``func`` mapped over axis ``in_dims`` of its inputs, the results stacked on axis
     ``out_dims`` of its outputs (``torch.func.vmap``'s arguments; ``None`` for an input
     that is not mapped). It loops: ``func`` runs once per index, random operations

@@ -111,7 +111,7 @@ def conjugate(xp: Any, x: Any) -> Any:
     return xp.conj(x) if xp.isdtype(x.dtype, "complex floating") else x
 
 
-def mH(xp: Any, x: Any) -> Any:  # noqa: N802 - the conjugate transpose, as PyTorch's x.mH
+def mH(xp: Any, x: Any) -> Any:
     """The conjugate transpose of the last two axes."""
     return conjugate(xp, xp.matrix_transpose(x))
 

@@ -111,7 +111,7 @@ def multi_output(
     def packed_jvp(tangents: tuple[Tensor | None, ...], ans: Tensor, x: Tensor,
                    layout: Layout, **params: Any) -> Tensor:
         xp = _rules.tensor_namespace()
-        return pack(xp, jvp(tangents[0], unpack(xp, ans, layout), x, **params),  # type: ignore[no-any-return]
+        return pack(xp, jvp(tangents[0], unpack(xp, ans, layout), x, **params),
                     layout, ans)
 
     op = primitive(name, forward=packed_forward, vjp=packed_vjp, jvp=packed_jvp,

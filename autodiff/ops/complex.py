@@ -94,7 +94,7 @@ def imag(x: Tensor, /) -> Tensor:
     return _imag(x)
 
 
-def complex(real: Tensor, imag: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
+def complex(real: Tensor, imag: Tensor) -> Tensor:
     """``real + i imag`` from two real tensors of one floating dtype (PyTorch's
     ``torch.complex``); float32 parts give complex64, float64 parts complex128.
 

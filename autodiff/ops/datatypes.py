@@ -112,7 +112,7 @@ def can_cast(from_: Any, to: Any, /) -> builtins.bool:
     return builtins.bool(backend.xp.can_cast(source, target))
 
 
-class finfo:  # noqa: N801 - the standard's name (and PyTorch's)
+class finfo:
     """Machine limits of a floating point dtype (for a complex dtype, of its real part).
 
     ``bits``, ``eps``, ``max``, ``min``, ``smallest_normal`` (also called ``tiny``,
@@ -133,7 +133,7 @@ class finfo:  # noqa: N801 - the standard's name (and PyTorch's)
     resolution: float
     dtype: DType
 
-    def __init__(self, type: Any = None, /) -> None:  # noqa: A002 - the standard's name
+    def __init__(self, type: Any = None, /) -> None:
         dtype = _dtypes.get_default_dtype() if type is None else _dtype_of("finfo", type)
         if dtype.kind == "complex floating":
             dtype = _dtypes.float32 if dtype is _dtypes.complex64 else _dtypes.float64
@@ -156,7 +156,7 @@ class finfo:  # noqa: N801 - the standard's name (and PyTorch's)
                 f"tiny={self.tiny:g}, dtype={self.dtype.name})")
 
 
-class iinfo:  # noqa: N801 - the standard's name (and PyTorch's)
+class iinfo:
     """Limits of an integer dtype: ``bits``, ``max``, ``min`` (Python ints) and ``dtype``.
 
     >>> import autodiff as ad
@@ -171,7 +171,7 @@ class iinfo:  # noqa: N801 - the standard's name (and PyTorch's)
     min: int
     dtype: DType
 
-    def __init__(self, type: Any, /) -> None:  # noqa: A002 - the standard's name
+    def __init__(self, type: Any, /) -> None:
         dtype = _dtype_of("iinfo", type)
         if dtype.kind not in ("signed integer", "unsigned integer"):
             raise TypeError(f"iinfo: expected an integer dtype, got {dtype!r}; use finfo for "

@@ -179,7 +179,7 @@ divide = primitive(
     vjp=(lambda xp, g, _ans, _a, b: g / b, lambda xp, g, ans, _a, b: -g * ans / b),
     jvp="elementwise",
 )
-pow = primitive(  # noqa: A001 - the standard's name
+pow = primitive(
     "pow", torch_name=_pow_name,
     forward=_arithmetic(lambda xp, a, b: a**b),
     vjp=(_pow_base_vjp, _pow_exponent_vjp),
@@ -239,7 +239,7 @@ sqrt = primitive(  # at 0 the gradient is inf, as in PyTorch
     vjp=lambda xp, g, ans, _x: g / (2.0 * ans),
     jvp="elementwise",
 )
-abs = primitive(  # noqa: A001 - the standard's name; abs'(0) = 0 as in PyTorch
+abs = primitive(
     "abs", torch_name="Abs",
     forward=lambda xp, x: xp.abs(x),
     vjp=lambda xp, g, _ans, x: g * xp.sign(x),

@@ -268,7 +268,7 @@ def cross(x1: Tensor, x2: Tensor, /, *, axis: int = -1, dim: int | None = None) 
 
 # -- vector norms ---------------------------------------------------------------------------
 def _norm_vjp(xp: Any, g: Any, ans: Any, x: Any, axis: Any, keepdims: bool,
-              ord: float) -> Any:  # noqa: A002
+              ord: float) -> Any:
     g = restore_axes(xp, g, axis, keepdims)
     norm = restore_axes(xp, ans, axis, keepdims)
     if ord == 2:
@@ -291,13 +291,13 @@ def _norm_vjp(xp: Any, g: Any, ans: Any, x: Any, axis: Any, keepdims: bool,
 
 
 def _norm_jvp(tangents: tuple[Any, ...], ans: Tensor, x: Tensor, axis: Any, keepdims: bool,
-              ord: float) -> Tensor:  # noqa: A002
+              ord: float) -> Tensor:
     from .creation import ones_like
     from .reductions import sum as sum_
 
     slope = _norm_vjp(tensor_xp(), ones_like(ans), ans, x, axis=axis, keepdims=keepdims,
                       ord=ord)
-    return sum_(slope * tangents[0], axis=axis, keepdims=keepdims)  # type: ignore[no-any-return]
+    return sum_(slope * tangents[0], axis=axis, keepdims=keepdims)
 
 
 _vector_norm = primitive(
@@ -311,7 +311,7 @@ _vector_norm = primitive(
 
 
 def vector_norm(x: Tensor, /, *, axis: Any = None, keepdims: bool = False,
-                ord: float = 2) -> Tensor:  # noqa: A002
+                ord: float = 2) -> Tensor:
     """The ``ord``-norm of ``x`` over ``axis`` (all elements by default).
 
     At a zero vector the 2-norm's gradient is 0, as in PyTorch.

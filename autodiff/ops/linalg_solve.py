@@ -69,7 +69,7 @@ def inv(x: Tensor, /) -> Tensor:
             [0.0000, 0.2500]])
     """
     check_matrix("inv", x, square=True)
-    return run("inv", x, lambda: _inv(x))  # type: ignore[no-any-return]
+    return run("inv", x, lambda: _inv(x))
 
 
 def _solve_b_vjp(xp: Any, g: Any, _ans: Any, a: Any, _b: Any, vector: bool) -> Any:
@@ -189,7 +189,7 @@ _det: Op = primitive(
 
 
 def _det_jvp(xp: Any, dx: Tensor, ans: Tensor, x: Tensor) -> Tensor:
-    return xp.sum(conjugate(xp, _det_derivative_conj(xp, x, ans)) * dx,  # type: ignore[no-any-return]
+    return xp.sum(conjugate(xp, _det_derivative_conj(xp, x, ans)) * dx,
                   axis=(-2, -1))
 
 
@@ -331,7 +331,7 @@ def _cholesky_jvp(tangents: tuple[Any, ...], ans: Tensor, x: Tensor, upper: bool
     inner = mH(xp, _solve(low, mH(xp, half), vector=False))  # L^-1 dx L^-H
     diagonal_half = where(eye_mask(xp, diagonal_of(xp, inner)), 0.5 * inner, 0.0)
     change = matmul(low, xp.tril(inner, k=-1) + diagonal_half)
-    return mH(xp, change) if upper else change  # type: ignore[no-any-return]
+    return mH(xp, change) if upper else change
 
 
 _cholesky: Op = primitive(
@@ -353,7 +353,7 @@ def cholesky(x: Tensor, /, *, upper: bool = False) -> Tensor:
             [1., 2.]])
     """
     check_matrix("cholesky", x, square=True)
-    return run("cholesky", x, lambda: _cholesky(x, upper=bool(upper)))  # type: ignore[no-any-return]
+    return run("cholesky", x, lambda: _cholesky(x, upper=bool(upper)))
 
 
 # -- matrix_power -------------------------------------------------------------------------

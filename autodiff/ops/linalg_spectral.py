@@ -311,7 +311,7 @@ def svdvals(x: Tensor, /) -> Tensor:
 
 
 # -- matrix_norm --------------------------------------------------------------------------
-def matrix_norm(x: Tensor, /, *, keepdims: bool = False, ord: Any = "fro") -> Tensor:  # noqa: A002
+def matrix_norm(x: Tensor, /, *, keepdims: bool = False, ord: Any = "fro") -> Tensor:
     """The ``ord`` norm of each matrix: ``"fro"`` (default), ``"nuc"`` (sum of singular
     values), 2 / -2 (largest / smallest singular value), 1 / -1 (largest / smallest
     column sum of absolute values), inf / -inf (the same over rows).

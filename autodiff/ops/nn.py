@@ -54,7 +54,7 @@ _celu = primitive(
 )
 
 
-def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
 
     >>> import autodiff as ad
@@ -129,7 +129,7 @@ def _bce_jvp(tangents: tuple[Any, ...], ans: Any, x: Tensor, y: Any, weight: Any
             total = part if total is None else total + part
     if reduction == "mean":
         return mean_(total)
-    return sum_(total) if reduction == "sum" else total  # type: ignore[no-any-return]
+    return sum_(total) if reduction == "sum" else total
 
 
 _bce_with_logits = primitive(
@@ -143,7 +143,7 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 
 def binary_cross_entropy_with_logits(
-    input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+    input: Tensor, target: Tensor, weight: Tensor | None = None,
     size_average: Any = None, reduce: Any = None, reduction: str = "mean",
     pos_weight: Tensor | None = None,
 ) -> Tensor:
@@ -173,7 +173,7 @@ def binary_cross_entropy_with_logits(
     return _bce_with_logits(input, target, weight, pos_weight, reduction=reduction)
 
 
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean squared error, a composite of primitives.
 
     >>> import autodiff as ad

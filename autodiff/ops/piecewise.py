@@ -70,7 +70,7 @@ trunc = primitive(
     vjp=_zero_gradient,
     jvp="elementwise",
 )
-round = primitive(  # noqa: A001 - the standard's name
+round = primitive(
     "round",
     torch_name=lambda x, decimals=None: "RoundBackward0" if decimals is None else "RoundBackward1",
     forward=_round,

@@ -36,7 +36,7 @@ _mean = primitive(
 )
 
 
-def sum(  # noqa: A001 - the standard's name
+def sum(
     x: Tensor, /, axis: Any = None, *, dtype: Any = None, keepdims: bool | None = None,
     dim: Any = None, keepdim: bool | None = None,
 ) -> Tensor:
@@ -88,7 +88,7 @@ _any = primitive(
     "any", forward=lambda xp, x, axis, keepdims: xp.any(x, axis=axis, keepdims=keepdims))
 
 
-def all(  # noqa: A001 - the standard's name
+def all(
     x: Tensor, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
     keepdim: bool | None = None,
 ) -> Tensor:
@@ -101,7 +101,7 @@ def all(  # noqa: A001 - the standard's name
     return _truth_reduction(_all, x, axis, keepdims, dim, keepdim)
 
 
-def any(  # noqa: A001 - the standard's name
+def any(
     x: Tensor, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
     keepdim: bool | None = None,
 ) -> Tensor:

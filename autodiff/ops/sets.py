@@ -96,7 +96,7 @@ def unique_values(x: Tensor, /) -> Tensor:
     return _unique_values(x)
 
 
-def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: int | None = None) -> Any:
     """PyTorch's ``unique``: the sorted distinct values, with the inverse indices and
     the counts when asked (a tuple then, in that order).

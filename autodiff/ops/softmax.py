@@ -74,7 +74,7 @@ def _axis(op: str, x: Tensor, dim: Any, axis: Any) -> int:
     return 0 if axes is None else axes[0]
 
 
-def softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None,  # noqa: A002
+def softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None,
             dtype: Any = None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, computed without overflow.
 
@@ -87,7 +87,7 @@ def softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None,  
     return _softmax(input, axis=_axis("softmax", input, dim, axis))
 
 
-def log_softmax(input: Tensor, dim: int | None = None, *,  # noqa: A002
+def log_softmax(input: Tensor, dim: int | None = None, *,
                 axis: int | None = None, dtype: Any = None) -> Tensor:
     """``log(softmax(x))`` along ``dim``, exact for large logits.
 
@@ -156,7 +156,7 @@ _nll_loss = primitive(
 )
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
              ignore_index: int = -100, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices ``target`` under log-probabilities
     ``input`` of shape (N, C) or (C,), as ``torch.nn.functional.nll_loss``: one
@@ -180,11 +180,11 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noq
                                or weight.dtype is not input.dtype):
         raise ValueError(f"nll_loss: expected weight of shape ({input.shape[-1]},) and dtype "
                          f"{input.dtype.name}, got {weight.shape} and {weight.dtype.name}")
-    return _nll_loss(input, target, weight, ignore_index=int(ignore_index),  # type: ignore[no-any-return]
+    return _nll_loss(input, target, weight, ignore_index=int(ignore_index),
                      reduction=reduction)
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   ignore_index: int = -100, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
     """Softmax cross-entropy of logits ``input`` (N, C) or (C,) against class indices

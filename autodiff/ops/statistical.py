@@ -77,7 +77,7 @@ def _reduce_extremum(op: Op, name: str, x: Tensor, axis: Any, keepdims: bool,
     return op(x, axis=axes, keepdims=keepdims, nans=nans and axes is None)
 
 
-def max(  # noqa: A001 - the standard's name
+def max(
     x: Tensor, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
     keepdim: bool | None = None,
 ) -> Tensor:
@@ -94,7 +94,7 @@ def max(  # noqa: A001 - the standard's name
     return _reduce_extremum(_max, "max", x, axis, keep, nans=axis is None)
 
 
-def min(  # noqa: A001 - the standard's name
+def min(
     x: Tensor, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
     keepdim: bool | None = None,
 ) -> Tensor:
