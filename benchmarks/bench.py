@@ -39,6 +39,9 @@ import numpy as np  # noqa: E402
 
 import autodiff as ad  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from recurrent import run_w7  # noqa: E402 - W7, in a module of its own
+
 try:  # optional comparison, never a dependency
     import torch
 
@@ -260,43 +263,52 @@ def w2_torch(data: dict[str, np.ndarray], device: str) -> Callable[[], list[Any]
 
 
 # -- W4: an attention block, batch 32, sequence 64, width 64 ------------------------------
+# What a transformer block has: biased projections (``x @ W + b`` on a 3-D input),
+# softmax attention, and a squared-error loss against a target.
 ATTENTION = ("wq", "wk", "wv", "wo")
+BIASES = ("bq", "bk", "bv", "bo")
 
 
 def attention_data() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(1)
-    data = {"x": rng.standard_normal((32, 64, 64), dtype=np.float32)}
+    data = {"x": rng.standard_normal((32, 64, 64), dtype=np.float32),
+            "y": rng.standard_normal((32, 64, 64), dtype=np.float32)}
     for name in ATTENTION:
         data[name] = (rng.standard_normal((64, 64)) / 8).astype(np.float32)
+    for name in BIASES:
+        data[name] = (rng.standard_normal(64) / 8).astype(np.float32)
     return data
 
 
 def w4_autodiff(data: dict[str, np.ndarray]) -> Callable[[], list[Any]]:
     """Forward and backward on an input and parameters made once, as W2's step."""
-    x = ad.tensor(data["x"])
-    weights = [ad.tensor(data[k], requires_grad=True) for k in ATTENTION]
+    x, y = ad.tensor(data["x"]), ad.tensor(data["y"])
+    params = [ad.tensor(data[k], requires_grad=True) for k in (*ATTENTION, *BIASES)]
 
     def step() -> list[Any]:
-        for w in weights:
-            w.grad = None
-        wq, wk, wv, wo = weights
-        q, k, v = x @ wq, x @ wk, x @ wv
+        for p in params:
+            p.grad = None
+        wq, wk, wv, wo, bq, bk, bv, bo = params
+        q, k, v = x @ wq + bq, x @ wk + bk, x @ wv + bv
         a = ad.nn.functional.softmax(q @ k.mT / 8.0, dim=-1)
-        ((a @ v) @ wo).sum().backward()
-        return [w.grad for w in weights]
+        out = (a @ v) @ wo + bo
+        ((out - y) ** 2).mean().backward()
+        return [p.grad for p in params]
 
     return step
 
 
 def w4_numpy(data: dict[str, Any], xp: Any = np) -> list[Any]:
-    x, wq, wk, wv, wo = (data[k] for k in ("x", *ATTENTION))
-    q, k, v = x @ wq, x @ wk, x @ wv
+    x, y, wq, wk, wv, wo = (data[k] for k in ("x", "y", *ATTENTION))
+    bq, bk, bv, bo = (data[k] for k in BIASES)
+    q, k, v = x @ wq + bq, x @ wk + bk, x @ wv + bv
     s = q @ k.transpose(0, 2, 1) / 8.0
     e = xp.exp(s - s.max(axis=-1, keepdims=True))
     a = e / e.sum(axis=-1, keepdims=True)
     h = a @ v
-    (h @ wo).sum()  # the loss: its forward is part of the step, as on the other sides
-    d_out = xp.ones((32, 64, 64), xp.float32)
+    diff = h @ wo + bo - y
+    (diff * diff).mean()  # the loss: its forward is part of the step, as on the other sides
+    d_out = diff * (2.0 / diff.size)
     d_wo = h.reshape(-1, 64).T @ d_out.reshape(-1, 64)
     d_h = d_out @ wo.T
     d_a = d_h @ v.transpose(0, 2, 1)
@@ -304,21 +316,25 @@ def w4_numpy(data: dict[str, Any], xp: Any = np) -> list[Any]:
     d_s = a * (d_a - (d_a * a).sum(axis=-1, keepdims=True)) / 8.0
     d_q, d_k = d_s @ k, d_s.transpose(0, 2, 1) @ q
     rows = x.reshape(-1, 64).T
-    return [rows @ d.reshape(-1, 64) for d in (d_q, d_k, d_v)] + [d_wo]
+    grads = [rows @ d.reshape(-1, 64) for d in (d_q, d_k, d_v)] + [d_wo]
+    return grads + [d.sum(axis=(0, 1)) for d in (d_q, d_k, d_v, d_out)]
 
 
 def w4_torch(data: dict[str, np.ndarray], device: str) -> Callable[[], list[Any]]:
     x = torch.tensor(data["x"], device=device)
-    weights = [torch.tensor(data[k], requires_grad=True, device=device) for k in ATTENTION]
+    y = torch.tensor(data["y"], device=device)
+    params = [torch.tensor(data[k], requires_grad=True, device=device)
+              for k in (*ATTENTION, *BIASES)]
 
     def step() -> list[Any]:
-        for w in weights:
-            w.grad = None
-        wq, wk, wv, wo = weights
-        q, k, v = x @ wq, x @ wk, x @ wv
+        for p in params:
+            p.grad = None
+        wq, wk, wv, wo, bq, bk, bv, bo = params
+        q, k, v = x @ wq + bq, x @ wk + bk, x @ wv + bv
         a = torch.softmax(q @ k.mT / 8.0, dim=-1)
-        ((a @ v) @ wo).sum().backward()
-        return [w.grad for w in weights]
+        out = (a @ v) @ wo + bo
+        ((out - y) ** 2).mean().backward()
+        return [p.grad for p in params]
 
     return step
 
@@ -533,7 +549,7 @@ def run_w4(bench: Bench) -> None:
     data = target.put(attention)
     for got, want in zip(w4_autodiff(attention)(), w4_numpy(data, xp), strict=True):
         np.testing.assert_allclose(host(got), host(want), rtol=2e-3, atol=2e-3)
-    bench.add("W4 attention block", "ms", 1e3, w4_autodiff(attention),
+    bench.add("W4 attention block (biases, MSE)", "ms", 1e3, w4_autodiff(attention),
               lambda: w4_numpy(data, xp),
               w4_torch(attention, target.torch_device) if target.torch_device else None)
 
@@ -603,13 +619,13 @@ def main() -> None:
     parser.add_argument("--system-malloc", action="store_true",
                         help="leave the allocator's settings as they are")
     parser.add_argument("--generic-rules", action="store_true",
-                        help="run the primitives' own array rules, not the backend's "
+                        help="run the primitives' own rules, not the backend's "
                              "(to measure what the backend's rules gain)")
     args = parser.parse_args()
     ad.set_backend(args.backend)  # binding the backend takes its own array rules
     if args.generic_rules:
         for prim in ad.REGISTRY.values():
-            prim.backend_array_vjps = None
+            prim.backend_vjps = None
     target = gpu_target() if ad.get_backend().device_type == "cuda" else cpu_target()
     allocator = "the system's default" if args.system_malloc else keep_freed_memory()
     rules = " (generic array rules)" if args.generic_rules else ""
@@ -631,6 +647,7 @@ def main() -> None:
     run_w4(bench)
     run_w5(bench)
     run_w3(bench)
+    run_w7(bench, host)
     if target.gpu:
         run_w6(bench)
 
