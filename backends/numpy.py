@@ -51,7 +51,7 @@ class NumpyBackend(Backend):
         return result
 
     def array_rules(self) -> dict[str, tuple[Any, ...]]:
-        return {"relu": (_relu_vjp,)}
+        return {"relu": (_relu_vjp,), "matmul": (_matmul_left_vjp, _decline)}
 
 
 #: the unsigned integer of each real floating dtype's size, to select by bit mask
@@ -79,3 +79,24 @@ def _relu_vjp(xp: Any, g: Any, ans: Any, _x: Any) -> Any:
     mask -= 1  # there 0, elsewhere all ones (unsigned arithmetic wraps around)
     np.bitwise_and(g.view(unsigned), mask, out=mask)
     return mask.view(g.dtype)
+
+
+def _matmul_left_vjp(xp: Any, g: Any, _ans: Any, a: Any, b: Any) -> Any:
+    """matmul's rule for its left input, ``g @ b.mT``, with ``b.mT`` laid out in memory
+    first: numpy's matmul runs 1.6x slower on a transposed operand (242 against 151 us
+    for a (32, 64, 64) float32 batch; a 64 x 64 weight copies in a microsecond, a batch
+    in 40 us). BLAS packs both operands the same way, so the bits are the generic
+    rule's, which the conformance suite checks.
+
+    >>> g, b = np.ones((2, 3, 4)), np.arange(20.0).reshape(5, 4)
+    >>> bool((_matmul_left_vjp(np, g, None, np.ones((2, 3, 5)), b) == g @ b.T).all())
+    True
+    """
+    if a.ndim < 2 or b.ndim < 2 or g.dtype != b.dtype or g.dtype.char not in "fd":
+        return NotImplemented  # vectors, complex conjugates, mixed dtypes: the generic rule
+    return np.matmul(g, np.ascontiguousarray(np.swapaxes(b, -1, -2)))
+
+
+def _decline(xp: Any, g: Any, _ans: Any, _a: Any, _b: Any) -> Any:
+    """The primitive's own rule, always (numpy has no faster way for this input)."""
+    return NotImplemented

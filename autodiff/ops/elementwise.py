@@ -140,6 +140,8 @@ def _pow_base_vjp(xp: Any, g: Any, _ans: Any, x: Any, y: Any) -> Any:
     if not hasattr(y, "shape"):  # a Python number
         if y == 0:  # d(x**0)/dx is 0 everywhere, x = 0 included (PyTorch)
             return g * 0.0
+        if y == 2:  # a square (a squared error): one pass fewer, the same bits
+            return g * (2.0 * x)
         return g * y * x ** (y - 1)
     return xp.where(y == 0, 0.0, g * y * x ** (y - 1))
 
