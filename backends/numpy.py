@@ -83,17 +83,21 @@ def _relu_vjp(xp: Any, g: Any, ans: Any, _x: Any) -> Any:
 
 def _matmul_left_vjp(xp: Any, g: Any, _ans: Any, a: Any, b: Any) -> Any:
     """matmul's rule for its left input, ``g @ b.mT``, with ``b.mT`` laid out in memory
-    first: numpy's matmul runs 1.6x slower on a transposed operand (242 against 151 us
-    for a (32, 64, 64) float32 batch; a 64 x 64 weight copies in a microsecond, a batch
-    in 40 us). BLAS packs both operands the same way, so the bits are the generic
+    first when the product is a batch: numpy's batched matmul runs 1.6x slower on a
+    transposed operand (242 against 151 us for a (32, 64, 64) float32 batch; a 64 x 64
+    weight copies in a microsecond, a batch in 40 us). BLAS packs both operands the same way, so the bits are the generic
     rule's, which the conformance suite checks.
 
     >>> g, b = np.ones((2, 3, 4)), np.arange(20.0).reshape(5, 4)
     >>> bool((_matmul_left_vjp(np, g, None, np.ones((2, 3, 5)), b) == g @ b.T).all())
     True
     """
-    if a.ndim < 2 or b.ndim < 2 or g.dtype != b.dtype or g.dtype.char not in "fd":
-        return NotImplemented  # vectors, complex conjugates, mixed dtypes: the generic rule
+    if (g.ndim < 3 or a.ndim < 2 or b.ndim < 2 or g.dtype != b.dtype
+            or g.dtype.char not in "fd"):
+        # a single matrix product passes the transpose to BLAS as a flag (copying a
+        # 1024 x 1024 weight cost W2's step 10%); vectors, complex conjugates and mixed
+        # dtypes are the generic rule's too
+        return NotImplemented
     return np.matmul(g, np.ascontiguousarray(np.swapaxes(b, -1, -2)))
 
 
