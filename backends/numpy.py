@@ -85,8 +85,8 @@ def _matmul_left_vjp(xp: Any, g: Any, _ans: Any, a: Any, b: Any) -> Any:
     """matmul's rule for its left input, ``g @ b.mT``, with ``b.mT`` laid out in memory
     first when the product is a batch: numpy's batched matmul runs 1.6x slower on a
     transposed operand (242 against 151 us for a (32, 64, 64) float32 batch; a 64 x 64
-    weight copies in a microsecond, a batch in 40 us). BLAS packs both operands the same way, so the bits are the generic
-    rule's, which the conformance suite checks.
+    weight copies in a microsecond, a batch in 40 us). BLAS packs both operands the
+    same way, so the bits are the generic rule's, which the conformance suite checks.
 
     >>> g, b = np.ones((2, 3, 4)), np.arange(20.0).reshape(5, 4)
     >>> bool((_matmul_left_vjp(np, g, None, np.ones((2, 3, 5)), b) == g @ b.T).all())
