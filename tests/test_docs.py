@@ -250,6 +250,26 @@ def test_docstring_examples(module: str, backend: str) -> None:
     assert results.attempted or not tests
 
 
+#: the primitives of the package itself (tests and pages register their own as they run)
+BUILT_IN = sorted(name for name, prim in REGISTRY.items() if prim.namespace.startswith("autodiff"))
+
+
+def test_primitive_docstring_examples(backend: str) -> None:
+    """A primitive's docstring is declared with it (``primitive(..., doc=...)``): its
+    examples run on every backend too."""
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(checker=_Checker(_same_output(backend)))
+    report = io.StringIO()
+    default = _backend._default
+    try:
+        for name in BUILT_IN:
+            for test in finder.find(REGISTRY[name].op, name=f"primitive {name}"):
+                runner.run(test, out=report.write)
+    finally:
+        _backend._default = default
+    assert runner.summarize(verbose=False).failed == 0, report.getvalue()
+
+
 def test_gpu_output_is_compared_as_the_host_prints_it() -> None:
     same = _comparison(on_host=False)
     assert same("tensor([1.5000], device='cuda:0',\n       grad_fn=<AddBackward0>)",

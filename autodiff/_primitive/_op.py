@@ -28,6 +28,7 @@ def primitive(
     namespace: str = "autodiff",
     scalar_free_nodes: tuple[str, ...] = (),
     moves: bool = False,
+    doc: str | None = None,
 ) -> Callable[..., Tensor]:
     """Declare a primitive and return the function that applies it.
 
@@ -41,6 +42,8 @@ def primitive(
     ``scalar_free_nodes`` names the nodes whose Python numbers PyTorch leaves out of
     ``next_functions``. ``namespace`` is where the public function lives; ``moves``
     marks a transfer, whose output belongs to the backend passed as ``target=``.
+    ``doc`` is the public function's docstring, with an example (the suite runs it);
+    without it the function says what primitive it is.
 
     >>> import autodiff as ad
     >>> from autodiff import primitive
@@ -60,6 +63,8 @@ def primitive(
     node_name = stem if callable(stem) else f"{stem}Backward0"
     prim = Primitive(name, forward, rules, jvp, node_name, namespace, moves, scalar_free_nodes)
     prim.op = make_op(prim)
+    if doc is not None:
+        prim.op.__doc__ = doc
     REGISTRY[name] = prim
     _rules.registered(prim)
     return prim.op
