@@ -162,90 +162,213 @@ add = primitive(
     forward=_arithmetic(lambda xp, a, b: a + b),
     vjp=(lambda xp, g, _ans, _a, _b: g, lambda xp, g, _ans, _a, _b: g),
     jvp="linear",
+    doc="""``a + b`` elementwise, broadcast; either may be a Python number (an integer tensor
+    plus a Python float is computed in the default float dtype, as in PyTorch).
+
+    >>> import autodiff as ad
+    >>> ad.add(ad.tensor([1, 2]), 0.5)
+    tensor([1.5000, 2.5000])
+    """,
 )
 subtract = primitive(
     "subtract", torch_name=_sub_name,
     forward=_arithmetic(lambda xp, a, b: a - b),
     vjp=(lambda xp, g, _ans, _a, _b: g, lambda xp, g, _ans, _a, _b: -g),
     jvp="linear", scalar_free_nodes=("RsubBackward1",),
+    doc="""``a - b`` elementwise, broadcast; either may be a Python number
+    (``1.0 - x`` records PyTorch's ``RsubBackward1``).
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([0.25, 2.0], requires_grad=True)
+    >>> ad.subtract(1.0, x).sum().backward()
+    >>> x.grad
+    tensor([-1., -1.])
+    """,
 )
 multiply = primitive(
     "multiply", torch_name="Mul",
     forward=_arithmetic(lambda xp, a, b: a * b),
     vjp=(lambda xp, g, _ans, _a, b: g * b, lambda xp, g, _ans, a, _b: g * a),
     jvp="multilinear",
+    doc="""``a * b`` elementwise, broadcast; either may be a Python number. Each operand's
+    gradient is the upstream gradient times the other operand.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([1.0, 2.0], requires_grad=True)
+    >>> ad.multiply(x, ad.tensor([3.0, 4.0])).sum().backward()
+    >>> x.grad
+    tensor([3., 4.])
+    """,
 )
 divide = primitive(
     "divide", torch_name="Div",
     forward=_true_divide,
     vjp=(lambda xp, g, _ans, _a, b: g / b, lambda xp, g, ans, _a, b: -g * ans / b),
     jvp="elementwise",
+    doc="""``a / b`` elementwise, broadcast: true division, so integer by integer gives the
+    default float dtype, as in PyTorch's ``torch.div``.
+
+    >>> import autodiff as ad
+    >>> ad.divide(ad.tensor([1, 3]), ad.tensor([2, 4]))
+    tensor([0.5000, 0.7500])
+    """,
 )
 pow = primitive(
     "pow", torch_name=_pow_name,
     forward=_arithmetic(lambda xp, a, b: a**b),
     vjp=(_pow_base_vjp, _pow_exponent_vjp),
     jvp="elementwise", scalar_free_nodes=("PowBackward0", "PowBackward2"),
+    doc="""``a ** b`` elementwise, broadcast; either may be a Python number. As in PyTorch,
+    the gradient of ``x ** 0`` is 0 everywhere (x = 0 included), and the exponent's is 0
+    where the base is 0 and the exponent >= 0.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([0.0, 2.0], requires_grad=True)
+    >>> ad.pow(x, 3.0).sum().backward()
+    >>> x.grad
+    tensor([ 0., 12.])
+    """,
 )
 negative = primitive(
     "negative", torch_name="Neg",
     forward=lambda xp, x: -x,
     vjp=lambda xp, g, _ans, _x: -g,
     jvp="linear",
+    doc="""``-x`` elementwise (PyTorch's ``torch.neg``).
+
+    >>> import autodiff as ad
+    >>> ad.negative(ad.tensor([1.0, -2.0]))
+    tensor([-1.,  2.])
+    """,
 )
 exp = primitive(
     "exp", torch_name="Exp",
     forward=_floating(lambda xp, x: xp.exp(x)),
     vjp=lambda xp, g, ans, _x: g * ans,
     jvp="elementwise",
+    doc="""``e`` to the power of each element (PyTorch's ``torch.exp``); integer and bool
+    inputs are computed in the default float dtype.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([0.0, 1.0], requires_grad=True)
+    >>> ad.exp(x).sum().backward()
+    >>> x.grad
+    tensor([1.0000, 2.7183])
+    """,
 )
 expm1 = primitive(
     "expm1", torch_name="Expm1",
     forward=_floating(lambda xp, x: xp.expm1(x)),
     vjp=lambda xp, g, ans, _x: g * (ans + 1.0),
     jvp="elementwise",
+    doc="""``exp(x) - 1`` elementwise, accurate for ``x`` near 0 (PyTorch's
+    ``torch.expm1``); integer and bool inputs are computed in the default float dtype.
+
+    >>> import autodiff as ad
+    >>> ad.expm1(ad.tensor([0.0, 1.0]))
+    tensor([0.0000, 1.7183])
+    """,
 )
 log = primitive(
     "log", torch_name="Log",
     forward=_floating(lambda xp, x: xp.log(x)),
     vjp=lambda xp, g, _ans, x: g / x,
     jvp="elementwise",
+    doc="""The natural logarithm of each element (PyTorch's ``torch.log``); integer and bool
+    inputs are computed in the default float dtype. The gradient is ``1 / x``.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([1.0, 2.0], requires_grad=True)
+    >>> ad.log(x).sum().backward()
+    >>> x.grad
+    tensor([1.0000, 0.5000])
+    """,
 )
 log1p = primitive(
     "log1p", torch_name="Log1p",
     forward=_floating(lambda xp, x: xp.log1p(x)),
     vjp=lambda xp, g, _ans, x: g / (x + 1.0),
     jvp="elementwise",
+    doc="""``log(1 + x)`` elementwise, accurate for ``x`` near 0 (PyTorch's
+    ``torch.log1p``); integer and bool inputs are computed in the default float dtype.
+
+    >>> import autodiff as ad
+    >>> ad.log1p(ad.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.6931])
+    """,
 )
 sin: Op = primitive(
     "sin", torch_name="Sin",
     forward=_floating(lambda xp, x: xp.sin(x)),
     vjp=lambda xp, g, _ans, x: g * xp.cos(x),
     jvp="elementwise",
+    doc="""The sine of each element, in radians (PyTorch's ``torch.sin``); integer and bool
+    inputs are computed in the default float dtype.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([0.0, 1.0], requires_grad=True)
+    >>> ad.sin(x).sum().backward()
+    >>> x.grad
+    tensor([1.0000, 0.5403])
+    """,
 )
 cos: Op = primitive(
     "cos", torch_name="Cos",
     forward=_floating(lambda xp, x: xp.cos(x)),
     vjp=lambda xp, g, _ans, x: -g * xp.sin(x),
     jvp="elementwise",
+    doc="""The cosine of each element, in radians (PyTorch's ``torch.cos``); integer and bool
+    inputs are computed in the default float dtype.
+
+    >>> import autodiff as ad
+    >>> ad.cos(ad.tensor([0.0, 1.0]))
+    tensor([1.0000, 0.5403])
+    """,
 )
 tanh = primitive(
     "tanh", torch_name="Tanh",
     forward=_floating(lambda xp, x: xp.tanh(x)),
     vjp=lambda xp, g, ans, _x: g * (1.0 - ans * ans),
     jvp="elementwise",
+    doc="""The hyperbolic tangent of each element (PyTorch's ``torch.tanh``); integer and
+    bool inputs are computed in the default float dtype. The gradient is ``1 - tanh(x)**2``.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([0.0, 1.0], requires_grad=True)
+    >>> ad.tanh(x)
+    tensor([0.0000, 0.7616], grad_fn=<TanhBackward0>)
+    """,
 )
 sqrt = primitive(  # at 0 the gradient is inf, as in PyTorch
     "sqrt", torch_name="Sqrt",
     forward=_floating(lambda xp, x: xp.sqrt(x)),
     vjp=lambda xp, g, ans, _x: g / (2.0 * ans),
     jvp="elementwise",
+    doc="""The square root of each element (PyTorch's ``torch.sqrt``); integer and bool
+    inputs are computed in the default float dtype. At 0 the gradient is inf, as in
+    PyTorch.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([1.0, 4.0], requires_grad=True)
+    >>> ad.sqrt(x).sum().backward()
+    >>> x.grad
+    tensor([0.5000, 0.2500])
+    """,
 )
 abs = primitive(
     "abs", torch_name="Abs",
     forward=lambda xp, x: xp.abs(x),
     vjp=lambda xp, g, _ans, x: g * xp.sign(x),
     jvp="elementwise",
+    doc="""The absolute value of each element (PyTorch's ``torch.abs``). Its gradient is
+    ``sign(x)``, so 0 at 0, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> ad.abs(x).sum().backward()
+    >>> x.grad
+    tensor([-1.,  0.,  1.])
+    """,
 )
 _where: Op = primitive(
     "where", torch_name="Where",
@@ -279,6 +402,13 @@ sign: Op = primitive(  # SignBackward0 with a zero gradient, as in PyTorch
     forward=lambda xp, x: xp.sign(x),
     vjp=_zero_gradient,
     jvp="elementwise",
+    doc="""-1, 0 or 1 as each element is negative, zero or positive (PyTorch's
+    ``torch.sign``). Differentiable with a zero gradient everywhere, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.sign(ad.tensor([-2.0, 0.0, 3.0]))
+    tensor([-1.,  0.,  1.])
+    """,
 )
 
 
@@ -305,17 +435,140 @@ def _signbit(xp: Any, x: Any) -> Any:
 
 
 # Non-differentiable: their outputs never carry a grad_fn, as in PyTorch.
-equal = primitive("equal", forward=lambda xp, a, b: a == b)
-not_equal = primitive("not_equal", forward=lambda xp, a, b: a != b)
-less = primitive("less", forward=lambda xp, a, b: a < b)
-less_equal = primitive("less_equal", forward=lambda xp, a, b: a <= b)
-greater = primitive("greater", forward=lambda xp, a, b: a > b)
-greater_equal = primitive("greater_equal", forward=lambda xp, a, b: a >= b)
-logical_and = primitive("logical_and", forward=lambda xp, a, b: xp.logical_and(a, b))
-logical_or = primitive("logical_or", forward=lambda xp, a, b: xp.logical_or(a, b))
-logical_not = primitive("logical_not", forward=lambda xp, x: xp.logical_not(x))
-isnan = primitive("isnan", forward=lambda xp, x: xp.isnan(x))
-isfinite = primitive("isfinite", forward=lambda xp, x: xp.isfinite(x))
-isinf = primitive("isinf", forward=lambda xp, x: xp.isinf(x))
-signbit = primitive("signbit", forward=_signbit)
-logical_xor = primitive("logical_xor", forward=lambda xp, a, b: xp.logical_xor(a, b))
+equal = primitive(
+    "equal", forward=lambda xp, a, b: a == b,
+    doc="""``a == b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.equal(ad.tensor([1, 2]), ad.tensor([1, 3]))
+    tensor([ True, False])
+    """,
+)
+not_equal = primitive(
+    "not_equal", forward=lambda xp, a, b: a != b,
+    doc="""``a != b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.not_equal(ad.tensor([1, 2]), ad.tensor([1, 3]))
+    tensor([False,  True])
+    """,
+)
+less = primitive(
+    "less", forward=lambda xp, a, b: a < b,
+    doc="""``a < b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.less(ad.tensor([0.5, 1.0, 2.0], requires_grad=True), 1.0)
+    tensor([ True, False, False])
+    """,
+)
+less_equal = primitive(
+    "less_equal", forward=lambda xp, a, b: a <= b,
+    doc="""``a <= b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.less_equal(ad.tensor([0.5, 1.0, 2.0]), 1.0)
+    tensor([ True,  True, False])
+    """,
+)
+greater = primitive(
+    "greater", forward=lambda xp, a, b: a > b,
+    doc="""``a > b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.greater(ad.tensor([0.5, 1.0, 2.0], requires_grad=True), 1.0)
+    tensor([False, False,  True])
+    """,
+)
+greater_equal = primitive(
+    "greater_equal", forward=lambda xp, a, b: a >= b,
+    doc="""``a >= b`` elementwise, broadcast, as a bool tensor. Not differentiable:
+    the result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.greater_equal(ad.tensor([0.5, 1.0, 2.0]), 1.0)
+    tensor([False,  True,  True])
+    """,
+)
+logical_and = primitive(
+    "logical_and", forward=lambda xp, a, b: xp.logical_and(a, b),
+    doc="""The logical AND of two bool tensors, elementwise and broadcast. Not
+    differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.logical_and(ad.tensor([True, True, False]), ad.tensor([True, False, False]))
+    tensor([ True, False, False])
+    """,
+)
+logical_or = primitive(
+    "logical_or", forward=lambda xp, a, b: xp.logical_or(a, b),
+    doc="""The logical OR of two bool tensors, elementwise and broadcast. Not
+    differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.logical_or(ad.tensor([True, True, False]), ad.tensor([True, False, False]))
+    tensor([ True,  True, False])
+    """,
+)
+logical_not = primitive(
+    "logical_not", forward=lambda xp, x: xp.logical_not(x),
+    doc="""The logical NOT of a bool tensor, elementwise. Not differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.logical_not(ad.tensor([True, False]))
+    tensor([False,  True])
+    """,
+)
+isnan = primitive(
+    "isnan", forward=lambda xp, x: xp.isnan(x),
+    doc="""True where an element is nan, as a bool tensor. Not differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.isnan(ad.tensor([1.0, float("nan"), float("inf")]))
+    tensor([False,  True, False])
+    """,
+)
+isfinite = primitive(
+    "isfinite", forward=lambda xp, x: xp.isfinite(x),
+    doc="""True where an element is neither inf, -inf nor nan, as a bool tensor. Not
+    differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.isfinite(ad.tensor([1.0, float("nan"), float("inf")]))
+    tensor([ True, False, False])
+    """,
+)
+isinf = primitive(
+    "isinf", forward=lambda xp, x: xp.isinf(x),
+    doc="""True where an element is inf or -inf, as a bool tensor. Not differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.isinf(ad.tensor([1.0, float("nan"), -float("inf")]))
+    tensor([False, False,  True])
+    """,
+)
+signbit = primitive(
+    "signbit", forward=_signbit,
+    doc="""True where an element's sign bit is set (so at -0.0 too), as a bool tensor;
+    integer tensors are taken as well (``x < 0``), as in PyTorch. Not differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.signbit(ad.tensor([-2.0, -0.0, 0.0, 3.0]))
+    tensor([ True,  True, False, False])
+    """,
+)
+logical_xor = primitive(
+    "logical_xor", forward=lambda xp, a, b: xp.logical_xor(a, b),
+    doc="""The logical XOR of two bool tensors, elementwise and broadcast. Not
+    differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.logical_xor(ad.tensor([True, True, False]), ad.tensor([True, False, False]))
+    tensor([False,  True, False])
+    """,
+)
