@@ -19,8 +19,10 @@ from . import _dtypes, _rules, autograd
 from ._tensor import Tensor
 from .ops import (
     bitwise,
+    comparison,
     datatypes,
     elementwise,
+    exponential,
     indexing,
     linalg,
     manipulation,
@@ -100,8 +102,9 @@ METHODS: dict[str, Any] = {
     "__pow__": _e.pow, "__rpow__": _reflected(_e.pow),
     "__matmul__": linalg.matmul, "__rmatmul__": _reflected(linalg.matmul),
     "__neg__": _e.negative, "__pos__": _e.positive, "__abs__": _e.abs,
-    "__eq__": _e.equal, "__ne__": _e.not_equal, "__lt__": _e.less, "__le__": _e.less_equal,
-    "__gt__": _e.greater, "__ge__": _e.greater_equal,
+    "__eq__": comparison.equal, "__ne__": comparison.not_equal,
+    "__lt__": comparison.less, "__le__": comparison.less_equal,
+    "__gt__": comparison.greater, "__ge__": comparison.greater_equal,
     # bitwise on integers, logical on bools (the standard's operators)
     "__and__": bitwise.bitwise_and, "__rand__": _reflected(bitwise.bitwise_and),
     "__or__": bitwise.bitwise_or, "__ror__": _reflected(bitwise.bitwise_or),
@@ -117,9 +120,10 @@ METHODS: dict[str, Any] = {
     "__iter__": lambda self: (indexing.getitem(self, i) for i in range(len(self))),
     # PyTorch-style methods
     "add": _e.add, "sub": _e.subtract, "mul": _e.multiply, "div": _e.divide, "pow": _e.pow,
-    "neg": _e.negative, "exp": _e.exp, "expm1": _e.expm1, "log": _e.log, "log1p": _e.log1p,
+    "neg": _e.negative, "exp": exponential.exp, "expm1": exponential.expm1,
+    "log": exponential.log, "log1p": exponential.log1p,
     "sin": _e.sin, "cos": _e.cos, "tanh": _e.tanh, "sqrt": _e.sqrt, "abs": _e.abs,
-    "sign": _e.sign, "isnan": _e.isnan, "isfinite": _e.isfinite,
+    "sign": _e.sign, "isnan": comparison.isnan, "isfinite": comparison.isfinite,
     "sum": _reduce(reductions.sum), "mean": _reduce(reductions.mean),
     "all": _reduce(reductions.all), "any": _reduce(reductions.any),
     "norm": linalg.norm, "matmul": linalg.matmul, "dot": linalg.dot,

@@ -17,9 +17,10 @@ from .._primitive import Op, primitive
 from .._rules import tensor_namespace
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
+from .comparison import not_equal
 from .creation import zeros_like
 from .datatypes import astype
-from .elementwise import not_equal, where
+from .elementwise import where
 from .joining import concat
 from .manipulation import broadcast_to, one_axis, reshape
 from .reductions import any as any_

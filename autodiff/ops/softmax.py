@@ -14,7 +14,7 @@ from typing import Any
 from .._primitive import primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
-from .elementwise import exp
+from .exponential import exp
 from .reductions import sum as sum_
 
 __all__ = ["cross_entropy", "log_softmax", "nll_loss", "softmax"]

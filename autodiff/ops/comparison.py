@@ -1,0 +1,163 @@
+"""Element-wise comparisons, logical operations and value tests (Array API chapter
+"Element-wise Functions"): none is differentiable, so their outputs never carry a
+``grad_fn``, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._dtypes import native_isdtype
+from .._primitive import primitive
+from .elementwise import _integral
+
+__all__ = ["equal", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less",
+           "less_equal", "logical_and", "logical_not", "logical_or", "logical_xor", "not_equal",
+           "signbit"]
+
+
+def _signbit(xp: Any, x: Any) -> Any:
+    # The standard defines signbit for floats; PyTorch also takes integers (x < 0).
+    if _integral(xp, x):
+        return x < 0 if not native_isdtype(xp, x.dtype, "bool") else xp.zeros_like(x)
+    return xp.signbit(x)
+
+
+
+equal = primitive(
+    "equal", forward=lambda xp, a, b: a == b,
+    doc="""``a == b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.equal(ad.tensor([1, 2]), ad.tensor([1, 3]))
+    tensor([ True, False])
+    """,
+)
+not_equal = primitive(
+    "not_equal", forward=lambda xp, a, b: a != b,
+    doc="""``a != b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.not_equal(ad.tensor([1, 2]), ad.tensor([1, 3]))
+    tensor([False,  True])
+    """,
+)
+less = primitive(
+    "less", forward=lambda xp, a, b: a < b,
+    doc="""``a < b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.less(ad.tensor([0.5, 1.0, 2.0], requires_grad=True), 1.0)
+    tensor([ True, False, False])
+    """,
+)
+less_equal = primitive(
+    "less_equal", forward=lambda xp, a, b: a <= b,
+    doc="""``a <= b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.less_equal(ad.tensor([0.5, 1.0, 2.0]), 1.0)
+    tensor([ True,  True, False])
+    """,
+)
+greater = primitive(
+    "greater", forward=lambda xp, a, b: a > b,
+    doc="""``a > b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.greater(ad.tensor([0.5, 1.0, 2.0], requires_grad=True), 1.0)
+    tensor([False, False,  True])
+    """,
+)
+greater_equal = primitive(
+    "greater_equal", forward=lambda xp, a, b: a >= b,
+    doc="""``a >= b`` elementwise, broadcast, as a bool tensor. Not differentiable:
+    the result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.greater_equal(ad.tensor([0.5, 1.0, 2.0]), 1.0)
+    tensor([False,  True,  True])
+    """,
+)
+logical_and = primitive(
+    "logical_and", forward=lambda xp, a, b: xp.logical_and(a, b),
+    doc="""The logical AND of two bool tensors, elementwise and broadcast. Not
+    differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.logical_and(ad.tensor([True, True, False]), ad.tensor([True, False, False]))
+    tensor([ True, False, False])
+    """,
+)
+logical_or = primitive(
+    "logical_or", forward=lambda xp, a, b: xp.logical_or(a, b),
+    doc="""The logical OR of two bool tensors, elementwise and broadcast. Not
+    differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.logical_or(ad.tensor([True, True, False]), ad.tensor([True, False, False]))
+    tensor([ True,  True, False])
+    """,
+)
+logical_not = primitive(
+    "logical_not", forward=lambda xp, x: xp.logical_not(x),
+    doc="""The logical NOT of a bool tensor, elementwise. Not differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.logical_not(ad.tensor([True, False]))
+    tensor([False,  True])
+    """,
+)
+isnan = primitive(
+    "isnan", forward=lambda xp, x: xp.isnan(x),
+    doc="""True where an element is nan, as a bool tensor. Not differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.isnan(ad.tensor([1.0, float("nan"), float("inf")]))
+    tensor([False,  True, False])
+    """,
+)
+isfinite = primitive(
+    "isfinite", forward=lambda xp, x: xp.isfinite(x),
+    doc="""True where an element is neither inf, -inf nor nan, as a bool tensor. Not
+    differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.isfinite(ad.tensor([1.0, float("nan"), float("inf")]))
+    tensor([ True, False, False])
+    """,
+)
+isinf = primitive(
+    "isinf", forward=lambda xp, x: xp.isinf(x),
+    doc="""True where an element is inf or -inf, as a bool tensor. Not differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.isinf(ad.tensor([1.0, float("nan"), -float("inf")]))
+    tensor([False, False,  True])
+    """,
+)
+signbit = primitive(
+    "signbit", forward=_signbit,
+    doc="""True where an element's sign bit is set (so at -0.0 too), as a bool tensor;
+    integer tensors are taken as well (``x < 0``), as in PyTorch. Not differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.signbit(ad.tensor([-2.0, -0.0, 0.0, 3.0]))
+    tensor([ True,  True, False, False])
+    """,
+)
+logical_xor = primitive(
+    "logical_xor", forward=lambda xp, a, b: xp.logical_xor(a, b),
+    doc="""The logical XOR of two bool tensors, elementwise and broadcast. Not
+    differentiable.
+
+    >>> import autodiff as ad
+    >>> ad.logical_xor(ad.tensor([True, True, False]), ad.tensor([True, False, False]))
+    tensor([False,  True, False])
+    """,
+)
