@@ -90,17 +90,81 @@ def _shift(op: str, left: bool) -> Any:
 
 
 # Non-differentiable: integer and bool outputs never carry a grad_fn.
-bitwise_and = primitive("bitwise_and",
-                        forward=_logical("bitwise_and", lambda xp, a, b: xp.bitwise_and(a, b)))
-bitwise_or = primitive("bitwise_or",
-                       forward=_logical("bitwise_or", lambda xp, a, b: xp.bitwise_or(a, b)))
-bitwise_xor = primitive("bitwise_xor",
-                        forward=_logical("bitwise_xor", lambda xp, a, b: xp.bitwise_xor(a, b)))
-bitwise_invert = primitive("bitwise_invert", forward=_invert)
-bitwise_left_shift = primitive("bitwise_left_shift",
-                               forward=_shift("bitwise_left_shift", left=True))
-bitwise_right_shift = primitive("bitwise_right_shift",
-                                forward=_shift("bitwise_right_shift", left=False))
+bitwise_and = primitive(
+    "bitwise_and", forward=_logical("bitwise_and", lambda xp, a, b: xp.bitwise_and(a, b)),
+    doc="""``x1 & x2`` elementwise and broadcast, for integer and bool tensors (logical and
+    for bools; a bool beside an integer computes in the integer dtype, as in PyTorch).
+    Not differentiable: the result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.bitwise_and(ad.tensor([12, 10]), ad.tensor([10, 6]))
+    tensor([8, 2])
+    >>> ad.bitwise_and(ad.tensor([True, True]), ad.tensor([True, False]))
+    tensor([ True, False])
+    """,
+)
+bitwise_or = primitive(
+    "bitwise_or", forward=_logical("bitwise_or", lambda xp, a, b: xp.bitwise_or(a, b)),
+    doc="""``x1 | x2`` elementwise and broadcast, for integer and bool tensors (logical or
+    for bools; a bool beside an integer computes in the integer dtype, as in PyTorch).
+    Not differentiable: the result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.bitwise_or(ad.tensor([12, 10]), ad.tensor([10, 6]))
+    tensor([14, 14])
+    """,
+)
+bitwise_xor = primitive(
+    "bitwise_xor", forward=_logical("bitwise_xor", lambda xp, a, b: xp.bitwise_xor(a, b)),
+    doc="""``x1 ^ x2`` elementwise and broadcast, for integer and bool tensors (logical xor
+    for bools; a bool beside an integer computes in the integer dtype, as in PyTorch).
+    Not differentiable: the result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.bitwise_xor(ad.tensor([12, 10]), ad.tensor([10, 6]))
+    tensor([ 6, 12])
+    """,
+)
+bitwise_invert = primitive(
+    "bitwise_invert", forward=_invert,
+    doc="""``~x`` elementwise, for integer and bool tensors (logical not for bools;
+    PyTorch's ``torch.bitwise_not``). Not differentiable: the result never has a
+    ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.bitwise_invert(ad.tensor([0, 5]))
+    tensor([-1, -6])
+    >>> ad.bitwise_invert(ad.tensor([True, False]))
+    tensor([False,  True])
+    """,
+)
+bitwise_left_shift = primitive(
+    "bitwise_left_shift", forward=_shift("bitwise_left_shift", left=True),
+    doc="""``x1 << x2`` elementwise and broadcast, for integer tensors. As in PyTorch, a shift
+    by a negative amount or by the bit width or more gives 0. Not differentiable: the
+    result never has a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.bitwise_left_shift(ad.tensor([1, 3]), 2)
+    tensor([ 4, 12])
+    >>> ad.bitwise_left_shift(ad.tensor([1, 3]), 64)
+    tensor([0, 0])
+    """,
+)
+bitwise_right_shift = primitive(
+    "bitwise_right_shift", forward=_shift("bitwise_right_shift", left=False),
+    doc="""``x1 >> x2`` elementwise and broadcast, for integer tensors (arithmetic for signed
+    ones). As in PyTorch, a shift by a negative amount or by the bit width or more gives
+    the sign: 0, or -1 for a negative element. Not differentiable: the result never has
+    a ``grad_fn``, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> ad.bitwise_right_shift(ad.tensor([16, -16]), 2)
+    tensor([ 4, -4])
+    >>> ad.bitwise_right_shift(ad.tensor([16, -16]), 64)
+    tensor([ 0, -1])
+    """,
+)
 
 #: PyTorch's spelling
 METHODS: dict[str, Any] = {"bitwise_not": bitwise_invert}

@@ -37,12 +37,33 @@ relu = primitive(
     forward=lambda xp, x: xp.maximum(x, 0),
     vjp=lambda xp, g, ans, _x: xp.where(ans <= 0, 0.0, g),
     jvp="elementwise", namespace=NN,
+    doc="""``max(x, 0)`` elementwise, nan kept (PyTorch's ``torch.nn.functional.relu``).
+    The gradient is 0 where the output is <= 0, so relu'(0) = 0, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    >>> ad.nn.functional.relu(x)
+    tensor([0., 0., 2.], grad_fn=<ReluBackward0>)
+    >>> ad.nn.functional.relu(x).sum().backward(); x.grad
+    tensor([0., 0., 1.])
+    """,
 )
 sigmoid = primitive(
     "sigmoid", torch_name="Sigmoid",
     forward=_stable_sigmoid,
     vjp=lambda xp, g, ans, _x: g * ans * (1.0 - ans),
     jvp="elementwise", namespace=NN,
+    doc="""``1 / (1 + exp(-x))`` elementwise, computed without overflow for any ``x``
+    (PyTorch's ``torch.sigmoid``). The gradient is ``sigmoid(x) * (1 - sigmoid(x))``, read
+    from the output.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([0.0, 1000.0, -1000.0], requires_grad=True)
+    >>> ad.nn.functional.sigmoid(x)
+    tensor([0.5000, 1.0000, 0.0000], grad_fn=<SigmoidBackward0>)
+    >>> ad.nn.functional.sigmoid(x).sum().backward(); x.grad
+    tensor([0.2500, 0.0000, 0.0000])
+    """,
 )
 _celu = primitive(
     "celu", torch_name="Celu",

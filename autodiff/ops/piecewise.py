@@ -57,18 +57,50 @@ ceil = primitive(
     forward=_rounding(lambda xp, x: xp.ceil(x)),
     vjp=_zero_gradient,
     jvp="elementwise",
+    doc="""The smallest integer not less than each element (PyTorch's ``torch.ceil``);
+    integer inputs stay integers. As in PyTorch, the result has a ``grad_fn`` whose
+    gradient is 0 everywhere.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([-1.5, 0.2], requires_grad=True)
+    >>> ad.ceil(x)
+    tensor([-1.,  1.], grad_fn=<CeilBackward0>)
+    >>> ad.ceil(x).sum().backward(); x.grad
+    tensor([0., 0.])
+    """,
 )
 floor = primitive(
     "floor", torch_name="Floor",
     forward=_rounding(lambda xp, x: xp.floor(x)),
     vjp=_zero_gradient,
     jvp="elementwise",
+    doc="""The largest integer not greater than each element (PyTorch's ``torch.floor``);
+    integer inputs stay integers. As in PyTorch, the result has a ``grad_fn`` whose
+    gradient is 0 everywhere.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([-1.5, 0.2], requires_grad=True)
+    >>> ad.floor(x)
+    tensor([-2.,  0.], grad_fn=<FloorBackward0>)
+    >>> ad.floor(x).sum().backward(); x.grad
+    tensor([0., 0.])
+    """,
 )
 trunc = primitive(
     "trunc", torch_name="Trunc",
     forward=_rounding(lambda xp, x: xp.trunc(x)),
     vjp=_zero_gradient,
     jvp="elementwise",
+    doc="""Each element rounded toward zero (PyTorch's ``torch.trunc``); integer inputs stay
+    integers. As in PyTorch, the result has a ``grad_fn`` whose gradient is 0 everywhere.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([-1.5, 1.7], requires_grad=True)
+    >>> ad.trunc(x)
+    tensor([-1.,  1.], grad_fn=<TruncBackward0>)
+    >>> ad.trunc(x).sum().backward(); x.grad
+    tensor([0., 0.])
+    """,
 )
 round = primitive(
     "round",
@@ -76,6 +108,17 @@ round = primitive(
     forward=_round,
     vjp=_zero_gradient,
     jvp="elementwise",
+    doc="""Each element rounded to the nearest integer, halves to even (PyTorch's
+    ``torch.round``); ``decimals=`` rounds to that many decimal places (PyTorch's
+    ``round(x * 10**d) / 10**d``), and integer inputs stay integers. As in PyTorch, the
+    gradient is 0 everywhere.
+
+    >>> import autodiff as ad
+    >>> ad.round(ad.tensor([0.5, 1.5, 2.5, -0.7]))
+    tensor([ 0.,  2.,  2., -1.])
+    >>> ad.round(ad.tensor([1.2345, 2.5]), decimals=1)
+    tensor([1.2000, 2.5000])
+    """,
 )
 
 
@@ -175,6 +218,17 @@ maximum = primitive(
     vjp=(lambda xp, g, _ans, a, b: xp.where(a < b, 0.0, xp.where(a == b, g / 2.0, g)),
          lambda xp, g, _ans, a, b: xp.where(a > b, 0.0, xp.where(a == b, g / 2.0, g))),
     jvp="elementwise",
+    doc="""The larger of ``x1`` and ``x2`` elementwise, broadcast, nan if either is nan
+    (PyTorch's ``torch.maximum``); either may be a Python number. The gradient goes to the
+    larger input, and a tie splits it in halves, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> ad.maximum(x, 2.0)
+    tensor([2., 2., 3.], grad_fn=<MaximumBackward0>)
+    >>> ad.maximum(x, 2.0).sum().backward(); x.grad
+    tensor([0.0000, 0.5000, 1.0000])
+    """,
 )
 minimum = primitive(
     "minimum", torch_name="Minimum",
@@ -182,6 +236,17 @@ minimum = primitive(
     vjp=(lambda xp, g, _ans, a, b: xp.where(a > b, 0.0, xp.where(a == b, g / 2.0, g)),
          lambda xp, g, _ans, a, b: xp.where(a < b, 0.0, xp.where(a == b, g / 2.0, g))),
     jvp="elementwise",
+    doc="""The smaller of ``x1`` and ``x2`` elementwise, broadcast, nan if either is nan
+    (PyTorch's ``torch.minimum``); either may be a Python number. The gradient goes to the
+    smaller input, and a tie splits it in halves, as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> ad.minimum(x, 2.0)
+    tensor([1., 2., 2.], grad_fn=<MinimumBackward0>)
+    >>> ad.minimum(x, 2.0).sum().backward(); x.grad
+    tensor([1.0000, 0.5000, 0.0000])
+    """,
 )
 
 
@@ -207,12 +272,33 @@ floor_divide: Op = primitive(  # PyTorch has no derivative; this is floor(a / b)
         "floor_divide", lambda xp, a, b: xp.floor_divide(a, b))),
     vjp=_ZERO_GRADIENTS,
     jvp="elementwise",
+    doc="""``x1 / x2`` rounded down, elementwise and broadcast (PyTorch's ``torch.floor_divide``);
+    integers stay integers, and an integer division by zero raises RuntimeError. PyTorch
+    has no derivative for it; here the gradient is that of ``floor(x1 / x2)``: 0.
+
+    >>> import autodiff as ad
+    >>> ad.floor_divide(ad.tensor([7, -7]), 2)
+    tensor([ 3, -4])
+    >>> ad.floor_divide(ad.tensor([7.0, -7.0]), 2.0)
+    tensor([ 3., -4.])
+    """,
 )
 remainder = primitive(  # a - b * floor(a / b), with the sign of b
     "remainder", torch_name=_remainder_name,
     forward=_arithmetic(_integer_division("remainder", lambda xp, a, b: xp.remainder(a, b))),
     vjp=(lambda xp, g, _ans, _a, _b: g, lambda xp, g, _ans, a, b: -g * xp.floor_divide(a, b)),
     jvp="elementwise", scalar_free_nodes=("RemainderBackward0",),
+    doc="""``x1 - x2 * floor(x1 / x2)`` elementwise and broadcast, with the sign of ``x2``
+    (PyTorch's ``torch.remainder``, Python's ``%``); an integer division by zero raises
+    RuntimeError. The gradient is ``1`` for ``x1`` and ``-floor(x1 / x2)`` for ``x2``.
+
+    >>> import autodiff as ad
+    >>> ad.remainder(ad.tensor([7, -7]), 3)
+    tensor([1, 2])
+    >>> x = ad.tensor([5.5, -5.5], requires_grad=True)
+    >>> ad.remainder(x, 2.0)
+    tensor([1.5000, 0.5000], grad_fn=<RemainderBackward0>)
+    """,
 )
 
 
@@ -232,10 +318,28 @@ copysign = primitive(  # the sign input gets a zero gradient, as in PyTorch
     forward=_floating2(lambda xp, a, b: xp.copysign(a, b)),
     vjp=(_copysign_vjp, _ZERO_GRADIENTS[1]),
     jvp="elementwise", scalar_free_nodes=("CopysignBackward1",),
+    doc="""The magnitude of ``x1`` with the sign of ``x2``, elementwise and broadcast
+    (PyTorch's ``torch.copysign``); integer inputs are computed in the default float dtype.
+    As in PyTorch, ``x1``'s gradient is ``copysign(x1, x2) / x1`` (0 where ``x1`` is 0) and
+    the sign input gets 0.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([1.0, 2.0], requires_grad=True)
+    >>> ad.copysign(x, ad.tensor([-1.0, 1.0])).sum().backward(); x.grad
+    tensor([-1.,  1.])
+    """,
 )
 nextafter = primitive(  # PyTorch 2.13: the gradient flows to x1 unchanged, x2 gets zero
     "nextafter", torch_name="Nextafter",
     forward=_floating2(lambda xp, a, b: xp.nextafter(a, b)),
     vjp=(lambda xp, g, _ans, _a, _b: g, _ZERO_GRADIENTS[1]),
     jvp="elementwise",
+    doc="""The next representable floating-point value after ``x1`` toward ``x2``, elementwise
+    and broadcast (PyTorch's ``torch.nextafter``). As in PyTorch 2.13, the gradient flows to
+    ``x1`` unchanged and ``x2`` gets 0.
+
+    >>> import autodiff as ad
+    >>> ad.nextafter(ad.tensor([1.0, 1.0]), ad.tensor([2.0, 0.0])) - 1.0
+    tensor([ 1.1921e-07, -5.9605e-08])
+    """,
 )
