@@ -123,7 +123,7 @@ def bound_names() -> list[str]:
 
 
 def generate() -> str:
-    """The text of ``_tensor_methods.py`` for the methods bound now."""
+    """The text of ``_tensor_methods.pyi`` for the methods bound now."""
     from ._assemble import bound_methods
 
     lines = [_declaration(name, method) for name, method in sorted(bound_methods().items())]

@@ -9,7 +9,7 @@ from autodiff import _stubgen
 
 def test_method_declarations_are_current() -> None:
     assert _stubgen.TARGET.read_text() == _stubgen.generate(), (
-        "autodiff/_tensor_methods.py is stale: run python -m autodiff._stubgen")
+        "autodiff/_tensor_methods.pyi is stale: run python -m autodiff._stubgen")
 
 
 def test_every_bound_method_is_declared() -> None:

@@ -138,9 +138,9 @@ def make_op(prim: Primitive) -> Callable[..., Tensor]:  # noqa: C901 - hot path
     tensor_type = Tensor
     scalars = _SCALARS
     differentiable = prim.differentiable
-    # a call on one tensor records through _record_one when its input has a rule
+    # a call on one tensor records through record_one when its input has a rule
     one_recordable = differentiable and prim.vjps[0] is not None
-    # and a call on a tensor and a tensor or Python number through _record_two
+    # and a call on a tensor and a tensor or Python number through record_two
     two_recordable = differentiable and len(prim.vjps) >= 2
     moves = prim.moves
 
