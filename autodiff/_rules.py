@@ -57,16 +57,17 @@ class _Primitives:
 #: the registered primitives, name to ``Primitive``: this lowest layer owns the table and
 #: ``autodiff._primitive`` registers into it
 REGISTRY: dict[str, Any] = {}
-#: each backend's rule namespace, made at its first backward pass and kept up to date
-#: as primitives are registered (the engine reads this dict once per node)
-ARRAY_NAMESPACES: dict[Any, RuleNamespace] = {}
+#: the backends whose rule namespace is made (each keeps it as ``rule_namespace``, which
+#: the engine reads once per node), to bring it up to date as primitives are registered
+_bound_backends: list[Any] = []
 _tensor_namespace: list[RuleNamespace] = []
 
 
 def registered(prim: Any) -> None:
     """``prim`` was registered: the namespaces made before it gain it."""
-    for backend, namespace in ARRAY_NAMESPACES.items():
-        setattr(namespace.prim, prim.name, functools.partial(prim.forward, backend.xp))
+    for backend in _bound_backends:
+        setattr(backend.rule_namespace.prim, prim.name,
+                functools.partial(prim.forward, backend.xp))
     for namespace in _tensor_namespace:
         setattr(namespace.prim, prim.name, prim.op)
 
@@ -79,9 +80,8 @@ def array_namespace(backend: Any) -> RuleNamespace:
     >>> float(xp.cos(xp.asarray(0.0))), xp.prim.getitem is not None
     (1.0, True)
     """
-    namespace = ARRAY_NAMESPACES.get(backend)
-    if namespace is not None:
-        return namespace
+    if backend.rule_namespace is not None:
+        return backend.rule_namespace
     xp = backend.xp
     functions = {name: getattr(xp, name) for name in dir(xp) if not name.startswith("__")}
     for extension in ("linalg", "fft"):  # some libraries load these on first access
@@ -90,8 +90,8 @@ def array_namespace(backend: Any) -> RuleNamespace:
     functions["__name__"] = getattr(xp, "__name__", type(xp).__name__)
     prims = _Primitives({name: functools.partial(prim.forward, xp)
                          for name, prim in REGISTRY.items()})
-    namespace = ARRAY_NAMESPACES[backend] = RuleNamespace(functions, prims)
-    backend.rule_namespace = namespace
+    backend.rule_namespace = namespace = RuleNamespace(functions, prims)
+    _bound_backends.append(backend)
     return namespace
 
 

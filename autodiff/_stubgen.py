@@ -47,7 +47,6 @@ FIXED = {
     "__setitem__": "    def __setitem__(self, key: Any, value: Any) -> None: ...",
     "__eq__": "    def __eq__(self, other: Any) -> Tensor: ...  # type: ignore[override]",
     "__ne__": "    def __ne__(self, other: Any) -> Tensor: ...  # type: ignore[override]",
-    "__hash__": "",
     "backward": ("    def backward(self, gradient: Any = ..., retain_graph: builtins.bool | None = "
                  "...,\n                 create_graph: builtins.bool = ..., inputs: Any = ...)"
                  " -> None: ..."),

@@ -33,16 +33,14 @@ class TensorIO:
     _requires_grad: builtins.bool
     _tangents: dict[builtins.int, Any] | None
 
-    @property
-    def dtype(self) -> DType:
-        raise NotImplementedError  # Tensor's
+    if TYPE_CHECKING:  # Tensor's
+        @property
+        def dtype(self) -> DType: ...
 
-    @property
-    def device(self) -> Any:
-        raise NotImplementedError  # Tensor's
+        @property
+        def device(self) -> Any: ...
 
-    def numel(self) -> builtins.int:
-        raise NotImplementedError  # Tensor's
+        def numel(self) -> builtins.int: ...
 
     # -- leaving autodiff ---------------------------------------------------------
     def _host(self) -> np.ndarray:
