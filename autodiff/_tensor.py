@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from backends import Backend
 
-from . import _backend, _dtypes, _graph
+from . import _backend, _dtypes, _graph, _views
 from ._convert import to_array
 from ._device import Device
 from ._dtypes import DType
@@ -84,7 +84,7 @@ class Tensor(TensorIO, TensorMethods):
     """
 
     __slots__ = ("_array", "_backend", "_grad_fn", "_requires_grad", "_grad", "_acc",
-                 "_version", "_tangents", "__weakref__")
+                 "_version", "_tangents", "_view", "__weakref__")
 
     _array: Any
     _backend: Backend
@@ -96,6 +96,9 @@ class Tensor(TensorIO, TensorMethods):
     _version: builtins.int
     #: forward-mode tangents by dual level (None when it has none)
     _tangents: dict[builtins.int, Tensor] | None
+    #: for a view or a detached alias, where its memory comes from; for a tensor with
+    #: live aliases, their list (see _views); None for every other tensor
+    _view: _views.ViewOf | _views.Aliases | None
 
 
     # ``ad.Tensor([1., 2.])`` builds a float tensor as ``torch.Tensor`` does, and
@@ -110,7 +113,7 @@ class Tensor(TensorIO, TensorMethods):
             raise TypeError(f"Tensor(): expected data or integer sizes, got {data!r}")
         self._array, self._backend = array, backend
         self._grad_fn, self._requires_grad, self._grad, self._acc = None, False, None, None
-        self._version, self._tangents = 0, None
+        self._version, self._tangents, self._view = 0, None, None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -126,6 +129,7 @@ class Tensor(TensorIO, TensorMethods):
         tensor._acc = None
         tensor._version = 0
         tensor._tangents = None
+        tensor._view = None
         return tensor
 
     # -- what it holds ------------------------------------------------------------
@@ -291,8 +295,8 @@ class Tensor(TensorIO, TensorMethods):
         return node
 
     def detach(self) -> Tensor:
-        """A tensor sharing this one's array, cut from the graph."""
-        return Tensor._wrap(self._array, self._backend)
+        """A tensor sharing this one's array (and version counter), cut from the graph."""
+        return _views.detached(Tensor._wrap(self._array, self._backend), self)
 
     def detach_(self) -> Tensor:
         """Cut this tensor from the graph in place, making it a leaf."""

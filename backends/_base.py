@@ -235,6 +235,17 @@ class Backend:
         target[...] = values
         return target
 
+    def shares_memory(self, view: Any, base: Any) -> bool:
+        """Whether ``view``, made from ``base`` by an op that may return a view or a copy
+        (reshape), shares its memory, so that a write through one shows in the other.
+        The default asks the namespace's ``may_share_memory`` (numpy's and cupy's, a
+        bounds check); where arrays are immutable, or the namespace cannot tell, it
+        answers True and the engine emulates the sharing."""
+        check = getattr(self.xp, "may_share_memory", None)
+        if not self.mutable_arrays or check is None:
+            return True
+        return bool(check(view, base))
+
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         """``target`` with ``values`` added at ``index`` (duplicate indices accumulate).
 

@@ -194,6 +194,7 @@ def make_op(prim: Primitive) -> Callable[..., Tensor]:  # noqa: C901 - hot path
         result._acc = None
         result._version = 0
         result._tangents = None
+        result._view = None
         departed = departures.count  # a thread left the default modes: read its own
         # integer and bool outputs never join the graph (PyTorch's rule)
         if needs_grad and differentiable and (not departed or state.enabled) and (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _rules, _views
 from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
@@ -140,8 +141,19 @@ def getitem(x: Tensor, key: Any) -> Tensor:
     >>> x[1], x[:, ::2].shape
     (tensor([3., 4., 5.]), (2, 2))
     """
-    key = _plain_key(x, key)
-    return _getitem(x, key=_portable(x._backend.xp, key, x.ndim), shape=x.shape)
+    key = _portable(x._backend.xp, _plain_key(x, key), x.ndim)
+    out = _getitem(x, key=key, shape=x.shape)
+    if _basic(key):  # ints, slices, None, ...: a view of x, as numpy and PyTorch make it
+        _views.register_view(out, x, _views.Step(
+            lambda parent: _getitem(parent, key=key, shape=parent.shape),
+            lambda parent, values: _rules.tensor_namespace().prim.index_put(
+                parent, values, key=key)))
+    return out
+
+
+def _basic(key: Any) -> bool:
+    return isinstance(key, tuple) and all(
+        isinstance(part, (int, slice, type(None), type(Ellipsis))) for part in key)
 
 
 def _portable(xp: Any, key: Any, ndim: int) -> Any:
@@ -158,6 +170,8 @@ def _portable(xp: Any, key: Any, ndim: int) -> Any:
             return Take(axis, indices)
     if any(part is Ellipsis for part in parts):
         return key
+    if not arrays:  # a trailing ... also keeps an all-integer key a (0-d) view
+        return (*parts, Ellipsis)
     used = sum(getattr(part, "ndim", 1) if not isinstance(part, (int, slice)) else 1
                for part in parts if part is not None)
     return (*parts, Ellipsis) if used < ndim else key

@@ -12,10 +12,9 @@ gradient is the out-of-place one. What PyTorch guards, this guards the same way:
   old values (``x.mul_(y)`` needs old ``x`` for ``y``'s gradient).
 
 On a backend whose arrays are immutable, the tensor is rebound to the new array
-instead (``Backend.write``), with the same semantics. Views: on numpy, ``x[0:2]``
-shares memory with ``x`` and an in-place write to it changes ``x``'s values, but the
-autograd history of ``x`` is not rewritten as PyTorch rewrites it; differentiate
-through the written tensor, not through its base.
+instead (``Backend.write``), with the same semantics. Views (``x[0:2]``, ``x.T``,
+``detach()`` …, see ``_views``) share their base's version; a recorded write through a
+differentiable view rewrites the base's history (CopySlices) and re-derives its views'.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from .. import _mode
+from .. import _mode, _views
 from .._graph import Node
 from .._tensor import Tensor
 from .bitwise import (
@@ -42,6 +41,8 @@ from .piecewise import clip, floor_divide, remainder
 __all__: list[str] = []
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being used in an "
+                        "in-place operation.")
 _KIND_NAMES = {"bool": "Bool", "signed integer": "Long", "unsigned integer": "Long",
                "real floating": "Float", "complex floating": "ComplexFloat"}
 
@@ -53,6 +54,12 @@ def apply_inplace(x: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> 
     recording = _mode.state.enabled
     if recording and x._requires_grad and x._grad_fn is None:
         raise RuntimeError(LEAF_MESSAGE)
+    view = x._view if x._view.__class__ is _views.ViewOf else None
+    if view is not None and view.differentiable:
+        if recording and view.base._requires_grad and view.base._grad_fn is None:
+            raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
+        if any(step.put is None for step in view.steps):
+            raise RuntimeError(_views.UNSUPPORTED_WRITE)
     result = compute(x)
     if result.shape != x.shape:
         raise RuntimeError(f"{name}: output with shape {list(x.shape)} doesn't match the "
@@ -67,6 +74,10 @@ def apply_inplace(x: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> 
     node = result._grad_fn
     if node is not None and any(saved is x for saved in node._inputs):
         _give_old_values(node, x)
+    if view is not None and view.differentiable and recording and (
+            result._requires_grad or view.base._requires_grad):
+        _write_through_view(x, view, result)
+        return x
     _bump_version(x)
     x._array = x._backend.write(x._array, result._array)
     if recording and (result._requires_grad or x._requires_grad):
@@ -74,11 +85,77 @@ def apply_inplace(x: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> 
         x._requires_grad = result._requires_grad
     if _mode.state.forward_levels:
         x._tangents = result._tangents
+    if x._view is not None:
+        _after_write(x, view, recording)
     return x
 
 
+def _after_write(x: Tensor, view: _views.ViewOf | None, recording: bool) -> None:
+    """What a write into ``x`` (with no history to rewrite through a view) owes its
+    aliases: a root's views see its new history; on immutable arrays, a view's base
+    gets the new values by hand."""
+    if view is None:
+        _refresh_views(x, recording and x._requires_grad)
+    elif not x._backend.mutable_arrays:
+        base = view.base
+        with _mode.no_grad():
+            base._array = (_views.put_back(view, x) if view.differentiable else x)._array
+        _refresh_views(base, False)
+
+
+def _write_through_view(x: Tensor, view: _views.ViewOf, result: Tensor) -> None:
+    """A recorded write through a differentiable view: the base's history becomes
+    "the old base with ``result`` put where the view sits" (PyTorch's CopySlices), and
+    the view's, and every other live view's, is re-derived from it."""
+    base = view.base
+    new_base = _views.put_back(view, result)
+    node = new_base._grad_fn
+    if node is not None and any(saved is base for saved in node._inputs):
+        _give_old_values(node, base)
+    _bump_version(x)
+    x._array = x._backend.write(x._array, result._array)
+    if not x._backend.mutable_arrays:
+        base._array = new_base._array
+    base._grad_fn, base._requires_grad = node, new_base._requires_grad
+    _refresh_views(base, True)
+
+
+def _refresh_views(base: Tensor, history: bool) -> None:
+    """After a write into ``base`` (or through one of its views): re-derive each live
+    view of it from its current values and, when ``history``, from its history too.
+    On a mutable backend the values are shared already; only immutable arrays need
+    rebinding."""
+    rebind = not base._backend.mutable_arrays
+    if not (history or rebind):
+        return
+    for alias in _views.aliases(base):
+        info = alias._view
+        if info.__class__ is not _views.ViewOf or info.base is not base:
+            continue
+        if not info.differentiable:
+            if rebind:
+                alias._array = base._array
+            continue
+        with _mode.set_grad_enabled(history):
+            fresh = _views.rebuild(info)
+        if rebind:
+            alias._array = fresh._array
+        if history:
+            alias._grad_fn, alias._requires_grad = fresh._grad_fn, fresh._requires_grad
+
+
 def _bump_version(x: Tensor) -> None:
-    """Count a write to ``x``'s array (and tell the node that saved it as its output)."""
+    """Count a write to ``x``'s memory: in ``x`` and every live alias of it (views and
+    detached tensors share one version, as in PyTorch); a node that saved one of them
+    as its output is told it was overwritten."""
+    if x._view is None:
+        _bump_one(x)
+    else:
+        for alias in _views.aliases(x):
+            _bump_one(alias)
+
+
+def _bump_one(x: Tensor) -> None:
     previous = x._grad_fn
     if previous is not None and previous._out is not None and previous._out is x._array:
         previous.extra().dirty = x._version + 1  # its saved output is being overwritten

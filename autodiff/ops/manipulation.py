@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
+from .. import _views
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
@@ -27,25 +28,52 @@ def _named(default: str) -> Any:
     return lambda *args, node=None, **params: node or default
 
 
-_reshape: Op = primitive(
+_reshape_op: Op = primitive(
     "reshape", torch_name=_named("ViewBackward0"),
     forward=lambda xp, x, shape, source, node=None: xp.reshape(x, shape),
     vjp=lambda xp, g, _ans, _x, shape, source, node=None: xp.reshape(g, source),
     jvp="linear",
 )
-_permute_dims: Op = primitive(
+_permute_dims_op: Op = primitive(
     "permute_dims", torch_name=_named("PermuteBackward0"),
     forward=lambda xp, x, axes, node=None: xp.permute_dims(x, axes),
     vjp=lambda xp, g, _ans, _x, axes, node=None: xp.permute_dims(g, _inverse(axes)),
     jvp="linear",
 )
 # The engine reduces the cotangent to the input's shape, so the rule is the identity.
-_broadcast_to: Op = primitive(
+_broadcast_to_op: Op = primitive(
     "broadcast_to", torch_name="Expand",
     forward=lambda xp, x, shape: xp.broadcast_to(x, shape),
     vjp=lambda xp, g, _ans, _x, shape: g,
     jvp="linear",
 )
+
+
+
+# The view ops: their results share the input's memory (reshape's only where no copy
+# was needed, as numpy and PyTorch decide), which _views records so that writes
+# through a view reach its base's version and history.
+def _reshape(x: Tensor, *, shape: tuple[int, ...], source: tuple[int, ...],
+             **node: str) -> Tensor:
+    out = _reshape_op(x, shape=shape, source=source, **node)
+    if x._backend.shares_memory(out._array, x._array):
+        _views.register_view(out, x, _views.Step(
+            lambda parent: _reshape_op(parent, shape=shape, source=parent.shape, **node),
+            lambda parent, values: _reshape_op(values, shape=parent.shape,
+                                               source=values.shape)))
+    return out
+
+
+def _permute_dims(x: Tensor, *, axes: tuple[int, ...], **node: str) -> Tensor:
+    return _views.register_view(_permute_dims_op(x, axes=axes, **node), x, _views.Step(
+        lambda parent: _permute_dims_op(parent, axes=axes, **node),
+        lambda parent, values: _permute_dims_op(values, axes=_inverse(axes))))
+
+
+def _broadcast_to(x: Tensor, *, shape: tuple[int, ...]) -> Tensor:
+    # a write into an expanded view would reach one element through several: refused
+    return _views.register_view(_broadcast_to_op(x, shape=shape), x, _views.Step(
+        lambda parent: _broadcast_to_op(parent, shape=shape), None))
 
 
 _flip: Op = primitive(
