@@ -168,7 +168,8 @@ def _in_one_pass(x: Tensor, other: Any) -> bool:
     an operand that changes neither the dtype nor the shape (the general path keeps
     PyTorch's casting and broadcasting errors)."""
     state = _mode.state
-    if state.forward_levels or not x._backend.mutable_arrays:
+    if state.forward_levels or not x._backend.mutable_arrays or (
+            x._view.__class__ is _views.ViewOf):  # a view's writes have rules of their own
         return False
     array = x._array
     if isinstance(other, Tensor):

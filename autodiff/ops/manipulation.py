@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from .. import _views
+from .. import _rules, _views
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
@@ -59,15 +59,22 @@ def _reshape(x: Tensor, *, shape: tuple[int, ...], source: tuple[int, ...],
     if x._backend.shares_memory(out._array, x._array):
         _views.register_view(out, x, _views.Step(
             lambda parent: _reshape_op(parent, shape=shape, source=parent.shape, **node),
-            lambda parent, values: _reshape_op(values, shape=parent.shape,
-                                               source=values.shape)))
+            lambda parent, values: _put_whole(parent, _reshape_op(
+                values, shape=parent.shape, source=values.shape))))
     return out
 
 
 def _permute_dims(x: Tensor, *, axes: tuple[int, ...], **node: str) -> Tensor:
     return _views.register_view(_permute_dims_op(x, axes=axes, **node), x, _views.Step(
         lambda parent: _permute_dims_op(parent, axes=axes, **node),
-        lambda parent, values: _permute_dims_op(values, axes=_inverse(axes))))
+        lambda parent, values: _put_whole(parent, _permute_dims_op(
+            values, axes=_inverse(axes)))))
+
+
+def _put_whole(parent: Tensor, values: Tensor) -> Tensor:
+    """``values`` written over all of ``parent``, recorded as CopySlices: the parent's
+    history still gets its (zero) cotangent, so what it saved is still checked."""
+    return _rules.tensor_namespace().prim.index_put(parent, values, key=(Ellipsis,))
 
 
 def _broadcast_to(x: Tensor, *, shape: tuple[int, ...]) -> Tensor:
