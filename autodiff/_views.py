@@ -10,17 +10,18 @@ PyTorch's rules, which this module keeps:
   that base is then re-derived from the new history, so each sees the write;
 * a write through a view of a leaf that requires grad raises (under grad mode).
 
-A view records the ops that made it from its base as ``Step``s (the op, and the op that
-puts new values of the view back into its parent), so its history can be replayed. The
-root tensor (the one that owns the memory) keeps weak references to its live aliases.
+A view records the ops that made it from its base as ``Step``s (the op with its
+parameters, and the function that puts new values of the view back into its parent),
+so its history can be replayed. The root tensor (the one that owns the memory) keeps
+weak references to its live aliases.
 Only view ops and ``detach()`` pay for this; ordinary ops set one slot to ``None``.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+from weakref import ref
 
 if TYPE_CHECKING:
     from ._tensor import Tensor
@@ -29,13 +30,13 @@ __all__ = ["Aliases", "Step", "ViewOf", "aliases", "detached", "put_back", "rebu
            "register_view"]
 
 
-class Step(NamedTuple):
-    """One view op: ``apply(parent)`` gives the view (recorded), ``put(parent, values)``
-    gives the parent with ``values`` written where the view sits (recorded, out of
-    place). ``put`` is None where a write is unsupported (an expanded view)."""
-
-    apply: Callable[[Tensor], Tensor]
-    put: Callable[[Tensor, Tensor], Tensor] | None
+#: a view op that put back values into its parent: ``put(parent, values, **params)``
+Put = Callable[..., "Tensor"]
+#: one view op, as ``(op, params, put)``: ``op(parent, **params)`` gives the view
+#: (recorded), ``put(parent, values, **params)`` the parent with ``values`` written where
+#: the view sits (recorded, out of place; None where a write is refused: an expanded
+#: view). A plain tuple: making a view is a hot path too.
+Step = tuple[Callable[..., "Tensor"], dict[str, Any], Put | None]
 
 
 class ViewOf:
@@ -62,19 +63,22 @@ class Aliases:
     __slots__ = ("limit", "members")
 
     def __init__(self) -> None:
-        self.members: list[weakref.ref[Tensor]] = []
+        self.members: list[ref[Tensor]] = []
         self.limit = 8
 
     def add(self, tensor: Tensor) -> None:
+        self.members.append(ref(tensor))
+        if len(self.members) > self.limit:
+            self.sweep()
+
+    def sweep(self) -> None:
         members = self.members
-        members.append(weakref.ref(tensor))
-        if len(members) > self.limit:
-            members[:] = [ref for ref in members if ref() is not None]
-            self.limit = max(8, 2 * len(members))
+        members[:] = [member for member in members if member() is not None]
+        self.limit = max(8, 2 * len(members))
 
     def live(self) -> Iterator[Tensor]:
-        for ref in list(self.members):
-            tensor = ref()
+        for member in list(self.members):
+            tensor = member()
             if tensor is not None:
                 yield tensor
 
@@ -97,10 +101,27 @@ def _join(root: Tensor, tensor: Tensor, info: ViewOf) -> None:
     tensor._view = info
 
 
-def register_view(result: Tensor, parent: Tensor, step: Step) -> Tensor:
-    """Mark ``result`` (made from ``parent`` by ``step``, sharing its memory) as a view."""
-    root, base, steps = _family(parent)
-    _join(root, result, ViewOf(root, base, (*steps, step), True))
+def register_view(result: Tensor, parent: Tensor, op: Callable[..., Tensor],
+                  params: dict[str, Any], put: Put | None) -> Tensor:
+    """Mark ``result`` (``op(parent, **params)``, sharing its memory) as a view."""
+    # _family and _join, inline: every slice, transpose and reshape comes here
+    info = parent._view
+    step = (op, params, put)
+    if info.__class__ is ViewOf:
+        root = info.root
+        result._view = (ViewOf(root, info.base, (*info.steps, step), True)
+                        if info.differentiable else ViewOf(root, parent, (step,), True))
+        family = root._view
+    else:
+        root = parent
+        result._view = ViewOf(root, root, (step,), True)
+        family = info
+        if family is None:
+            family = root._view = Aliases()
+    members = family.members
+    members.append(ref(result))
+    if len(members) > family.limit:
+        family.sweep()
     return result
 
 
@@ -127,8 +148,8 @@ def aliases(tensor: Tensor) -> Iterator[Tensor]:
 def rebuild(info: ViewOf) -> Tensor:
     """The view re-derived from its base's current history (recorded ops)."""
     value = info.base
-    for step in info.steps:
-        value = step.apply(value)
+    for op, params, _ in info.steps:
+        value = op(value, **params)
     return value
 
 
@@ -136,12 +157,12 @@ def put_back(info: ViewOf, values: Any) -> Tensor:
     """The base with ``values`` written where the view sits, out of place and recorded:
     the base's new history after a write through the view."""
     parents = [info.base]
-    for step in info.steps[:-1]:
-        parents.append(step.apply(parents[-1]))
-    for step, parent in zip(reversed(info.steps), reversed(parents), strict=True):
-        if step.put is None:
+    for op, params, _ in info.steps[:-1]:
+        parents.append(op(parents[-1], **params))
+    for (_, params, put), parent in zip(reversed(info.steps), reversed(parents), strict=True):
+        if put is None:
             raise RuntimeError(UNSUPPORTED_WRITE)
-        values = step.put(parent, values)
+        values = put(parent, values, **params)
     return values
 
 

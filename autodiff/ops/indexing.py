@@ -144,11 +144,12 @@ def getitem(x: Tensor, key: Any) -> Tensor:
     key = _portable(x._backend.xp, _plain_key(x, key), x.ndim)
     out = _getitem(x, key=key, shape=x.shape)
     if _basic(key):  # ints, slices, None, ...: a view of x, as numpy and PyTorch make it
-        _views.register_view(out, x, _views.Step(
-            lambda parent: _getitem(parent, key=key, shape=parent.shape),
-            lambda parent, values: _rules.tensor_namespace().prim.index_put(
-                parent, values, key=key)))
+        _views.register_view(out, x, _getitem, {"key": key, "shape": x.shape}, _put_at)
     return out
+
+
+def _put_at(parent: Tensor, values: Tensor, *, key: Any, shape: tuple[int, ...]) -> Tensor:
+    return _rules.tensor_namespace().prim.index_put(parent, values, key=key)
 
 
 def _basic(key: Any) -> bool:

@@ -58,7 +58,7 @@ def apply_inplace(x: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> 
     if view is not None and view.differentiable:
         if recording and view.base._requires_grad and view.base._grad_fn is None:
             raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
-        if any(step.put is None for step in view.steps):
+        if any(put is None for _, _, put in view.steps):
             raise RuntimeError(_views.UNSUPPORTED_WRITE)
     result = compute(x)
     if result.shape != x.shape:

@@ -11,76 +11,21 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from .. import _rules, _views
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
+from ._view_ops import (  # noqa: F401 - _named and _inverse are shared with other ops
+    _broadcast_to,
+    _inverse,
+    _named,
+    _permute_dims,
+    _reshape,
+)
 
 __all__ = ["broadcast_arrays", "broadcast_shapes", "broadcast_tensors", "broadcast_to",
            "expand_dims", "flatten", "flip", "matrix_transpose", "moveaxis", "movedim",
            "permute_dims", "reshape", "roll", "squeeze", "transpose"]
 NOT_METHODS = ("broadcast_arrays", "broadcast_shapes", "broadcast_tensors")
-
-
-def _named(default: str) -> Any:
-    """The node name: PyTorch names one op by the method that called it (``view``,
-    ``unsqueeze``; ``permute``, ``transpose``, ``t``), passed as ``node=``."""
-    return lambda *args, node=None, **params: node or default
-
-
-_reshape_op: Op = primitive(
-    "reshape", torch_name=_named("ViewBackward0"),
-    forward=lambda xp, x, shape, source, node=None: xp.reshape(x, shape),
-    vjp=lambda xp, g, _ans, _x, shape, source, node=None: xp.reshape(g, source),
-    jvp="linear",
-)
-_permute_dims_op: Op = primitive(
-    "permute_dims", torch_name=_named("PermuteBackward0"),
-    forward=lambda xp, x, axes, node=None: xp.permute_dims(x, axes),
-    vjp=lambda xp, g, _ans, _x, axes, node=None: xp.permute_dims(g, _inverse(axes)),
-    jvp="linear",
-)
-# The engine reduces the cotangent to the input's shape, so the rule is the identity.
-_broadcast_to_op: Op = primitive(
-    "broadcast_to", torch_name="Expand",
-    forward=lambda xp, x, shape: xp.broadcast_to(x, shape),
-    vjp=lambda xp, g, _ans, _x, shape: g,
-    jvp="linear",
-)
-
-
-
-# The view ops: their results share the input's memory (reshape's only where no copy
-# was needed, as numpy and PyTorch decide), which _views records so that writes
-# through a view reach its base's version and history.
-def _reshape(x: Tensor, *, shape: tuple[int, ...], source: tuple[int, ...],
-             **node: str) -> Tensor:
-    out = _reshape_op(x, shape=shape, source=source, **node)
-    if x._backend.shares_memory(out._array, x._array):
-        _views.register_view(out, x, _views.Step(
-            lambda parent: _reshape_op(parent, shape=shape, source=parent.shape, **node),
-            lambda parent, values: _put_whole(parent, _reshape_op(
-                values, shape=parent.shape, source=values.shape))))
-    return out
-
-
-def _permute_dims(x: Tensor, *, axes: tuple[int, ...], **node: str) -> Tensor:
-    return _views.register_view(_permute_dims_op(x, axes=axes, **node), x, _views.Step(
-        lambda parent: _permute_dims_op(parent, axes=axes, **node),
-        lambda parent, values: _put_whole(parent, _permute_dims_op(
-            values, axes=_inverse(axes)))))
-
-
-def _put_whole(parent: Tensor, values: Tensor) -> Tensor:
-    """``values`` written over all of ``parent``, recorded as CopySlices: the parent's
-    history still gets its (zero) cotangent, so what it saved is still checked."""
-    return _rules.tensor_namespace().prim.index_put(parent, values, key=(Ellipsis,))
-
-
-def _broadcast_to(x: Tensor, *, shape: tuple[int, ...]) -> Tensor:
-    # a write into an expanded view would reach one element through several: refused
-    return _views.register_view(_broadcast_to_op(x, shape=shape), x, _views.Step(
-        lambda parent: _broadcast_to_op(parent, shape=shape), None))
 
 
 _flip: Op = primitive(
@@ -117,13 +62,6 @@ def axis_list(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
     """An int or a sequence of ints as non-negative axes, in the order given."""
     items = (axis,) if isinstance(axis, int) else tuple(axis)
     return tuple(one_axis(op, item, ndim) for item in items)
-
-
-def _inverse(axes: tuple[int, ...]) -> tuple[int, ...]:
-    inverse = [0] * len(axes)
-    for position, axis in enumerate(axes):
-        inverse[axis] = position
-    return tuple(inverse)
 
 
 def reshape(x: Tensor, /, shape: Any, *more: int, copy: bool | None = None) -> Tensor:
