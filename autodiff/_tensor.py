@@ -229,13 +229,27 @@ class Tensor(TensorIO, TensorMethods):
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
-        if value is not None and not isinstance(value, Tensor):
-            raise TypeError(f"assigned grad expected to be a Tensor or None but got "
-                            f"{type(value).__name__}")
-        if value is not None and value.shape != self.shape:
+        if value is not None:
+            self._check_assigned_grad(value)
+        self._grad = value
+
+    def _check_assigned_grad(self, value: Any) -> None:
+        """PyTorch's checks on ``x.grad = value``: a tensor of x's dtype, shape and place."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                            f"type {type(value).__name__}")
+        if value.dtype != self.dtype:
+            raise RuntimeError(f"attempting to assign a gradient with dtype "
+                               f"'{value.dtype.name}' to a tensor with grad_dtype "
+                               f"'{self.dtype.name}'. The gradient must match the tensor's "
+                               f"dtype.")
+        if value.shape != self.shape:
             raise RuntimeError(f"assigned grad has data of a different size: expected "
                                f"{self.shape}, got {value.shape}")
-        self._grad = value
+        if value._backend is not self._backend or value.device != self.device:
+            raise RuntimeError(f"assigned grad has data located on a different device: the "
+                               f"tensor is on {self._describe_place()}, the grad on "
+                               f"{value._describe_place()}")
 
     @property
     def retains_grad(self) -> builtins.bool:
