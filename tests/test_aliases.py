@@ -212,3 +212,28 @@ def test_a_root_written_in_place_re_derives_every_live_view(backend: str) -> Non
     v.mul_(10.0)  # through one view: the other sees it too
     (w * ad.asarray([1.0, 2.0], dtype=ad.float64)).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [0.0, 10.0, 2.0])
+
+
+WRITE_CASES = list(product(VIEWS, WRITES))
+
+
+@pytest.mark.parametrize(("view_kind", "write"), WRITE_CASES,
+                         ids=[f"{v}-{w}" for v, w in WRITE_CASES])
+def test_forward_mode_carries_a_write_through_a_view(backend: str, view_kind: str,
+                                                     write: str) -> None:
+    from autodiff.autograd import forward_ad
+
+    rng = np.random.default_rng(2)
+    x0, y0 = rng.uniform(0.5, 1.5, (2, 3)), rng.uniform(0.5, 1.5, 6)
+    dx, dy = rng.standard_normal((2, 3)), rng.standard_normal(6)
+    with forward_ad.dual_level():
+        x = forward_ad.make_dual(ad.tensor(x0), ad.tensor(dx))
+        y = forward_ad.make_dual(ad.tensor(y0), ad.tensor(dy))
+        tangent = float(forward_ad.unpack_dual(_program(view_kind, write, "none", x, y)).tangent)
+
+    def value(t: float) -> float:
+        return float(_program(view_kind, write, "none", ad.tensor(x0 + t * dx),
+                              ad.tensor(y0 + t * dy)))
+
+    h = 1e-6
+    np.testing.assert_allclose(tangent, (value(h) - value(-h)) / (2 * h), rtol=1e-6, atol=1e-6)

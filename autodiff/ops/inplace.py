@@ -74,9 +74,9 @@ def apply_inplace(x: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> 
     node = result._grad_fn
     if node is not None and any(saved is x for saved in node._inputs):
         _give_old_values(node, x)
-    if view is not None and view.differentiable and recording and (
-            result._requires_grad or view.base._requires_grad):
-        _write_through_view(x, view, result)
+    if view is not None and view.differentiable and (_mode.state.forward_levels or (
+            recording and (result._requires_grad or view.base._requires_grad))):
+        _write_through_view(x, view, result, recording)
         return x
     _bump_version(x)
     x._array = x._backend.write(x._array, result._array)
@@ -103,10 +103,12 @@ def _after_write(x: Tensor, view: _views.ViewOf | None, recording: bool) -> None
         _refresh_views(base, False)
 
 
-def _write_through_view(x: Tensor, view: _views.ViewOf, result: Tensor) -> None:
-    """A recorded write through a differentiable view: the base's history becomes
-    "the old base with ``result`` put where the view sits" (PyTorch's CopySlices), and
-    the view's, and every other live view's, is re-derived from it."""
+def _write_through_view(x: Tensor, view: _views.ViewOf, result: Tensor,
+                        recording: bool) -> None:
+    """A write through a differentiable view that has history or tangents to carry:
+    the base's becomes "the old base with ``result`` put where the view sits"
+    (PyTorch's CopySlices), and the view's, and every other live view's, is re-derived
+    from it."""
     base = view.base
     new_base = _views.put_back(view, result)
     node = new_base._grad_fn
@@ -116,17 +118,21 @@ def _write_through_view(x: Tensor, view: _views.ViewOf, result: Tensor) -> None:
     x._array = x._backend.write(x._array, result._array)
     if not x._backend.mutable_arrays:
         base._array = new_base._array
-    base._grad_fn, base._requires_grad = node, new_base._requires_grad
-    _refresh_views(base, True)
+    if recording:
+        base._grad_fn, base._requires_grad = node, new_base._requires_grad
+    if _mode.state.forward_levels:
+        base._tangents = new_base._tangents
+    _refresh_views(base, recording)
 
 
 def _refresh_views(base: Tensor, history: bool) -> None:
     """After a write into ``base`` (or through one of its views): re-derive each live
-    view of it from its current values and, when ``history``, from its history too.
-    On a mutable backend the values are shared already; only immutable arrays need
-    rebinding."""
+    view of it from its current values and, when ``history``, from its history (and
+    its tangents in forward mode). On a mutable backend the values are shared already;
+    only immutable arrays need rebinding."""
     rebind = not base._backend.mutable_arrays
-    if not (history or rebind):
+    tangents = bool(_mode.state.forward_levels)
+    if not (history or rebind or tangents):
         return
     for alias in _views.aliases(base):
         info = alias._view
@@ -142,6 +148,8 @@ def _refresh_views(base: Tensor, history: bool) -> None:
             alias._array = fresh._array
         if history:
             alias._grad_fn, alias._requires_grad = fresh._grad_fn, fresh._requires_grad
+        if tangents:
+            alias._tangents = fresh._tangents
 
 
 def _bump_version(x: Tensor) -> None:
