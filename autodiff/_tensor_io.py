@@ -4,9 +4,12 @@ DLPack capsules, its Array API namespace and its printed form (a mixin of ``Tens
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any
+import copy
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+
+from backends import BackendError
 
 from . import _backend, _dtypes, _format, _mode, _rules
 
@@ -22,6 +25,32 @@ _HIDDEN_DTYPES = ("int64", "bool")
 #: the one autodiff implements (``autodiff.__array_api_version__``).
 SUPPORTED_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
 
+DEEPCOPY_NONLEAF_MESSAGE = (
+    "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+    "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+    "because of a torch.nn.utils.weight_norm usage, see "
+    "https://github.com/pytorch/pytorch/pull/103001"
+)
+
+
+def rebuild_tensor(cls: type, values: np.ndarray, dtype: str, backend: str,
+                   device: builtins.int | None, requires_grad: builtins.bool) -> Any:
+    """A pickled tensor, unpickled: its values on the backend (and device) it was
+    pickled from, a leaf with its ``requires_grad``. Pickles name this function, so
+    its name and arguments stay as they are."""
+    try:
+        target, native_device = _backend.place(backend, None)
+    except BackendError as error:
+        raise BackendError(f"unpickling a tensor of backend {backend!r}: {error}. Unpickle it "
+                           f"where that backend is available, or pickle t.to(backend=...) of "
+                           f"an available one") from None
+    target = cast("Backend", target)  # a backend was named, so place gives one
+    if device is not None:
+        native_device = target.device(device)
+    tensor = cls._wrap(target.asarray(values, dtype, native_device), target)
+    tensor._requires_grad = requires_grad
+    return tensor
+
 
 class TensorIO:
     """Conversions and printing; the state they read is ``Tensor``'s."""
@@ -34,6 +63,13 @@ class TensorIO:
     _tangents: dict[builtins.int, Any] | None
 
     if TYPE_CHECKING:  # Tensor's
+        _grad: Any
+
+        @classmethod
+        def _wrap(cls, array: Any, backend: Backend) -> Any: ...
+
+        def detach(self) -> Any: ...
+
         @property
         def dtype(self) -> DType: ...
 
@@ -104,6 +140,48 @@ class TensorIO:
         return bool(self._host().reshape(()).item())
 
     __hash__ = object.__hash__
+
+    # -- pickle and copy, as PyTorch's tensors do ------------------------------------------
+    def __reduce_ex__(self, protocol: builtins.int) -> Any:
+        """Pickles the values (through numpy), dtype, backend (and device) and
+        ``requires_grad``; a non-leaf unpickles as a leaf, and ``.grad`` is not kept,
+        as in PyTorch.
+
+        >>> import pickle, autodiff as ad
+        >>> pickle.loads(pickle.dumps(ad.tensor([1.0, 2.0], requires_grad=True)))
+        tensor([1., 2.], requires_grad=True)
+        """
+        backend = self._backend
+        device = backend.device_index(self._array) if backend.multi_device else None
+        return (rebuild_tensor, (type(self), self._host(), self.dtype.name, backend.name,
+                                 device, self._requires_grad))
+
+    def __copy__(self) -> Any:
+        """``copy.copy``: a leaf sharing this tensor's memory (and, as a ``detach()``
+        alias, its version counter), with its ``requires_grad`` and no ``.grad``."""
+        alias = self.detach()
+        alias._requires_grad = self._requires_grad
+        return alias
+
+    def __deepcopy__(self, memo: dict[builtins.int, Any]) -> Any:
+        """``copy.deepcopy`` of a leaf: new memory, its ``requires_grad`` and a deep copy
+        of its ``.grad``; a non-leaf raises, as in PyTorch.
+
+        >>> import copy, autodiff as ad
+        >>> x = ad.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> copy.deepcopy(x).grad
+        tensor([2., 4.])
+        """
+        if self._grad_fn is not None:
+            raise RuntimeError(DEEPCOPY_NONLEAF_MESSAGE)
+        backend = self._backend
+        new = type(self)._wrap(backend.copy(self._array), backend)
+        new._requires_grad = self._requires_grad
+        memo[id(self)] = new
+        if self._grad is not None:
+            new._grad = copy.deepcopy(self._grad, memo)
+        return new
 
     # -- the Array API: namespace and DLPack ----------------------------------------
     def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
