@@ -212,6 +212,11 @@ class Node(_Hookable):
         rules = prim.vjps
         if prim.backend_vjps is not None:
             rules = prim.backend_vjps.get(backend.name, rules)
+        # rules written g * f'(z) run conjugated on a complex cotangent: one set test
+        # per node of such a primitive (a dtype already seen real), none for the others
+        if prim.holomorphic and g.dtype not in _REAL_DTYPES and complex_dtype(
+                backend, g.dtype):
+            rules = prim.conjugated(rules)
         inputs: Sequence[Any] = self._inputs
         versions = self._versions
         if versions is not None and len(versions) == 1:  # one saved tensor, unrolled
@@ -290,9 +295,12 @@ class Node(_Hookable):
                 ans._tangents = self._extra.out_tangents
         inputs, params = self._inputs, self._params
         xp = tensor_namespace()
+        prim: Any = self._prim
+        rules = prim.vjps
+        if prim.holomorphic and complex_dtype(grad._backend, grad._array.dtype):
+            rules = prim.conjugated(rules)
         results: list[Tensor | None] = []
-        for edge, rule, meta in zip(self._edges, self._prim.vjps,  # type: ignore[union-attr]
-                                    self._meta, strict=False):
+        for edge, rule, meta in zip(self._edges, rules, self._meta, strict=False):
             cotangent = None
             if edge is not None:
                 cotangent = rule(xp, grad, ans, *inputs, **params)
@@ -319,6 +327,26 @@ class Node(_Hookable):
                 raise RuntimeError(modified_message(
                     tensor._array, tensor._backend,
                     None if producer is None else producer.name(), tensor._version, version))
+
+
+#: native dtypes seen to be real (a set of the dtypes themselves: hashing a numpy dtype
+#: costs less than ``id`` and a dict); bounded, since a library may make a dtype object
+#: per array
+_REAL_DTYPES: set[Any] = set()
+_REAL_LIMIT = 64
+
+
+def complex_dtype(backend: Any, dtype: Any) -> bool:
+    """Whether ``dtype`` (a backend's native dtype) is complex; real ones are remembered
+    so that the engine's test per node is one set lookup."""
+    if dtype in _REAL_DTYPES:
+        return False
+    if backend.dtype_name(dtype).startswith("complex"):
+        return True
+    if len(_REAL_DTYPES) >= _REAL_LIMIT:
+        _REAL_DTYPES.clear()
+    _REAL_DTYPES.add(dtype)
+    return False
 
 
 def named(node: Any) -> Any:

@@ -15,6 +15,14 @@ keyword parameters) to one input's cotangent, written once against a namespace `
 (see ``autodiff._rules``): the engine runs it on arrays in a first-order pass and on
 tensors when it records, so gradients of gradients need no extra code. What a rule
 reads is declared by its signature (``_name``: not read), and only that is saved.
+
+Complex numbers follow PyTorch's convention: for a real loss ``L`` of a complex ``z`` the
+gradient is ``dL/dRe(z) + i dL/dIm(z)``, so a holomorphic ``f`` with cotangent ``g`` sends
+``g * conj(f'(z))`` to its input. A primitive declared ``holomorphic=True`` writes its
+rules as the real case reads, ``g * f'(z)``, and the engine runs them as
+``conj(rule(conj(g)))`` when the cotangent is complex; forward mode uses them unchanged
+(``f'(z) t``). Rules that are not holomorphic (``abs``, ``real``, ``matmul``'s ``g @ b.mH``)
+conjugate for themselves and are not declared so.
 """
 
 from __future__ import annotations
@@ -39,7 +47,8 @@ class Primitive:
 
     __slots__ = ("name", "forward", "vjps", "backend_vjps", "jvp", "node_name",
                  "saves_inputs", "saves_output", "differentiable", "namespace", "moves",
-                 "scalar_free_nodes", "op", "static_node", "_node_classes", "__weakref__")
+                 "scalar_free_nodes", "op", "static_node", "_node_classes", "holomorphic",
+                 "_conjugated", "__weakref__")
 
     def __init__(
         self,
@@ -51,6 +60,7 @@ class Primitive:
         namespace: str,
         moves: bool = False,
         scalar_free_nodes: tuple[str, ...] = (),
+        holomorphic: bool = False,
     ) -> None:
         self.name = name
         self.forward = forward
@@ -85,6 +95,10 @@ class Primitive:
         #: the node class when the name does not depend on the call
         self.static_node = self.node_class((), {}) if isinstance(node_name, str) else None
         self.op: Callable[..., Tensor]
+        #: True when the rules are written ``g * f'(z)``: for a complex cotangent the
+        #: engine runs ``conjugated(rules)`` instead (see the module's docstring)
+        self.holomorphic = holomorphic
+        self._conjugated: dict[int, tuple[Any, tuple[Callable[..., Any] | None, ...]]] = {}
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
@@ -114,6 +128,17 @@ class Primitive:
             for rule, generic in zip(rules, self.vjps, strict=True))
 
 
+    def conjugated(self, rules: tuple[Callable[..., Any] | None, ...]
+                   ) -> tuple[Callable[..., Any] | None, ...]:
+        """``rules`` (this primitive's own or a backend's) as they run on a complex
+        cotangent: ``conj(rule(conj(g)))``, which is ``g * conj(f'(z))`` for a rule
+        written ``g * f'(z)``. Made once per tuple of rules."""
+        known = self._conjugated.get(id(rules))
+        if known is None or known[0] is not rules:  # the tuple is held: its id stays its own
+            known = self._conjugated[id(rules)] = (
+                rules, tuple(None if rule is None else _conjugating(rule) for rule in rules))
+        return known[1]
+
     def node_class(self, args: tuple[Any, ...], params: Mapping[str, Any]) -> type[Node]:
         """The ``grad_fn`` class for this call (PyTorch names some per overload)."""
         name = self.node_name if isinstance(self.node_name, str) else self.node_name(
@@ -124,6 +149,18 @@ class Primitive:
                                        "scalar_edges": name not in self.scalar_free_nodes})
             self._node_classes[name] = cls
         return cls
+
+
+def _conjugating(rule: Callable[..., Any]) -> Callable[..., Any]:
+    """``rule`` run on the conjugate cotangent, its result conjugated back."""
+    def conjugated(xp: Any, g: Any, ans: Any, *inputs: Any, **params: Any) -> Any:
+        result = rule(xp, xp.conj(g), ans, *inputs, **params)
+        if result is None or not xp.isdtype(result.dtype, "complex floating"):
+            return result  # a real result (a zero gradient): its own conjugate
+        return xp.conj(result)
+
+    conjugated.holomorphic_rule = rule  # type: ignore[attr-defined]
+    return conjugated
 
 
 def _reads_within(rule: Callable[..., Any], generic: Callable[..., Any]) -> bool:

@@ -29,6 +29,7 @@ def primitive(
     scalar_free_nodes: tuple[str, ...] = (),
     moves: bool = False,
     doc: str | None = None,
+    holomorphic: bool = False,
 ) -> Callable[..., Tensor]:
     """Declare a primitive and return the function that applies it.
 
@@ -43,7 +44,9 @@ def primitive(
     ``next_functions``. ``namespace`` is where the public function lives; ``moves``
     marks a transfer, whose output belongs to the backend passed as ``target=``.
     ``doc`` is the public function's docstring, with an example (the suite runs it);
-    without it the function says what primitive it is.
+    without it the function says what primitive it is. ``holomorphic`` declares rules
+    written ``g * f'(z)`` for a complex ``z`` (no conjugate): the engine conjugates them
+    into PyTorch's convention, ``g * conj(f'(z))``, when the cotangent is complex.
 
     >>> import autodiff as ad
     >>> from autodiff import primitive
@@ -61,7 +64,8 @@ def primitive(
     rules = (vjp,) if callable(vjp) else vjp
     stem = torch_name or "".join(part.capitalize() for part in name.split("_"))
     node_name = stem if callable(stem) else f"{stem}Backward0"
-    prim = Primitive(name, forward, rules, jvp, node_name, namespace, moves, scalar_free_nodes)
+    prim = Primitive(name, forward, rules, jvp, node_name, namespace, moves, scalar_free_nodes,
+                     holomorphic)
     prim.op = make_op(prim)
     if doc is not None:
         prim.op.__doc__ = doc

@@ -106,6 +106,7 @@ _cumprod: Op = primitive(
         xp, _drop_initial(g, axis, include_initial), _drop_initial(ans, axis, include_initial),
         x, axis),
     jvp=_cumprod_jvp,
+    holomorphic=True,
 )
 
 

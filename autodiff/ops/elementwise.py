@@ -187,7 +187,7 @@ multiply = primitive(
     "multiply", torch_name="Mul",
     forward=_arithmetic(lambda xp, a, b: a * b),
     vjp=(lambda xp, g, _ans, _a, b: g * b, lambda xp, g, _ans, a, _b: g * a),
-    jvp="multilinear",
+    jvp="multilinear", holomorphic=True,
     doc="""``a * b`` elementwise, broadcast; either may be a Python number. Each operand's
     gradient is the upstream gradient times the other operand.
 
@@ -202,7 +202,7 @@ divide = primitive(
     "divide", torch_name="Div",
     forward=_true_divide,
     vjp=(lambda xp, g, _ans, _a, b: g / b, lambda xp, g, ans, _a, b: -g * ans / b),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""``a / b`` elementwise, broadcast: true division, so integer by integer gives the
     default float dtype, as in PyTorch's ``torch.div``.
 
@@ -215,7 +215,7 @@ pow = primitive(
     "pow", torch_name=_pow_name,
     forward=_arithmetic(lambda xp, a, b: a**b),
     vjp=(_pow_base_vjp, _pow_exponent_vjp),
-    jvp="elementwise", scalar_free_nodes=("PowBackward0", "PowBackward2"),
+    jvp="elementwise", scalar_free_nodes=("PowBackward0", "PowBackward2"), holomorphic=True,
     doc="""``a ** b`` elementwise, broadcast; either may be a Python number. As in PyTorch,
     the gradient of ``x ** 0`` is 0 everywhere (x = 0 included), and the exponent's is 0
     where the base is 0 and the exponent >= 0.
@@ -243,7 +243,7 @@ sin: Op = primitive(
     "sin", torch_name="Sin",
     forward=_floating(lambda xp, x: xp.sin(x)),
     vjp=lambda xp, g, _ans, x: g * xp.cos(x),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The sine of each element, in radians (PyTorch's ``torch.sin``); integer and bool
     inputs are computed in the default float dtype.
 
@@ -258,7 +258,7 @@ cos: Op = primitive(
     "cos", torch_name="Cos",
     forward=_floating(lambda xp, x: xp.cos(x)),
     vjp=lambda xp, g, _ans, x: -g * xp.sin(x),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The cosine of each element, in radians (PyTorch's ``torch.cos``); integer and bool
     inputs are computed in the default float dtype.
 
@@ -271,7 +271,7 @@ tanh = primitive(
     "tanh", torch_name="Tanh",
     forward=_floating(lambda xp, x: xp.tanh(x)),
     vjp=lambda xp, g, ans, _x: g * (1.0 - ans * ans),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The hyperbolic tangent of each element (PyTorch's ``torch.tanh``); integer and
     bool inputs are computed in the default float dtype. The gradient is ``1 - tanh(x)**2``.
 
@@ -285,7 +285,7 @@ sqrt = primitive(  # at 0 the gradient is inf, as in PyTorch
     "sqrt", torch_name="Sqrt",
     forward=_floating(lambda xp, x: xp.sqrt(x)),
     vjp=lambda xp, g, ans, _x: g / (2.0 * ans),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The square root of each element (PyTorch's ``torch.sqrt``); integer and bool
     inputs are computed in the default float dtype. At 0 the gradient is inf, as in
     PyTorch.

@@ -30,7 +30,7 @@ acos = primitive(
     "acos", torch_name="Acos",
     forward=_floating(lambda xp, x: xp.acos(x)),
     vjp=lambda xp, g, _ans, x: -g / xp.sqrt(1.0 - x * x),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The inverse cosine of each element, in ``[0, pi]`` (PyTorch's ``torch.acos``);
     integer and bool inputs are computed in the default float dtype. The gradient
     ``-1 / sqrt(1 - x**2)`` is -inf at ``x = 1`` and ``x = -1``, as in PyTorch.
@@ -46,7 +46,7 @@ acosh = primitive(
     "acosh", torch_name="Acosh",
     forward=_floating(lambda xp, x: xp.acosh(x)),
     vjp=lambda xp, g, _ans, x: g / xp.sqrt(x * x - 1.0),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The inverse hyperbolic cosine of each element, nan below 1 (PyTorch's
     ``torch.acosh``); integer and bool inputs are computed in the default float dtype. The
     gradient ``1 / sqrt(x**2 - 1)`` is inf at ``x = 1``, as in PyTorch.
@@ -62,7 +62,7 @@ asin = primitive(
     "asin", torch_name="Asin",
     forward=_floating(lambda xp, x: xp.asin(x)),
     vjp=lambda xp, g, _ans, x: g / xp.sqrt(1.0 - x * x),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The inverse sine of each element, in ``[-pi/2, pi/2]`` (PyTorch's ``torch.asin``);
     integer and bool inputs are computed in the default float dtype. The gradient
     ``1 / sqrt(1 - x**2)`` is inf at ``x = 1`` and ``x = -1``, as in PyTorch.
@@ -78,7 +78,7 @@ asinh = primitive(
     "asinh", torch_name="Asinh",
     forward=_floating(lambda xp, x: xp.asinh(x)),
     vjp=lambda xp, g, _ans, x: g / xp.sqrt(x * x + 1.0),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The inverse hyperbolic sine of each element (PyTorch's ``torch.asinh``); integer
     and bool inputs are computed in the default float dtype. The gradient is
     ``1 / sqrt(x**2 + 1)``.
@@ -94,7 +94,7 @@ atan = primitive(
     "atan", torch_name="Atan",
     forward=_floating(lambda xp, x: xp.atan(x)),
     vjp=lambda xp, g, _ans, x: g / (x * x + 1.0),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The inverse tangent of each element, in ``(-pi/2, pi/2)`` (PyTorch's
     ``torch.atan``); integer and bool inputs are computed in the default float dtype. The
     gradient is ``1 / (x**2 + 1)``.
@@ -111,7 +111,7 @@ atanh = primitive(
     "atanh", torch_name="Atanh",
     forward=_floating(lambda xp, x: xp.atanh(x)),
     vjp=lambda xp, g, _ans, x: g / (1.0 - x * x),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The inverse hyperbolic tangent of each element, ±inf at ±1 and nan beyond
     (PyTorch's ``torch.atanh``); integer and bool inputs are computed in the default float
     dtype. The gradient ``1 / (1 - x**2)`` is inf at ``x = ±1``, as in PyTorch.
@@ -127,7 +127,7 @@ cosh: Op = primitive(
     "cosh", torch_name="Cosh",
     forward=_floating(lambda xp, x: xp.cosh(x)),
     vjp=lambda xp, g, _ans, x: g * xp.sinh(x),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The hyperbolic cosine of each element (PyTorch's ``torch.cosh``); integer and bool
     inputs are computed in the default float dtype. The gradient is ``sinh(x)``.
 
@@ -143,7 +143,7 @@ sinh: Op = primitive(
     "sinh", torch_name="Sinh",
     forward=_floating(lambda xp, x: xp.sinh(x)),
     vjp=lambda xp, g, _ans, x: g * xp.cosh(x),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The hyperbolic sine of each element (PyTorch's ``torch.sinh``); integer and bool
     inputs are computed in the default float dtype. The gradient is ``cosh(x)``.
 
@@ -159,7 +159,7 @@ tan = primitive(
     "tan", torch_name="Tan",
     forward=_floating(lambda xp, x: xp.tan(x)),
     vjp=lambda xp, g, ans, _x: g * (1.0 + ans * ans),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The tangent of each element, in radians (PyTorch's ``torch.tan``); integer and
     bool inputs are computed in the default float dtype. The gradient is
     ``1 + tan(x)**2``, read from the output.
@@ -176,7 +176,7 @@ log2 = primitive(
     "log2", torch_name="Log2",
     forward=_floating(lambda xp, x: xp.log2(x)),
     vjp=lambda xp, g, _ans, x: g / (x * math.log(2.0)),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The base-2 logarithm of each element (PyTorch's ``torch.log2``); integer and bool
     inputs are computed in the default float dtype. The gradient is ``1 / (x * log(2))``.
 
@@ -192,7 +192,7 @@ log10 = primitive(
     "log10", torch_name="Log10",
     forward=_floating(lambda xp, x: xp.log10(x)),
     vjp=lambda xp, g, _ans, x: g / (x * math.log(10.0)),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The base-10 logarithm of each element (PyTorch's ``torch.log10``); integer and
     bool inputs are computed in the default float dtype. The gradient is
     ``1 / (x * log(10))``.
@@ -209,7 +209,7 @@ square = primitive(  # PyTorch records x**2: PowBackward0; integers stay integer
     "square", torch_name="Pow",
     forward=lambda xp, x: xp.square(x),
     vjp=lambda xp, g, _ans, x: g * 2.0 * x,
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""``x * x`` elementwise (PyTorch's ``torch.square``): integer inputs stay integers,
     and the node is PyTorch's ``PowBackward0`` (it records ``x ** 2``). The gradient is
     ``2 * x``.
@@ -226,7 +226,7 @@ reciprocal: Op = primitive(
     "reciprocal", torch_name="Reciprocal",
     forward=_floating(lambda xp, x: 1.0 / x),
     vjp=lambda xp, g, ans, _x: -g * (ans * ans),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""``1 / x`` elementwise (PyTorch's ``torch.reciprocal``); integer and bool inputs are
     computed in the default float dtype. The gradient is ``-1 / x**2``, read from the output.
 

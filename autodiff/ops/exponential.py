@@ -15,7 +15,7 @@ exp = primitive(
     "exp", torch_name="Exp",
     forward=_floating(lambda xp, x: xp.exp(x)),
     vjp=lambda xp, g, ans, _x: g * ans,
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""``e`` to the power of each element (PyTorch's ``torch.exp``); integer and bool
     inputs are computed in the default float dtype.
 
@@ -30,7 +30,7 @@ expm1 = primitive(
     "expm1", torch_name="Expm1",
     forward=_floating(lambda xp, x: xp.expm1(x)),
     vjp=lambda xp, g, ans, _x: g * (ans + 1.0),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""``exp(x) - 1`` elementwise, accurate for ``x`` near 0 (PyTorch's
     ``torch.expm1``); integer and bool inputs are computed in the default float dtype.
 
@@ -43,7 +43,7 @@ log = primitive(
     "log", torch_name="Log",
     forward=_floating(lambda xp, x: xp.log(x)),
     vjp=lambda xp, g, _ans, x: g / x,
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""The natural logarithm of each element (PyTorch's ``torch.log``); integer and bool
     inputs are computed in the default float dtype. The gradient is ``1 / x``.
 
@@ -58,7 +58,7 @@ log1p = primitive(
     "log1p", torch_name="Log1p",
     forward=_floating(lambda xp, x: xp.log1p(x)),
     vjp=lambda xp, g, _ans, x: g / (x + 1.0),
-    jvp="elementwise",
+    jvp="elementwise", holomorphic=True,
     doc="""``log(1 + x)`` elementwise, accurate for ``x`` near 0 (PyTorch's
     ``torch.log1p``); integer and bool inputs are computed in the default float dtype.
 

@@ -187,6 +187,7 @@ _prod: Op = primitive(
     jvp=lambda tangents, ans, x, axis, keepdims: sum_(
         tangents[0] * _prod_partials(tensor_namespace(), ans, x, axis, keepdims), axis=axis,
         keepdims=keepdims),
+    holomorphic=True,
 )
 
 
