@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .._dtypes import native_isdtype
@@ -14,6 +15,42 @@ from .elementwise import _integral
 __all__ = ["equal", "greater", "greater_equal", "isfinite", "isinf", "isnan", "less",
            "less_equal", "logical_and", "logical_not", "logical_or", "logical_xor", "not_equal",
            "signbit"]
+
+#: native dtypes seen not to be complex: the ordering ops ask on every call, and a set
+#: lookup costs a tenth of ``isdtype`` (bounded: a library may make a dtype per array)
+_NOT_COMPLEX: set[Any] = set()
+
+
+def complex_value(xp: Any, value: Any) -> str | None:
+    """PyTorch's name of ``value``'s dtype (``"ComplexDouble"``) if it is complex (an
+    array or a Python number), else None: what ordering ops (``<``, ``maximum``,
+    ``clip``, ``max`` ...) refuse, since complex numbers have no order (PyTorch raises;
+    the standard leaves it unspecified)."""
+    kind = type(value)
+    if kind is complex:
+        return "ComplexDouble"
+    if kind is float or kind is int or kind is bool or value is None:
+        return None
+    dtype = value.dtype
+    if dtype in _NOT_COMPLEX:
+        return None
+    if not native_isdtype(xp, dtype, "complex floating"):
+        if len(_NOT_COMPLEX) >= 64:
+            _NOT_COMPLEX.clear()
+        _NOT_COMPLEX.add(dtype)
+        return None
+    return "ComplexFloat" if dtype == xp.complex64 else "ComplexDouble"
+
+
+def _ordered(kernel: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+    """The forward of an order comparison, refusing complex operands as PyTorch does."""
+    def forward(xp: Any, a: Any, b: Any) -> Any:
+        name = complex_value(xp, a) or complex_value(xp, b)
+        if name is not None:
+            raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{name}\'')
+        return fn(a, b)
+
+    return forward
 
 
 def _signbit(xp: Any, x: Any) -> Any:
@@ -45,7 +82,7 @@ not_equal = primitive(
     """,
 )
 less = primitive(
-    "less", forward=lambda xp, a, b: a < b,
+    "less", forward=_ordered("lt", lambda a, b: a < b),
     doc="""``a < b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
     result never has a ``grad_fn``, as in PyTorch.
 
@@ -55,7 +92,7 @@ less = primitive(
     """,
 )
 less_equal = primitive(
-    "less_equal", forward=lambda xp, a, b: a <= b,
+    "less_equal", forward=_ordered("le", lambda a, b: a <= b),
     doc="""``a <= b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
     result never has a ``grad_fn``, as in PyTorch.
 
@@ -65,7 +102,7 @@ less_equal = primitive(
     """,
 )
 greater = primitive(
-    "greater", forward=lambda xp, a, b: a > b,
+    "greater", forward=_ordered("gt", lambda a, b: a > b),
     doc="""``a > b`` elementwise, broadcast, as a bool tensor. Not differentiable: the
     result never has a ``grad_fn``, as in PyTorch.
 
@@ -75,7 +112,7 @@ greater = primitive(
     """,
 )
 greater_equal = primitive(
-    "greater_equal", forward=lambda xp, a, b: a >= b,
+    "greater_equal", forward=_ordered("ge", lambda a, b: a >= b),
     doc="""``a >= b`` elementwise, broadcast, as a bool tensor. Not differentiable:
     the result never has a ``grad_fn``, as in PyTorch.
 

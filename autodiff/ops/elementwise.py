@@ -7,6 +7,7 @@ on tensors when recording, so they are differentiable themselves.
 
 from __future__ import annotations
 
+import cmath
 import math
 from typing import Any
 
@@ -147,8 +148,16 @@ def _pow_base_vjp(xp: Any, g: Any, _ans: Any, x: Any, y: Any) -> Any:
 def _pow_exponent_vjp(xp: Any, g: Any, ans: Any, x: Any, y: Any) -> Any:
     # PyTorch: g * x**y * log(x), but 0 where x == 0 and y >= 0 (-inf where y < 0, and
     # nan for a negative base, as log says)
+    # (for a complex exponent, where its real part is >= 0: complex numbers have no order)
+    if hasattr(y, "shape") and xp.isdtype(y.dtype, "complex floating"):
+        y = xp.real(y)
+    elif isinstance(y, complex):
+        y = y.real
     if not hasattr(x, "shape"):  # a Python number
-        log_x = math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+        if isinstance(x, complex):
+            log_x = cmath.log(x) if x != 0 else -math.inf
+        else:
+            log_x = math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
         out = g * (ans * log_x)
         return xp.where(y >= 0, 0.0, out) if x == 0 else out
     zero = xp.logical_and(x == 0, y >= 0)

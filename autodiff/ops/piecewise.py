@@ -16,6 +16,7 @@ from typing import Any
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import default_float_name
+from .comparison import complex_value
 from .elementwise import _arithmetic, _floating2, _integral, _zero_gradient
 
 __all__ = ["ceil", "clamp", "clip", "copysign", "floor", "floor_divide", "maximum", "minimum",
@@ -124,6 +125,8 @@ round = primitive(
 
 # -- clip ---------------------------------------------------------------------------------
 def _clip_forward(xp: Any, x: Any, min: Any = None, max: Any = None) -> Any:
+    if complex_value(xp, x) or complex_value(xp, min) or complex_value(xp, max):
+        raise NotImplementedError("clamp is not supported for complex types")  # PyTorch's
     if (type(min) is float or type(max) is float) and _integral(xp, x):
         x = xp.astype(x, default_float_name(xp))  # PyTorch: clamp(int, 0.5) is a float
     if min is None and max is None:
@@ -172,6 +175,17 @@ _clip = primitive(
 )
 
 
+def _ordered(name: str, fn: Any) -> Any:
+    """The forward of ``maximum``/``minimum``: complex operands have no order (PyTorch
+    raises this; numpy would compare them lexicographically)."""
+    def forward(xp: Any, a: Any, b: Any) -> Any:
+        if complex_value(xp, a) or complex_value(xp, b):
+            raise RuntimeError(f"{name} not implemented for complex tensors.")
+        return fn(xp, a, b)
+
+    return forward
+
+
 def _bound(op: str, name: str, value: Any) -> Any:
     if value is None or isinstance(value, Tensor):
         return value
@@ -214,7 +228,7 @@ def clamp(x: Tensor, /, min: Any = None, max: Any = None) -> Tensor:
 # -- maximum and minimum: a tie splits the gradient in halves (PyTorch) ---------------------
 maximum = primitive(
     "maximum", torch_name="Maximum",
-    forward=_arithmetic(lambda xp, a, b: xp.maximum(a, b)),
+    forward=_ordered("maximum", _arithmetic(lambda xp, a, b: xp.maximum(a, b))),
     vjp=(lambda xp, g, _ans, a, b: xp.where(a < b, 0.0, xp.where(a == b, g / 2.0, g)),
          lambda xp, g, _ans, a, b: xp.where(a > b, 0.0, xp.where(a == b, g / 2.0, g))),
     jvp="elementwise",
@@ -232,7 +246,7 @@ maximum = primitive(
 )
 minimum = primitive(
     "minimum", torch_name="Minimum",
-    forward=_arithmetic(lambda xp, a, b: xp.minimum(a, b)),
+    forward=_ordered("minimum", _arithmetic(lambda xp, a, b: xp.minimum(a, b))),
     vjp=(lambda xp, g, _ans, a, b: xp.where(a > b, 0.0, xp.where(a == b, g / 2.0, g)),
          lambda xp, g, _ans, a, b: xp.where(a < b, 0.0, xp.where(a == b, g / 2.0, g))),
     jvp="elementwise",

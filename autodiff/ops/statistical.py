@@ -23,6 +23,7 @@ from .._primitive import Op, primitive
 from .._rules import tensor_namespace
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
+from .comparison import complex_value
 from .datatypes import astype
 from .indexing import Along, _getitem
 from .manipulation import _inverse, _squeeze, one_axis, reshape, restore_axes
@@ -43,14 +44,21 @@ def _share(xp: Any, ans: Any, x: Any, axis: Any, keepdims: bool, nans: bool) -> 
     return weight / xp.sum(weight, axis=axis, keepdims=True)
 
 
+def _no_complex(xp: Any, name: str, x: Any) -> None:
+    """Refuse a complex input to max or min: complex numbers have no order (PyTorch's
+    message; numpy would answer lexicographically)."""
+    if complex_value(xp, x):
+        raise RuntimeError(f"{name}(): does not support complex input")
+
+
 def _extremum(name: str) -> Op:
     stem = name.capitalize()
     return primitive(
         name,
         torch_name=lambda x, axis, keepdims, nans: (
             f"{stem}Backward1" if nans else f"A{name}Backward0"),
-        forward=lambda xp, x, axis, keepdims, nans: getattr(xp, name)(
-            x, axis=axis, keepdims=keepdims),
+        forward=lambda xp, x, axis, keepdims, nans: _no_complex(xp, name, x) or getattr(
+            xp, name)(x, axis=axis, keepdims=keepdims),
         vjp=lambda xp, g, ans, x, axis, keepdims, nans: restore_axes(
             xp, g, axis, keepdims) * _share(xp, ans, x, axis, keepdims, nans),
         jvp=lambda tangents, ans, x, axis, keepdims, nans: sum_(
