@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DType", "KINDS", "get_default_dtype", "isdtype", "set_default_dtype", "to_dtype"]
+__all__ = ["DType", "KINDS", "get_default_dtype", "isdtype", "promote_types", "set_default_dtype",
+           "to_dtype"]
 
 
 class DType:
@@ -118,6 +119,31 @@ def native_isdtype(xp: Any, native: Any, kind: str | tuple[str, ...]) -> builtin
 
 def default_complex() -> DType:
     return complex128 if _default_float is float64 else complex64
+
+
+#: PyTorch's dtype categories: across two categories the higher one's dtype wins
+CATEGORY: dict[str, int] = {"bool": 0, "unsigned integer": 1, "signed integer": 1,
+                            "real floating": 2, "complex floating": 3}
+
+
+def promote_types(first: DType, second: DType) -> DType:
+    """The dtype two dtypes promote to, as ``torch.promote_types``: across categories
+    (bool < integer < floating < complex) the higher category's dtype, a complex one
+    widened to hold the other's floats; within one, the standard's table (where the
+    standard leaves a pair undefined, such as int64 with uint64, numpy's answer).
+
+    >>> import autodiff as ad
+    >>> from autodiff._dtypes import promote_types
+    >>> promote_types(ad.int64, ad.float32), promote_types(ad.float64, ad.complex64)
+    (autodiff.float32, autodiff.complex128)
+    """
+    low, high = sorted((first, second), key=lambda d: CATEGORY[d.kind])
+    if CATEGORY[low.kind] == CATEGORY[high.kind]:
+        return BY_NAME[np.promote_types(low.name, high.name).name]
+    if high.kind == "complex floating" and low.kind == "real floating" and (
+            2 * low.itemsize > high.itemsize):
+        return complex128
+    return high
 
 
 def to_dtype(spec: Any) -> DType:
