@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 import copy
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, SupportsIndex, cast
 
 import numpy as np
 
@@ -33,7 +33,7 @@ DEEPCOPY_NONLEAF_MESSAGE = (
 )
 
 
-def rebuild_tensor(cls: type, values: np.ndarray, dtype: str, backend: str,
+def rebuild_tensor(cls: type[TensorIO], values: np.ndarray, dtype: str, backend: str,
                    device: builtins.int | None, requires_grad: builtins.bool) -> Any:
     """A pickled tensor, unpickled: its values on the backend (and device) it was
     pickled from, a leaf with its ``requires_grad``. Pickles name this function, so
@@ -56,6 +56,10 @@ class TensorIO:
     """Conversions and printing; the state they read is ``Tensor``'s."""
 
     __slots__ = ()
+    #: numpy defers to the tensor's reflected operators, as it does for PyTorch's:
+    #: ``np.float32(2) * x`` is ``x.__rmul__(np.float32(2))``, a tensor, and
+    #: ``ndarray * x`` raises the op's TypeError rather than leaving autodiff
+    __array_priority__ = 1000
     _array: Any
     _backend: Backend
     _grad_fn: Node | None
@@ -142,7 +146,7 @@ class TensorIO:
     __hash__ = object.__hash__
 
     # -- pickle and copy, as PyTorch's tensors do ------------------------------------------
-    def __reduce_ex__(self, protocol: builtins.int) -> Any:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
         """Pickles the values (through numpy), dtype, backend (and device) and
         ``requires_grad``; a non-leaf unpickles as a leaf, and ``.grad`` is not kept,
         as in PyTorch.
