@@ -8,11 +8,13 @@ stability at large |x| (no overflow in exp).
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from .._primitive import primitive
 from .._rules import tensor_namespace
 from .._tensor import Tensor
+from .comparison import complex_value
 from .reductions import mean as mean_
 from .reductions import sum as sum_
 
@@ -24,9 +26,39 @@ NN = "autodiff.nn.functional"
 
 
 def _stable_sigmoid(xp: Any, x: Any) -> Any:
+    if complex_value(xp, x):
+        # exp(-z) overflows only where Re z is very negative: there exp(z) / (1 + exp(z))
+        # is the same number, so the exponent's real part is never positive
+        e = xp.exp(xp.where(xp.real(x) >= 0, -x, x))
+        return xp.where(xp.real(x) >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     # exp(-|x|) never overflows; pick the algebraically equal form per sign.
     e = xp.exp(-xp.abs(x))
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _relu_forward(xp: Any, x: Any) -> Any:
+    if complex_value(xp, x):  # maximum would order complex numbers lexicographically
+        raise NotImplementedError("clamp is not supported for complex types")
+    return xp.maximum(x, 0)
+
+
+# relu's rule, recorded (create_graph=True, forward mode) as a primitive of its own, as
+# PyTorch's threshold_backward is: the gradient then depends on relu's output, with a zero
+# derivative, so relu's second derivative is zeros, as PyTorch's, and not an error about
+# a gradient that does not require grad. It is linear in g: the same mask again.
+_threshold_backward = primitive(
+    "threshold_backward", torch_name="ThresholdBackward",
+    forward=lambda xp, g, ans: xp.where(ans <= 0, 0.0, g),
+    vjp=(lambda xp, gg, _out, _g, ans: xp.prim.threshold_backward(gg, ans),
+         lambda xp, gg, _out, _g, ans: xp.zeros_like(ans)),
+    jvp="elementwise", namespace="autodiff.ops.nn",
+)
+
+
+def _relu_vjp(xp: Any, g: Any, ans: Any, _x: Any) -> Any:
+    if isinstance(ans, Tensor):  # recording: threshold_backward's node, as PyTorch's
+        return _threshold_backward(g, ans)
+    return xp.where(ans <= 0, 0.0, g)  # on arrays: its forward, without the indirection
 
 
 # relu'(0) = 0 as in PyTorch, whose rule drops the cotangent where the output is <= 0:
@@ -34,11 +66,13 @@ def _stable_sigmoid(xp: Any, x: Any) -> Any:
 # rule reads the output, not x: the backends' faster relu rules (backends/) read the same.
 relu = primitive(
     "relu", torch_name="Relu",
-    forward=lambda xp, x: xp.maximum(x, 0),
-    vjp=lambda xp, g, ans, _x: xp.where(ans <= 0, 0.0, g),
+    forward=_relu_forward,
+    vjp=_relu_vjp,
     jvp="elementwise", namespace=NN,
     doc="""``max(x, 0)`` elementwise, nan kept (PyTorch's ``torch.nn.functional.relu``).
-    The gradient is 0 where the output is <= 0, so relu'(0) = 0, as in PyTorch.
+    The gradient is 0 where the output is <= 0, so relu'(0) = 0, as in PyTorch, and its
+    own derivative is 0 (``create_graph=True`` gives a gradient that depends on the
+    output). A complex input raises, as in PyTorch.
 
     >>> import autodiff as ad
     >>> x = ad.tensor([-1.0, 0.0, 2.0], requires_grad=True)
@@ -51,11 +85,14 @@ relu = primitive(
 sigmoid = primitive(
     "sigmoid", torch_name="Sigmoid",
     forward=_stable_sigmoid,
+    # sigmoid'(z) = s (1 - s), read from the output s; holomorphic: the engine conjugates
+    # it for a complex cotangent (PyTorch's g * conj(sigmoid'(z))), forward mode does not
     vjp=lambda xp, g, ans, _x: g * ans * (1.0 - ans),
-    jvp="elementwise", namespace=NN,
+    jvp="elementwise", namespace=NN, holomorphic=True,
     doc="""``1 / (1 + exp(-x))`` elementwise, computed without overflow for any ``x``
-    (PyTorch's ``torch.sigmoid``). The gradient is ``sigmoid(x) * (1 - sigmoid(x))``, read
-    from the output.
+    (PyTorch's ``torch.sigmoid``), complex ``x`` included. The gradient is
+    ``sigmoid(x) * (1 - sigmoid(x))``, read from the output (conjugated for a complex
+    input, PyTorch's convention).
 
     >>> import autodiff as ad
     >>> x = ad.tensor([0.0, 1000.0, -1000.0], requires_grad=True)
@@ -194,8 +231,20 @@ def binary_cross_entropy_with_logits(
     return _bce_with_logits(input, target, weight, pos_weight, reduction=reduction)
 
 
+def _warn_if_broadcast(input: Tensor, target: Tensor) -> None:
+    """PyTorch's warning for an elementwise loss whose target has another shape than its
+    input: broadcasting them is rarely meant (a (4, 1) prediction against (4,) labels
+    gives a (4, 4) matrix of differences)."""
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.", UserWarning, stacklevel=3)
+
+
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean squared error, a composite of primitives.
+    """Mean squared error, a composite of primitives. A target of another shape than
+    the input is broadcast against it, with PyTorch's warning.
 
     >>> import autodiff as ad
     >>> ad.nn.functional.mse_loss(ad.tensor([1.0, 3.0]), ad.tensor([0.0, 0.0]))
@@ -203,6 +252,8 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """
     if reduction not in _REDUCTIONS:
         raise ValueError(f"mse_loss: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    if isinstance(input, Tensor) and isinstance(target, Tensor):
+        _warn_if_broadcast(input, target)
     squared = (input - target) ** 2
     if reduction == "mean":
         return mean_(squared)

@@ -27,6 +27,12 @@ def _shifted(xp: Any, x: Any, axis: int) -> Any:
     return x - xp.max(x, axis=axis, keepdims=True)
 
 
+def _empty(x: Any) -> bool:
+    """Whether ``x`` has no element: its (log-)softmax is empty too, as PyTorch's (a
+    library's max over an empty axis raises, and the log of an empty sum warns)."""
+    return 0 in x.shape
+
+
 # softmax's forward and rule write in place into arrays they made themselves (never
 # into an input, and only into floating ones): one full-size temporary fewer each,
 # which the attention benchmark (W4) measured at about 1% of a step. The standard's
@@ -34,12 +40,16 @@ def _shifted(xp: Any, x: Any, axis: int) -> Any:
 # instead. A rule running on tensors (``create_graph=True``) records the in-place
 # operator as autodiff's in-place op, whose gradient is the out-of-place one.
 def _softmax_forward(xp: Any, x: Any, axis: int) -> Any:
+    if _empty(x):
+        return xp.exp(x)  # a new empty array, of the dtype the full path gives
     e = xp.exp(_shifted(xp, x, axis))
     e /= xp.sum(e, axis=axis, keepdims=True)
     return e
 
 
 def _log_softmax_forward(xp: Any, x: Any, axis: int) -> Any:
+    if _empty(x):
+        return xp.exp(x)
     shifted = _shifted(xp, x, axis)  # integral for an integer input: not in place
     return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
 
