@@ -12,9 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from .._primitive import primitive
+from .._rules import tensor_namespace
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
+from .creation import ones_like
 from .exponential import exp
+from .manipulation import moveaxis
+from .reductions import any as any_
 from .reductions import sum as sum_
 
 __all__ = ["cross_entropy", "log_softmax", "nll_loss", "softmax"]
@@ -148,7 +152,13 @@ def _nll_scale(xp: Any, g: Any, weights: Any, reduction: str) -> Any:
     """d(loss)/d(x) is -weights scaled by the cotangent of each row's loss."""
     if reduction == "none":
         return xp.expand_dims(g, axis=-1)
-    return g / xp.sum(weights) if reduction == "mean" else g
+    return g / _nonzero(xp, xp.sum(weights)) if reduction == "mean" else g
+
+
+def _nonzero(xp: Any, total: Any) -> Any:
+    """A mean's total weight as a divisor in a gradient: 1 where it is 0 (every target
+    ignored), whose gradient is then zeros, as PyTorch's, and not 0 * inf = nan."""
+    return xp.where(total == 0, 1.0, total)
 
 
 def _nll_vjp(xp: Any, g: Any, _ans: Any, x: Any, target: Any, weight: Any,
@@ -166,30 +176,73 @@ _nll_loss = primitive(
 )
 
 
+def _classes_last(op: str, input: Tensor, target: Tensor, weight: Tensor | None,
+                  ignore_index: int) -> tuple[Tensor, Tensor]:
+    """Check class-index targets as PyTorch does, in its order (batch size, shape, dtype,
+    weight, then the values), and return ``input`` with its class axis (axis 1; axis 0
+    of an unbatched (C,) input) moved last, where the nll primitive reads it, and the
+    target as that primitive takes it."""
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    if input.ndim >= 2 and target.ndim >= 1 and target.shape[0] != input.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0]}).")
+    if input.ndim == 1 and target.shape == (1,):
+        target = target.reshape(())  # PyTorch takes a one-element batch of one too
+    if input.ndim <= 2 and target.ndim != input.ndim - 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.ndim > 2 and target.shape != input.shape[:1] + input.shape[2:]:
+        raise RuntimeError(f"Expected target size {list(input.shape[:1] + input.shape[2:])}, "
+                           f"got {list(target.shape)}")
+    if target.dtype.kind not in ("signed integer", "unsigned integer"):
+        raise TypeError(f"{op}: expected target to be a tensor of class indices (an integer "
+                        f"dtype), got {target.dtype.name}")
+    classes = input.shape[0 if input.ndim == 1 else 1]
+    _check_weight(op, input, weight, classes)
+    # a data-dependent check, as PyTorch's (on a GPU it costs a synchronization): a target
+    # outside [0, C) would otherwise select no class and drop its row silently
+    outside = ((target < 0) | (target >= classes)) & (target != ignore_index)
+    if bool(any_(outside)):
+        raise IndexError(f"Target {target[outside][0].item()} is out of bounds.")
+    return (moveaxis(input, 1, -1) if input.ndim > 2 else input), target
+
+
+def _check_weight(op: str, input: Tensor, weight: Tensor | None, classes: int) -> None:
+    if weight is None:
+        return
+    if weight.shape != (classes,):
+        where = "cross_entropy: " if op == "cross_entropy" else ""
+        raise RuntimeError(f"{where}weight tensor should be defined either for all {classes} "
+                           f"classes or no classes but got weight tensor of shape: "
+                           f"{list(weight.shape)}")
+    if weight.dtype is not input.dtype:
+        raise ValueError(f"{op}: expected weight of dtype {input.dtype.name} (the input's), "
+                         f"got {weight.dtype.name}")
+
+
+def _check_reduction(op: str, reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
              ignore_index: int = -100, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices ``target`` under log-probabilities
-    ``input`` of shape (N, C) or (C,), as ``torch.nn.functional.nll_loss``: one
-    primitive, whose backward is one pass (a mask of the target classes, scaled).
+    ``input`` of shape (N, C), (N, C, d1, ...) or (C,), as
+    ``torch.nn.functional.nll_loss``: one primitive, whose backward is one pass (a mask
+    of the target classes, scaled). A target outside ``[0, C)`` other than
+    ``ignore_index`` raises ``IndexError``, as in PyTorch.
 
     >>> import autodiff as ad
     >>> F = ad.nn.functional
     >>> F.nll_loss(ad.tensor([[-1.0, -2.0], [-3.0, -0.5]]), ad.tensor([0, 1]))
     tensor(0.7500)
     """
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"nll_loss: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    if not isinstance(target, Tensor) or target.dtype.kind not in (
-            "signed integer", "unsigned integer"):
+    _check_reduction("nll_loss", reduction)
+    if not isinstance(target, Tensor):
         raise TypeError("nll_loss: expected target to be a tensor of class indices (an "
-                        f"integer dtype), got {getattr(target, 'dtype', type(target).__name__)}")
-    if input.ndim not in (1, 2) or target.ndim != input.ndim - 1:
-        raise ValueError(f"nll_loss: expected input of shape (N, C) with target (N,), or (C,) "
-                         f"with a 0-d target, got {input.shape} and {target.shape}")
-    if weight is not None and (weight.shape != (input.shape[-1],)
-                               or weight.dtype is not input.dtype):
-        raise ValueError(f"nll_loss: expected weight of shape ({input.shape[-1]},) and dtype "
-                         f"{input.dtype.name}, got {weight.shape} and {weight.dtype.name}")
+                        f"integer dtype), got {type(target).__name__}")
+    input, target = _classes_last("nll_loss", input, target, weight, int(ignore_index))
     return _nll_loss(input, target, weight, ignore_index=int(ignore_index),
                      reduction=reduction)
 
@@ -197,44 +250,64 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   ignore_index: int = -100, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
-    """Softmax cross-entropy of logits ``input`` (N, C) or (C,) against class indices
-    or class probabilities, as ``torch.nn.functional.cross_entropy``.
+    """Softmax cross-entropy of logits ``input`` of shape (N, C), (N, C, d1, ...) or
+    (C,), classes along axis 1 (axis 0 unbatched), against class indices or class
+    probabilities (a floating target of the input's shape), as
+    ``torch.nn.functional.cross_entropy``.
 
     >>> import autodiff as ad
     >>> F = ad.nn.functional
     >>> F.cross_entropy(ad.tensor([[2.0, 0.0], [0.0, 2.0]]), ad.tensor([0, 1]))
     tensor(0.1269)
     """
-    logp = log_softmax(input, dim=-1)
-    if target.dtype.is_differentiable:  # class probabilities
-        if target.shape != input.shape:
-            raise ValueError(f"cross_entropy: probability targets must have the input's "
-                             f"shape {input.shape}, got {target.shape}")
-        classes = input.shape[-1]
-        if label_smoothing:
-            target = target * (1.0 - label_smoothing) + label_smoothing / classes
-        scaled = logp if weight is None else logp * weight
-        losses = -sum_(scaled * target, axis=-1)
-        if reduction == "none":
-            return losses
-        total = sum_(losses)
-        return total / (losses.numel() if input.ndim == 2 else 1) if reduction == "mean" \
-            else total
-    loss = nll_loss(logp, target, weight, ignore_index, reduction)
-    if not label_smoothing:
+    _check_reduction("cross_entropy", reduction)
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    axis = 0 if input.ndim == 1 else 1
+    logp = log_softmax(input, dim=axis)
+    if target.dtype.is_differentiable and target.shape == input.shape:
+        return _soft_cross_entropy(logp, target, weight, ignore_index, reduction,
+                                   label_smoothing)
+    logp, target = _classes_last("cross_entropy", logp, target, weight, int(ignore_index))
+    loss = _nll_loss(logp, target, weight, ignore_index=int(ignore_index),
+                     reduction=reduction)
+    if not label_smoothing > 0:  # PyTorch ignores a negative one
         return loss
-    # PyTorch's smoothing: (1 - e) * nll + e * (mean over classes of -log p)
-    classes = input.shape[-1]
-    keep = (target != ignore_index).astype(input.dtype)
+    # PyTorch's smoothing: (1 - e) * nll + e * (mean over classes of -w log p)
+    classes = logp.shape[-1]
+    keep = (target != ignore_index).astype(logp.dtype)
     scaled = logp if weight is None else logp * weight
     smooth = -sum_(scaled, axis=-1) / classes * keep
     if reduction == "none":
         smooth_loss = smooth
     elif reduction == "sum":
         smooth_loss = sum_(smooth)
-    else:  # divided by the total weight of the targets, as the nll term is
-        import autodiff
-
-        weights = _element_weights(autodiff, input, target, weight, ignore_index)
-        smooth_loss = sum_(smooth) / sum_(weights)
+    else:  # divided by the total weight of the targets, as the nll term is: that is
+        # the summed nll of log-probabilities all -1
+        total_weight = _nll_loss(-ones_like(logp), target, weight,
+                                 ignore_index=int(ignore_index), reduction="sum")
+        smooth_loss = sum_(smooth) / _nonzero(tensor_namespace(), total_weight)
     return loss * (1.0 - label_smoothing) + smooth_loss * label_smoothing
+
+
+def _soft_cross_entropy(logp: Tensor, target: Tensor, weight: Tensor | None,
+                        ignore_index: int, reduction: str, label_smoothing: float) -> Tensor:
+    """Cross-entropy against class probabilities ``target`` (the input's shape); the
+    mean is over the positions (N, d1, ...), whatever the weights."""
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    classes = logp.shape[0 if logp.ndim == 1 else 1]
+    _check_weight("cross_entropy", logp, weight, classes)
+    if label_smoothing > 0:
+        target = target * (1.0 - label_smoothing) + label_smoothing / classes
+    if logp.ndim > 2:
+        logp, target = moveaxis(logp, 1, -1), moveaxis(target, 1, -1)
+    scaled = logp if weight is None else logp * weight
+    losses = -sum_(scaled * target, axis=-1)
+    if reduction == "none":
+        return losses
+    total = sum_(losses)
+    return total / losses.numel() if reduction == "mean" else total
