@@ -107,3 +107,157 @@ def test_anomaly_mode_adds_the_trace_to_backward_errors(backend: str) -> None:
         with pytest.raises(RuntimeError, match="modified by an inplace operation") as info:
             y.sum().backward()
     assert any("ExpBackward0" in note for note in info.value.__notes__)
+
+
+# -- what a hook returns is checked, as PyTorch checks it ------------------------------
+
+def _leaf() -> ad.Tensor:
+    return ad.tensor([1.0, 2.0, 3.0], dtype=ad.float32, requires_grad=True)
+
+
+def _on_leaf(hook):  # type: ignore[no-untyped-def]
+    x = _leaf()
+    x.register_hook(hook)
+    (x * x).sum().backward()
+
+
+def _on_non_leaf(hook):  # type: ignore[no-untyped-def]
+    y = _leaf() * 2
+    y.register_hook(hook)
+    (y * y).sum().backward()
+
+
+def _on_retained(hook):  # type: ignore[no-untyped-def]
+    y = _leaf() * 2
+    y.retain_grad()
+    y.register_hook(hook)
+    (y * y).sum().backward()
+
+
+def _in_autograd_grad(hook):  # type: ignore[no-untyped-def]
+    x = _leaf()
+    x.register_hook(hook)
+    ad.autograd.grad((x * x).sum(), x)
+
+
+def _in_create_graph(hook):  # type: ignore[no-untyped-def]
+    x = _leaf()
+    x.register_hook(hook)
+    ad.autograd.grad((x * x).sum(), x, create_graph=True)
+
+
+PLACES = [_on_leaf, _on_non_leaf, _on_retained, _in_autograd_grad, _in_create_graph]
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_a_hook_may_not_change_the_size(backend: str, place) -> None:  # type: ignore[no-untyped-def]
+    def hook(grad: ad.Tensor) -> ad.Tensor:
+        return ad.ones(2, dtype=ad.float32)
+
+    with pytest.raises(RuntimeError, match="^hook 'hook' has changed the size of value$"):
+        place(hook)
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_a_hook_may_not_change_the_dtype(backend: str, place) -> None:  # type: ignore[no-untyped-def]
+    def hook(grad: ad.Tensor) -> ad.Tensor:
+        return grad.astype(ad.float64)
+
+    with pytest.raises(RuntimeError, match=r"^hook 'hook' has changed the type of value "
+                                           r"\(was float32 got float64\)$"):
+        place(hook)
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_a_hook_returns_a_tensor_or_none(backend: str, place) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match="^expected Variable, but hook returned 'float'$"):
+        place(lambda grad: 5.0)
+
+
+def test_a_hook_without_a_name_is_unknown(backend: str) -> None:
+    class Hook:
+        def __call__(self, grad: ad.Tensor) -> ad.Tensor:
+            return grad[:1]
+
+    with pytest.raises(RuntimeError, match="^hook '<unknown>' has changed the size"):
+        _on_leaf(Hook())
+
+
+def test_a_hook_may_not_move_the_gradient_to_another_backend(backend: str) -> None:
+    other = "array_api_strict" if backend == "numpy" else "numpy"
+    with pytest.raises(RuntimeError, match=rf"^hook '<lambda>' has changed the type of value "
+                                           rf"\(was float32 on backend '{backend}' got float32 "
+                                           rf"on backend '{other}'\)$"):
+        _on_leaf(lambda grad: grad.to(backend=other))
+
+
+def test_a_hook_of_the_same_shape_and_dtype_replaces_the_gradient(backend: str) -> None:
+    x = _leaf()
+    x.register_hook(lambda grad: ad.ones(3, dtype=ad.float32))
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(_values(x.grad), [1.0, 1.0, 1.0])
+    assert x.grad.dtype == ad.float32
+
+
+def _node_hooked(kind: str, hook) -> ad.Tensor:  # type: ignore[no-untyped-def]
+    x = _leaf()
+    y = x * x
+    getattr(y.grad_fn, kind)(hook)
+    y.sum().backward()
+    return x
+
+
+def test_node_hooks_results_are_checked(backend: str) -> None:
+    def hook(grads):  # type: ignore[no-untyped-def]
+        return (ad.ones(2, dtype=ad.float32),)
+
+    with pytest.raises(RuntimeError, match="^hook 'hook' has changed the size of value$"):
+        _node_hooked("register_prehook", hook)
+    with pytest.raises(TypeError, match="^expected tuple, but hook returned 'Tensor'$"):
+        _node_hooked("register_prehook", lambda grads: grads[0])
+    with pytest.raises(TypeError, match="^expected Variable, but hook returned 'float'$"):
+        _node_hooked("register_prehook", lambda grads: (5.0,))
+    with pytest.raises(RuntimeError, match=r"^hook '<lambda>' has returned an incorrect number "
+                                           r"of values \(got 2, but expected 1\)"):
+        _node_hooked("register_prehook", lambda grads: (grads[0], grads[0]))
+    with pytest.raises(RuntimeError, match=r"^hook '<lambda>' has changed the type of value "
+                                           r"\(was float32 got float64\)$"):
+        _node_hooked("register_hook",
+                     lambda grad_inputs, grad_outputs: (grad_inputs[0].astype(ad.float64),
+                                                        grad_inputs[1]))
+    with pytest.raises(TypeError, match="^expected tuple, but hook returned 'list'$"):
+        _node_hooked("register_hook", lambda grad_inputs, grad_outputs: list(grad_inputs))
+
+
+def test_a_node_hook_cannot_make_a_gradient_out_of_none(backend: str) -> None:
+    x = _leaf()
+    y = x * 2.0  # no gradient for the constant
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (grad_inputs[0],
+                                                               ad.ones(())))
+    with pytest.raises(RuntimeError, match="^can't replace a None gradient with a non-None "
+                                           "value$"):
+        y.sum().backward()
+
+
+def test_a_leaf_accumulator_runs_its_node_hooks(backend: str) -> None:
+    x = _leaf()
+    y = x * x
+    accumulator = y.grad_fn.next_functions[0][0]
+    seen = []
+    accumulator.register_prehook(lambda grads: (grads[0] * 10,))
+    accumulator.register_hook(lambda grad_inputs, grad_outputs: seen.append(
+        (grad_inputs, _values(grad_outputs[0]))))
+    y.sum().backward()
+    np.testing.assert_allclose(_values(x.grad), [20.0, 40.0, 60.0])  # 2x, times 10
+    assert seen[0][0] == ()
+    np.testing.assert_allclose(seen[0][1], [20.0, 40.0, 60.0])
+    accumulator.register_prehook(lambda grads: (ad.ones(2, dtype=ad.float32),))
+    with pytest.raises(RuntimeError, match="has changed the size of value"):
+        (x * x).sum().backward()
+
+
+def test_a_post_accumulate_hook_result_is_checked(backend: str) -> None:
+    x = _leaf()
+    x.register_post_accumulate_grad_hook(lambda tensor: 5.0)
+    with pytest.raises(TypeError, match="^expected Variable, but hook returned 'float'$"):
+        (x * x).sum().backward()

@@ -3,6 +3,7 @@ its ``.grad``, once all that the pass will send have arrived."""
 
 from __future__ import annotations
 
+import threading
 import weakref
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ class AccumulateGrad(_Hookable):
     """
 
     __slots__ = ("_variable", "_backend", "_extra", "_consumers", "_live", "_prune_at",
-                 "__weakref__")
+                 "lock", "__weakref__")
 
     def __init__(self, variable: Tensor) -> None:
         self._variable = weakref.ref(variable)
@@ -47,6 +48,10 @@ class AccumulateGrad(_Hookable):
         #: node dies; dead ones are dropped now and then
         self._consumers: list[weakref.ref[Node]] = []
         self._prune_at = 16
+        #: held around the read-add-write of ``.grad`` (``accumulate_into``), as
+        #: PyTorch's AccumulateGrad holds its mutex: two threads running backward into
+        #: this leaf at once must not lose either's gradient
+        self.lock = threading.Lock()
 
     def _consumed_by(self, node: Node) -> AccumulateGrad:
         """Count an edge of ``node`` leading here, for as long as ``node`` lives."""
@@ -83,26 +88,32 @@ class AccumulateGrad(_Hookable):
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
-def accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool, owned: bool = False
-                    ) -> None:
-    """Add ``grad`` into ``tensor.grad`` as PyTorch does.
+#: the lock of the tensors that have no accumulator of their own (a retained non-leaf's
+#: ``.grad``): those are rarely shared between threads, so one lock serves them all
+RETAINED_LOCK = threading.Lock()
+
+
+def accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool, owned: bool = False,
+                    lock: threading.Lock = RETAINED_LOCK) -> None:
+    """Add ``grad`` into ``tensor.grad`` as PyTorch does, under ``lock`` (the leaf
+    accumulator's), so that backward passes in several threads lose no update.
 
     Without create_graph the existing ``.grad`` object keeps its identity (the sum
     replaces its array), so a reference taken before a second backward sees the sum.
     ``owned`` says that the backward pass made ``grad``'s array and hands it here
     alone: a first ``.grad`` then takes it over rather than copying it.
     """
-    if create_graph:
-        tensor._grad = grad if tensor._grad is None else tensor._grad + grad
-        return
-    if tensor._grad is None:
-        # As PyTorch's AccumulateGrad: the incoming gradient's memory is taken over when
-        # nothing else refers to it, and copied otherwise, so that .grad can be written
-        # in place (``x.grad.zero_()``) without touching another tensor, a saved value
-        # or a read-only view.
-        array, backend = grad._array, grad._backend
-        if not (owned and backend.exclusive(array)):
-            array = backend.copy(array)
-        tensor._grad = type(grad)._wrap(array, backend)
-    else:
-        tensor._grad._array = tensor._grad._array + grad._array
+    with lock:  # the read of .grad, the sum and the write back, as one step
+        if create_graph:
+            tensor._grad = grad if tensor._grad is None else tensor._grad + grad
+        elif tensor._grad is None:
+            # As PyTorch's AccumulateGrad: the incoming gradient's memory is taken over
+            # when nothing else refers to it, and copied otherwise, so that .grad can be
+            # written in place (``x.grad.zero_()``) without touching another tensor, a
+            # saved value or a read-only view.
+            array, backend = grad._array, grad._backend
+            if not (owned and backend.exclusive(array)):
+                array = backend.copy(array)
+            tensor._grad = type(grad)._wrap(array, backend)
+        else:
+            tensor._grad._array = tensor._grad._array + grad._array
