@@ -226,6 +226,20 @@ class Backend:
         the default context changes nothing)."""
         return contextlib.nullcontext()
 
+    def silent_float_errors(self) -> contextlib.AbstractContextManager[Any]:
+        """A context in which the library's floating-point warnings (division by zero,
+        an invalid value, overflow) are silent. The engine enters it once per backward
+        pass: PyTorch's backward computes infinities and nans without a word (a
+        ``sqrt``'s gradient at 0, say), and a first-order pass runs autodiff's own rules,
+        not the user's code. The default changes nothing (a library that does not warn).
+
+        >>> from backends import load_backend
+        >>> with load_backend("numpy").silent_float_errors():
+        ...     print(np.float64(1.0) / 0.0)
+        inf
+        """
+        return contextlib.nullcontext()
+
     # -- indexing gradients -----------------------------------------------------------
     def write(self, target: Any, values: Any) -> Any:
         """Store ``values`` (same shape and dtype) into ``target``; return the array that

@@ -50,6 +50,10 @@ class NumpyBackend(Backend):
         np.add.at(result, index, values)
         return result
 
+    def silent_float_errors(self) -> Any:
+        # numpy's state lives in a context variable: this thread's pass alone is silent
+        return np.errstate(all="ignore")
+
     def array_rules(self) -> dict[str, tuple[Any, ...]]:
         return {"relu": (_relu_vjp,), "matmul": (_matmul_left_vjp, _decline)}
 
@@ -71,11 +75,15 @@ def _relu_vjp(xp: Any, g: Any, ans: Any, _x: Any) -> Any:
     >>> ans = np.array([0.0, 1.0, 3.0, np.nan])
     >>> _relu_vjp(np, np.array([np.nan, -0.0, 2.0, 4.0]), ans, None)
     array([ 0., -0.,  2.,  4.])
+    >>> _relu_vjp(np, np.array(3.0), np.array(1.5), None)
+    array(3.)
     """
     unsigned = _SAME_SIZE_UINT.get(g.dtype)
     if unsigned is None or ans.dtype != g.dtype or ans.shape != g.shape:
         return NotImplemented  # the generic rule, ``where``, takes it
-    mask = np.less_equal(ans, 0).astype(unsigned)  # 1 where the cotangent is dropped
+    # 1 where the cotangent is dropped; an array even at 0-d, where numpy's comparison
+    # gives a scalar (which ``out=`` below refuses and ``-=`` would warn on)
+    mask = np.asarray(np.less_equal(ans, 0), dtype=unsigned)
     mask -= 1  # there 0, elsewhere all ones (unsigned arithmetic wraps around)
     np.bitwise_and(g.view(unsigned), mask, out=mask)
     return mask.view(g.dtype)

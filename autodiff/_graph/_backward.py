@@ -78,6 +78,12 @@ def run_backward(
     remaining, single = counts.remaining, counts.single
     plain = not run.catch  # no targets: a node without extras takes the direct path
 
+    # As PyTorch's backward, no warning for an infinity or a nan a rule computes (the
+    # gradient of sqrt at 0): the backend's silence, entered once a pass. Measured on
+    # numpy: 0.9 us a pass (a tiny backward x1.05, a 1,000-op chain's x1.004); entered
+    # once a node instead, it made that chain's backward x1.7
+    silent = roots[0]._backend.silent_float_errors()
+    silent.__enter__()
     previous_mode = _mode.state.enabled
     _mode.state.enabled = create_graph  # the rules record only under create_graph
     # The fast path, measured (W1: 19% of a tiny op's backward): a node that readies
@@ -129,6 +135,7 @@ def run_backward(
                 remaining, single = counts.remaining, counts.single
                 node = ready.pop() if ready else None
     finally:
+        silent.__exit__(None, None, None)
         _mode.state.enabled = previous_mode
     return run.captured
 
