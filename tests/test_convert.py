@@ -211,8 +211,6 @@ def test_pytorch_table_is_its_rule() -> None:
                 assert expected == scalar
 
 
-@pytest.mark.xfail(strict=True, reason="needs autodiff/_primitive/_op.py's _scalar_argument "
-                                       "to convert numpy scalars with _convert.python_scalar")
 @pytest.mark.parametrize("scalar", (np.float32, np.float16))
 def test_numpy_scalar_in_an_op(backend: str, scalar: Any) -> None:
     x = ad.tensor([1.0, 2.0, 3.0], dtype=ad.float64, requires_grad=True)

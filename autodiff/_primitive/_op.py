@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import inspect
-import numbers
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
 from .. import _forward, _mode, _rules
+from .._convert import python_scalar
 from .._rules import REGISTRY
 from .._tensor import Tensor
 from ._declare import JVP_KINDS, Primitive
@@ -80,11 +80,9 @@ _SCALARS = frozenset((int, float, bool, complex))
 def _scalar_argument(prim: Primitive, value: Any) -> Any:
     """A non-Python number (such as numpy.float64) as the Python number it stands for;
     anything else is refused with the op's name rather than failing deep in a library."""
-    if isinstance(value, numbers.Number):
-        for kind in (bool, int, float, complex):
-            if isinstance(value, numbers.Integral if kind is int else kind):
-                return kind(value)  # type: ignore[arg-type]
-        return complex(value)  # type: ignore[call-overload]
+    number = python_scalar(value)
+    if number is not None:
+        return number
     raise TypeError(f"{prim.name}: expected Tensors or Python numbers, got "
                     f"{type(value).__name__}; wrap arrays with autodiff.tensor(...)")
 
@@ -182,6 +180,9 @@ def make_op(prim: Primitive) -> Callable[..., Tensor]:  # noqa: C901 - hot path
                     forward(backend.xp, first._array, other))
             else:
                 backend, needs_grad, arrays = _gather(prim, args)
+                # what is recorded holds the numbers as converted, never a numpy scalar
+                args = tuple(arg if isinstance(arg, tensor_type) else array
+                             for arg, array in zip(args, arrays, strict=True))
                 out = forward(backend.xp, *arrays, **params) if params else forward(
                     backend.xp, *arrays)
         if moves:
