@@ -20,7 +20,7 @@ Only view ops and ``detach()`` pay for this; ordinary ops set one slot to ``None
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from weakref import ref
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def _family(parent: Tensor) -> tuple[Tensor, Tensor, tuple[Step, ...]]:
 
 def _join(root: Tensor, tensor: Tensor, info: ViewOf) -> None:
     family = root._view
-    if family is None:
+    if not isinstance(family, Aliases):  # a root is never a ViewOf: None until its first alias
         family = root._view = Aliases()
     family.add(tensor)
     tensor._view = info
@@ -111,13 +111,14 @@ def register_view(result: Tensor, parent: Tensor, op: Callable[..., Tensor],
         root = info.root
         result._view = (ViewOf(root, info.base, (*info.steps, step), True)
                         if info.differentiable else ViewOf(root, parent, (step,), True))
-        family = root._view
+        family = cast("Aliases", root._view)
     else:
         root = parent
         result._view = ViewOf(root, root, (step,), True)
-        family = info
-        if family is None:
+        if info is None:
             family = root._view = Aliases()
+        else:
+            family = cast("Aliases", info)
     members = family.members
     members.append(ref(result))
     if len(members) > family.limit:
@@ -140,7 +141,7 @@ def aliases(tensor: Tensor) -> Iterator[Tensor]:
         return
     root = info.root if info.__class__ is ViewOf else tensor
     yield root
-    family = root._view
+    family = cast("Aliases | None", root._view)
     if family is not None:
         yield from family.live()
 

@@ -43,6 +43,9 @@ class Backend:
         #: the engine's namespace for derivative rules on this library's arrays, made
         #: by the engine at the first backward pass (read once per node, hence here)
         self.rule_namespace: Any = None
+        #: native dtypes seen to be real, so that the engine's complex test per node is
+        #: one set lookup (per backend, like ``node_metas``; bounded by the engine)
+        self.real_dtypes: set[Any] = set()
 
     def __repr__(self) -> str:
         return f"<backend {self.name!r}>"

@@ -169,14 +169,11 @@ def _expr(s: State, template: str, args: tuple[str, ...], np_template: str | Non
 UNARY = {"ad.exp(ad.tanh({0}))": "output", "ad.log({0} * {0} + 1.0)": "inputs",
          "ad.sqrt({0} * {0} + 0.5)": "all", "ad.tanh({0})": "output", "ad.sin({0})": "inputs",
          "ad.cos({0})": "inputs", "ad.square({0})": "inputs", "-{0}": "none",
-         "1.0 / ({0} * {0} + 1.0)": "all", "ad.pow({0} * {0} + 1.0, 1.5)": "inputs",
+         "1.0 / ({0} * {0} + 1.0)": "inputs", "ad.pow({0} * {0} + 1.0, 1.5)": "inputs",
          "ad.log1p({0} * {0})": "inputs", "ad.expm1(ad.sin({0}))": "all"}
-# Excluded: divide saves its output where PyTorch saves its inputs, so a write to a
-# quotient raises a version error PyTorch does not (issue 17):
-#   y = x / (x + 1); y.add_(1); y.sum().backward()
-# Declared "all" (as if PyTorch saved the quotient) until that is fixed; then "inputs".
+# divide saves its inputs, as PyTorch's does: a write to a quotient is legal
 BINARY = {"ad.add({0}, {1})": "none", "ad.subtract({0}, {1})": "none",
-          "ad.multiply({0}, {1})": "inputs", "{0} / ({1} * {1} + 1.0)": "all",
+          "ad.multiply({0}, {1})": "inputs", "{0} / ({1} * {1} + 1.0)": "inputs",
           "ad.logaddexp({0}, {1})": "inputs"}
 
 

@@ -250,3 +250,12 @@ def test_relu_gradient_as_pytorch_gives_it(backend: str, create_graph: bool) -> 
     values = grad.detach().numpy()
     assert np.isnan(values[1]) and values[[0, 2, 4, 5]].tolist() == [0.0, 0.0, 7.0, 0.0]
     assert np.signbit(values[[0, 2, 3, 5]]).tolist() == [False, False, True, False]
+
+
+def test_a_write_into_a_quotient_keeps_its_gradient(backend: str) -> None:
+    # divide saves its inputs (as PyTorch), not its output: scipy.stats.zscore's pattern
+    x = ad.tensor([1.0, 2.0, 3.0], dtype=ad.float64, requires_grad=True)
+    y = x / (x + 1.0)
+    y.add_(1.0)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 1.0 / (np.array([1.0, 2.0, 3.0]) + 1.0) ** 2)

@@ -214,7 +214,7 @@ class Node(_Hookable):
             rules = prim.backend_vjps.get(backend.name, rules)
         # rules written g * f'(z) run conjugated on a complex cotangent: one set test
         # per node of such a primitive (a dtype already seen real), none for the others
-        if prim.holomorphic and g.dtype not in _REAL_DTYPES and complex_dtype(
+        if prim.holomorphic and g.dtype not in backend.real_dtypes and complex_dtype(
                 backend, g.dtype):
             rules = prim.conjugated(rules)
         inputs: Sequence[Any] = self._inputs
@@ -329,23 +329,22 @@ class Node(_Hookable):
                     None if producer is None else producer.name(), tensor._version, version))
 
 
-#: native dtypes seen to be real (a set of the dtypes themselves: hashing a numpy dtype
-#: costs less than ``id`` and a dict); bounded, since a library may make a dtype object
-#: per array
-_REAL_DTYPES: set[Any] = set()
+#: bound on a backend's ``real_dtypes`` (a set of the dtypes themselves: hashing a numpy
+#: dtype costs less than ``id`` and a dict), since a library may make a dtype per array
 _REAL_LIMIT = 64
 
 
 def complex_dtype(backend: Any, dtype: Any) -> bool:
     """Whether ``dtype`` (a backend's native dtype) is complex; real ones are remembered
     so that the engine's test per node is one set lookup."""
-    if dtype in _REAL_DTYPES:
+    known = backend.real_dtypes
+    if dtype in known:
         return False
     if backend.dtype_name(dtype).startswith("complex"):
         return True
-    if len(_REAL_DTYPES) >= _REAL_LIMIT:
-        _REAL_DTYPES.clear()
-    _REAL_DTYPES.add(dtype)
+    if len(known) >= _REAL_LIMIT:
+        known.clear()
+    known.add(dtype)
     return False
 
 

@@ -16,11 +16,6 @@ __all__ = ["equal", "greater", "greater_equal", "isfinite", "isinf", "isnan", "l
            "less_equal", "logical_and", "logical_not", "logical_or", "logical_xor", "not_equal",
            "signbit"]
 
-#: native dtypes seen not to be complex: the ordering ops ask on every call, and a set
-#: lookup costs a tenth of ``isdtype`` (bounded: a library may make a dtype per array)
-_NOT_COMPLEX: set[Any] = set()
-
-
 def complex_value(xp: Any, value: Any) -> str | None:
     """PyTorch's name of ``value``'s dtype (``"ComplexDouble"``) if it is complex (an
     array or a Python number), else None: what ordering ops (``<``, ``maximum``,
@@ -32,12 +27,8 @@ def complex_value(xp: Any, value: Any) -> str | None:
     if kind is float or kind is int or kind is bool or value is None:
         return None
     dtype = value.dtype
-    if dtype in _NOT_COMPLEX:
-        return None
+    # cached per (dtype class, dtype): two libraries' dtypes are never compared
     if not native_isdtype(xp, dtype, "complex floating"):
-        if len(_NOT_COMPLEX) >= 64:
-            _NOT_COMPLEX.clear()
-        _NOT_COMPLEX.add(dtype)
         return None
     return "ComplexFloat" if dtype == xp.complex64 else "ComplexDouble"
 

@@ -210,7 +210,9 @@ multiply = primitive(
 divide = primitive(
     "divide", torch_name="Div",
     forward=_true_divide,
-    vjp=(lambda xp, g, _ans, _a, b: g / b, lambda xp, g, ans, _a, b: -g * ans / b),
+    # b's rule reads a and b, as PyTorch's does, not the output: a write into the
+    # quotient must not invalidate it ((a / b) / b rather than a / b**2: no overflow)
+    vjp=(lambda xp, g, _ans, _a, b: g / b, lambda xp, g, _ans, a, b: -g * ((a / b) / b)),
     jvp="elementwise", holomorphic=True,
     doc="""``a / b`` elementwise, broadcast: true division, so integer by integer gives the
     default float dtype, as in PyTorch's ``torch.div``.

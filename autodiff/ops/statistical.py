@@ -44,11 +44,12 @@ def _share(xp: Any, ans: Any, x: Any, axis: Any, keepdims: bool, nans: bool) -> 
     return weight / xp.sum(weight, axis=axis, keepdims=True)
 
 
-def _no_complex(xp: Any, name: str, x: Any) -> None:
-    """Refuse a complex input to max or min: complex numbers have no order (PyTorch's
+def _ordered(xp: Any, name: str, x: Any) -> Any:
+    """``x``, refused if complex for max or min: complex numbers have no order (PyTorch's
     message; numpy would answer lexicographically)."""
     if complex_value(xp, x):
         raise RuntimeError(f"{name}(): does not support complex input")
+    return x
 
 
 def _extremum(name: str) -> Op:
@@ -57,8 +58,8 @@ def _extremum(name: str) -> Op:
         name,
         torch_name=lambda x, axis, keepdims, nans: (
             f"{stem}Backward1" if nans else f"A{name}Backward0"),
-        forward=lambda xp, x, axis, keepdims, nans: _no_complex(xp, name, x) or getattr(
-            xp, name)(x, axis=axis, keepdims=keepdims),
+        forward=lambda xp, x, axis, keepdims, nans: getattr(xp, name)(
+            _ordered(xp, name, x), axis=axis, keepdims=keepdims),
         vjp=lambda xp, g, ans, x, axis, keepdims, nans: restore_axes(
             xp, g, axis, keepdims) * _share(xp, ans, x, axis, keepdims, nans),
         jvp=lambda tangents, ans, x, axis, keepdims, nans: sum_(
