@@ -340,3 +340,29 @@ def test_equality_and_real_ordering_still_work(backend: str) -> None:
     assert not (z != z).numpy().any()
     np.testing.assert_array_equal((ad.real(z) < 0).numpy(), [False, True])
     np.testing.assert_array_equal(ad.maximum(ad.real(z), 0.0).numpy(), [1.0, 0.0])
+
+
+def test_backward_of_a_complex_output_needs_its_gradient(backend: str) -> None:
+    # which real loss of a complex number? PyTorch refuses to pick one, and so do we
+    z = ad.tensor(1.0 + 1.0j, requires_grad=True)
+    assert z.dtype == ad.complex64  # PyTorch's default complex dtype
+    with pytest.raises(RuntimeError, match="only for real scalar outputs but got "
+                                           "autodiff.complex64"):
+        (z * z).backward()
+    (z * z).backward(ad.tensor(1.0 + 0.0j))  # given, it is PyTorch's g * conj(f'(z))
+    assert complex(z.grad.item()) == pytest.approx(2.0 - 2.0j)
+
+
+@pytest.mark.parametrize(("output_complex", "grad_complex"), [(True, False), (False, True)])
+def test_a_gradient_of_the_other_kind_raises(output_complex: bool, grad_complex: bool,
+                                              backend: str) -> None:
+    z = ad.tensor([1.0 + 2.0j, 3.0 - 1.0j], requires_grad=True)
+    out = z * z if output_complex else ad.real(z * z)
+    grad = ad.ones(2, dtype=ad.complex128 if grad_complex else ad.float64)
+    want = (f"Mismatch in dtype: grad_output\\[0\\] has a dtype of {grad.dtype} and "
+            f"output\\[0\\] has a dtype of {out.dtype}")
+    with pytest.raises(RuntimeError, match=want):
+        out.backward(grad)
+    with pytest.raises(RuntimeError, match=want):
+        ad.autograd.grad(out, z, grad)
+    assert z.grad is None

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._graph import run_backward
+from .._graph._node import complex_dtype
 from .._tensor import Tensor
 from . import forward_ad as forward_ad
 from .anomaly_mode import detect_anomaly as detect_anomaly
@@ -39,9 +40,13 @@ def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]
     seeds = []
     for index, output in enumerate(outputs):
         given = grads[index] if grads else None
+        complex_output = complex_dtype(output._backend, output._array.dtype)
         if given is None:
             if output.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if complex_output:  # which real loss of it? PyTorch refuses to guess too
+                raise RuntimeError("grad can be implicitly created only for real scalar "
+                                   f"outputs but got {output.dtype}")
             seeds.append(ones_like(output))
             continue
         if not isinstance(given, Tensor):
@@ -54,6 +59,11 @@ def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]
         if given._backend is not output._backend:
             raise ValueError(f"backward: gradient {index} is on backend {given.backend!r} but "
                              f"its output is on backend {output.backend!r}")
+        if complex_dtype(given._backend, given._array.dtype) != complex_output:
+            raise RuntimeError(
+                "For complex Tensors, both grad_output and output are required to have the "
+                f"same dtype. Mismatch in dtype: grad_output[{index}] has a dtype of "
+                f"{given.dtype} and output[{index}] has a dtype of {output.dtype}.")
         seeds.append(given)
     return seeds
 
