@@ -50,17 +50,22 @@ REFUSING = {
     "complex.basic", "real.complex", "imag.complex",
     "nll_loss.none_weighted", "nll_loss.ignore_index_weighted",
     "add.cross_entropy_weight_smoothing",
+    # defined on real numbers only: PyTorch raises NotImplementedError, and so do we
+    "celu.default_alpha", "celu.alpha", "softmax.last_axis", "softmax.axis_0",
+    "softmax.large_logits", "log_softmax.method", "log_softmax.large_logits",
+    "nll_loss.cross_entropy",
+    *(f"binary_cross_entropy_with_logits.{variant}"
+      for variant in ("mean", "sum", "none", "weight", "pos_weight", "weight_and_pos_weight",
+                      "large_logits", "large_logits_pos_weight")),
+    # sorting and arg-extrema need an order
+    "getitem.max_dim_keepdim", "getitem.max_dim_method", "getitem.min_dim_method",
+    "getitem.sort", "getitem.sort_descending_negative_axis", "getitem.sort_method_values",
 }
 
 #: cases that refuse complex input on some backends and not on others: array_api_strict
-#: refuses ordering and complex-to-real casts; numpy sorts and finds the max of complex
-#: numbers lexicographically (sort, argsort and max with a dim live in ops/sorting.py and
-#: ops/searching.py, which should raise as PyTorch does), and casts to real with a warning
-MAY_REFUSE = {
-    "astype.float64", "astype.int64", "getitem.max_dim_keepdim", "getitem.max_dim_method",
-    "getitem.min_dim_method", "getitem.sort", "getitem.sort_descending_negative_axis",
-    "getitem.sort_method_values", "log_softmax.large_logits", "threshold_backward.mask",
-}
+#: refuses ordering and complex-to-real casts, numpy casts to real with a warning (as
+#: PyTorch does)
+MAY_REFUSE = {"astype.float64", "astype.int64", "threshold_backward.mask"}
 
 #: cases whose complex answer is not a function of the inputs alone or needs inputs of a
 #: kind the case does not build: they are checked by hand below
@@ -75,22 +80,8 @@ NOT_APPLICABLE = {
     "reshape.eigvalsh_with_grad",
 }
 
-#: known wrong, in modules this suite does not own (ops/nn.py, ops/softmax.py), and sign's
-#: complex gradient (z / |z| is differentiable; its rule gives zero)
-KNOWN_WRONG = {
-    "sign.basic": "sign's rule is a zero gradient; for complex z, sign(z) = z/|z| is not "
-                  "constant",
-    "celu.default_alpha": "ops/nn.py: celu's rules are not declared holomorphic",
-    "celu.alpha": "ops/nn.py: celu's rules are not declared holomorphic",
-    "softmax.last_axis": "ops/softmax.py: not conjugated",
-    "softmax.axis_0": "ops/softmax.py: not conjugated",
-    "log_softmax.method": "ops/softmax.py: not conjugated",
-    "nll_loss.cross_entropy": "ops/softmax.py: log_softmax not conjugated",
-    "softmax.large_logits": "ops/softmax.py: not conjugated",
-    **{f"binary_cross_entropy_with_logits.{variant}": "ops/nn.py: not conjugated"
-       for variant in ("mean", "sum", "none", "weight", "pos_weight",
-                       "weight_and_pos_weight", "large_logits", "large_logits_pos_weight")},
-}
+#: known wrong (none at present): name -> reason, each run as a non-strict xfail
+KNOWN_WRONG: dict[str, str] = {}
 
 
 def _complexified(case: Case) -> bool:
@@ -324,8 +315,24 @@ Z = np.array([1 + 2j, -0.5 + 1j])
     (lambda z, w: ad.max(z), RuntimeError, r"max\(\): does not support complex input"),
     (lambda z, w: ad.min(z, axis=0), RuntimeError, r"min\(\): does not support complex"),
     (lambda z, w: z.max(), RuntimeError, r"max\(\): does not support complex input"),
+    (lambda z, w: z.max(0), RuntimeError, r"max\(\): does not support complex input"),
+    (lambda z, w: ad.argmax(z), RuntimeError, r"argmax\(\): does not support complex"),
+    (lambda z, w: z.argmin(0), RuntimeError, r"argmin\(\): does not support complex"),
+    (lambda z, w: ad.sort(z), RuntimeError, "Sort does not support complex dtypes"),
+    (lambda z, w: z.argsort(), RuntimeError, "Sort does not support complex dtypes"),
+    (lambda z, w: ad.searchsorted(z, w), NotImplementedError,
+     '"searchsorted" not implemented for \'ComplexDouble\''),
+    (lambda z, w: ad.nn.functional.softmax(z, 0), NotImplementedError,
+     '"softmax" not implemented for \'ComplexDouble\''),
+    (lambda z, w: ad.nn.functional.log_softmax(z, 0), NotImplementedError,
+     '"log_softmax" not implemented'),
+    (lambda z, w: ad.nn.functional.celu(z), NotImplementedError, '"celu" not implemented'),
+    (lambda z, w: ad.nn.functional.binary_cross_entropy_with_logits(ad.real(z), w),
+     NotImplementedError, '"binary_cross_entropy_with_logits" not implemented'),
 ], ids=["lt", "le_scalar", "gt_reflected", "ge", "lt_complex_scalar", "maximum", "minimum",
-        "clip", "clip_complex_bound", "clamp_method", "max", "min", "max_method"])
+        "clip", "clip_complex_bound", "clamp_method", "max", "min", "max_method",
+        "max_dim", "argmax", "argmin_method", "sort", "argsort", "searchsorted", "softmax",
+        "log_softmax", "celu", "bce_with_logits_complex_target"])
 def test_ordering_refuses_complex(fn: Callable[..., Any], error: type[Exception], match: str,
                                   backend: str) -> None:
     z = ad.tensor(Z, requires_grad=True)

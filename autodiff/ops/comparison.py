@@ -33,6 +33,16 @@ def complex_value(xp: Any, value: Any) -> str | None:
     return "ComplexFloat" if dtype == xp.complex64 else "ComplexDouble"
 
 
+def real_only(xp: Any, op: str, *values: Any) -> None:
+    """Refuse a complex value to ``op``, a function defined on real numbers only
+    (softmax, celu ...), with PyTorch's NotImplementedError rather than numpy's answer
+    through a lexicographic order."""
+    for value in values:
+        name = complex_value(xp, value)
+        if name is not None:
+            raise NotImplementedError(f'"{op}" not implemented for \'{name}\'')
+
+
 def _ordered(kernel: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Any]:
     """The forward of an order comparison, refusing complex operands as PyTorch does."""
     def forward(xp: Any, a: Any, b: Any) -> Any:

@@ -350,17 +350,37 @@ def _zero_gradient(xp: Any, g: Any, _ans: Any, _x: Any, **_params: Any) -> Any:
     return xp.zeros_like(g)
 
 
+def _sign_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
+    """Zero for real ``x``, as PyTorch's SignBackward0. For complex ``z``, ``sign(z)`` is
+    ``z / |z|`` (the standard's, PyTorch's ``sgn``), whose gradient is PyTorch's
+    ``(g - Re(conj(g) s) s) / |z|``, zero at 0. That map is a real projection scaled by
+    ``1 / |z|``, self-adjoint, so it serves forward mode too."""
+    if not xp.isdtype(ans.dtype, "complex floating"):
+        return xp.zeros_like(g)
+    size = xp.abs(x)
+    zero = size == 0
+    along = xp.real(xp.conj(g) * ans)
+    return xp.where(zero, 0.0, (g - along * ans) / xp.where(zero, 1.0, size))
+
+
 sign: Op = primitive(  # SignBackward0 with a zero gradient, as in PyTorch
     "sign", torch_name="Sign",
     forward=lambda xp, x: xp.sign(x),
-    vjp=_zero_gradient,
+    vjp=_sign_vjp,
     jvp="elementwise",
     doc="""-1, 0 or 1 as each element is negative, zero or positive (PyTorch's
-    ``torch.sign``). Differentiable with a zero gradient everywhere, as in PyTorch.
+    ``torch.sign``). Differentiable with a zero gradient everywhere, as in PyTorch. For a
+    complex ``z`` it is the standard's ``z / |z|`` (0 at 0; PyTorch's ``torch.sgn``),
+    with ``sgn``'s gradient.
 
     >>> import autodiff as ad
     >>> ad.sign(ad.tensor([-2.0, 0.0, 3.0]))
     tensor([-1.,  0.,  1.])
+    >>> z = ad.tensor([3.0 + 4.0j], requires_grad=True)
+    >>> ad.sign(z)
+    tensor([0.6000+0.8000j], grad_fn=<SignBackward0>)
+    >>> ad.sign(z).imag.sum().backward(); z.grad
+    tensor([-0.0960+0.0720j])
     """,
 )
 

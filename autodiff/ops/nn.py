@@ -14,7 +14,7 @@ from typing import Any
 from .._primitive import primitive
 from .._rules import tensor_namespace
 from .._tensor import Tensor
-from .comparison import complex_value
+from .comparison import complex_value, real_only
 from .reductions import mean as mean_
 from .reductions import sum as sum_
 
@@ -102,10 +102,14 @@ sigmoid = primitive(
     tensor([0.2500, 0.0000, 0.0000])
     """,
 )
+def _celu_forward(xp: Any, x: Any, alpha: float) -> Any:
+    real_only(xp, "celu", x)  # its two pieces split the real line
+    return xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0.0) / alpha))
+
+
 _celu = primitive(
     "celu", torch_name="Celu",
-    forward=lambda xp, x, alpha: xp.where(
-        x > 0, x, alpha * xp.expm1(xp.minimum(x, 0.0) / alpha)),
+    forward=_celu_forward,
     # for x <= 0, exp(x / alpha) = ans / alpha + 1: the rule needs only the output
     vjp=lambda xp, g, ans, _x, alpha: xp.where(ans > 0, g, g * (ans / alpha + 1.0)),
     jvp="elementwise", namespace=NN,
@@ -130,6 +134,7 @@ def _softplus_of_negative(xp: Any, x: Any) -> Any:
 
 
 def _bce_forward(xp: Any, x: Any, y: Any, weight: Any, pos_weight: Any, reduction: str) -> Any:
+    real_only(xp, "binary_cross_entropy_with_logits", x, y, weight, pos_weight)
     if pos_weight is None:
         loss = (1.0 - y) * x + _softplus_of_negative(xp, x)
     else:

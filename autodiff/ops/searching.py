@@ -10,25 +10,37 @@ from typing import Any
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
+from .comparison import complex_value, real_only
 from .joining import _promoted
 from .manipulation import one_axis, permute_dims
 
 __all__ = ["argmax", "argmin", "count_nonzero", "nonzero", "searchsorted"]
 NOT_METHODS = ("searchsorted",)
 
-_argmax: Op = primitive(
-    "argmax", forward=lambda xp, x, axis, keepdims: xp.argmax(x, axis=axis, keepdims=keepdims))
-_argmin: Op = primitive(
-    "argmin", forward=lambda xp, x, axis, keepdims: xp.argmin(x, axis=axis, keepdims=keepdims))
+
+def _arg_extremum(name: str) -> Op:
+    def forward(xp: Any, x: Any, axis: Any, keepdims: bool) -> Any:
+        if complex_value(xp, x):  # numpy would answer lexicographically
+            raise RuntimeError(f"{name}(): does not support complex input")
+        return getattr(xp, name)(x, axis=axis, keepdims=keepdims)
+    return primitive(name, forward=forward)
+
+
+_argmax, _argmin = _arg_extremum("argmax"), _arg_extremum("argmin")
 _count_nonzero: Op = primitive(
     "count_nonzero",
     forward=lambda xp, x, axis, keepdims: xp.count_nonzero(x, axis=axis, keepdims=keepdims))
 # One (ndim, N) array of coordinates: a primitive has one output.
 _nonzero: Op = primitive(
     "nonzero", forward=lambda xp, x: xp.stack(xp.nonzero(x), axis=0))
+def _searchsorted_forward(xp: Any, x1: Any, x2: Any, sorter: Any, side: str) -> Any:
+    real_only(xp, "searchsorted", x1)  # sorted needs an order
+    return xp.searchsorted(x1, x2, side=side, sorter=sorter)
+
+
 _searchsorted: Op = primitive(
     "searchsorted",
-    forward=lambda xp, x1, x2, sorter, side: xp.searchsorted(x1, x2, side=side, sorter=sorter))
+    forward=_searchsorted_forward)
 
 
 def _arg_reduction(op: Op, x: Tensor, axis: Any, keepdims: bool) -> Tensor:

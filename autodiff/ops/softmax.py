@@ -15,6 +15,7 @@ from .._primitive import primitive
 from .._rules import tensor_namespace
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
+from .comparison import real_only
 from .creation import ones_like
 from .exponential import exp
 from .manipulation import moveaxis
@@ -43,6 +44,7 @@ def _empty(x: Any) -> bool:
 # instead. A rule running on tensors (``create_graph=True``) records the in-place
 # operator as autodiff's in-place op, whose gradient is the out-of-place one.
 def _softmax_forward(xp: Any, x: Any, axis: int) -> Any:
+    real_only(xp, "softmax", x)  # its shift by the max needs an order
     if _empty(x):
         return xp.exp(x)  # a new empty array, of the dtype the full path gives
     e = xp.exp(_shifted(xp, x, axis))
@@ -51,6 +53,7 @@ def _softmax_forward(xp: Any, x: Any, axis: int) -> Any:
 
 
 def _log_softmax_forward(xp: Any, x: Any, axis: int) -> Any:
+    real_only(xp, "log_softmax", x)
     if _empty(x):
         return xp.exp(x)
     shifted = _shifted(xp, x, axis)  # integral for an integer input: not in place

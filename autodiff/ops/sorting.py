@@ -12,15 +12,19 @@ from typing import Any
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ..return_types import sort as SortResult
+from .comparison import complex_value
 from .indexing import Along, _getitem
 from .manipulation import one_axis, reshape
 
 __all__ = ["argsort", "sort"]
 
-_argsort: Op = primitive(
-    "argsort",
-    forward=lambda xp, x, axis, descending, stable: xp.argsort(
-        x, axis=axis, descending=descending, stable=stable))
+def _argsort_forward(xp: Any, x: Any, axis: int, descending: bool, stable: bool) -> Any:
+    if complex_value(xp, x):  # numpy would sort lexicographically
+        raise RuntimeError("Sort does not support complex dtypes")
+    return xp.argsort(x, axis=axis, descending=descending, stable=stable)
+
+
+_argsort: Op = primitive("argsort", forward=_argsort_forward)
 
 
 def _axis(op: str, x: Tensor, axis: int) -> int:
