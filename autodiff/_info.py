@@ -54,14 +54,14 @@ class Info:
         backend = self._backend
         return Device(backend.device_type, 0 if backend.multi_device else None)
 
-    def devices(self) -> list[Device]:
-        """Every device of the current backend."""
+    def devices(self) -> tuple[Device, ...]:
+        """Every device of the current backend (a tuple, as the 2025.12 standard)."""
         backend = self._backend
         if not backend.multi_device:
-            return [Device(backend.device_type)]
+            return (Device(backend.device_type),)
         native = _native_info(backend)
         count = len(native.devices()) if native is not None else 1
-        return [Device(backend.device_type, index) for index in range(count)]
+        return tuple(Device(backend.device_type, index) for index in range(count))
 
     def default_dtypes(self, *, device: Any = None) -> dict[str, DType]:
         """The dtypes Python numbers become, and the dtype of indices."""

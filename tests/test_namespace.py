@@ -393,10 +393,10 @@ def test_meshgrid_matches_numpy(indexing: str, backend: str) -> None:
     for count in (1, 2, 3):
         got = ad.meshgrid(*[ad.tensor(a) for a in inputs[:count]], indexing=indexing)
         want = np.meshgrid(*inputs[:count], indexing=indexing)
-        assert isinstance(got, list) and len(got) == count
+        assert isinstance(got, tuple) and len(got) == count  # a tuple since 2025.12
         for g, w in zip(got, want, strict=True):
             np.testing.assert_array_equal(g.numpy(), w)
-    assert ad.meshgrid() == []
+    assert ad.meshgrid() == ()
 
 
 def test_meshgrid_gradient_sums_over_the_broadcast(backend: str) -> None:
@@ -499,3 +499,20 @@ def test_scipy_logsumexp_is_differentiable(backend: str) -> None:
     run = subprocess.run([sys.executable, "-c", SCIPY_SCRIPT.format(backend=backend)],
                          env=env, capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0 and run.stdout.strip().endswith("ok"), run.stderr[-3000:]
+
+
+def test_2025_12_shapes_and_tuples(backend: str) -> None:
+    x = ad.ones(2, 3)
+    assert ad.expand_dims(x, axis=(0, -1)).shape == (1, 2, 3, 1)
+    assert ad.expand_dims(x, axis=(1, 3)).shape == (2, 1, 3, 1)
+    with pytest.raises(ValueError, match="names a position more than once"):
+        ad.expand_dims(x, axis=(0, -4))
+    with pytest.raises(IndexError, match="out of range"):
+        ad.expand_dims(x, axis=(0, 4))
+    assert isinstance(ad.broadcast_arrays(x, ad.ones(3)), tuple)
+    assert isinstance(ad.__array_namespace_info__().devices(), tuple)
+    assert ad.broadcast_shapes((2, 1), (3,)) == (2, 3)
+    assert ad.permute_dims(ad.ones(2, 3, 4), (-1, 0, 1)).shape == (4, 2, 3)
+    w = ad.tensor([1.0, 2.0], requires_grad=True)
+    ad.expand_dims(w, axis=(0, 2)).sum().backward()
+    assert w.grad.tolist() == [1.0, 1.0]

@@ -66,12 +66,13 @@ def triu(x: Tensor, /, diagonal: int | None = None, *, k: int | None = None) -> 
     return _triangle("triu", _triu, x, diagonal, k)
 
 
-def meshgrid(*arrays: Tensor, indexing: str = "xy") -> list[Tensor]:
+def meshgrid(*arrays: Tensor, indexing: str = "xy") -> tuple[Tensor, ...]:
     """Coordinate grids from 1-D tensors: each input broadcast along the others' axes.
 
     ``indexing="xy"`` (the standard's default) puts the first input along the columns
     and the second along the rows; ``"ij"`` (PyTorch's default) keeps the inputs' order.
-    Gradients sum back over the broadcast axes. Returns a list, as the 2024.12 standard.
+    Gradients sum back over the broadcast axes. Returns a tuple, as the 2025.12 standard
+    and PyTorch (2024.12 said a list).
 
     >>> import autodiff as ad
     >>> X, Y = ad.meshgrid(ad.tensor([1, 2, 3]), ad.tensor([4, 5]))
@@ -102,4 +103,4 @@ def meshgrid(*arrays: Tensor, indexing: str = "xy") -> list[Tensor]:
         view = [1] * len(arrays)
         view[axis] = -1
         grids.append(broadcast_to(reshape(array, tuple(view)), tuple(shape)))
-    return grids
+    return tuple(grids)

@@ -148,20 +148,27 @@ def broadcast_to(x: Tensor, /, shape: Any) -> Tensor:
     return _broadcast_to(x, shape=target)
 
 
-def expand_dims(x: Tensor, /, axis: int = 0) -> Tensor:
-    """Insert a dimension of size one at ``axis`` (PyTorch's ``unsqueeze``).
+def expand_dims(x: Tensor, /, axis: int | tuple[int, ...] = 0) -> Tensor:
+    """Insert a dimension of size one at ``axis`` (PyTorch's ``unsqueeze``), or at each
+    of a tuple of positions, counted in the result (the 2025.12 standard).
 
     >>> import autodiff as ad
-    >>> ad.expand_dims(ad.ones(3), axis=0).shape
-    (1, 3)
+    >>> ad.expand_dims(ad.ones(3), axis=0).shape, ad.expand_dims(ad.ones(3), axis=(0, -1)).shape
+    ((1, 3), (1, 3, 1))
     """
-    ndim = x.ndim + 1
-    if not -ndim <= axis < ndim:
-        raise IndexError(f"expand_dims: axis {axis} is out of range for a result of "
-                         f"{ndim} dimensions")
-    shape = list(x.shape)
-    shape.insert(axis % ndim, 1)
-    return _reshape(x, shape=tuple(shape), source=x.shape, node="UnsqueezeBackward0")
+    positions = (axis,) if isinstance(axis, int) else tuple(axis)
+    ndim = x.ndim + len(positions)
+    for position in positions:
+        if not -ndim <= position < ndim:
+            raise IndexError(f"expand_dims: axis {position} is out of range for a result of "
+                             f"{ndim} dimensions")
+    inserted = {position % ndim for position in positions}
+    if len(inserted) != len(positions):
+        raise ValueError(f"expand_dims: axis {axis} names a position more than once")
+    extents = iter(x.shape)
+    shape = tuple(1 if index in inserted else next(extents) for index in range(ndim))
+    node = "UnsqueezeBackward0" if len(positions) == 1 else "ViewBackward0"
+    return _reshape(x, shape=shape, source=x.shape, node=node)
 
 
 def squeeze(x: Tensor, /, axis: Any = None, *, dim: Any = None) -> Tensor:
@@ -278,7 +285,7 @@ def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
     return tuple(result)
 
 
-def broadcast_arrays(*arrays: Tensor) -> list[Tensor]:
+def broadcast_arrays(*arrays: Tensor) -> tuple[Tensor, ...]:
     """Broadcast tensors against each other (``torch.broadcast_tensors``).
 
     >>> import autodiff as ad
@@ -288,7 +295,8 @@ def broadcast_arrays(*arrays: Tensor) -> list[Tensor]:
     if len(arrays) == 1 and isinstance(arrays[0], (list, tuple)):
         arrays = tuple(arrays[0])
     shape = broadcast_shapes(*(array.shape for array in arrays))
-    return [broadcast_to(array, shape) for array in arrays]  # a list, as 2024.12 says
+    # a tuple, as the 2025.12 standard and PyTorch (2024.12 said a list)
+    return tuple(broadcast_to(array, shape) for array in arrays)
 
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
