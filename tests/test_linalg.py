@@ -423,3 +423,16 @@ def test_jvp_is_declared_for_every_differentiable_primitive_here() -> None:
     for name in MINE:
         prim = ad.REGISTRY[name]
         assert prim.differentiable and prim.jvp is not None, name
+
+
+def test_pinv_takes_an_rtol_per_matrix(backend: str) -> None:
+    # the standard's rtol may be an array broadcast against the stack: each matrix
+    # drops its own small singular values
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((3, 4, 4))
+    rtol = np.array([1e-12, 0.3, 0.9])
+    got = ad.linalg.pinv(ad.tensor(a), rtol=ad.tensor(rtol))
+    want = np.stack([np.linalg.pinv(m, rcond=r) for m, r in zip(a, rtol, strict=True)])
+    np.testing.assert_allclose(got.numpy(), want, atol=1e-10)
+    empty = ad.linalg.pinv(ad.tensor(np.zeros((0, 2, 2))), rtol=ad.tensor(np.zeros(0)))
+    assert empty.shape == (0, 2, 2)

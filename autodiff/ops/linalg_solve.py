@@ -277,9 +277,10 @@ _pinv: Op = primitive(
 )
 
 
-def pinv(x: Tensor, /, *, rtol: float | None = None) -> Tensor:
+def pinv(x: Tensor, /, *, rtol: float | Tensor | None = None) -> Tensor:
     """The Moore-Penrose pseudo-inverse; singular values below ``rtol`` times the
-    largest count as zero. Its gradient assumes the rank is locally constant.
+    largest count as zero (``rtol`` a number, or a tensor broadcast against the stack
+    of matrices). Its gradient assumes the rank is locally constant.
 
     >>> import autodiff as ad
     >>> ad.linalg.pinv(ad.tensor([[1.0, 0.0], [0.0, 0.0]]))
@@ -287,6 +288,8 @@ def pinv(x: Tensor, /, *, rtol: float | None = None) -> Tensor:
             [0., 0.]])
     """
     check_matrix("pinv", x)
+    if isinstance(rtol, Tensor):  # per matrix: a constant of the op, never differentiated
+        return _pinv(x, rtol=rtol._array if rtol.ndim else float(rtol))
     return _pinv(x, rtol=None if rtol is None else float(rtol))
 
 
