@@ -7,7 +7,8 @@ over some axes, with the fused rule ``rstd (g - mean(g) - xhat mean(g xhat))``. 
 primitive for speed: forward and backward on numpy in float64 (timeit, best of 9), the
 fused primitive takes 0.64-0.96 ms on (64, 512) where the composite of mean, subtract,
 square, mean, add, sqrt and divide takes 1.23 ms, and 0.08 ms against 0.13 ms on
-(8, 32); it saves only x and the output instead of the composite's intermediates. Its Jacobian is symmetric, so its jvp is the same rule. The affine
+(8, 32); it saves only x and the output instead of the composite's intermediates. Its
+Jacobian is symmetric, so its jvp is the same rule. The affine
 weight and bias stay composites (a multiply and an add).
 """
 
@@ -31,14 +32,15 @@ NOT_METHODS = tuple(__all__)
 NN = "autodiff.nn.functional"
 
 
-def _standardize_forward(xp: Any, x: Any, axes: tuple[int, ...], eps: float) -> Any:
+def _standardize_forward(xp: Any, x: Any, axes: tuple[int, ...], eps: float,
+                         norm: str) -> Any:
     real_only(xp, "standardize", x)
     centered = x - xp.mean(x, axis=axes, keepdims=True)
     return centered / xp.sqrt(xp.mean(centered * centered, axis=axes, keepdims=True) + eps)
 
 
 def _standardize_vjp(xp: Any, g: Any, ans: Any, x: Any, axes: tuple[int, ...],
-                     eps: float) -> Any:
+                     eps: float, norm: str) -> Any:
     # the reciprocal std is recomputed from x (one reduction) rather than saved
     centered = x - xp.mean(x, axis=axes, keepdims=True)
     rstd = 1.0 / xp.sqrt(xp.mean(centered * centered, axis=axes, keepdims=True) + eps)
@@ -47,13 +49,19 @@ def _standardize_vjp(xp: Any, g: Any, ans: Any, x: Any, axes: tuple[int, ...],
 
 
 def _standardize_jvp(tangents: tuple[Any, ...], ans: Tensor, x: Tensor,
-                     axes: tuple[int, ...], eps: float) -> Tensor:
+                     axes: tuple[int, ...], eps: float, norm: str) -> Tensor:
     # the Jacobian rstd (I - 1/n - xhat xhat^T / n) is symmetric: jvp = vjp
-    return _standardize_vjp(tensor_namespace(), tangents[0], ans, x, axes=axes, eps=eps)
+    return _standardize_vjp(tensor_namespace(), tangents[0], ans, x, axes=axes, eps=eps,
+                            norm=norm)
+
+
+def _node_name(_x: Any, axes: tuple[int, ...], eps: float, norm: str) -> str:
+    """PyTorch's grad_fn name: NativeLayerNormBackward0, NativeBatchNormBackward0, ..."""
+    return f"Native{norm}NormBackward0"
 
 
 standardize = primitive(
-    "standardize", torch_name="NativeLayerNorm",
+    "standardize", torch_name=_node_name,
     forward=_standardize_forward,
     vjp=_standardize_vjp,
     jvp=_standardize_jvp, namespace="autodiff.ops.normalization",
@@ -94,7 +102,8 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | 
     check_tensors("layer_norm", input=input)
     shape = _normalized_shape("layer_norm", input, normalized_shape, "*, ")
     axes = tuple(range(input.ndim - len(shape), input.ndim))
-    return _affine(standardize(input, axes=axes, eps=float(eps)), weight, bias, shape)
+    return _affine(standardize(input, axes=axes, eps=float(eps), norm="Layer"), weight, bias,
+                   shape)
 
 
 def rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,
@@ -171,7 +180,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
         if running_mean is not None or running_var is not None:
             _update_batch_statistics(input, running_mean, running_var, axes, count, momentum)
-        return _affine(standardize(input, axes=axes, eps=float(eps)), weight, bias, shape)
+        y = standardize(input, axes=axes, eps=float(eps), norm="Batch")
+        return _affine(y, weight, bias, shape)
     if eps < 0.0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
     if running_mean is None or running_var is None:
@@ -234,7 +244,8 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
             unbiased = xp.mean(xp.var(held, axis=axes, correction=1), axis=0)
         _update_running(running_mean, mean, momentum)
         _update_running(running_var, unbiased, momentum)
-    return _affine(standardize(input, axes=axes, eps=float(eps)), weight, bias, shape)
+    y = standardize(input, axes=axes, eps=float(eps), norm="Batch")  # PyTorch's node too
+    return _affine(y, weight, bias, shape)
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
@@ -257,7 +268,8 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                            f"num_groups={num_groups}")
     xp = ad()
     grouped = xp.reshape(input, (input.shape[0], num_groups, -1))
-    y = xp.reshape(standardize(grouped, axes=(2,), eps=float(eps)), tuple(input.shape))
+    y = standardize(grouped, axes=(2,), eps=float(eps), norm="Group")
+    y = xp.reshape(y, tuple(input.shape))
     return _affine(y, weight, bias, _channel_shape(input))
 
 
