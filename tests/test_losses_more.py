@@ -4,6 +4,7 @@ functions of ``nn.functional`` (issue 16): what a conformance case cannot expres
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from typing import Any
 
@@ -344,3 +345,41 @@ def test_pointwise_losses_match_torch(name: str, kwargs: dict[str, Any]) -> None
     assert ax.grad is not None and tx.grad is not None
     np.testing.assert_allclose(_np(got), want.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(_np(ax.grad), tx.grad.numpy(), rtol=1e-12)
+
+
+# -- complex input, refused where PyTorch refuses it ------------------------------------
+def _z(*shape: int) -> ad.Tensor:
+    return ad.tensor(np.ones(shape) + 1j * np.ones(shape))
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: F.huber_loss(_z(2), _z(2)), NotImplementedError,
+     "\"huber_cpu\" not implemented for 'ComplexDouble'"),
+    (lambda: F.smooth_l1_loss(_z(2), _z(2)), NotImplementedError, "smooth_l1_cpu"),
+    (lambda: F.binary_cross_entropy(_z(2), _z(2)), NotImplementedError,
+     "\"binary_cross_entropy\" not implemented"),
+    (lambda: F.kl_div(_z(2), _z(2)), RuntimeError, "kl_div: Complex inputs not supported."),
+    (lambda: F.gaussian_nll_loss(_z(2), _z(2), _z(2)), NotImplementedError, "lt_cpu"),
+    (lambda: F.multi_margin_loss(_z(1, 2), ad.tensor([0])), NotImplementedError,
+     "multi_margin_loss_cpu_kernel"),
+    (lambda: F.cosine_similarity(_z(1, 2), _z(1, 2)), RuntimeError,
+     "expected common dtype to be floating point"),
+    (lambda: F.pdist(_z(2, 2)), RuntimeError, "pdist only supports floating-point dtypes"),
+    (lambda: F.layer_norm(_z(2, 2), (2,)), NotImplementedError, "LayerNormKernelImpl"),
+    (lambda: F.group_norm(_z(2, 2), 1), NotImplementedError, "GroupNormKernelImpl"),
+    (lambda: F.batch_norm(_z(2, 2), None, None, training=True), NotImplementedError,
+     "\"batch_norm\" not implemented"),
+    (lambda: F.local_response_norm(_z(1, 2, 2), 2), NotImplementedError, "avg_pool2d"),
+])
+def test_complex_input_is_refused_as_in_pytorch(backend: str, call: Any, error: type,
+                                                 message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        call()
+
+
+def test_complex_input_where_pytorch_takes_it(backend: str) -> None:
+    z = _z(2)
+    assert F.l1_loss(z, z * 0).dtype == ad.float64
+    assert F.soft_margin_loss(z, _t([1.0, -1.0])).dtype == ad.complex128
+    assert F.normalize(_z(1, 2)).dtype == ad.complex128
+    assert F.rms_norm(_z(1, 2), (2,)).dtype == ad.complex128

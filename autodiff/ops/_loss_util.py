@@ -70,3 +70,13 @@ def clamp_min_no_grad(x: Tensor, low: float) -> Tensor:
 def relu_(x: Tensor) -> Tensor:
     """``clamp_min(x, 0)`` with PyTorch's gradient at 0 (1, the bound included)."""
     return ad().clip(x, min=0.0)
+
+
+def refuse_complex(op: str, *tensors: Any, kernel: str | None = None) -> None:
+    """PyTorch's NotImplementedError for a function it defines on real numbers only
+    (``"huber_cpu" not implemented for 'ComplexDouble'``); ``kernel`` is the name in
+    the message, ``op`` by default."""
+    for value in tensors:
+        if isinstance(value, Tensor) and value.dtype.kind == "complex floating":
+            name = "ComplexFloat" if value.dtype.name == "complex64" else "ComplexDouble"
+            raise NotImplementedError(f'"{kernel or op}" not implemented for \'{name}\'')

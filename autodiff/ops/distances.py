@@ -25,6 +25,10 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     tensor([0.7071])
     """
     check_tensors("cosine_similarity", x1=x1, x2=x2)
+    for x in (x1, x2):
+        if x.dtype.kind == "complex floating":
+            raise RuntimeError("expected common dtype to be floating point, yet common dtype "
+                               "is ComplexDouble")
     xp = ad()
     x1, x2 = xp.broadcast_tensors(x1, x2)
     n1 = clamp_min_no_grad(_norm(x1, 2, dim, keepdims=True), eps)
@@ -61,6 +65,8 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:
     check_tensors("pdist", input=input)
     if input.ndim != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if input.dtype.kind != "real floating":
+        raise RuntimeError("pdist only supports floating-point dtypes")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
     xp = ad()

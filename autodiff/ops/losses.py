@@ -22,6 +22,7 @@ from ._loss_util import (
     clamp_min_no_grad,
     reduce_loss,
     reduction_of,
+    refuse_complex,
     warn_if_broadcast,
 )
 from .comparison import real_only
@@ -81,6 +82,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     check_tensors("smooth_l1_loss", input=input, target=target)
     warn_if_broadcast(input, target)
     reduction = reduction_of(size_average, reduce, reduction)
+    refuse_complex("smooth_l1_loss", input, target, kernel="smooth_l1_cpu")
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0:
@@ -103,6 +105,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     check_tensors("huber_loss", input=input, target=target)
     warn_if_broadcast(input, target)
     reduction = reduction_of(None, None, reduction)
+    refuse_complex("huber_loss", input, target, kernel="huber_cpu")
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     z, quadratic = _huber_terms(input, target, delta)
@@ -163,6 +166,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise ValueError(f"Using a target size ({target.shape}) that is different to the "
                          f"input size ({input.shape}) is deprecated. Please ensure they have "
                          "the same size.")
+    refuse_complex("binary_cross_entropy", input, target)  # before the range check
     values = input._array
     xp = input._backend.xp
     if not bool(xp.all((values >= 0) & (values <= 1))):  # nan fails both, as in PyTorch
@@ -195,6 +199,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
     tensor(0.6931)
     """
     check_tensors("kl_div", input=input, target=target)
+    if input.dtype.kind == "complex floating" or target.dtype.kind == "complex floating":
+        raise RuntimeError("kl_div: Complex inputs not supported.")
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
     elif reduction == "mean":
@@ -234,6 +240,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     else:
         loss = input - target * xp.log(input + eps)
     if full:
+        refuse_complex("poisson_nll_loss", target, kernel="le_cpu")  # t > 1 orders it
         big = target > 1
         safe = xp.where(big, target, 1.0)
         stirling = safe * xp.log(safe) - safe + 0.5 * xp.log(2.0 * math.pi * safe)
@@ -263,6 +270,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
         variance = xp.full_like(input, float(var))
     else:
         variance = var
+        refuse_complex("gaussian_nll_loss", variance, kernel="lt_cpu")  # var < 0 orders it
         if bool(xp.any(variance.detach() < 0)):
             raise ValueError("var has negative entry/entries")
     if tuple(variance.shape) != tuple(input.shape):

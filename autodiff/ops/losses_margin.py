@@ -10,7 +10,7 @@ from typing import Any
 
 from .._mode import no_grad
 from .._tensor import Tensor
-from ._loss_util import ad, check_tensors, reduce_loss, reduction_of, relu_
+from ._loss_util import ad, check_tensors, reduce_loss, reduction_of, refuse_complex, relu_
 from .distances import pairwise_distance
 
 __all__ = ["cosine_embedding_loss", "hinge_embedding_loss", "margin_ranking_loss",
@@ -61,7 +61,10 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
 
 
 def _softplus(x: Tensor) -> Tensor:
-    """log(1 + exp(x)), finite for any x."""
+    """log(1 + exp(x)), finite for any real x; PyTorch's log1p(exp(x)) for a complex one
+    (which has no order to pick the stable form by)."""
+    if x.dtype.kind == "complex floating":
+        return ad().log1p(ad().exp(x))
     return ad().logaddexp(x * 0.0, x)
 
 
@@ -94,6 +97,7 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     check_tensors("multilabel_soft_margin_loss", input=input, target=target)
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
+    refuse_complex("multilabel_soft_margin_loss", input, kernel="log_sigmoid_cpu")
     # -(y log sigmoid(x) + (1 - y) log sigmoid(-x)), with -log sigmoid(x) = softplus(-x)
     loss = target * _softplus(-input) + (1.0 - target) * _softplus(input)
     if weight is not None:
@@ -135,6 +139,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.ndim != 1:
         raise ValueError("weight must be one-dimensional")
+    refuse_complex("multi_margin_loss", input, kernel="multi_margin_loss_cpu_kernel")
     x, y, single = _as_batch("multi_margin_loss", input, target)
     if y.ndim != 1 or y.shape[0] != x.shape[0]:
         raise RuntimeError(
@@ -168,6 +173,8 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Legacy =
     """
     check_tensors("multilabel_margin_loss", input=input, target=target)
     reduction = reduction_of(size_average, reduce, reduction)
+    refuse_complex("multilabel_margin_loss", input,
+                   kernel="multilabel_margin_loss_forward_out_frame")
     x, y, single = _as_batch("multilabel_margin_loss", input, target)
     if tuple(y.shape) != tuple(x.shape):
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of "

@@ -22,7 +22,7 @@ from .._mode import no_grad
 from .._primitive import primitive
 from .._rules import tensor_namespace
 from .._tensor import Tensor
-from ._loss_util import ad, check_tensors
+from ._loss_util import ad, check_tensors, refuse_complex
 from .comparison import real_only
 
 __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm",
@@ -32,9 +32,13 @@ NOT_METHODS = tuple(__all__)
 NN = "autodiff.nn.functional"
 
 
+#: PyTorch's kernel names, in its message for a complex input
+_KERNELS = {"Layer": "LayerNormKernelImpl", "Batch": "batch_norm", "Group": "GroupNormKernelImpl"}
+
+
 def _standardize_forward(xp: Any, x: Any, axes: tuple[int, ...], eps: float,
                          norm: str) -> Any:
-    real_only(xp, "standardize", x)
+    real_only(xp, _KERNELS[norm], x)
     centered = x - xp.mean(x, axis=axes, keepdims=True)
     return centered / xp.sqrt(xp.mean(centered * centered, axis=axes, keepdims=True) + eps)
 
@@ -288,6 +292,7 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
     if input.ndim < 3:
         raise ValueError("Expected 3D or higher dimensionality                          "
                          f"input (got {input.ndim} dimensions)")
+    refuse_complex("local_response_norm", input, kernel="avg_pool2d")
     if input.numel() == 0:
         return input
     xp = ad()
