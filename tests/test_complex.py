@@ -74,7 +74,7 @@ REFUSING |= {
     "sum.triplet_margin_with_distance_loss", "mean.cosine_embedding_loss",
     "sum.cosine_similarity", "vector_norm.pdist", "standardize.layer_norm",
     "add.layer_norm_affine", "add.batch_norm_training", "reshape.group_norm",
-    "multiply.instance_norm", "divide.local_response_norm",
+    "multiply.instance_norm", "divide.local_response_norm", "ctc_loss.none", "mean.ctc_loss",
 }
 
 #: cases that refuse complex input on some backends and not on others: array_api_strict

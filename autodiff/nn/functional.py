@@ -33,6 +33,7 @@ from ..ops.losses import kl_div as kl_div
 from ..ops.losses import l1_loss as l1_loss
 from ..ops.losses import poisson_nll_loss as poisson_nll_loss
 from ..ops.losses import smooth_l1_loss as smooth_l1_loss
+from ..ops.losses_ctc import ctc_loss as ctc_loss
 from ..ops.losses_margin import cosine_embedding_loss as cosine_embedding_loss
 from ..ops.losses_margin import hinge_embedding_loss as hinge_embedding_loss
 from ..ops.losses_margin import margin_ranking_loss as margin_ranking_loss
@@ -54,11 +55,10 @@ from ..ops.normalization import local_response_norm as local_response_norm
 from ..ops.normalization import rms_norm as rms_norm
 
 __all__ += [
-    "batch_norm", "binary_cross_entropy", "cosine_embedding_loss", "cosine_similarity",
+    "batch_norm", "binary_cross_entropy", "cosine_embedding_loss", "cosine_similarity", "ctc_loss",
     "gaussian_nll_loss", "group_norm", "hinge_embedding_loss", "huber_loss", "instance_norm",
     "kl_div", "l1_loss", "layer_norm", "local_response_norm", "margin_ranking_loss",
-    "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
-    "normalize", "pairwise_distance", "pdist", "poisson_nll_loss", "rms_norm",
-    "smooth_l1_loss", "soft_margin_loss", "triplet_margin_loss",
-    "triplet_margin_with_distance_loss",
+    "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss", "normalize",
+    "pairwise_distance", "pdist", "poisson_nll_loss", "rms_norm", "smooth_l1_loss",
+    "soft_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
 ]

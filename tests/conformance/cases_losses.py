@@ -262,3 +262,47 @@ def _lrn(x: np.ndarray, size: int, alpha: float, beta: float, k: float) -> np.nd
 case("divide.local_response_norm",
      lambda x: F.local_response_norm(x, 3, alpha=0.5, beta=0.75, k=2.0),
      lambda x: _lrn(x, 3, 0.5, 0.75, 2.0), real(2, 5, 3))
+
+# -- connectionist temporal classification: a primitive (log-space alpha/beta recursions)
+CTC_TARGETS = np.array([[1, 2, 2], [3, 0, 0]])
+CTC_INPUT_LENGTHS, CTC_TARGET_LENGTHS = [6, 4], [3, 1]
+
+
+def _ctc_nll(lp: np.ndarray, labels: list[int], steps: int, blank: int = 0) -> float:
+    """-log p(labels) by the forward recursion, in probabilities (short inputs)."""
+    ext = [blank]
+    for label in labels:
+        ext += [label, blank]
+    p = np.exp(lp)
+    alpha = np.zeros(len(ext))
+    alpha[0] = p[0, ext[0]]
+    if len(ext) > 1:
+        alpha[1] = p[0, ext[1]]
+    for t in range(1, steps):
+        new = np.zeros_like(alpha)
+        for s in range(len(ext)):
+            total = alpha[s] + (alpha[s - 1] if s >= 1 else 0.0)
+            if s >= 2 and ext[s] != blank and ext[s] != ext[s - 2]:
+                total += alpha[s - 2]
+            new[s] = total * p[t, ext[s]]
+        alpha = new
+    return float(-np.log(alpha[-1] + (alpha[-2] if len(ext) > 1 else 0.0)))
+
+
+def _ctc(x: np.ndarray) -> np.ndarray:
+    lp = x - np.log(np.exp(x).sum(axis=2, keepdims=True))
+    return np.asarray([_ctc_nll(lp[:, n], list(CTC_TARGETS[n, :length]), steps)
+                       for n, (steps, length) in enumerate(
+                           zip(CTC_INPUT_LENGTHS, CTC_TARGET_LENGTHS, strict=True))],
+                      dtype=x.dtype)
+
+
+case("ctc_loss.none",
+     lambda x: F.ctc_loss(F.log_softmax(x, dim=2), _int(CTC_TARGETS, x),
+                          _int(CTC_INPUT_LENGTHS, x), CTC_TARGET_LENGTHS, reduction="none"),
+     _ctc, real(6, 2, 4), jvp_error="no jvp rule is declared")
+case("mean.ctc_loss",
+     lambda x: F.ctc_loss(F.log_softmax(x, dim=2), _int([1, 2, 2, 3], x),
+                          CTC_INPUT_LENGTHS, CTC_TARGET_LENGTHS),
+     lambda x: np.asarray((_ctc(x) / np.asarray([3.0, 1.0])).mean(), dtype=x.dtype),
+     real(6, 2, 4), jvp_error="no jvp rule is declared")
