@@ -47,6 +47,12 @@ def test_an_unknown_reduction_raises_pytorchs_error(backend: str, fn: Any, args:
         fn(*inputs, reduction="bogus")
 
 
+def test_elementwise_mean_is_pytorchs_deprecated_mean(backend: str) -> None:
+    x, y = _t([1.0, -3.0]), _t([0.0, 0.0])
+    with pytest.warns(UserWarning, match="'elementwise_mean' is deprecated"):
+        assert float(F.l1_loss(x, y, reduction="elementwise_mean")) == 2.0
+
+
 def test_reduction_errors_of_the_python_level_losses(backend: str) -> None:
     x = _t([[0.5, 0.5]])
     with pytest.raises(ValueError, match="^bogus is not valid$"):

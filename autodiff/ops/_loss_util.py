@@ -27,6 +27,10 @@ def reduction_of(size_average: bool | None, reduce: bool | None, reduction: str,
         reduction = ("mean" if size_average else "sum") if reduce else "none"
         warnings.warn("size_average and reduce args will be deprecated, please use "
                       f"reduction='{reduction}' instead.", UserWarning, stacklevel=3)
+    if reduction == "elementwise_mean":  # PyTorch's old name, still accepted
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use "
+                      "reduction='mean' instead.", UserWarning, stacklevel=3)
+        reduction = "mean"
     if reduction not in allowed:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return reduction
