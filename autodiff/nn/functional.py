@@ -20,3 +20,31 @@ from ..ops.softmax import softmax as softmax
 
 __all__ = ["binary_cross_entropy_with_logits", "celu", "cross_entropy", "log_softmax",
            "mse_loss", "nll_loss", "relu", "sigmoid", "softmax"]
+
+# -- activations and layers (issue 16) ----------------------------------------------------
+from ..ops.activations import elu as elu
+from ..ops.activations import gelu as gelu
+from ..ops.activations import glu as glu
+from ..ops.activations import hardshrink as hardshrink
+from ..ops.activations import hardsigmoid as hardsigmoid
+from ..ops.activations import hardswish as hardswish
+from ..ops.activations import hardtanh as hardtanh
+from ..ops.activations import leaky_relu as leaky_relu
+from ..ops.activations import logsigmoid as logsigmoid
+from ..ops.activations import mish as mish
+from ..ops.activations import prelu as prelu
+from ..ops.activations import relu6 as relu6
+from ..ops.activations import rrelu as rrelu
+from ..ops.activations import selu as selu
+from ..ops.activations import silu as silu
+from ..ops.activations import softmin as softmin
+from ..ops.activations import softplus as softplus
+from ..ops.activations import softshrink as softshrink
+from ..ops.activations import softsign as softsign
+from ..ops.activations import tanhshrink as tanhshrink
+from ..ops.activations import threshold as threshold
+from ..ops.elementwise import tanh as tanh
+
+__all__ += ["elu", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
+            "leaky_relu", "logsigmoid", "mish", "prelu", "relu6", "rrelu", "selu", "silu",
+            "softmin", "softplus", "softshrink", "softsign", "tanh", "tanhshrink", "threshold"]

@@ -1,0 +1,105 @@
+"""Cases of the activation functions and layers of ``autodiff.nn.functional``.
+
+Each composite is named after the primitive its call ends in (``where.hardtanh``); the
+piecewise ones are sampled away from their kinks (the gradient at a kink is a convention,
+checked against PyTorch's in ``tests/test_nn_functional.py``), and the functions that must
+be stable are also sampled at +-1000.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import autodiff as ad
+
+from .cases import case, fixed, nonzero, real
+
+F = ad.nn.functional
+EXTREMES = [-1000.0, -40.0, -1.5, 0.25, 40.0, 1000.0]
+#: points away from every kink of the piecewise functions below (0, +-0.5, +-1, +-3, 6)
+PIECEWISE = [[-7.0, -3.4, -2.2, -0.8, -0.3], [0.2, 0.7, 1.6, 2.5, 6.9]]
+
+
+
+def _np_gelu(x: np.ndarray) -> np.ndarray:
+    erf = np.vectorize(math.erf, otypes=[np.float64])(x / math.sqrt(2.0))
+    return (x * 0.5 * (1.0 + erf)).astype(x.dtype)
+
+
+def _np_softplus(x: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
+    smooth = np.logaddexp(0.0, beta * x) / beta
+    return np.where(beta * x > threshold, x, smooth)
+
+
+def _np_sigmoid(x: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _np_elu(x: np.ndarray, alpha: float = 1.0, scale: float = 1.0) -> np.ndarray:
+    return scale * np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+def _np_gelu_tanh(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+
+
+_SELU = (1.6732632423543772848170429916717, 1.0507009873554804934193349852946)
+
+# -- primitives
+case("softplus.default", F.softplus, _np_softplus, real(2, 3))
+case("softplus.beta_threshold", lambda x: F.softplus(x, beta=2.0, threshold=1.0),
+     lambda x: _np_softplus(x, 2.0, 1.0), fixed([[-1.5, -0.2, 0.3], [0.45, 0.7, 2.0]]))
+case("softplus.extremes", F.softplus, _np_softplus, fixed(EXTREMES))
+case("gelu.exact", F.gelu, _np_gelu, real(3, 4))
+case("gelu.exact_tails", F.gelu, _np_gelu,
+     fixed([-1000.0, -9.0, -4.0, -2.9, 2.9, 4.0, 9.0, 1000.0]))
+case("gelu.tanh", lambda x: F.gelu(x, approximate="tanh"), _np_gelu_tanh, real(3, 4))
+# -- composites of smooth functions
+case("negative.logsigmoid", F.logsigmoid, lambda x: -_np_softplus(-x, threshold=np.inf),
+     real(2, 3))
+case("negative.logsigmoid_extremes", F.logsigmoid,
+     lambda x: -_np_softplus(-x, threshold=np.inf), fixed(EXTREMES))
+case("multiply.silu", F.silu, lambda x: x * _np_sigmoid(x), real(2, 3))
+case("multiply.silu_extremes", F.silu, lambda x: x * _np_sigmoid(x), fixed(EXTREMES))
+case("multiply.mish", F.mish, lambda x: x * np.tanh(np.logaddexp(0.0, x)), real(2, 3))
+case("multiply.mish_extremes", F.mish, lambda x: x * np.tanh(np.logaddexp(0.0, x)),
+     fixed(EXTREMES))
+case("divide.softsign", F.softsign, lambda x: x / (1 + np.abs(x)), nonzero(2, 3))
+case("subtract.tanhshrink", F.tanhshrink, lambda x: x - np.tanh(x), real(2, 3))
+case("multiply.glu", F.glu, lambda x: x[..., :2] * _np_sigmoid(x[..., 2:]), real(3, 4))
+case("multiply.glu_dim0", lambda x: F.glu(x, 0), lambda x: x[:2] * _np_sigmoid(x[2:]),
+     real(4, 3))
+case("softmax.softmin", lambda x: F.softmin(x, dim=1),
+     lambda x: np.exp(-x - np.logaddexp.reduce(-x, axis=1, keepdims=True)), real(2, 4))
+# -- the exponential units (double where: exact and a finite gradient at +-1000)
+case("where.elu", F.elu, _np_elu, nonzero(2, 3))
+case("where.elu_alpha", lambda x: F.elu(x, alpha=0.5), lambda x: _np_elu(x, 0.5),
+     nonzero(2, 3))
+case("where.elu_extremes", F.elu, _np_elu, fixed(EXTREMES))
+case("where.selu", F.selu, lambda x: _np_elu(x, *_SELU), nonzero(2, 3))
+case("where.selu_extremes", F.selu, lambda x: _np_elu(x, *_SELU), fixed(EXTREMES))
+# -- piecewise linear, away from the kinks
+case("where.leaky_relu", lambda x: F.leaky_relu(x, 0.2), lambda x: np.where(x > 0, x, 0.2 * x),
+     nonzero(2, 3))
+case("where.hardtanh", F.hardtanh, lambda x: np.clip(x, -1.0, 1.0), fixed(PIECEWISE))
+case("where.relu6", F.relu6, lambda x: np.clip(x, 0.0, 6.0), fixed(PIECEWISE))
+case("where.hardsigmoid", F.hardsigmoid, lambda x: np.clip(x + 3, 0, 6) / 6, fixed(PIECEWISE))
+case("multiply.hardswish", F.hardswish, lambda x: x * np.clip(x + 3, 0, 6) / 6,
+     fixed(PIECEWISE))
+case("where.threshold", lambda x: F.threshold(x, 0.5, -2.0),
+     lambda x: np.where(x > 0.5, x, -2.0), fixed(PIECEWISE))
+case("where.hardshrink", F.hardshrink, lambda x: np.where(np.abs(x) > 0.5, x, 0.0),
+     fixed(PIECEWISE))
+case("where.hardshrink_method", lambda x: x.hardshrink(1.0),
+     lambda x: np.where(np.abs(x) > 1.0, x, 0.0), fixed(PIECEWISE))
+case("where.softshrink", F.softshrink,
+     lambda x: np.where(x > 0.5, x - 0.5, np.where(x < -0.5, x + 0.5, 0.0)), fixed(PIECEWISE))
+case("where.prelu_channels", F.prelu,
+     lambda x, w: np.where(x > 0, x, w[None, :, None] * x), nonzero(2, 3, 4), real(3))
+case("where.prelu_shared", lambda x, w: x.prelu(w), lambda x, w: np.where(x > 0, x, w * x),
+     nonzero(5), real(1))
+case("where.rrelu_eval", F.rrelu, lambda x: np.where(x > 0, x, x * (1 / 8 + 1 / 3) / 2),
+     nonzero(2, 3))
