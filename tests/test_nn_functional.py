@@ -168,8 +168,172 @@ def test_softmin_dtype_and_hardshrink_method(backend: str) -> None:
     got = F.softmin(x, dim=1, dtype=ad.float64)
     assert got.dtype == ad.float64
     np.testing.assert_allclose(got.numpy(), [[1 / (1 + np.exp(-1)), 1 / (1 + np.exp(1))]])
-    np.testing.assert_array_equal(ad.tensor([0.3, 0.7], dtype=ad.float64).hardshrink().numpy(), [0.0, 0.7])
+    shrunk = ad.tensor([0.3, 0.7], dtype=ad.float64).hardshrink()
+    np.testing.assert_array_equal(shrunk.numpy(), [0.0, 0.7])
 
 
 def test_functional_aliases() -> None:
     assert F.tanh is ad.tanh and F.sigmoid is ad.sigmoid
+
+
+# -- linear and bilinear ---------------------------------------------------------------------
+def test_linear_and_bilinear_shape_errors(backend: str) -> None:
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied "
+                                           r"\(2x3 and 4x5\)"):
+        F.linear(ad.ones((2, 3)), ad.ones((5, 4)))
+    with pytest.raises(RuntimeError, match="bilinear\\(\\): input2 size does not match weight "
+                                           "size: got 4 but expected 3"):
+        F.bilinear(ad.ones((2, 3)), ad.ones((2, 4)), ad.ones((5, 3, 3)))
+    with pytest.raises(RuntimeError, match="input batch dimensions do not match"):
+        F.bilinear(ad.ones((2, 3)), ad.ones((3, 3)), ad.ones((5, 3, 3)))
+    with pytest.raises(TypeError, match="linear: weight must be a Tensor"):
+        F.linear(ad.ones((2, 3)), [[1.0, 2.0, 3.0]])
+
+
+# -- dropout ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fn", [F.dropout, F.alpha_dropout, F.feature_alpha_dropout,
+                                F.dropout1d, F.dropout2d, F.dropout3d])
+@pytest.mark.parametrize("p", [-0.1, 1.5])
+def test_dropout_probability_outside_0_1_raises(fn: Any, p: float, backend: str) -> None:
+    with pytest.raises(ValueError, match=f"dropout probability has to be between 0 and 1, "
+                                         f"but got {p}"):
+        fn(ad.ones((2, 3, 4, 4)), p, True)
+
+
+def test_dropout_defaults_and_scaling(backend: str) -> None:
+    x = ad.ones((200, 50), dtype=ad.float64)
+    ad.manual_seed(1)
+    y = F.dropout(x, 0.2)  # training=True by default, as in PyTorch
+    values = y.numpy()
+    assert set(np.unique(values)) == {0.0, 1.25}
+    assert abs((values == 0).mean() - 0.2) < 0.02
+    assert F.dropout(x, 0.2, training=False) is x
+    # the alpha dropouts are the identity unless training=True (PyTorch's defaults)
+    assert F.alpha_dropout(x, 0.2) is x and F.feature_alpha_dropout(x, 0.2) is x
+    np.testing.assert_array_equal(F.dropout(x, 1.0).numpy(), np.zeros((200, 50)))
+
+
+def test_alpha_dropout_keeps_mean_and_variance(backend: str) -> None:
+    ad.manual_seed(2)
+    x = ad.randn(400, 500, dtype=ad.float64)
+    y = F.alpha_dropout(x, 0.3, training=True).numpy()
+    assert abs(y.mean()) < 0.02 and abs(y.var() - 1.0) < 0.03
+    dropped = -1.7580993408473766 / np.sqrt((1.7580993408473766**2 * 0.3 + 1) * 0.7) + (
+        1.7580993408473766 * 0.3 / np.sqrt((1.7580993408473766**2 * 0.3 + 1) * 0.7))
+    assert abs((np.isclose(y, dropped)).mean() - 0.3) < 0.01
+
+
+def test_feature_dropouts_zero_whole_channels(backend: str) -> None:
+    ad.manual_seed(3)
+    for fn, shape, channel_axes in ((F.dropout1d, (4, 6, 5), 2), (F.dropout2d, (4, 6, 3, 3), 2),
+                                    (F.dropout3d, (6, 2, 2, 2), 1),
+                                    (F.dropout3d, (4, 6, 2, 2, 2), 2)):
+        y = fn(ad.ones(shape, dtype=ad.float64), 0.5).numpy()
+        per_channel = y.reshape(math_prod(shape[:channel_axes]), -1)
+        assert all(len(set(row)) == 1 for row in per_channel.tolist()), fn
+        assert {0.0, 2.0} == set(np.unique(y)), fn
+
+
+def math_prod(shape: tuple[int, ...]) -> int:
+    return int(np.prod(shape))
+
+
+def test_feature_dropout_rank_errors_and_warnings(backend: str) -> None:
+    with pytest.raises(RuntimeError, match="dropout1d: Expected 2D or 3D input, but received "
+                                           "a 4D input"):
+        F.dropout1d(ad.ones((2, 3, 4, 5)))
+    with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
+        F.dropout2d(ad.ones((2, 3, 4)))
+    with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d, which is "
+                                         "deprecated"):
+        F.dropout2d(ad.ones((2, 3)))
+    with pytest.warns(UserWarning, match="Received a 3-D input to dropout3d"):
+        F.dropout3d(ad.ones((2, 3, 4)))
+
+
+def test_dropout_inplace_and_gradient(backend: str) -> None:
+    leaf = ad.ones(100, dtype=ad.float64, requires_grad=True)
+    x = leaf * 2.0
+    ad.manual_seed(4)
+    out = F.dropout(x, 0.5, inplace=True)
+    assert out is x
+    out.sum().backward()
+    # the gradient is the mask scaled by 1 / (1 - p), times the 2 of leaf * 2
+    np.testing.assert_array_equal(leaf.grad.numpy(), x.detach().numpy())
+
+
+# -- embedding and one_hot ----------------------------------------------------------------
+def test_embedding_padding_row_gets_no_gradient(backend: str) -> None:
+    w = ad.tensor(np.arange(12.0).reshape(4, 3), requires_grad=True)
+    out = F.embedding(ad.tensor([[0, 2], [2, 3]]), w, padding_idx=2)
+    np.testing.assert_array_equal(out.detach().numpy()[0, 1], [6.0, 7.0, 8.0])
+    out.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [[1, 1, 1], [0, 0, 0], [0, 0, 0], [1, 1, 1]])
+
+
+def test_embedding_max_norm_renormalizes_the_rows_looked_up(backend: str) -> None:
+    w = ad.tensor([[3.0, 4.0], [0.3, 0.4], [6.0, 8.0]], dtype=ad.float64)
+    out = F.embedding(ad.tensor([0, 1, 0]), w, max_norm=1.0)
+    np.testing.assert_allclose(w.numpy(), [[0.6, 0.8], [0.3, 0.4], [6.0, 8.0]], rtol=1e-6)
+    np.testing.assert_allclose(out.numpy(), [[0.6, 0.8], [0.3, 0.4], [0.6, 0.8]], rtol=1e-6)
+
+
+def test_embedding_errors(backend: str) -> None:
+    w = ad.ones((3, 2))
+    with pytest.raises(IndexError, match="index out of range in self"):
+        F.embedding(ad.tensor([3]), w)
+    with pytest.raises(IndexError, match="index out of range in self"):
+        F.embedding(ad.tensor([-1]), w)
+    with pytest.raises(RuntimeError, match="Expected tensor for argument #1 'indices' to have "
+                                           "one of the following scalar types: Long, Int"):
+        F.embedding(ad.tensor([1.0]), w)
+    with pytest.raises(ValueError, match="Padding_idx must be within num_embeddings"):
+        F.embedding(ad.tensor([1]), w, padding_idx=5)
+    with pytest.raises(NotImplementedError, match="sparse"):
+        F.embedding(ad.tensor([1]), w, sparse=True)
+
+
+def test_one_hot_inference_and_errors(backend: str) -> None:
+    got = F.one_hot(ad.tensor([[1, 0], [3, 1]]))
+    assert got.dtype == ad.int64 and got.shape == (2, 2, 4)
+    assert F.one_hot(ad.tensor([], dtype=ad.int64), 3).shape == (0, 3)
+    with pytest.raises(RuntimeError, match="^Class values must be non-negative.$"):
+        F.one_hot(ad.tensor([-1, 2]))
+    with pytest.raises(RuntimeError, match="^Class values must be smaller than num_classes.$"):
+        F.one_hot(ad.tensor([1, 2]), 2)
+    with pytest.raises(RuntimeError, match="one_hot is only applicable to index tensor"):
+        F.one_hot(ad.tensor([1.0, 2.0]))
+    with pytest.raises(RuntimeError, match="Can not infer total number of classes from empty"):
+        F.one_hot(ad.tensor([], dtype=ad.int64))
+
+
+# -- scaled_dot_product_attention -----------------------------------------------------------
+def test_attention_row_with_nothing_to_attend_to_is_zero(backend: str) -> None:
+    q = ad.tensor(np.random.default_rng(0).standard_normal((2, 3, 4)), requires_grad=True)
+    keep = ad.tensor([[True, False, True], [False, False, False], [True, True, True]])
+    out = F.scaled_dot_product_attention(q, q, q, attn_mask=keep)
+    np.testing.assert_array_equal(out.detach().numpy()[:, 1], np.zeros((2, 4)))
+    out.sum().backward()
+    assert np.isfinite(q.grad.numpy()).all()
+
+
+def test_attention_errors(backend: str) -> None:
+    q = ad.ones((1, 4, 3, 2))
+    with pytest.raises(RuntimeError, match="Explicit attn_mask should not be set when "
+                                           "is_causal=True"):
+        F.scaled_dot_product_attention(q, q, q, attn_mask=ad.ones((3, 3)), is_causal=True)
+    with pytest.raises(RuntimeError, match="Number of heads in key and value must divide"):
+        kv = ad.ones((1, 3, 3, 2))
+        F.scaled_dot_product_attention(q, kv, kv, enable_gqa=True)
+    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1"):
+        F.scaled_dot_product_attention(q, q, q, dropout_p=2.0)
+
+
+def test_attention_dropout_is_seeded(backend: str) -> None:
+    q = ad.tensor(np.random.default_rng(1).standard_normal((3, 4)))
+    ad.manual_seed(5)
+    a = F.scaled_dot_product_attention(q, q, q, dropout_p=0.5)
+    ad.manual_seed(5)
+    b = F.scaled_dot_product_attention(q, q, q, dropout_p=0.5)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert not np.allclose(a.numpy(), F.scaled_dot_product_attention(q, q, q).numpy())

@@ -9,6 +9,7 @@ be stable are also sampled at +-1000.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -103,3 +104,103 @@ case("where.prelu_shared", lambda x, w: x.prelu(w), lambda x, w: np.where(x > 0,
      nonzero(5), real(1))
 case("where.rrelu_eval", F.rrelu, lambda x: np.where(x > 0, x, x * (1 / 8 + 1 / 3) / 2),
      nonzero(2, 3))
+
+
+# -- layers ------------------------------------------------------------------------------
+def _np_softmax(s: np.ndarray) -> np.ndarray:
+    e = np.exp(s - s.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _np_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, keep: Any = None,
+                  add: Any = None, scale: float | None = None) -> np.ndarray:
+    scores = q @ np.swapaxes(k, -1, -2) * (1 / math.sqrt(q.shape[-1]) if scale is None else scale)
+    if add is not None:
+        scores = scores + add
+    if keep is not None:
+        scores = np.where(keep, scores, -np.inf)
+    dead = np.all(np.isneginf(scores), axis=-1, keepdims=True)
+    weights = np.where(dead, 0.0, _np_softmax(np.where(dead, 0.0, scores)))
+    return weights @ v
+
+
+_KEEP = np.array([[True, False, True, True], [False, False, False, False],
+                  [True, True, False, True]])
+_INDICES = np.array([[0, 2, 4], [4, 1, 4]])
+
+
+def _indices(x: ad.Tensor) -> ad.Tensor:
+    return ad.tensor(_INDICES, backend=x.backend)
+
+
+case("matmul.linear", lambda x, w: F.linear(x, w), lambda x, w: x @ w.T, real(2, 4, 3),
+     real(5, 3))
+case("add.linear_bias", F.linear, lambda x, w, b: x @ w.T + b, real(4, 3), real(5, 3), real(5))
+case("matmul.linear_vector_weight", F.linear, lambda x, w: x @ w, real(2, 3), real(3))
+case("add.bilinear", F.bilinear,
+     lambda a, b, w, c: np.einsum("...i,kij,...j->...k", a, w, b) + c,
+     real(2, 3, 2), real(2, 3, 4), real(5, 2, 4), real(5))
+case("reshape.embedding", lambda w: F.embedding(_indices(w), w), lambda w: w[_INDICES],
+     real(5, 3))
+# the padding row (3) is not looked up here: finite differences would see its value, which
+# gets no gradient by design (tests/test_nn_functional.py checks that)
+case("where.embedding_padding_idx", lambda w: F.embedding(_indices(w), w, padding_idx=-2),
+     lambda w: w[_INDICES], real(5, 3))
+case("astype.one_hot", lambda x: F.one_hot(ad.astype(x, ad.int64), 5),
+     lambda x: np.eye(5, dtype=np.int64)[x.astype(np.int64)],
+     fixed([[0.0, 3.0, 1.0], [4.0, 4.0, 2.0]], grad=False))
+case("matmul.scaled_dot_product_attention", F.scaled_dot_product_attention, _np_attention,
+     real(2, 3, 3, 4), real(2, 3, 4, 4), real(2, 3, 4, 2))
+case("matmul.sdpa_bool_mask_and_a_dead_row",
+     lambda q, k, v: F.scaled_dot_product_attention(
+         q, k, v, attn_mask=ad.tensor(_KEEP, backend=q.backend)),
+     lambda q, k, v: _np_attention(q, k, v, keep=_KEEP), real(2, 3, 4), real(2, 4, 4),
+     real(2, 4, 2))
+case("matmul.sdpa_float_mask_and_scale",
+     lambda q, k, v, m: F.scaled_dot_product_attention(q, k, v, m, scale=0.5),
+     lambda q, k, v, m: _np_attention(q, k, v, add=m, scale=0.5),
+     real(3, 4), real(4, 4), real(4, 3), real(3, 4))
+case("matmul.sdpa_causal", lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+     lambda q, k, v: _np_attention(q, k, v, keep=np.tril(np.ones((3, 3), bool))),
+     real(2, 3, 4), real(2, 3, 4), real(2, 3, 2))
+case("matmul.sdpa_grouped_query",
+     lambda q, k, v: F.scaled_dot_product_attention(q, k, v, enable_gqa=True),
+     lambda q, k, v: _np_attention(q, np.repeat(k, 2, axis=-3), np.repeat(v, 2, axis=-3)),
+     real(4, 2, 3), real(2, 3, 3), real(2, 3, 2))
+
+
+# -- dropout: seeded in the call, so every call (gradcheck's included) draws one mask, and
+# the reference draws it again from the same seed
+def _seeded(fn: Any) -> Any:
+    def call(x: ad.Tensor) -> ad.Tensor:
+        ad.manual_seed(16)
+        return fn(x)
+    return call
+
+
+def _draw(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    ad.manual_seed(16)
+    return ad.rand(*shape, dtype=getattr(ad, x.dtype.name)).numpy()
+
+
+def _np_alpha(x: np.ndarray, p: float, shape: tuple[int, ...]) -> np.ndarray:
+    keep = (_draw(x, shape) < 1 - p).astype(x.dtype)
+    floor = 1.7580993408473766
+    a = 1 / math.sqrt((floor**2 * p + 1) * (1 - p))
+    return x * (keep * a) + ((keep - 1) * (floor * a) + floor * a * p)
+
+
+case("multiply.dropout_seeded", _seeded(lambda x: F.dropout(x, 0.4)),
+     lambda x: x * ((_draw(x, x.shape) < 0.6).astype(x.dtype) / 0.6), real(3, 5))
+case("multiply.dropout_p_one", lambda x: F.dropout(x, 1.0), lambda x: x * 0.0, real(4))
+case("multiply.dropout2d_seeded", _seeded(lambda x: F.dropout2d(x, 0.5)),
+     lambda x: x * ((_draw(x, (2, 3, 1, 1)) < 0.5).astype(x.dtype) / 0.5), real(2, 3, 2, 2))
+case("multiply.dropout1d_unbatched_seeded", _seeded(lambda x: F.dropout1d(x, 0.5)),
+     lambda x: x * ((_draw(x, (3, 1)) < 0.5).astype(x.dtype) / 0.5), real(3, 4))
+case("multiply.dropout3d_unbatched_seeded", _seeded(lambda x: F.dropout3d(x, 0.5)),
+     lambda x: x * ((_draw(x, (3, 1, 1, 1)) < 0.5).astype(x.dtype) / 0.5), real(3, 2, 2, 2))
+case("add.alpha_dropout_seeded", _seeded(lambda x: F.alpha_dropout(x, 0.3, training=True)),
+     lambda x: _np_alpha(x, 0.3, x.shape), real(3, 4))
+case("add.feature_alpha_dropout_seeded",
+     _seeded(lambda x: F.feature_alpha_dropout(x, 0.3, training=True)),
+     lambda x: _np_alpha(x, 0.3, (2, 3, 1)), real(2, 3, 4))
