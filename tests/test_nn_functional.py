@@ -337,3 +337,14 @@ def test_attention_dropout_is_seeded(backend: str) -> None:
     b = F.scaled_dot_product_attention(q, q, q, dropout_p=0.5)
     np.testing.assert_array_equal(a.numpy(), b.numpy())
     assert not np.allclose(a.numpy(), F.scaled_dot_product_attention(q, q, q).numpy())
+
+
+def test_complex_input_is_refused_where_pytorch_refuses_it(backend: str) -> None:
+    z = ad.tensor([1.0 + 1.0j, -1.0 - 0.5j])
+    for fn in (F.elu, F.selu, F.gelu, F.softplus, F.logsigmoid, F.mish, F.hardtanh,
+               F.leaky_relu, F.hardswish, lambda x: F.threshold(x, 0.0, 1.0), F.dropout,
+               F.hardshrink, F.softshrink):
+        with pytest.raises(NotImplementedError, match="not implemented for 'Complex"):
+            fn(z)
+    # silu, softsign and tanhshrink take complex input in PyTorch, and here
+    assert F.silu(z).dtype == ad.complex64 and F.tanhshrink(z).dtype == ad.complex64

@@ -40,6 +40,12 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+def _real(op: str, x: Any) -> None:
+    """PyTorch's refusal of a complex input to a function of real numbers."""
+    if isinstance(x, Tensor):
+        real_only(x._backend.xp, op, x._array)
+
+
 def _maybe_inplace(input: Tensor, inplace: bool, name: str,
                    compute: Callable[[Tensor], Tensor]) -> Tensor:
     if inplace:
@@ -87,6 +93,7 @@ def logsigmoid(input: Tensor) -> Tensor:
     >>> ad.nn.functional.logsigmoid(ad.tensor([-1000.0, 0.0, 1000.0]))
     tensor([-1.0000e+03, -6.9315e-01, -0.0000e+00])
     """
+    _real("logsigmoid", input)
     return -_softplus(-input, beta=1.0, threshold=math.inf)
 
 
@@ -97,6 +104,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     >>> ad.nn.functional.mish(ad.tensor([-1000.0, 0.0, 1.0]))
     tensor([-0.0000, 0.0000, 0.8651])
     """
+    _real("mish", input)
     return _maybe_inplace(input, inplace, "mish_", lambda x: x * tanh(
         _softplus(x, beta=1.0, threshold=math.inf)))
 
@@ -171,6 +179,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     >>> ad.nn.functional.elu(ad.tensor([-1000.0, -1.0, 1000.0]))
     tensor([-1.0000e+00, -6.3212e-01,  1.0000e+03])
     """
+    _real("elu", input)
     return _maybe_inplace(input, inplace, "elu_", lambda x: _elu(x, float(alpha), 1.0))
 
 
@@ -182,6 +191,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     >>> ad.nn.functional.selu(ad.tensor([-1000.0, 0.0, 1.0]))
     tensor([-1.7581,  0.0000,  1.0507])
     """
+    _real("selu", input)
     return _maybe_inplace(input, inplace, "selu_",
                           lambda x: _elu(x, _SELU_ALPHA, _SELU_SCALE))
 
@@ -195,6 +205,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     >>> ad.nn.functional.leaky_relu(ad.tensor([-2.0, 3.0]), 0.1)
     tensor([-0.2000,  3.0000])
     """
+    _real("leaky_relu", input)
     return _maybe_inplace(input, inplace, "leaky_relu_",
                           lambda x: where(x > 0, x, x * float(negative_slope)))
 
@@ -208,6 +219,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     >>> ad.nn.functional.hardtanh(ad.tensor([-2.0, 0.5, 2.0]))
     tensor([-1.0000,  0.5000,  1.0000])
     """
+    _real("hardtanh", input)
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     low, high = float(min_val), float(max_val)
@@ -232,6 +244,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     >>> ad.nn.functional.hardsigmoid(ad.tensor([-4.0, 0.0, 1.5]))
     tensor([0.0000, 0.5000, 0.7500])
     """
+    _real("hardsigmoid", input)
     return _maybe_inplace(input, inplace, "hardsigmoid_", lambda x: where(
         x <= -3.0, 0.0, where(x >= 3.0, 1.0, (x + 3.0) / 6.0)))
 
@@ -243,6 +256,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     >>> ad.nn.functional.hardswish(ad.tensor([-4.0, 1.0, 4.0]))
     tensor([-0.0000, 0.6667, 4.0000])
     """
+    _real("hardswish", input)
     return _maybe_inplace(input, inplace, "hardswish_", lambda x: x * hardsigmoid(x))
 
 
@@ -253,6 +267,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     >>> ad.nn.functional.threshold(ad.tensor([0.5, 2.0]), 1.0, -5.0)
     tensor([-5.,  2.])
     """
+    _real("threshold", input)
     level, fill = float(threshold), float(value)
     return _maybe_inplace(input, inplace, "threshold_", lambda x: where(x > level, x, fill))
 
@@ -264,6 +279,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     >>> ad.nn.functional.hardshrink(ad.tensor([-1.0, 0.2, 0.7]))
     tensor([-1.0000,  0.0000,  0.7000])
     """
+    _real("hardshrink", input)
     bound = float(lambd)
     return where((input >= -bound) & (input <= bound), 0.0, input)
 
@@ -275,6 +291,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     >>> ad.nn.functional.softshrink(ad.tensor([-1.0, 0.2, 0.7]))
     tensor([-0.5000,  0.0000,  0.2000])
     """
+    _real("softshrink", input)
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     bound = float(lambd)
@@ -311,6 +328,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     >>> ad.nn.functional.glu(ad.tensor([[1.0, 2.0, 0.0, 1000.0]]))
     tensor([[0.5000, 2.0000]])
     """
+    _real("glu", input)
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     axis = dim + input.ndim if -input.ndim <= dim < 0 else dim
@@ -349,6 +367,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     tensor([[-0.5000, -1.0000],
             [ 1.0000,  1.0000]])
     """
+    _real("prelu", input)
     if not isinstance(weight, Tensor):
         raise TypeError(f"prelu: weight must be a Tensor, got {type(weight).__name__}")
     count = math.prod(weight.shape)
@@ -373,6 +392,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8.0, upper: float = 1.0 / 3.0,
     >>> ad.nn.functional.rrelu(ad.tensor([-1.0, 2.0]))
     tensor([-0.2292,  2.0000])
     """
+    _real("rrelu", input)
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:

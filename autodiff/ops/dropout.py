@@ -15,6 +15,7 @@ import warnings
 from typing import Any
 
 from .._tensor import Tensor
+from .comparison import real_only
 from .inplace import apply_inplace
 from .random import rand
 
@@ -46,6 +47,7 @@ def _dropout(input: Tensor, p: float, training: bool, inplace: bool, name: str,
     _check(p)
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}: expected a Tensor, got {type(input).__name__}")
+    real_only(input._backend.xp, "bernoulli", input._array)  # PyTorch draws no complex mask
     if not training or p == 0.0 and not alpha:
         return input
     if p == 1.0:
