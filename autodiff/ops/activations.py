@@ -3,11 +3,10 @@
 Two are primitives, each for a stated reason: ``softplus`` for stability (exp never sees a
 positive argument, so +-1000 is exact; its rule is the stable sigmoid) and ``gelu`` because
 the standard has no ``erf`` (Phi comes from ``_erf``, and the rule is one closed form
-instead of the derivative of a series). The rest are composites of primitives. The
-piecewise ones are written with ``where`` so that the gradient at each kink is PyTorch's
-(hardtanh's is 0 at its bounds, elu's at 0 comes from the exponential side), and those with
-an ``exp`` in one branch feed that branch only the arguments it is used for (the "double
-where"), so that +-1000 gives neither inf nor a nan gradient. ``inplace=True`` writes the
+instead of the derivative of a series). The rest are composites of primitives; elu
+and selu feed their ``exp`` branch only the arguments it is used for (the "double where"),
+so that +-1000 gives neither inf nor a nan gradient, and take PyTorch's gradient at 0 (from
+the exponential side). The piecewise linear ones are in ``activations_piecewise``. ``inplace=True`` writes the
 result into the input, as PyTorch's in-place variants do (``elu_`` and so on).
 """
 
@@ -26,14 +25,12 @@ from .elementwise import tanh, where
 from .exponential import expm1
 from .inplace import apply_inplace
 from .nn import sigmoid
-from .random import rand
 from .softmax import softmax
 
-__all__ = ["elu", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
-           "leaky_relu", "logsigmoid", "mish", "prelu", "relu6", "rrelu", "selu", "silu",
-           "softmin", "softplus", "softshrink", "softsign", "tanhshrink", "threshold"]
-#: PyTorch has ``Tensor.hardshrink`` and ``Tensor.prelu``; the others are functions only
-NOT_METHODS = tuple(name for name in __all__ if name not in ("hardshrink", "prelu"))
+__all__ = ["elu", "gelu", "glu", "logsigmoid", "mish", "selu", "silu", "softmin", "softplus",
+           "softsign", "tanhshrink"]
+#: none is a Tensor method in PyTorch (the piecewise ones are in activations_piecewise)
+NOT_METHODS = tuple(__all__)
 
 NN = "autodiff.nn.functional"
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -196,110 +193,6 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
                           lambda x: _elu(x, _SELU_ALPHA, _SELU_SCALE))
 
 
-# -- piecewise linear ------------------------------------------------------------------
-def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """``x`` for ``x > 0``, ``negative_slope * x`` otherwise (the gradient at 0 is the
-    slope, as in PyTorch).
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.leaky_relu(ad.tensor([-2.0, 3.0]), 0.1)
-    tensor([-0.2000,  3.0000])
-    """
-    _real("leaky_relu", input)
-    return _maybe_inplace(input, inplace, "leaky_relu_",
-                          lambda x: where(x > 0, x, x * float(negative_slope)))
-
-
-def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
-             inplace: bool = False) -> Tensor:
-    """``x`` clipped to ``[min_val, max_val]``; the gradient is 0 at the bounds, as
-    PyTorch's (``clip`` passes it there).
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.hardtanh(ad.tensor([-2.0, 0.5, 2.0]))
-    tensor([-1.0000,  0.5000,  1.0000])
-    """
-    _real("hardtanh", input)
-    if min_val > max_val:
-        raise ValueError("min_val cannot be greater than max_val")
-    low, high = float(min_val), float(max_val)
-    return _maybe_inplace(input, inplace, "hardtanh_",
-                          lambda x: where(x <= low, low, where(x >= high, high, x)))
-
-
-def relu6(input: Tensor, inplace: bool = False) -> Tensor:
-    """``hardtanh(x, 0, 6)``: the gradient is 0 at 0 and at 6.
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.relu6(ad.tensor([-1.0, 3.0, 9.0]))
-    tensor([0., 3., 6.])
-    """
-    return hardtanh(input, 0.0, 6.0, inplace=inplace)
-
-
-def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
-    """``relu6(x + 3) / 6``; the gradient is 0 at -3 and 3, as PyTorch's.
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.hardsigmoid(ad.tensor([-4.0, 0.0, 1.5]))
-    tensor([0.0000, 0.5000, 0.7500])
-    """
-    _real("hardsigmoid", input)
-    return _maybe_inplace(input, inplace, "hardsigmoid_", lambda x: where(
-        x <= -3.0, 0.0, where(x >= 3.0, 1.0, (x + 3.0) / 6.0)))
-
-
-def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
-    """``x relu6(x + 3) / 6``; the gradient is 0 at -3 and 1 at 3, as PyTorch's.
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.hardswish(ad.tensor([-4.0, 1.0, 4.0]))
-    tensor([-0.0000, 0.6667, 4.0000])
-    """
-    _real("hardswish", input)
-    return _maybe_inplace(input, inplace, "hardswish_", lambda x: x * hardsigmoid(x))
-
-
-def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """``x`` where ``x > threshold``, ``value`` elsewhere.
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.threshold(ad.tensor([0.5, 2.0]), 1.0, -5.0)
-    tensor([-5.,  2.])
-    """
-    _real("threshold", input)
-    level, fill = float(threshold), float(value)
-    return _maybe_inplace(input, inplace, "threshold_", lambda x: where(x > level, x, fill))
-
-
-def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    """``x`` where ``|x| > lambd``, 0 elsewhere (nan stays nan).
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.hardshrink(ad.tensor([-1.0, 0.2, 0.7]))
-    tensor([-1.0000,  0.0000,  0.7000])
-    """
-    _real("hardshrink", input)
-    bound = float(lambd)
-    return where((input >= -bound) & (input <= bound), 0.0, input)
-
-
-def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, 0 between.
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.softshrink(ad.tensor([-1.0, 0.2, 0.7]))
-    tensor([-0.5000,  0.0000,  0.2000])
-    """
-    _real("softshrink", input)
-    if lambd < 0:
-        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
-    bound = float(lambd)
-    # x * 0 in the middle, as PyTorch's kernel: nan stays nan, and the gradient is 0
-    return where(input > bound, input - bound,
-                 where(input < -bound, input + bound, input * 0.0))
-
-
 def softsign(input: Tensor) -> Tensor:
     """``x / (1 + |x|)``.
 
@@ -356,48 +249,3 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     if dtype is not None:
         input = input.astype(dtype)
     return softmax(-input, dim=dim)
-
-
-def prelu(input: Tensor, weight: Tensor) -> Tensor:
-    """``x`` for ``x > 0``, ``weight * x`` otherwise; ``weight`` holds one slope, or one
-    per channel (dim 1 of ``input``).
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.prelu(ad.tensor([[-2.0, -2.0], [1.0, 1.0]]), ad.tensor([0.25, 0.5]))
-    tensor([[-0.5000, -1.0000],
-            [ 1.0000,  1.0000]])
-    """
-    _real("prelu", input)
-    if not isinstance(weight, Tensor):
-        raise TypeError(f"prelu: weight must be a Tensor, got {type(weight).__name__}")
-    count = math.prod(weight.shape)
-    channels = input.shape[1] if input.ndim >= 2 else 1
-    if count != 1 and count != channels:
-        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
-                           f"parameter numbers = {count} and channel size = {channels}.")
-    if count == 1:
-        slope = weight.reshape(())
-    else:  # one slope per channel, broadcast over the dimensions after it
-        slope = weight.reshape((channels,) + (1,) * (input.ndim - 2))
-    return where(input > 0, input, slope * input)
-
-
-def rrelu(input: Tensor, lower: float = 1.0 / 8.0, upper: float = 1.0 / 3.0,
-          training: bool = False, inplace: bool = False) -> Tensor:
-    """Randomized leaky relu: in training, each element ``x <= 0`` gets its own slope,
-    drawn uniformly from ``[lower, upper]`` by the backend's generator; otherwise the
-    fixed slope ``(lower + upper) / 2``.
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.rrelu(ad.tensor([-1.0, 2.0]))
-    tensor([-0.2292,  2.0000])
-    """
-    _real("rrelu", input)
-    if lower > upper:
-        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
-    if not training:
-        return leaky_relu(input, (lower + upper) / 2.0, inplace=inplace)
-    noise = rand(*input.shape, dtype=input.dtype, device=input.device, backend=input.backend)
-    slopes = lower + (upper - lower) * noise
-    return _maybe_inplace(input, inplace, "rrelu_", lambda x: where(x > 0, x, x * slopes))
-
