@@ -348,3 +348,30 @@ def test_complex_input_is_refused_where_pytorch_refuses_it(backend: str) -> None
             fn(z)
     # silu, softsign and tanhshrink take complex input in PyTorch, and here
     assert F.silu(z).dtype == ad.complex64 and F.tanhshrink(z).dtype == ad.complex64
+
+
+def test_embedding_bag_options_and_errors(backend: str) -> None:
+    w = ad.tensor(np.arange(12.0).reshape(4, 3), requires_grad=True)
+    idx, offsets = ad.tensor([0, 2, 2, 1, 3]), ad.tensor([0, 2, 2])
+    # PyTorch's values: the middle bag is empty, padding lookups leave their bag
+    got = F.embedding_bag(idx, w, offsets, mode="mean", padding_idx=2)
+    np.testing.assert_array_equal(got.detach().numpy(), [[0, 1, 2], [0, 0, 0], [6, 7, 8]])
+    last = F.embedding_bag(idx, w, ad.tensor([0, 2, 5]), mode="sum", include_last_offset=True)
+    np.testing.assert_array_equal(last.detach().numpy(), [[6, 8, 10], [18, 21, 24]])
+    top = F.embedding_bag(idx, w, offsets, mode="max")
+    np.testing.assert_array_equal(top.detach().numpy(), [[6, 7, 8], [0, 0, 0], [9, 10, 11]])
+    with pytest.raises(RuntimeError, match="offsets\\[0\\] has to be 0"):
+        F.embedding_bag(idx, w, ad.tensor([1, 2]))
+    with pytest.raises(ValueError, match="offsets has to be a 1D Tensor but got None"):
+        F.embedding_bag(idx, w)
+    with pytest.raises(ValueError, match="if input is 2D, then offsets has to be None"):
+        F.embedding_bag(idx.reshape((1, 5)), w, offsets)
+    with pytest.raises(NotImplementedError, match="per_sample_weights is only supported for "
+                                                  "mode='sum' \\(got mode='mean'\\)"):
+        F.embedding_bag(idx, w, offsets, per_sample_weights=ad.ones(5))
+    with pytest.raises(ValueError, match="mode has to be one of sum, mean or max"):
+        F.embedding_bag(idx, w, offsets, mode="prod")
+    with pytest.raises(IndexError, match="index out of range in self"):
+        F.embedding_bag(ad.tensor([0, 5]), w, ad.tensor([0]))
+    with pytest.raises(RuntimeError, match="'weight' to have one of the following scalar"):
+        F.embedding_bag(idx, ad.ones((4, 3), dtype=ad.complex128), offsets)

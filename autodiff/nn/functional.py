@@ -36,6 +36,7 @@ from ..ops.dropout import dropout2d as dropout2d
 from ..ops.dropout import dropout3d as dropout3d
 from ..ops.dropout import feature_alpha_dropout as feature_alpha_dropout
 from ..ops.elementwise import tanh as tanh
+from ..ops.embedding_bag import embedding_bag as embedding_bag
 from ..ops.layers import bilinear as bilinear
 from ..ops.layers import embedding as embedding
 from ..ops.layers import linear as linear
@@ -57,8 +58,8 @@ __all__ = ["binary_cross_entropy_with_logits", "celu", "cross_entropy", "log_sof
 # -- activations and layers (issue 16) ----------------------------------------------------
 __all__ += [
     "alpha_dropout", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d", "elu",
-    "embedding", "feature_alpha_dropout", "gelu", "glu", "hardshrink", "hardsigmoid",
-    "hardswish", "hardtanh", "leaky_relu", "linear", "logsigmoid", "mish", "one_hot", "prelu",
-    "relu6", "rrelu", "scaled_dot_product_attention", "selu", "silu", "softmin", "softplus",
-    "softshrink", "softsign", "tanh", "tanhshrink", "threshold",
+    "embedding", "embedding_bag", "feature_alpha_dropout", "gelu", "glu", "hardshrink",
+    "hardsigmoid", "hardswish", "hardtanh", "leaky_relu", "linear", "logsigmoid", "mish",
+    "one_hot", "prelu", "relu6", "rrelu", "scaled_dot_product_attention", "selu", "silu",
+    "softmin", "softplus", "softshrink", "softsign", "tanh", "tanhshrink", "threshold",
 ]

@@ -204,3 +204,38 @@ case("add.alpha_dropout_seeded", _seeded(lambda x: F.alpha_dropout(x, 0.3, train
 case("add.feature_alpha_dropout_seeded",
      _seeded(lambda x: F.feature_alpha_dropout(x, 0.3, training=True)),
      lambda x: _np_alpha(x, 0.3, (2, 3, 1)), real(2, 3, 4))
+
+
+# -- embedding_bag: bags [0, 2), [2, 2) (empty), [2, 6) of the lookups
+_BAG_INDICES = np.array([0, 2, 2, 1, 3, 4])
+_BAG_OFFSETS = np.array([0, 2, 2])
+
+
+def _np_bags(w: np.ndarray, mode: str, weights: np.ndarray | None = None) -> np.ndarray:
+    rows = w[_BAG_INDICES] * (1.0 if weights is None else weights[:, None])
+    out = []
+    for start, stop in zip(_BAG_OFFSETS, [*_BAG_OFFSETS[1:], len(_BAG_INDICES)], strict=True):
+        part = rows[start:stop]
+        if not len(part):
+            out.append(np.zeros(w.shape[1], dtype=w.dtype))
+        else:
+            out.append({"sum": part.sum(0), "mean": part.mean(0), "max": part.max(0)}[mode])
+    return np.stack(out)
+
+
+def _bag_call(mode: str) -> Any:
+    def call(w: ad.Tensor) -> ad.Tensor:
+        return F.embedding_bag(ad.tensor(_BAG_INDICES, backend=w.backend), w,
+                               ad.tensor(_BAG_OFFSETS, backend=w.backend), mode=mode)
+    return call
+
+
+case("matmul.embedding_bag_sum", _bag_call("sum"), lambda w: _np_bags(w, "sum"), real(5, 3))
+case("divide.embedding_bag_mean", _bag_call("mean"), lambda w: _np_bags(w, "mean"), real(5, 3))
+case("where.embedding_bag_max", _bag_call("max"), lambda w: _np_bags(w, "max"), real(5, 3))
+case("matmul.embedding_bag_2d_per_sample_weights",
+     lambda w, p: F.embedding_bag(ad.tensor(_BAG_INDICES.reshape(2, 3), backend=w.backend), w,
+                                  mode="sum", per_sample_weights=p.reshape(2, 3)),
+     lambda w, p: np.stack([(w[_BAG_INDICES[:3]] * p[:3, None]).sum(0),
+                            (w[_BAG_INDICES[3:]] * p[3:, None]).sum(0)]),
+     real(5, 3), real(6))
