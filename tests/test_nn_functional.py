@@ -153,7 +153,8 @@ def test_activation_option_errors(backend: str) -> None:
         F.gelu(x, approximate="erf")
     with pytest.raises(ValueError, match="min_val cannot be greater than max_val"):
         F.hardtanh(x, 1.0, -1.0)
-    with pytest.raises(RuntimeError, match="lambda must be greater or equal to 0"):
+    with pytest.raises(RuntimeError, match=r"lambda must be in range \[0, 3.40282e\+38\] for "
+                                           "input dtype Float, but found -1"):
         F.softshrink(x, -1.0)
     with pytest.raises(RuntimeError, match="Mismatch of parameter numbers and input channel "
                                            "size. Found parameter numbers = 3 and channel "

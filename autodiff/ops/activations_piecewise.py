@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from .. import _dtypes
 from .._tensor import Tensor
 from .activations import _maybe_inplace, _real
 from .elementwise import where
@@ -118,7 +119,10 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """
     _real("softshrink", input)
     if lambd < 0:
-        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+        kind, top = (("Double", "1.79769e+308") if input.dtype == _dtypes.float64
+                     else ("Float", "3.40282e+38"))
+        raise RuntimeError(f"lambda must be in range [0, {top}] for input dtype {kind}, but "
+                           f"found {lambd:g}")
     bound = float(lambd)
     # x * 0 in the middle, as PyTorch's kernel: nan stays nan, and the gradient is 0
     return where(input > bound, input - bound,
