@@ -3,9 +3,14 @@
 The standard has no ``erf``; gelu needs Phi(x) = erfc(-x / sqrt(2)) / 2 to full precision,
 so it is computed here from two expansions (each term positive, so nothing cancels):
 
-* ``z < 2``: erf(z) = 2/sqrt(pi) exp(-z^2) sum_k z^(2k+1) 2^k / (2k+1)!! (35 terms);
+* ``z < 2``: erf(z) = 2/sqrt(pi) exp(-z^2) sum_k z^(2k+1) 2^k / (2k+1)!! (30 terms, by
+  Horner's rule in z^2);
 * ``z >= 2``: erfc(z) = exp(-z^2)/sqrt(pi) / (z + (1/2)/(z + 1/(z + (3/2)/(z + ...))))
-  (Laplace's continued fraction, 60 levels, evaluated from the bottom up).
+  (Laplace's continued fraction, 40 levels, evaluated from the bottom up).
+
+The term counts are the fewest (plus a margin) that reach float64 precision on each side
+of the split, measured against ``math.erf``/``math.erfc``; about 140 elementwise operations
+in all, so gelu's exact form costs several times its tanh form.
 
 Both are within a few units in the last place of float64 (5e-14 relative for erfc at
 large z, from rounding z^2), and work on tensors as well as arrays, so a rule that
@@ -17,18 +22,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
-_SERIES_TERMS = 35
-_FRACTION_LEVELS = 60
+_SERIES_TERMS = 30
+_FRACTION_LEVELS = 40
 _SPLIT = 2.0
+#: 2^k / (2k+1)!!, the series' coefficients of z^(2k+1)
+_COEFFICIENTS = [2.0**k / math.prod(range(1, 2 * k + 2, 2)) for k in range(_SERIES_TERMS + 1)]
 
 
 def _erf_series(xp: Any, z: Any) -> Any:
-    twice_square = 2.0 * z * z
-    term = total = z
-    for k in range(_SERIES_TERMS):
-        term = term * twice_square / (2 * k + 3)
-        total = total + term
-    return (2.0 / math.sqrt(math.pi)) * xp.exp(-z * z) * total
+    square = z * z
+    total = _COEFFICIENTS[-1] * square + _COEFFICIENTS[-2]
+    for coefficient in reversed(_COEFFICIENTS[:-2]):
+        total = total * square + coefficient
+    return (2.0 / math.sqrt(math.pi)) * xp.exp(-square) * z * total
 
 
 def _erfc_fraction(xp: Any, z: Any) -> Any:
