@@ -393,5 +393,6 @@ REFUSING |= {
     "multiply.dropout1d_unbatched_seeded", "multiply.dropout3d_unbatched_seeded",
     "add.alpha_dropout_seeded", "add.feature_alpha_dropout_seeded",
     "matmul.embedding_bag_sum", "divide.embedding_bag_mean", "where.embedding_bag_max",
-    "matmul.embedding_bag_2d_per_sample_weights",
+    "matmul.embedding_bag_2d_per_sample_weights", "where.rrelu_training_seeded",
+    "matmul.sdpa_dropout_seeded",
 }

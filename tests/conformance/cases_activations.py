@@ -239,3 +239,24 @@ case("matmul.embedding_bag_2d_per_sample_weights",
      lambda w, p: np.stack([(w[_BAG_INDICES[:3]] * p[:3, None]).sum(0),
                             (w[_BAG_INDICES[3:]] * p[3:, None]).sum(0)]),
      real(5, 3), real(6))
+
+
+# -- the other random functions, seeded the same way
+def _np_rrelu_train(x: np.ndarray) -> np.ndarray:
+    slopes = 0.1 + (0.3 - 0.1) * _draw(x, x.shape)
+    return np.where(x > 0, x, x * slopes)
+
+
+def _np_attention_dropout(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
+    scores = q @ k.T / math.sqrt(q.shape[-1])
+    weights = _np_softmax(scores)
+    keep = (_draw(q, weights.shape) < 0.75).astype(q.dtype)
+    return (weights * (keep / 0.75)) @ v
+
+
+case("where.rrelu_training_seeded", _seeded(lambda x: F.rrelu(x, 0.1, 0.3, training=True)),
+     _np_rrelu_train, nonzero(3, 4))
+case("matmul.sdpa_dropout_seeded",
+     lambda q, k, v: (ad.manual_seed(16), F.scaled_dot_product_attention(
+         q, k, v, dropout_p=0.25))[1],
+     _np_attention_dropout, real(3, 4), real(5, 4), real(5, 2))
