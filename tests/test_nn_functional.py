@@ -99,7 +99,7 @@ def test_activations_keep_float32(backend: str) -> None:
 
 
 # -- inplace= ------------------------------------------------------------------------------
-INPLACE = [F.elu, F.selu, F.silu, F.mish, F.leaky_relu, F.hardtanh, F.relu6, F.hardsigmoid,
+INPLACE = [F.relu, F.elu, F.selu, F.silu, F.mish, F.leaky_relu, F.hardtanh, F.relu6, F.hardsigmoid,
            F.hardswish, F.rrelu, lambda x, inplace: F.threshold(x, 0.0, 1.0, inplace=inplace)]
 
 
@@ -175,6 +175,8 @@ def test_softmin_dtype_and_hardshrink_method(backend: str) -> None:
 
 def test_functional_aliases() -> None:
     assert F.tanh is ad.tanh and F.sigmoid is ad.sigmoid
+    # F.relu takes PyTorch's inplace=; the method is the primitive itself
+    assert ad.Tensor.relu is ad.REGISTRY["relu"].op
 
 
 # -- linear and bilinear ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from ..ops.activations import gelu as gelu
 from ..ops.activations import glu as glu
 from ..ops.activations import logsigmoid as logsigmoid
 from ..ops.activations import mish as mish
+from ..ops.activations import relu as relu
 from ..ops.activations import selu as selu
 from ..ops.activations import silu as silu
 from ..ops.activations import softmin as softmin
@@ -45,7 +46,6 @@ from ..ops.layers import scaled_dot_product_attention as scaled_dot_product_atte
 from ..ops.nn import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
 from ..ops.nn import celu as celu
 from ..ops.nn import mse_loss as mse_loss
-from ..ops.nn import relu as relu
 from ..ops.nn import sigmoid as sigmoid
 from ..ops.softmax import cross_entropy as cross_entropy
 from ..ops.softmax import log_softmax as log_softmax

@@ -24,12 +24,14 @@ from .elementwise import abs as abs_
 from .elementwise import tanh, where
 from .exponential import expm1
 from .inplace import apply_inplace
+from .nn import relu as relu_
 from .nn import sigmoid
 from .softmax import softmax
 
-__all__ = ["elu", "gelu", "glu", "logsigmoid", "mish", "selu", "silu", "softmin", "softplus",
-           "softsign", "tanhshrink"]
-#: none is a Tensor method in PyTorch (the piecewise ones are in activations_piecewise)
+__all__ = ["elu", "gelu", "glu", "logsigmoid", "mish", "relu", "selu", "silu", "softmin",
+           "softplus", "softsign", "tanhshrink"]
+#: none is a Tensor method here: ``x.relu()`` is the primitive itself (ops.nn), and the
+#: piecewise ones are in activations_piecewise
 NOT_METHODS = tuple(__all__)
 
 NN = "autodiff.nn.functional"
@@ -50,6 +52,18 @@ def _maybe_inplace(input: Tensor, inplace: bool, name: str,
         # softplus saves its input); the last node is given the old values by apply_inplace
         return apply_inplace(input, name, lambda x: compute(x * 1.0))
     return compute(input)
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``max(x, 0)`` (the primitive ``x.relu()``), with PyTorch's ``inplace=``.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.relu(ad.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    """
+    if inplace:
+        return apply_inplace(input, "relu_", relu_)
+    return relu_(input)
 
 
 # -- softplus and the functions built on it -------------------------------------------
