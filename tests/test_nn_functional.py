@@ -378,3 +378,50 @@ def test_embedding_bag_options_and_errors(backend: str) -> None:
         F.embedding_bag(ad.tensor([0, 5]), w, ad.tensor([0]))
     with pytest.raises(RuntimeError, match="'weight' to have one of the following scalar"):
         F.embedding_bag(idx, ad.ones((4, 3), dtype=ad.complex128), offsets)
+
+
+# -- against PyTorch itself, where it is installed (never required) ------------------------
+# (not hardsigmoid: PyTorch's gradient is 1/6 rounded to float32, even in float64)
+AGAINST_TORCH = ["gelu", "silu", "mish", "leaky_relu", "elu", "selu", "softplus", "softsign",
+                 "hardtanh", "hardswish", "relu6", "logsigmoid", "tanhshrink", "hardshrink",
+                 "softshrink", "celu", "rrelu", "relu", "sigmoid", "tanh"]
+GRID = [-1000.0, -37.0, -20.5, -20.0, -6.0, -3.0, -1.0, -0.5, -1e-3, 0.0, 1e-3, 0.5, 1.0, 3.0,
+        6.0, 20.0, 20.5, 37.0, 1000.0]
+
+
+@pytest.mark.parametrize("name", AGAINST_TORCH)
+def test_values_and_gradients_match_torch(name: str, backend: str) -> None:
+    torch = pytest.importorskip("torch", reason="torch is an optional oracle")
+    xt = torch.tensor(GRID, dtype=torch.float64, requires_grad=True)
+    yt = getattr(torch.nn.functional, name)(xt)
+    yt.sum().backward()
+    value, grad = _value_and_grad(getattr(F, name), GRID)
+    # absolutely: PyTorch's gelu rounds 1 + erf(x / sqrt 2) to 0 below x = -8, where
+    # autodiff's keeps its relative precision
+    np.testing.assert_allclose(value, yt.detach().numpy(), rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(grad, xt.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+LAYERS = {
+    "linear": ((2, 5, 3), (4, 3), (4,)),
+    "bilinear": ((2, 3), (2, 4), (5, 3, 4), (5,)),
+    "scaled_dot_product_attention": ((2, 3, 4), (2, 5, 4), (2, 5, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_layers_match_torch(name: str, backend: str) -> None:
+    torch = pytest.importorskip("torch", reason="torch is an optional oracle")
+    rng = np.random.default_rng(7)
+    arrays = [rng.standard_normal(shape) for shape in LAYERS[name]]
+    ours = [ad.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, want = getattr(F, name)(*ours), getattr(torch.nn.functional, name)(*theirs)
+    weights = rng.standard_normal(want.shape)
+    (out * ad.tensor(weights)).sum().backward()
+    (want * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(out.detach().numpy(), want.detach().numpy(), rtol=1e-12,
+                               atol=1e-14)
+    for mine, reference in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(mine.grad.numpy(), reference.grad.numpy(), rtol=1e-12,
+                                   atol=1e-14)
