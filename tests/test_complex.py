@@ -392,3 +392,26 @@ def test_a_gradient_of_the_other_kind_raises(output_complex: bool, grad_complex:
     with pytest.raises(RuntimeError, match=want):
         ad.autograd.grad(out, z, grad)
     assert z.grad is None
+
+
+# -- nn.functional activations and layers (issue 16): PyTorch refuses complex input to all
+# but silu, softsign, tanhshrink, linear, bilinear and embedding (embedding_bag refuses a
+# complex weight with a RuntimeError)
+REFUSING |= {
+    "softplus.default", "softplus.beta_threshold", "softplus.extremes", "gelu.exact",
+    "gelu.exact_tails", "gelu.tanh", "negative.logsigmoid", "negative.logsigmoid_extremes",
+    "multiply.mish", "multiply.mish_extremes", "softmax.softmin", "where.elu",
+    "where.elu_alpha", "where.elu_extremes", "where.selu", "where.selu_extremes",
+    "where.leaky_relu", "where.hardtanh", "where.relu6", "where.hardsigmoid",
+    "multiply.hardswish", "where.threshold", "where.hardshrink", "where.hardshrink_method",
+    "where.softshrink", "where.prelu_channels", "where.prelu_shared", "where.rrelu_eval",
+    "multiply.glu", "multiply.glu_dim0",
+    "matmul.scaled_dot_product_attention", "matmul.sdpa_bool_mask_and_a_dead_row",
+    "matmul.sdpa_float_mask_and_scale", "matmul.sdpa_causal", "matmul.sdpa_grouped_query",
+    "multiply.dropout_seeded", "multiply.dropout_p_one", "multiply.dropout2d_seeded",
+    "multiply.dropout1d_unbatched_seeded", "multiply.dropout3d_unbatched_seeded",
+    "add.alpha_dropout_seeded", "add.feature_alpha_dropout_seeded",
+    "matmul.embedding_bag_sum", "divide.embedding_bag_mean", "where.embedding_bag_max",
+    "matmul.embedding_bag_2d_per_sample_weights", "where.rrelu_training_seeded",
+    "matmul.sdpa_dropout_seeded",
+}

@@ -8,24 +8,45 @@ tensor([0., 2.])
 
 from __future__ import annotations
 
-from ..ops.nn import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
-from ..ops.nn import celu as celu
-from ..ops.nn import mse_loss as mse_loss
-from ..ops.nn import relu as relu
-from ..ops.nn import sigmoid as sigmoid
-from ..ops.softmax import cross_entropy as cross_entropy
-from ..ops.softmax import log_softmax as log_softmax
-from ..ops.softmax import nll_loss as nll_loss
-from ..ops.softmax import softmax as softmax
-
-__all__ = ["binary_cross_entropy_with_logits", "celu", "cross_entropy", "log_softmax",
-           "mse_loss", "nll_loss", "relu", "sigmoid", "softmax"]
-
-# losses, distances and normalization (issue 16)
+from ..ops.activations import elu as elu
+from ..ops.activations import gelu as gelu
+from ..ops.activations import glu as glu
+from ..ops.activations import logsigmoid as logsigmoid
+from ..ops.activations import mish as mish
+from ..ops.activations import relu as relu
+from ..ops.activations import selu as selu
+from ..ops.activations import silu as silu
+from ..ops.activations import softmin as softmin
+from ..ops.activations import softplus as softplus
+from ..ops.activations import softsign as softsign
+from ..ops.activations import tanhshrink as tanhshrink
+from ..ops.activations_piecewise import hardshrink as hardshrink
+from ..ops.activations_piecewise import hardsigmoid as hardsigmoid
+from ..ops.activations_piecewise import hardswish as hardswish
+from ..ops.activations_piecewise import hardtanh as hardtanh
+from ..ops.activations_piecewise import leaky_relu as leaky_relu
+from ..ops.activations_piecewise import prelu as prelu
+from ..ops.activations_piecewise import relu6 as relu6
+from ..ops.activations_piecewise import rrelu as rrelu
+from ..ops.activations_piecewise import softshrink as softshrink
+from ..ops.activations_piecewise import threshold as threshold
 from ..ops.distances import cosine_similarity as cosine_similarity
 from ..ops.distances import normalize as normalize
 from ..ops.distances import pairwise_distance as pairwise_distance
 from ..ops.distances import pdist as pdist
+from ..ops.dropout import alpha_dropout as alpha_dropout
+from ..ops.dropout import dropout as dropout
+from ..ops.dropout import dropout1d as dropout1d
+from ..ops.dropout import dropout2d as dropout2d
+from ..ops.dropout import dropout3d as dropout3d
+from ..ops.dropout import feature_alpha_dropout as feature_alpha_dropout
+from ..ops.elementwise import tanh as tanh
+from ..ops.embedding_bag import embedding_bag as embedding_bag
+from ..ops.layers import bilinear as bilinear
+from ..ops.layers import embedding as embedding
+from ..ops.layers import linear as linear
+from ..ops.layers import one_hot as one_hot
+from ..ops.layers import scaled_dot_product_attention as scaled_dot_product_attention
 from ..ops.losses import binary_cross_entropy as binary_cross_entropy
 from ..ops.losses import gaussian_nll_loss as gaussian_nll_loss
 from ..ops.losses import huber_loss as huber_loss
@@ -47,18 +68,21 @@ from ..ops.losses_margin import triplet_margin_loss as triplet_margin_loss
 from ..ops.losses_margin import (
     triplet_margin_with_distance_loss as triplet_margin_with_distance_loss,
 )
+from ..ops.nn import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
+from ..ops.nn import celu as celu
+from ..ops.nn import mse_loss as mse_loss
+from ..ops.nn import sigmoid as sigmoid
 from ..ops.normalization import batch_norm as batch_norm
 from ..ops.normalization import group_norm as group_norm
 from ..ops.normalization import instance_norm as instance_norm
 from ..ops.normalization import layer_norm as layer_norm
 from ..ops.normalization import local_response_norm as local_response_norm
 from ..ops.normalization import rms_norm as rms_norm
+from ..ops.softmax import cross_entropy as cross_entropy
+from ..ops.softmax import log_softmax as log_softmax
+from ..ops.softmax import nll_loss as nll_loss
+from ..ops.softmax import softmax as softmax
 
-__all__ += [
-    "batch_norm", "binary_cross_entropy", "cosine_embedding_loss", "cosine_similarity", "ctc_loss",
-    "gaussian_nll_loss", "group_norm", "hinge_embedding_loss", "huber_loss", "instance_norm",
-    "kl_div", "l1_loss", "layer_norm", "local_response_norm", "margin_ranking_loss",
-    "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss", "normalize",
-    "pairwise_distance", "pdist", "poisson_nll_loss", "rms_norm", "smooth_l1_loss",
-    "soft_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
-]
+#: every function imported above: the list grows with the imports, never edited apart
+__all__ = sorted(name for name, value in globals().items()
+                 if callable(value) and not name.startswith("_"))
