@@ -221,6 +221,47 @@ from .ops.statistical import prod as prod
 from .ops.statistical import std as std
 from .ops.statistical import var as var
 
+# isort: split
+# PyTorch's products, shape helpers, statistics and random sampling (tensor-math)
+from .ops.contraction import addbmm as addbmm
+from .ops.contraction import addcdiv as addcdiv
+from .ops.contraction import addcmul as addcmul
+from .ops.contraction import addmm as addmm
+from .ops.contraction import addmv as addmv
+from .ops.contraction import addr as addr
+from .ops.contraction import baddbmm as baddbmm
+from .ops.contraction import bmm as bmm
+from .ops.contraction import chain_matmul as chain_matmul
+from .ops.contraction import einsum as einsum
+from .ops.contraction import ger as ger
+from .ops.contraction import inner as inner
+from .ops.contraction import kron as kron
+from .ops.contraction import lerp as lerp
+from .ops.contraction import mm as mm
+from .ops.contraction import mv as mv
+from .ops.contraction import vdot as vdot
+from .ops.shaping import atleast_1d as atleast_1d
+from .ops.shaping import atleast_2d as atleast_2d
+from .ops.shaping import atleast_3d as atleast_3d
+from .ops.shaping import block_diag as block_diag
+from .ops.shaping import cartesian_prod as cartesian_prod
+from .ops.shaping import column_stack as column_stack
+from .ops.shaping import combinations as combinations
+from .ops.shaping import diag as diag
+from .ops.shaping import diagflat as diagflat
+from .ops.shaping import dstack as dstack
+from .ops.shaping import fliplr as fliplr
+from .ops.shaping import flipud as flipud
+from .ops.shaping import hstack as hstack
+from .ops.shaping import logspace as logspace
+from .ops.shaping import ravel as ravel
+from .ops.shaping import rot90 as rot90
+from .ops.shaping import row_stack as row_stack
+from .ops.shaping import tril_indices as tril_indices
+from .ops.shaping import triu_indices as triu_indices
+from .ops.shaping import unflatten as unflatten
+from .ops.shaping import vstack as vstack
+
 _assemble.assemble(sys.modules[__name__])
 
 #: The version of the Array API standard this namespace implements.
