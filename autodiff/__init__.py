@@ -261,6 +261,20 @@ from .ops.shaping import tril_indices as tril_indices
 from .ops.shaping import triu_indices as triu_indices
 from .ops.shaping import unflatten as unflatten
 from .ops.shaping import vstack as vstack
+from .ops.statistics_more import cdist as cdist
+from .ops.statistics_more import corrcoef as corrcoef
+from .ops.statistics_more import cov as cov
+from .ops.statistics_more import cumulative_trapezoid as cumulative_trapezoid
+from .ops.statistics_more import dist as dist
+from .ops.statistics_more import nanmean as nanmean
+from .ops.statistics_more import nansum as nansum
+from .ops.statistics_more import nanquantile as nanquantile
+from .ops.statistics_more import quantile as quantile
+from .ops.statistics_more import renorm as renorm
+from .ops.statistics_more import std_mean as std_mean
+from .ops.statistics_more import trapezoid as trapezoid
+from .ops.statistics_more import trapz as trapz
+from .ops.statistics_more import var_mean as var_mean
 
 _assemble.assemble(sys.modules[__name__])
 
