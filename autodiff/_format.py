@@ -226,8 +226,8 @@ def format_tensor(values: np.ndarray, suffixes: Sequence[str] = ()) -> str:
     return _append_suffixes(_PREFIX + _data_text(array), suffixes)
 
 
-_PROFILES: dict[str, tuple[int, float, int, int]] = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80),
-             "full": (4, math.inf, 3, 80)}
+_PROFILES: dict[str, tuple[int, float, int, int]] = {
+    "default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
 
 
 def set_printoptions(precision: int | None = None, threshold: float | None = None,
