@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
-from .elementwise import add, multiply
+from .elementwise import add, multiply, where
 from .linalg import matmul, outer, tensordot
 from .manipulation import reshape
 
@@ -39,7 +39,12 @@ def _combine(op: str, x: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tens
         raise TypeError(f"{op}: expected input to be a Tensor, got {type(x).__name__}")
     product = _scaled(product, alpha)
     if isinstance(beta, (int, float)) and beta == 0:
-        return product
+        # a zero gradient for x, and no nan or inf of x in the value
+        from .creation import zeros
+
+        ignore = zeros(product.shape, dtype="bool", backend=product._backend,
+                       device=product.device if product._backend.multi_device else None)
+        return where(ignore, x, product)
     return add(_scaled(x, beta), product)
 
 

@@ -17,7 +17,8 @@ set_printoptions = _format.set_printoptions
 
 
 def from_numpy(ndarray: Any) -> Tensor:
-    """A tensor on the numpy backend sharing the array's memory (writes show in both).
+    """A tensor sharing the array's memory (writes show in both): on the current backend
+    when it can wrap host memory (numpy, array_api_strict), else on the numpy backend.
 
     >>> import numpy as np, autodiff as ad
     >>> a = np.zeros(2); t = ad.from_numpy(a); a[0] = 5.0; t
@@ -25,7 +26,10 @@ def from_numpy(ndarray: Any) -> Tensor:
     """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    return asarray(ndarray, backend="numpy", copy=False)
+    try:
+        return asarray(ndarray, copy=False)
+    except (ValueError, TypeError, BufferError):  # a device backend: keep the memory
+        return asarray(ndarray, backend="numpy", copy=False)
 
 
 def is_tensor(obj: Any) -> bool:

@@ -133,6 +133,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
         if weights.numel() != n:
             raise RuntimeError(f"cov(): expected {name} to have the same numel as there are "
                                f"observations in the input but got {weights.numel()} != {n}")
+        weights = weights.astype(x.dtype)  # integer frequencies promote as in PyTorch
         w = weights if w is None else w * weights
     if w is None:
         avg = mean(x, axis=1, keepdims=True)
@@ -146,7 +147,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
         elif aweights is None:
             norm = w_sum - correction
         else:
-            norm = w_sum - correction * sum(w * aweights) / w_sum
+            norm = w_sum - correction * sum(w * aweights.astype(x.dtype)) / w_sum
     centered = x - avg
     weighted = centered if w is None else centered * w
     transposed = centered.mT
@@ -162,8 +163,8 @@ def corrcoef(input: Tensor) -> Tensor:
 
     >>> import autodiff as ad
     >>> ad.corrcoef(ad.tensor([[0.0, 1.0, 2.0], [2.0, 1.5, 0.0]]))
-    tensor([[ 1.0000, -0.9820],
-            [-0.9820,  1.0000]])
+    tensor([[ 1.0000, -0.9608],
+            [-0.9608,  1.0000]])
     """
     c = cov(input)
     if c.ndim == 0:
@@ -251,8 +252,10 @@ def _quantile(op: str, input: Tensor, q: Any, dim: Any, keepdim: bool,
     with _mode.no_grad():
         if bool(((qs < 0) | (qs > 1)).any()):
             raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
+    if qs.dtype != input.dtype:
+        raise RuntimeError(f"{op}() q tensor must be same dtype as the input tensor")
     scalar_q = scalar_q or qs.ndim == 0
-    qs = reshape(qs.astype(input.dtype), (-1,))
+    qs = reshape(qs, (-1,))
     if dim is None:
         x, axis = reshape(input, (-1,)), 0
     else:
