@@ -352,3 +352,51 @@ def test_samples_carry_no_gradient() -> None:
     mean = ad.zeros(3, requires_grad=True)
     assert not ad.normal(mean, 1.0).requires_grad
     assert not ad.bernoulli(ad.full((3,), 0.5, requires_grad=True)).requires_grad
+
+
+# -- in-place variants -------------------------------------------------------------------
+def test_inplace_math_matches_out_of_place() -> None:
+    x = _t([1.0, 2.0])
+    x.addcmul_(_t([1.0, 1.0]), _t([3.0, 4.0]), value=2)
+    assert x.tolist() == [7.0, 10.0]
+    x.addcdiv_(_t([2.0, 2.0]), _t([4.0, 8.0]))
+    assert x.tolist() == [7.5, 10.25]
+    x.lerp_(_t([0.0, 0.0]), 0.5)
+    assert x.tolist() == [3.75, 5.125]
+    m = ad.zeros(2, 2, dtype=ad.float64)
+    m.addmm_(ad.eye(2, dtype=ad.float64), _t([[1.0, 2.0], [3.0, 4.0]]), alpha=2)
+    assert m.tolist() == [[2.0, 4.0], [6.0, 8.0]]
+    m.renorm_(1, 0, 3.0)
+    np.testing.assert_allclose(m.tolist(), [[1.0, 2.0], [3 * 6 / 14, 3 * 8 / 14]], rtol=1e-6)
+
+
+def test_inplace_addcmul_is_differentiable() -> None:
+    w = ad.ones(2, dtype=ad.float64, requires_grad=True)
+    t = _t([2.0, 3.0], requires_grad=True)
+    y = w * 1
+    y.addcmul_(t, t, value=0.5)
+    y.sum().backward()
+    assert t.grad is not None and t.grad.tolist() == [2.0, 3.0]
+    assert w.grad is not None and w.grad.tolist() == [1.0, 1.0]
+
+
+def test_random_fills(backend: str) -> None:
+    g = ad.Generator().manual_seed(5)
+    fills = [ad.zeros(3).uniform_(-2, 2, generator=g).tolist(),
+             ad.zeros(3).normal_(1, 2, generator=g).tolist(),
+             ad.zeros(3).bernoulli_(0.5, generator=g).tolist(),
+             ad.zeros(3, dtype=ad.int64).random_(0, 7, generator=g).tolist(),
+             ad.zeros(3).exponential_(2.0, generator=g).tolist()]
+    g.manual_seed(5)
+    assert ad.zeros(3).uniform_(-2, 2, generator=g).tolist() == fills[0]
+    assert all(-2 <= v < 2 for v in fills[0]) and all(0 <= v < 7 for v in fills[3])
+    assert all(v > 0 for v in fills[4]) and set(fills[2]) <= {0.0, 1.0}
+    leaf = ad.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        leaf.normal_()
+    with ad.no_grad():
+        leaf.normal_()
+    with pytest.raises(RuntimeError, match="uniform_ expects to return a"):
+        ad.zeros(2).uniform_(1, 0)
+    with pytest.raises(RuntimeError, match="exponential_ expects lambda > 0.0"):
+        ad.zeros(2).exponential_(0)
