@@ -27,6 +27,9 @@ def _t(values: object, **kwargs: object) -> ad.Tensor:
     ("ij,kl->ijkl", [(2, 3), (1, 2)]),
     ("i j , j k", [(2, 3), (3, 2)]),
     ("ij,j", [(2, 1), (3,)]),  # a size-1 axis broadcasts, as in PyTorch
+    ("i,->i", [(3,), ()]),
+    ("ij,jk", [(2, 0), (0, 3)]),
+    ("a...b,b...->a...", [(2, 3, 4), (4, 3)]),
 ])
 def test_einsum_matches_numpy(backend: str, equation: str, shapes: list[tuple[int, ...]]) -> None:
     rng = np.random.default_rng(0)

@@ -125,6 +125,37 @@ def _pair(a: Tensor, la: list[str], b: Tensor, lb: list[str], keep: set[str],
     return reshape(product, tuple(sizes[c] for c in out)), out
 
 
+def _sizes(tensors: list[Tensor], parsed: list[list[str]]) -> dict[str, int]:
+    """Each letter's size; a size of 1 broadcasts against any other, as in PyTorch."""
+    sizes: dict[str, int] = {}
+    for t, letters in zip(tensors, parsed, strict=True):
+        for c, n in zip(letters, t.shape, strict=True):
+            if c not in sizes or sizes[c] == 1:
+                sizes[c] = n
+            elif n not in (1, sizes[c]):
+                raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes "
+                                   f"(original->remapped): subscript {c} has size "
+                                   f"{sizes[c]} and {n}")
+    return sizes
+
+
+def _next_pair(terms: list[tuple[Tensor, list[str]]], out: list[str],
+               sizes: dict[str, int]) -> tuple[int, int]:
+    """Greedy order: the pair sharing letters whose result is smallest goes first."""
+    chosen: tuple[tuple[int, int], int, int] | None = None
+    for i in range(len(terms)):
+        for j in range(i + 1, len(terms)):
+            rest = {c for k, (_, ls) in enumerate(terms) if k not in (i, j) for c in ls}
+            union = set(terms[i][1]) | set(terms[j][1])
+            cost = math.prod(sizes[c] for c in union if c in rest or c in out)
+            shares = bool(set(terms[i][1]) & set(terms[j][1]))
+            key = (0 if shares else 1, cost)
+            if chosen is None or key < chosen[0]:
+                chosen = (key, i, j)
+    assert chosen is not None
+    return chosen[1], chosen[2]
+
+
 def einsum(equation: str, *operands: Any) -> Tensor:
     """Einstein summation, PyTorch's string form: ``einsum("ij,jk->ik", a, b)`` or with
     the operands as one list; ``...`` stands for broadcast dimensions; without ``->``
@@ -148,32 +179,13 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     if not tensors:
         raise ValueError("einsum(): must provide at least one operand")
     parsed, out = _parse(equation, tensors)
-    sizes: dict[str, int] = {}
-    for t, letters in zip(tensors, parsed, strict=True):
-        for c, n in zip(letters, t.shape, strict=True):
-            if sizes.get(c, 1) not in (1, n) and n != 1:
-                raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes "
-                                   f"(original->remapped): subscript {c} has size "
-                                   f"{sizes[c]} and {n}")
-            sizes[c] = max(sizes.get(c, 1), n)
+    sizes = _sizes(tensors, parsed)
     terms: list[tuple[Tensor, list[str]]] = []
     for i, (t, letters) in enumerate(zip(tensors, parsed, strict=True)):
         others = {c for j, ls in enumerate(parsed) if j != i for c in ls}
         terms.append(_single(t, letters, others | set(out)))
     while len(terms) > 1:
-        # greedy: the pair sharing letters whose result is smallest goes first
-        chosen: tuple[tuple[int, int], int, int] | None = None
-        for i in range(len(terms)):
-            for j in range(i + 1, len(terms)):
-                rest = {c for k, (_, ls) in enumerate(terms) if k not in (i, j) for c in ls}
-                union = set(terms[i][1]) | set(terms[j][1])
-                cost = math.prod(sizes[c] for c in union if c in rest or c in out)
-                shares = bool(set(terms[i][1]) & set(terms[j][1]))
-                key = (0 if shares else 1, cost)
-                if chosen is None or key < chosen[0]:
-                    chosen = (key, i, j)
-        assert chosen is not None
-        _, i, j = chosen
+        i, j = _next_pair(terms, out, sizes)
         (a, la), (b, lb) = terms[i], terms[j]
         rest = {c for k, (_, ls) in enumerate(terms) if k not in (i, j) for c in ls}
         merged = _pair(a, la, b, lb, rest | set(out), sizes)
