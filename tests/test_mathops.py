@@ -403,3 +403,9 @@ def test_random_fills(backend: str) -> None:
         ad.zeros(2).uniform_(1, 0)
     with pytest.raises(RuntimeError, match="exponential_ expects lambda > 0.0"):
         ad.zeros(2).exponential_(0)
+
+
+def test_repeat_interleave_of_counts_only() -> None:
+    assert ad.repeat_interleave(ad.tensor([2, 0, 1])).tolist() == [0, 0, 2]
+    with pytest.raises(RuntimeError, match="only accept 1D vector as repeat"):
+        ad.repeat_interleave(ad.tensor([[1]]))
