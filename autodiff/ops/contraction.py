@@ -189,7 +189,15 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     >>> ad.lerp(ad.tensor([0.0, 1.0]), ad.tensor([10.0, 3.0]), 0.5)
     tensor([5., 2.])
     """
-    return add(input, multiply(weight, end - input))
+    # PyTorch's two-sided formula: exact at both ends (lerp(a, b, 1) is b, bit for bit)
+    diff = end - input
+    if not isinstance(weight, Tensor):
+        if abs(weight) < 0.5:
+            return add(input, multiply(weight, diff))
+        return end - multiply(diff, 1 - weight)
+    from .elementwise import abs as abs_
+
+    return where(abs_(weight) < 0.5, input + weight * diff, end - diff * (1 - weight))
 
 
 def inner(input: Tensor, other: Tensor) -> Tensor:

@@ -51,8 +51,11 @@ case("add.addcdiv", lambda x, a, b: x.addcdiv(a, b, value=2),
      lambda x, a, b: x + 2 * a / b, real(2, 3), real(2, 3), positive(3))
 case("add.lerp_scalar", lambda a, b: ad.lerp(a, b, 0.3),
      lambda a, b: a + 0.3 * (b - a), real(2, 3), real(2, 3))
-case("add.lerp_tensor", lambda a, b, w: a.lerp(b, w),
-     lambda a, b, w: a + w * (b - a), real(3), real(3), real(2, 3))
+case("subtract.lerp_near_end", lambda a, b: ad.lerp(a, b, 0.8),
+     lambda a, b: b - (b - a) * (1 - 0.8), real(2, 3), real(3))
+case("where.lerp_tensor", lambda a, b, w: a.lerp(b, w),
+     lambda a, b, w: np.where(np.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w)),
+     real(3), real(3), real(2, 3))
 case("tensordot.inner", ad.inner, np.inner, real(2, 3), real(4, 3))
 case("multiply.inner_scalar", ad.inner, np.inner, real(), real(3))
 case("matmul.vdot", ad.vdot, np.vdot, real(4), real(4))
