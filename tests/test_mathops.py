@@ -43,6 +43,14 @@ def test_einsum_matches_numpy(backend: str, equation: str, shapes: list[tuple[in
                                want, rtol=1e-12, atol=1e-12)
 
 
+def test_einsum_sublist_form() -> None:
+    a, b = ad.ones(2, 3), ad.ones(3, 4)
+    assert ad.einsum(a, [0, 1], b, [1, 2], [0, 2]).tolist() == [[3.0] * 4] * 2
+    assert ad.einsum(ad.ones(5, 2, 3), [..., 0, 1], [..., 1, 0]).shape == (5, 3, 2)
+    with pytest.raises(ValueError, match="not within the valid range"):
+        ad.einsum(a, [0, 60])
+
+
 def test_einsum_contracts_pairwise_through_matmul() -> None:
     """A three-operand chain is two matmul nodes, not a broadcast product of everything."""
     a, b, c = (ad.ones(n, n, requires_grad=True) for n in (4, 4, 4))
@@ -64,7 +72,8 @@ def test_einsum_contracts_pairwise_through_matmul() -> None:
     ("ij,jk->ik", [(2, 3)], "fewer operands"),
     ("ij->ik", [(2, 3)], "output subscript k does not appear"),
     ("ijk", [(2, 3)], "does not match the number of dimensions"),
-    ("ij,jk", [(2, 3), (4, 5)], "subscript j has size 3 and 4"),
+    ("ij,jk", [(2, 3), (4, 5)], "subscript j has size 4 for operand 1 which does not "
+                                "broadcast with previously seen size 3"),
     ("i1", [(2, 3)], "invalid subscript"),
 ])
 def test_einsum_errors(equation: str, operands: list[tuple[int, ...]], message: str) -> None:
@@ -128,8 +137,11 @@ def test_shape_helpers_errors() -> None:
         ad.ones(2, 6).unflatten(1, (4, 2))
     with pytest.raises(RuntimeError, match="diagonal dimensions cannot be identical"):
         ad.diag_embed(ad.ones(2, 3), 0, 1, 1)
-    with pytest.raises(RuntimeError, match="-1 is not allowed in a leading"):
+    with pytest.raises(RuntimeError, match="isn't allowed in a leading, non-existing dim"):
         ad.ones(3).expand(-1, 3)
+    with pytest.raises(RuntimeError, match=r"expanded size of the tensor \(4\) must match the "
+                       r"existing size \(3\) at non-singleton dimension 1"):
+        ad.ones(3).expand(2, 4)
     with pytest.raises(RuntimeError, match="Input tensors must have 2 or fewer dimensions"):
         ad.block_diag(ad.ones(1, 1, 1))
 

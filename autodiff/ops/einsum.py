@@ -1,6 +1,6 @@
 """``einsum``, PyTorch's string form: operands as arguments or one list, ``...`` for
 broadcast dimensions, an implicit output (the letters used once, in order) without
-``->``.
+``->``; and the sublist form (integers for letters, ``...`` as Ellipsis).
 
 Each operand first loses its repeated letters (a diagonal) and the letters no one
 else needs (a sum); then operands are contracted pairwise through one batched
@@ -128,14 +128,14 @@ def _pair(a: Tensor, la: list[str], b: Tensor, lb: list[str], keep: set[str],
 def _sizes(tensors: list[Tensor], parsed: list[list[str]]) -> dict[str, int]:
     """Each letter's size; a size of 1 broadcasts against any other, as in PyTorch."""
     sizes: dict[str, int] = {}
-    for t, letters in zip(tensors, parsed, strict=True):
+    for k, (t, letters) in enumerate(zip(tensors, parsed, strict=True)):
         for c, n in zip(letters, t.shape, strict=True):
             if c not in sizes or sizes[c] == 1:
                 sizes[c] = n
             elif n not in (1, sizes[c]):
-                raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes "
-                                   f"(original->remapped): subscript {c} has size "
-                                   f"{sizes[c]} and {n}")
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} "
+                                   f"which does not broadcast with previously seen size "
+                                   f"{sizes[c]}")
     return sizes
 
 
@@ -156,21 +156,44 @@ def _next_pair(terms: list[tuple[Tensor, list[str]]], out: list[str],
     return chosen[1], chosen[2]
 
 
+def _letter(index: Any) -> str:
+    if index is Ellipsis:
+        return "..."
+    if not 0 <= index < 52:
+        raise ValueError(f"einsum(): subscript in subscript list is not within the valid "
+                         f"range [0, 52), got {index}")
+    return chr(ord("a") + index) if index < 26 else chr(ord("A") + index - 26)
+
+
+def _from_sublists(args: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """PyTorch's sublist form as an equation and its operands."""
+    pairs = len(args) // 2
+    operands = tuple(args[2 * i] for i in range(pairs))
+    terms = ["".join(_letter(i) for i in args[2 * k + 1]) for k in range(pairs)]
+    equation = ",".join(terms)
+    if len(args) % 2:
+        equation += "->" + "".join(_letter(i) for i in args[-1])
+    return equation, operands
+
+
 def einsum(equation: str, *operands: Any) -> Tensor:
     """Einstein summation, PyTorch's string form: ``einsum("ij,jk->ik", a, b)`` or with
     the operands as one list; ``...`` stands for broadcast dimensions; without ``->``
-    the output holds the letters used once, in alphabetical order.
+    the output holds the letters used once, in alphabetical order. The sublist form
+    ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` works too.
 
     >>> import autodiff as ad
     >>> a, b = ad.ones(2, 3), ad.ones(3, 4)
     >>> ad.einsum("ij,jk->ik", a, b).shape, ad.einsum("ii", ad.eye(3))
     ((2, 4), tensor(3.))
     """
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+    if isinstance(equation, Tensor):  # the sublist form: op, [0, 1], op, [1, 2], [0, 2]
+        equation, operands = _from_sublists((equation, *operands))
+    elif len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not isinstance(equation, str):
-        raise TypeError("einsum(): the sublist form is not supported; give the equation as "
-                        f"a string, got {type(equation).__name__}")
+        raise TypeError(f"einsum(): expected the equation as a string, got "
+                        f"{type(equation).__name__}")
     tensors = list(operands)
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):

@@ -47,16 +47,21 @@ def _expand(self: Tensor, *sizes: Any) -> Tensor:
     shape = tuple(sizes[0]) if len(sizes) == 1 and not isinstance(sizes[0], int) else sizes
     lead = len(shape) - self.ndim
     if lead < 0:
-        raise RuntimeError(f"expand: the number of sizes provided ({len(shape)}) must be "
-                           f"greater or equal to the number of dimensions in the tensor "
-                           f"({self.ndim})")
+        raise RuntimeError(f"expand({list(self.shape)}, size={list(shape)}): the number of "
+                           f"sizes provided ({len(shape)}) must be greater or equal to the "
+                           f"number of dimensions in the tensor ({self.ndim})")
     resolved = []
     for i, s in enumerate(shape):
         if s == -1:
             if i < lead:
-                raise RuntimeError(f"expand: -1 is not allowed in a leading, non-existing "
-                                   f"dimension {i}")
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a "
+                               f"leading, non-existing dimension {i}")
             s = self.shape[i - lead]
+        elif i >= lead and self.shape[i - lead] not in (1, s):
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing "
+                               f"size ({self.shape[i - lead]}) at non-singleton dimension {i}."
+                               f"  Target sizes: {list(shape)}.  Tensor sizes: "
+                               f"{list(self.shape)}")
         resolved.append(s)
     return broadcast_to(self, tuple(resolved))
 
