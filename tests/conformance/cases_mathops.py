@@ -152,3 +152,11 @@ case("sum.trapz_dx", lambda y: ad.trapz(y, dx=0.5, dim=0), lambda y: np.trapezoi
      axis=0), real(3, 2))
 case("cumulative_sum.cumulative_trapezoid", lambda y: ad.cumulative_trapezoid(y),
      lambda y: np.cumsum((y[..., 1:] + y[..., :-1]) / 2, -1), real(2, 4))
+
+# -- in-place variants: the out-of-place op's node becomes the tensor's history
+case("add.addcmul_inplace", lambda x, a, b: (x * 1).addcmul_(a, b, value=0.5),
+     lambda x, a, b: x + 0.5 * a * b, real(2, 3), real(3), real(2, 3))
+case("add.addmm_inplace", lambda x, a, b: (x * 1).addmm_(a, b, alpha=2),
+     lambda x, a, b: x + 2 * a @ b, real(2, 2), real(2, 3), real(3, 2))
+case("subtract.lerp_inplace", lambda a, b: (a * 1).lerp_(b, 0.75),
+     lambda a, b: b - (b - a) * 0.25, real(3), real(3))
