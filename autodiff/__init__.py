@@ -164,10 +164,13 @@ from .ops.manipulation import transpose as transpose
 from .ops.nn import relu as relu
 from .ops.nn import sigmoid as sigmoid
 from .ops.random import Generator as Generator
+from .ops.random import default_generator as default_generator
+from .ops.random import initial_seed as initial_seed
 from .ops.random import manual_seed as manual_seed
 from .ops.random import rand as rand
 from .ops.random import randint as randint
 from .ops.random import randn as randn
+from .ops.random import seed as seed
 from .ops.reductions import all as all
 from .ops.reductions import any as any
 from .ops.reductions import mean as mean
@@ -220,6 +223,72 @@ from .ops.statistical import min as min
 from .ops.statistical import prod as prod
 from .ops.statistical import std as std
 from .ops.statistical import var as var
+
+# isort: split
+# PyTorch's products, shape helpers, statistics and random sampling (tensor-math)
+from .ops.contraction import addbmm as addbmm
+from .ops.contraction import addcdiv as addcdiv
+from .ops.contraction import addcmul as addcmul
+from .ops.contraction import addmm as addmm
+from .ops.contraction import addmv as addmv
+from .ops.contraction import addr as addr
+from .ops.contraction import baddbmm as baddbmm
+from .ops.contraction import bmm as bmm
+from .ops.contraction import chain_matmul as chain_matmul
+from .ops.contraction import ger as ger
+from .ops.contraction import inner as inner
+from .ops.contraction import kron as kron
+from .ops.contraction import lerp as lerp
+from .ops.contraction import mm as mm
+from .ops.contraction import mv as mv
+from .ops.contraction import vdot as vdot
+from .ops.einsum import einsum as einsum
+from .ops.interop import from_numpy as from_numpy
+from .ops.interop import is_tensor as is_tensor
+from .ops.interop import numel as numel
+from .ops.interop import set_printoptions as set_printoptions
+from .ops.random_more import bernoulli as bernoulli
+from .ops.random_more import multinomial as multinomial
+from .ops.random_more import normal as normal
+from .ops.random_more import rand_like as rand_like
+from .ops.random_more import randint_like as randint_like
+from .ops.random_more import randn_like as randn_like
+from .ops.random_more import randperm as randperm
+from .ops.shaping import atleast_1d as atleast_1d
+from .ops.shaping import atleast_2d as atleast_2d
+from .ops.shaping import atleast_3d as atleast_3d
+from .ops.shaping import block_diag as block_diag
+from .ops.shaping import cartesian_prod as cartesian_prod
+from .ops.shaping import column_stack as column_stack
+from .ops.shaping import combinations as combinations
+from .ops.shaping import diag as diag
+from .ops.shaping import diagflat as diagflat
+from .ops.shaping import dstack as dstack
+from .ops.shaping import fliplr as fliplr
+from .ops.shaping import flipud as flipud
+from .ops.shaping import hstack as hstack
+from .ops.shaping import logspace as logspace
+from .ops.shaping import ravel as ravel
+from .ops.shaping import rot90 as rot90
+from .ops.shaping import row_stack as row_stack
+from .ops.shaping import tril_indices as tril_indices
+from .ops.shaping import triu_indices as triu_indices
+from .ops.shaping import unflatten as unflatten
+from .ops.shaping import vstack as vstack
+from .ops.statistics_more import cdist as cdist
+from .ops.statistics_more import corrcoef as corrcoef
+from .ops.statistics_more import cov as cov
+from .ops.statistics_more import cumulative_trapezoid as cumulative_trapezoid
+from .ops.statistics_more import dist as dist
+from .ops.statistics_more import nanmean as nanmean
+from .ops.statistics_more import nanquantile as nanquantile
+from .ops.statistics_more import nansum as nansum
+from .ops.statistics_more import quantile as quantile
+from .ops.statistics_more import renorm as renorm
+from .ops.statistics_more import std_mean as std_mean
+from .ops.statistics_more import trapezoid as trapezoid
+from .ops.statistics_more import trapz as trapz
+from .ops.statistics_more import var_mean as var_mean
 
 _assemble.assemble(sys.modules[__name__])
 

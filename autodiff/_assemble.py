@@ -132,8 +132,6 @@ METHODS: dict[str, Any] = {
     "t": lambda self: manipulation.transpose(self, 0, 1, node="TBackward0")
     if self.ndim == 2 else self,
     "unsqueeze": lambda self, dim: manipulation.expand_dims(self, axis=dim),
-    "expand": lambda self, *shape: manipulation.broadcast_to(
-        self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape),
     "relu": nn.relu, "sigmoid": nn.sigmoid,
     "astype": datatypes.astype, "to": _to,
     "cpu": lambda self: transfer.to_device(self, "cpu"),

@@ -16,13 +16,14 @@ from typing import TypeAlias
 
 import numpy as np
 
-__all__ = ["format_tensor"]
+__all__ = ["format_tensor", "set_printoptions"]
 
 # torch's default print options (torch.set_printoptions(profile="default")).
 _PRECISION = 4
-_THRESHOLD = 1000
+_THRESHOLD: float = 1000
 _EDGEITEMS = 3
 _LINEWIDTH = 80
+_SCI_MODE: bool | None = None  # None: chosen per tensor
 _PREFIX = "tensor("
 
 _Scalar: TypeAlias = "bool | int | float"
@@ -72,6 +73,8 @@ def _make_formatter(values: np.ndarray) -> _Formatter:
     smallest, largest = float(magnitudes.min()), float(magnitudes.max())
     int_mode = bool(np.all(informative == np.ceil(informative)))
     sci_mode = largest / smallest > 1000.0 or largest > 1.0e8 or smallest < 1.0e-4
+    if _SCI_MODE is not None:  # set_printoptions(sci_mode=...) decides, widths follow
+        sci_mode = _SCI_MODE
 
     if sci_mode:
         width = max(len(f"{v:.{_PRECISION}e}") for v in numbers)
@@ -221,3 +224,38 @@ def format_tensor(values: np.ndarray, suffixes: Sequence[str] = ()) -> str:
     if array.size == 0:
         suffixes = _with_size(array.shape, suffixes)
     return _append_suffixes(_PREFIX + _data_text(array), suffixes)
+
+
+_PROFILES: dict[str, tuple[int, float, int, int]] = {
+    "default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision: int | None = None, threshold: float | None = None,
+                     edgeitems: int | None = None, linewidth: int | None = None,
+                     profile: str | None = None, sci_mode: bool | None = None) -> None:
+    """PyTorch's print options: digits after the point, the element count above which a
+    tensor prints summarized, the items kept at each edge then, the line width, a
+    ``profile`` ("default", "short", "full") and ``sci_mode`` (True, False, or None to
+    choose per tensor).
+
+    >>> import autodiff as ad
+    >>> ad.set_printoptions(precision=2); ad.tensor([1.2345])
+    tensor([1.23])
+    >>> ad.set_printoptions(profile="default"); ad.tensor([1.2345])
+    tensor([1.2345])
+    """
+    global _PRECISION, _THRESHOLD, _EDGEITEMS, _LINEWIDTH, _SCI_MODE
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions: unknown profile {profile!r}, expected one of "
+                             f"{sorted(_PROFILES)}")
+        _PRECISION, _THRESHOLD, _EDGEITEMS, _LINEWIDTH = _PROFILES[profile]
+    if precision is not None:
+        _PRECISION = int(precision)
+    if threshold is not None:
+        _THRESHOLD = threshold
+    if edgeitems is not None:
+        _EDGEITEMS = int(edgeitems)
+    if linewidth is not None:
+        _LINEWIDTH = int(linewidth)
+    _SCI_MODE = sci_mode

@@ -247,14 +247,23 @@ def repeat(x: Tensor, repeats: Any, /, *, axis: int | None = None) -> Tensor:
     return _repeat(x, repeats, axis=axis, shape=x.shape, index=index)
 
 
-def repeat_interleave(x: Tensor, repeats: Any, dim: int | None = None, *,
+def repeat_interleave(x: Tensor, repeats: Any = None, dim: int | None = None, *,
                       output_size: int | None = None) -> Tensor:
-    """PyTorch's ``repeat_interleave``: the standard's ``repeat``.
+    """PyTorch's ``repeat_interleave``: the standard's ``repeat``; with only a 1-D integer
+    tensor of counts, each index repeated that many times.
 
     >>> import autodiff as ad
     >>> ad.repeat_interleave(ad.tensor([[1, 2]]), 2, dim=1)
     tensor([[1, 1, 2, 2]])
+    >>> ad.repeat_interleave(ad.tensor([2, 0, 1]))
+    tensor([0, 0, 2])
     """
+    if repeats is None:
+        if x.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        from .creation import arange
+
+        return repeat(arange(x.shape[0], dtype=x.dtype, backend=x._backend), x, axis=0)
     return repeat(x, repeats, axis=dim)
 
 

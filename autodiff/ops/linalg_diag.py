@@ -118,11 +118,22 @@ def diag_embed(x: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Te
     if x.ndim < 1:
         raise ValueError("diag_embed: expected a tensor with at least 1 dimension, got a 0-d "
                          "tensor")
-    if (dim1 % (x.ndim + 1), dim2 % (x.ndim + 1)) != (x.ndim - 1, x.ndim):
-        raise ValueError(f"diag_embed: only dim1=-2, dim2=-1 (the last two axes) are "
-                         f"supported, got dim1={dim1}, dim2={dim2}")
+    ndim = x.ndim + 1
+    if not (-ndim <= dim1 < ndim and -ndim <= dim2 < ndim):
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, "
+                         f"{ndim - 1}], but got {dim1 if not -ndim <= dim1 < ndim else dim2})")
+    first, second = dim1 % ndim, dim2 % ndim
+    if first == second:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     size = x.shape[-1] + abs(offset)
-    return _diag_embed(x, offset=int(offset), rows=size, cols=size)
+    out = _diag_embed(x, offset=int(offset), rows=size, cols=size)
+    if (first, second) == (ndim - 2, ndim - 1):
+        return out
+    # the matrices' axes moved to dim1 and dim2 (PyTorch's any-axes diag_embed)
+    order = list(range(ndim - 2))
+    for position, axis in sorted(((first, ndim - 2), (second, ndim - 1))):
+        order.insert(position, axis)
+    return permute_dims(out, tuple(order))
 
 
 def trace(x: Tensor, /, *, offset: int = 0, dtype: Any = None) -> Tensor:

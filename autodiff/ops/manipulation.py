@@ -204,13 +204,16 @@ def _squeeze_method(self: Tensor, dim: Any = None) -> Tensor:
     return _squeeze(self, tuple(i for i in axes if self.shape[i] == 1), node)
 
 
-def flip(x: Tensor, /, *, axis: Any = None, dims: Any = None) -> Tensor:
-    """Reverse the order of elements along ``axis`` (all axes by default).
+def flip(x: Tensor, _dims: Any = None, /, *, axis: Any = None, dims: Any = None) -> Tensor:
+    """Reverse the order of elements along ``axis`` (all axes by default); PyTorch's
+    ``flip(x, dims)`` with the axes positional works too.
 
     >>> import autodiff as ad
-    >>> ad.flip(ad.arange(3))
-    tensor([2, 1, 0])
+    >>> ad.flip(ad.arange(3)), ad.flip(ad.ones(2, 1), [0]).shape
+    (tensor([2, 1, 0]), (2, 1))
     """
+    if _dims is not None:
+        dims = pick("flip", "dims", dims, "dims", _dims, None)
     axes = normalize_axes("flip", pick("flip", "axis", axis, "dims", dims, None), x.ndim)
     return _flip(x, axis=axes)
 
