@@ -415,3 +415,11 @@ REFUSING |= {
     "matmul.embedding_bag_2d_per_sample_weights", "where.rrelu_training_seeded",
     "matmul.sdpa_dropout_seeded",
 }
+
+# cov's analytic weights must be real, as PyTorch says (the complex matrix makes them complex)
+REFUSING |= {"divide.cov_weighted"}
+# std/var refuse complex here (listed above), so std_mean/var_mean do; quantile refuses as
+# PyTorch's does; corrcoef clips to [-1, 1], an order (PyTorch clips real and imaginary
+# parts separately: not supported here)
+REFUSING |= {"add.std_mean", "var.var_mean", "getitem.quantile", "reshape.quantile_tensor_q",
+             "getitem.quantile_midpoint", "getitem.nanquantile", "clip.corrcoef"}

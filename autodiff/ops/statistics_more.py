@@ -133,6 +133,11 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
         if weights.numel() != n:
             raise RuntimeError(f"cov(): expected {name} to have the same numel as there are "
                                f"observations in the input but got {weights.numel()} != {n}")
+        integral = weights.dtype.kind in ("signed integer", "unsigned integer")
+        if integral != (name == "fweights") or weights.dtype.kind == "complex floating":
+            wanted = "integral" if name == "fweights" else "floating point"
+            raise RuntimeError(f"cov(): expected {name} to have {wanted} dtype but got "
+                               f"{name} with {weights.dtype} dtype")
         weights = weights.astype(x.dtype)  # integer frequencies promote as in PyTorch
         w = weights if w is None else w * weights
     if w is None:
