@@ -1,0 +1,62 @@
+"""``autodiff.torch.fft``: ``autodiff.fft`` with PyTorch's positional arguments.
+
+PyTorch writes ``fft(x, n, dim, norm)`` and ``fftn(x, s, dim, norm)`` positionally, and
+``norm=None`` for the default; the standard's functions take them by keyword only
+(``axis``/``axes``). Names not wrapped here are ``autodiff.fft``'s own.
+
+>>> import autodiff.torch as torch
+>>> torch.fft.fft(torch.tensor([1.0, 0.0, 0.0, 0.0]), 2)
+tensor([1.+0.j, 1.+0.j])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import autodiff.fft as _fft
+
+from ._fallback import fallback
+
+_ONE = ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft")
+_MANY = ("fft2", "ifft2", "rfft2", "irfft2", "hfft2", "ihfft2", "fftn", "ifftn", "rfftn",
+         "irfftn", "hfftn", "ihfftn")
+_SHIFT = ("fftshift", "ifftshift")
+
+
+def _wrap(name: str, size: str, default_dim: Any) -> Any:
+    def transform(input: Any, size_arg: Any = None, dim: Any = default_dim,
+                  norm: str | None = None) -> Any:
+        kwargs: dict[str, Any] = {size: size_arg, "dim": dim}
+        if norm is not None:
+            kwargs["norm"] = norm
+        return getattr(_fft, name)(input, **kwargs)
+
+    transform.__name__ = transform.__qualname__ = name
+    transform.__doc__ = (f"PyTorch's ``torch.fft.{name}(input, {size}=None, dim=..., "
+                         f"norm=None)``: ``autodiff.fft.{name}`` with positional arguments.")
+    return transform
+
+
+def _shift(name: str) -> Any:
+    def shift(input: Any, dim: Any = None) -> Any:
+        return getattr(_fft, name)(input, dim=dim)
+
+    shift.__name__ = shift.__qualname__ = name
+    shift.__doc__ = f"PyTorch's ``torch.fft.{name}(input, dim=None)``."
+    return shift
+
+
+def _wrapped() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in _ONE:
+        found[name] = _wrap(name, "n", -1)
+    for name in _MANY:
+        found[name] = _wrap(name, "s", (-2, -1) if name.endswith("2") else None)
+    for name in _SHIFT:
+        found[name] = _shift(name)
+    return {name: fn for name, fn in found.items() if hasattr(_fft, name)}
+
+
+globals().update(_wrapped())
+
+__getattr__, __dir__ = fallback(__name__, _fft)
