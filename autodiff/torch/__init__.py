@@ -30,33 +30,26 @@ from . import fft as fft
 from . import linalg as linalg
 from . import nn as nn
 from . import special as special
-from ._fallback import fallback
-from ._functions import EXTRAS, TABLE
+from ._fallback import Only, fallback
+from ._functions import EXTRAS, FUNCTIONAL, TABLE
 from ._functions import all as all
 from ._functions import any as any
 from ._functions import argmax as argmax
 from ._functions import argmin as argmin
 from ._functions import argsort as argsort
-from ._functions import cat as cat
-from ._functions import concat as concat
-from ._functions import concatenate as concatenate
 from ._functions import count_nonzero as count_nonzero
-from ._functions import diff as diff
 from ._functions import equal as equal
 from ._functions import flip as flip
 from ._functions import max as max
 from ._functions import mean as mean
+from ._functions import meshgrid as meshgrid
 from ._functions import min as min
 from ._functions import nonzero as nonzero
 from ._functions import prod as prod
-from ._functions import roll as roll
-from ._functions import round as round
 from ._functions import sort as sort
 from ._functions import squeeze as squeeze
-from ._functions import stack as stack
 from ._functions import std as std
 from ._functions import sum as sum
-from ._functions import unbind as unbind
 from ._functions import var as var
 from ._functions import where as where
 
@@ -74,7 +67,9 @@ long = _ad.int64
 
 __version__ = "2.13.0+autodiff"
 
-__getattr__, __dir__ = fallback(__name__, _ad, extras=EXTRAS)
+# autodiff's own names first, then PyTorch's top-level spellings of nn.functional
+# (torch.softmax), then the PyTorch-only names autodiff does not have (yet)
+__getattr__, __dir__ = fallback(__name__, _ad, Only(nn.functional, FUNCTIONAL), extras=EXTRAS)
 
 
 def _differing() -> dict[str, Any]:

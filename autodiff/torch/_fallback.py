@@ -10,6 +10,21 @@ from types import ModuleType
 from typing import Any
 
 
+class Only:
+    """The names ``names`` of ``module`` and no others, as a fallback source."""
+
+    def __init__(self, module: Any, names: tuple[str, ...]) -> None:
+        self._module, self._names = module, names
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._names:
+            return getattr(self._module, name)
+        raise AttributeError(name)
+
+    def __dir__(self) -> list[str]:
+        return [name for name in self._names if hasattr(self._module, name)]
+
+
 def fallback(module: str, *sources: Any, extras: dict[str, Any] | None = None) -> tuple[Any, Any]:
     """``(__getattr__, __dir__)`` for ``module``: its own names, then each source
     module in turn (a module or a callable returning one, or None), then ``extras``."""

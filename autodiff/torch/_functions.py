@@ -110,8 +110,8 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool
     return Tensor.sort(_tensor("sort", input), dim, descending, stable=stable)
 
 
-@_differs("argsort", "`argsort(x, axis=-1, descending=False, stable=True)`, keyword only",
-          "`argsort(x, dim=-1, descending=False, stable=False)`, positional")
+@_differs("argsort", "`argsort(x, dim, /, *, descending=False, stable=True)`",
+          "`argsort(x, dim=-1, descending=False, stable=False)`: descending positional too")
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,
             stable: bool = False) -> Tensor:
     return Tensor.argsort(_tensor("argsort", input), dim, descending, stable=stable)
@@ -141,20 +141,6 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     return ad.where(condition, input, other)
 
 
-def _joining(name: str, join: Any) -> Any:
-    def joined(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
-        return join(tensors, axis=dim if axis is None else axis)
-
-    return _differs(name, f"`{name}(arrays, axis=0)`, axis keyword only",
-                    f"`{name}(tensors, dim=0)`, dim positional")(joined)
-
-
-cat = _joining("cat", ad.concat)
-concat = _joining("concat", ad.concat)
-concatenate = _joining("concatenate", ad.concat)
-stack = _joining("stack", ad.stack)
-
-
 def _reduction(name: str, with_dtype: bool) -> Any:
     method = getattr(Tensor, name)
 
@@ -166,9 +152,12 @@ def _reduction(name: str, with_dtype: bool) -> Any:
             raise TypeError(f"{name}() got an unexpected keyword argument 'dtype'")
         return method(_tensor(name, input), dim, keepdim, **kwargs)
 
-    extra = ", dtype=None" if with_dtype else ""
-    return _differs(name, f"`{name}(x, /, *, axis=None, keepdims=False)`",
-                    f"`{name}(x, dim=None, keepdim=False{extra})`, dim positional")(reduce)
+    extra = ", *, dtype=None" if with_dtype else ""
+    ours = (f"`{name}(x, axis=None, *, keepdims=False)`: keepdims keyword only"
+            if name in ("sum", "mean", "prod") else
+            f"`{name}(x, *, axis=None, keepdims=False)`: keyword only")
+    return _differs(name, ours, f"`{name}(x, dim=None, keepdim=False{extra})`, "
+                    "positional")(reduce)
 
 
 sum = _reduction("sum", True)
@@ -186,32 +175,18 @@ def flip(input: Tensor, dims: Any) -> Tensor:
     return ad.flip(_tensor("flip", input), axis=tuple(_dims(dims)))
 
 
-@_differs("roll", "`roll(x, shift, axis=None)`", "`roll(x, shifts, dims=None)`, positional")
-def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
-    return ad.roll(_tensor("roll", input), shifts, axis=dims)
-
-
-@_differs("diff", "`diff(x, axis=-1, n=1)`, keyword only",
-          "`diff(x, n=1, dim=-1, prepend=None, append=None)`, positional")
-def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Any = None,
-         append: Any = None) -> Tensor:
-    return ad.diff(_tensor("diff", input), n=n, axis=dim, prepend=prepend, append=append)
-
-
-@_differs("unbind", "`unbind(x, axis=0)`, keyword only", "`unbind(x, dim=0)`, positional")
-def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
-    return ad.unbind(_tensor("unbind", input), axis=dim)
-
-
 @_differs("count_nonzero", "`count_nonzero(x, axis=None, keepdims=False)`, keyword only",
           "`count_nonzero(x, dim=None)`, positional")
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     return ad.count_nonzero(_tensor("count_nonzero", input), axis=dim)
 
 
-@_differs("round", "`round(x, decimals=None)` keyword only", "`round(x, *, decimals=0)`")
-def round(input: Tensor, *, decimals: int = 0) -> Tensor:
-    return ad.round(input, decimals=decimals or None)
+@_differs("meshgrid", "`meshgrid(*arrays, indexing='xy')`: Cartesian indexing by default",
+          "`meshgrid(*tensors, indexing='ij')`: matrix indexing by default; a list works too")
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    return tuple(ad.meshgrid(*tensors, indexing=indexing))
 
 
 def _dims(dims: Any) -> list[int]:
@@ -309,6 +284,29 @@ def t(input: Tensor) -> Tensor:
     return x if x.ndim < 2 else ad.transpose(x, 0, 1)
 
 
+@_extra
+def argwhere(input: Tensor) -> Tensor:
+    """The indices of the nonzero elements, one row each: ``nonzero(input)``."""
+    return nonzero(input)
+
+
+@_extra
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """PyTorch's ``torch.diagonal``: the diagonal over ``dim1`` and ``dim2``."""
+    return Tensor.diagonal(_tensor("diagonal", input), offset, dim1, dim2)
+
+
+#: PyTorch's top-level spellings of ``torch.nn.functional`` functions, those whose
+#: positional arguments match (``torch.embedding`` and ``torch.batch_norm`` do not, and
+#: the top-level losses take ``reduction`` as an int)
+FUNCTIONAL = ("softmax", "log_softmax", "dropout", "alpha_dropout", "feature_alpha_dropout",
+              "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+              "conv_transpose3d", "layer_norm", "group_norm", "rms_norm", "pixel_shuffle",
+              "pixel_unshuffle", "cosine_similarity", "pairwise_distance", "pdist", "celu",
+              "selu", "prelu", "rrelu", "hardshrink", "threshold", "bilinear", "max_pool1d",
+              "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d")
+
+
 class Size(tuple[int, ...]):
     """PyTorch's ``torch.Size``: a tuple of ints (``x.shape`` compares equal to it)."""
 
@@ -323,3 +321,11 @@ class Size(tuple[int, ...]):
 
 
 EXTRAS["Size"] = Size
+
+
+def table_markdown() -> str:
+    """:data:`TABLE` as the Markdown table the docs page "Coming from PyTorch" shows."""
+    rows = ["| name | `autodiff` (Array API) | `autodiff.torch` (PyTorch) |",
+            "| --- | --- | --- |"]
+    rows += [f"| `{name}` | {row.autodiff} | {row.torch} |" for name, row in TABLE.items()]
+    return "\n".join(rows)

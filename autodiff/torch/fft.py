@@ -46,6 +46,15 @@ def _shift(name: str) -> Any:
     return shift
 
 
+def _frequencies(name: str) -> Any:
+    def frequencies(n: int, d: float = 1.0, **kwargs: Any) -> Any:
+        return getattr(_fft, name)(n, d=d, **kwargs)
+
+    frequencies.__name__ = frequencies.__qualname__ = name
+    frequencies.__doc__ = f"PyTorch's ``torch.fft.{name}(n, d=1.0, *, dtype=None, ...)``."
+    return frequencies
+
+
 def _wrapped() -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name in _ONE:
@@ -54,6 +63,8 @@ def _wrapped() -> dict[str, Any]:
         found[name] = _wrap(name, "s", (-2, -1) if name.endswith("2") else None)
     for name in _SHIFT:
         found[name] = _shift(name)
+    for name in ("fftfreq", "rfftfreq"):
+        found[name] = _frequencies(name)
     return {name: fn for name, fn in found.items() if hasattr(_fft, name)}
 
 
