@@ -49,6 +49,10 @@ def _same(got: Any, want: Any) -> None:
         assert type(got) is type(want) and got == want
 
 
+def _name(dtype: Any) -> str:
+    return str(dtype).rpartition(".")[2]
+
+
 def _numpy_meshgrid(*xs: Any) -> tuple[Any, ...]:
     return tuple(np.meshgrid(*xs, indexing="ij"))
 
@@ -94,6 +98,19 @@ CASES: dict[str, list[Case]] = {
     "meshgrid": [(lambda m, t: m.meshgrid(t(V), t(A[0])), lambda: _numpy_meshgrid(V, A[0])),
                  (lambda m, t: m.meshgrid([t(V), t(A[0])], indexing="xy"),
                   lambda: tuple(np.meshgrid(V, A[0])))],
+    "can_cast": [(lambda m, t: m.can_cast(m.float64, m.float32), lambda: True),
+                 (lambda m, t: m.can_cast(m.float32, m.int64), lambda: False),
+                 (lambda m, t: m.can_cast(m.int64, m.int8), lambda: True),
+                 (lambda m, t: m.can_cast(m.complex64, m.float64), lambda: False)],
+    "result_type": [(lambda m, t: _name(m.result_type(t(A.astype(np.int32)), t(A[0]
+                                                      .astype(np.float32)))),
+                     lambda: "float32"),
+                    (lambda m, t: _name(m.result_type(t(A.astype(np.float32)), t(np.float64(1)))),
+                     lambda: "float32"),
+                    (lambda m, t: _name(m.result_type(t(A.astype(np.int32)), 2.5)),
+                     lambda: "float32"),
+                    (lambda m, t: _name(m.result_type(t(A.astype(np.int8)), 300)),
+                     lambda: "int8")],
     "squeeze": [(lambda m, t: m.squeeze(t(A[None]), 1), lambda: A[None]),
                 (lambda m, t: m.squeeze(t(A[None]), 0), lambda: A)],
 }
@@ -204,6 +221,19 @@ def test_extras_against_numpy(backend: str) -> None:
     assert torch_ns.Size([2, 3]) == t(A).shape and torch_ns.Size([2, 3]).numel() == 6
     _same(torch_ns.softmax(t(A), 1), np.exp(A) / np.exp(A).sum(1, keepdims=True))
     assert torch_ns.from_numpy(np.ones(2, dtype=np.float32)).dtype == ad.float32
+
+
+def test_can_cast_is_numpys_same_kind_within_a_kind() -> None:
+    names = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
+             "float64", "complex64", "complex128"]
+    for a in names:
+        for b in names:
+            want = np.can_cast(np.dtype(a), np.dtype(b), "same_kind") or (
+                a.startswith("int") and b == "uint8")  # PyTorch: integers are one kind
+            assert torch_ns.can_cast(getattr(ad, a), getattr(ad, b)) == want, (a, b)
+    assert torch_ns.promote_types(ad.int32, ad.float16) is ad.float16
+    assert torch_ns.promote_types(ad.float64, ad.complex64) is ad.complex128
+    assert torch_ns.promote_types(ad.uint8, ad.int8) is ad.int16
 
 
 def test_split_errors_are_pytorchs() -> None:

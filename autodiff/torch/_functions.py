@@ -189,6 +189,85 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     return tuple(ad.meshgrid(*tensors, indexing=indexing))
 
 
+_CATEGORY = {"bool": 0, "unsigned integer": 1, "signed integer": 1, "real floating": 2,
+             "complex floating": 3}
+
+
+def _category(dtype: Any) -> int:
+    if not isinstance(dtype, ad.DType):
+        raise TypeError(f"expected an autodiff dtype, got {dtype!r}")
+    return _CATEGORY[dtype.kind]
+
+
+@_differs("can_cast", "`can_cast(from_, to)`: the standard's safe casts only",
+          "PyTorch's same-kind casts: any cast that does not go down a kind (bool, integer, "
+          "floating, complex), so `can_cast(float64, float32)` is True")
+def can_cast(from_: Any, to: Any) -> bool:
+    return _category(from_) <= _category(to)
+
+
+def _number_dtype(value: Any) -> Any:
+    """The dtype PyTorch gives a Python number taking part in promotion."""
+    if isinstance(value, bool):
+        return ad.bool
+    if isinstance(value, int):
+        return ad.int64
+    if isinstance(value, float):
+        return ad.get_default_dtype()
+    if isinstance(value, complex):
+        return _complex_of(ad.get_default_dtype())
+    raise TypeError(f"result_type(): expected a Tensor or a number, got {type(value).__name__}")
+
+
+def _complex_of(dtype: Any) -> Any:
+    return ad.complex128 if dtype == ad.float64 else ad.complex64
+
+
+def _combine(higher: Any, lower: Any) -> Any:
+    """PyTorch's ``combine_categories``: a class of operands of lower priority (0-d
+    tensors, then numbers) counts only where it brings a higher kind."""
+    if higher is None or lower is None:
+        return lower if higher is None else higher
+    if higher.kind == "complex floating":
+        return higher
+    if lower.kind == "complex floating":
+        return _complex_of(higher) if higher.kind == "real floating" else lower
+    if higher.kind == "real floating":
+        return higher
+    if higher == ad.bool or lower.kind == "real floating":
+        return promote_types(higher, lower)
+    return higher
+
+
+@_differs("result_type", "the standard's promotion table (an `int32` array and a `float32` "
+          "one give `float64`)",
+          "PyTorch's: the higher kind wins (`float32`), and a 0-d tensor or a number "
+          "counts only where it brings a higher kind")
+def result_type(tensor: Any, other: Any) -> Any:
+    classes: list[Any] = [None, None, None]  # tensors with axes, 0-d tensors, numbers
+    for value in (tensor, other):
+        if isinstance(value, Tensor):
+            index, dtype = (0 if value.ndim else 1), value.dtype
+        else:
+            index, dtype = 2, _number_dtype(value)
+        current = classes[index]
+        classes[index] = dtype if current is None else promote_types(current, dtype)
+    return _combine(classes[0], _combine(classes[1], classes[2]))
+
+
+@_extra
+def promote_types(type1: Any, type2: Any) -> Any:
+    """PyTorch's ``promote_types``: the higher kind wins; within a kind, the standard's
+    table (``int32`` and ``float16`` give ``float16``; ``uint8`` and ``int8`` ``int16``)."""
+    first, second = _category(type1), _category(type2)
+    if first == second:
+        return ad.result_type(type1, type2)
+    higher, lower = (type1, type2) if first > second else (type2, type1)
+    if higher.kind == "complex floating" and lower == ad.float64:
+        return ad.complex128  # a complex of the float's precision at least
+    return higher
+
+
 def _dims(dims: Any) -> list[int]:
     return [operator.index(dims)] if not isinstance(dims, Sequence) else list(dims)
 
@@ -247,7 +326,10 @@ for _name, _target in {"eq": "equal", "ne": "not_equal", "lt": "less", "le": "le
                        "gt": "greater", "ge": "greater_equal", "greater": "greater",
                        "not_equal": "not_equal", "absolute": "abs", "negative": "negative",
                        "swapaxes": "transpose", "swapdims": "transpose",
-                       "true_divide": "divide", "clip": "clamp"}.items():
+                       "true_divide": "divide", "clip": "clamp", "arccos": "acos",
+                       "arcsin": "asin", "arctan": "atan", "arccosh": "acosh",
+                       "arcsinh": "asinh", "arctanh": "atanh", "arctan2": "atan2",
+                       "fix": "trunc"}.items():
     _alias(_name, _target)
 
 
