@@ -221,6 +221,10 @@ def test_extras_against_numpy(backend: str) -> None:
     assert torch_ns.Size([2, 3]) == t(A).shape and torch_ns.Size([2, 3]).numel() == 6
     _same(torch_ns.softmax(t(A), 1), np.exp(A) / np.exp(A).sum(1, keepdims=True))
     assert torch_ns.from_numpy(np.ones(2, dtype=np.float32)).dtype == ad.float32
+    with torch_ns.inference_mode():
+        assert not torch_ns.is_grad_enabled()
+    assert torch_ns.cuda.is_available() == ("cupy" in ad.available_backends())
+    assert torch_ns.arccos is not None and torch_ns.fix(t(np.array([-1.5]))).item() == -1.0
 
 
 def test_can_cast_is_numpys_same_kind_within_a_kind() -> None:

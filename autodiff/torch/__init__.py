@@ -26,12 +26,14 @@ import autodiff as _ad
 from autodiff import Tensor as Tensor
 from autodiff import autograd as autograd
 
+from . import cuda as cuda
 from . import fft as fft
 from . import linalg as linalg
 from . import nn as nn
 from . import special as special
+from ._extras import FUNCTIONAL
 from ._fallback import Only, fallback
-from ._functions import EXTRAS, FUNCTIONAL, TABLE
+from ._functions import EXTRAS, TABLE
 from ._functions import all as all
 from ._functions import any as any
 from ._functions import argmax as argmax
