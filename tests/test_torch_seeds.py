@@ -28,7 +28,7 @@ def _sources(name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_seed_runs_unchanged_and_prints_what_pytorch_prints(name: str) -> None:
+def test_seed_runs_unchanged_and_prints_what_pytorch_prints(name: str, backend: str) -> None:
     sources = _sources(name)
     outputs = run_seed(sources, autodiff.torch, 0)
     for index, (code, got, want) in enumerate(zip(sources, outputs, EXPECTED[name], strict=True)):
