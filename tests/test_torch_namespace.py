@@ -371,6 +371,11 @@ def test_pytorch_keywords_in_autodiff_linalg_against_torch() -> None:
     (lambda x: ad.std(x, dim=0), "std", "dim=0"),
     (lambda x: ad.var(x, dim=1, keepdim=True), "var", "dim=1"),
     (lambda x: ad.sort(x, dim=0), "sort", "dim=0"),
+    (lambda x: ad.max(x, 1), "max", "dim=1"),
+    (lambda x: ad.min(x, 0), "min", "dim=0"),
+    (lambda x: ad.std(x, 1), "std", "dim=1"),
+    (lambda x: ad.var(x, 0), "var", "dim=0"),
+    (lambda x: ad.sort(x, 1), "sort", "dim=1"),
 ])
 def test_a_call_pytorch_reads_differently_raises(call: Any, name: str, given: str) -> None:
     with pytest.raises(TypeError, match=rf"autodiff\.{name}\(x, {given}\) is ambiguous: "
@@ -384,5 +389,6 @@ def test_the_standards_reading_stays_available() -> None:
     _same(ad.max(x, axis=1), A.max(1))
     _same(ad.std(x, dim=1, correction=0), A.std(1))
     _same(ad.var(x, dim=0, unbiased=True), A.var(0, ddof=1))
+    _same(ad.std(x, 1, correction=1), A.std(1, ddof=1))
     _same(ad.sort(x, axis=0), np.sort(A, 0))
     _same(x.max(dim=1), (A.max(1), A.argmax(1)))

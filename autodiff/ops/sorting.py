@@ -59,8 +59,8 @@ def _sorted(x: Tensor, axis: int, descending: bool, stable: bool) -> SortResult:
     return SortResult(values, indices)
 
 
-def sort(x: Tensor, /, *, axis: int = -1, descending: bool = False, stable: bool = True,
-         dim: int | None = None) -> Tensor:
+def sort(x: Tensor, _dim: int | None = None, /, *, axis: int = -1, descending: bool = False,
+         stable: bool = True, dim: int | None = None) -> Tensor:
     """``x`` sorted along ``axis`` (NaNs last, or first when descending); the gradient
     goes back to each value's original position.
 
@@ -70,6 +70,7 @@ def sort(x: Tensor, /, *, axis: int = -1, descending: bool = False, stable: bool
     >>> (y * ad.tensor([1.0, 2.0, 3.0])).sum().backward(); y, x.grad
     (tensor([1., 2., 3.], grad_fn=<SortBackward0>), tensor([3., 1., 2.]))
     """
+    dim = _dim if dim is None else dim
     if dim is not None:  # PyTorch's sort(x, dim=0) returns values and indices
         raise TypeError(
             f"autodiff.sort(x, dim={dim!r}) is ambiguous: PyTorch gives a (values, indices) "

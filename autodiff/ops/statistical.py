@@ -100,6 +100,7 @@ def _read_differently(name: str, dim: Any, keepdim: Any) -> None:
     if dim is None and keepdim is None:
         return
     given = f"dim={dim!r}" if dim is not None else f"keepdim={keepdim!r}"
+    # (a positional dim is reported as dim=: autodiff.max(x, 1) is torch.max(x, dim=1))
     hint = " or pass correction= explicitly" if name in ("std", "var") else ""
     raise TypeError(
         f"autodiff.{name}(x, {given}) is ambiguous: PyTorch gives {_PYTORCH_READS[name]} "
@@ -109,8 +110,8 @@ def _read_differently(name: str, dim: Any, keepdim: Any) -> None:
 
 
 def max(
-    x: Tensor, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
-    keepdim: bool | None = None,
+    x: Tensor, _dim: Any = None, /, *, axis: Any = None, keepdims: bool = False,
+    dim: Any = None, keepdim: bool | None = None,
 ) -> Tensor:
     """The largest value along ``axis`` (all axes by default); tied maxima share the
     gradient evenly.
@@ -120,13 +121,13 @@ def max(
     >>> ad.max(x).backward(); x.grad
     tensor([0.0000, 0.5000, 0.5000])
     """
-    _read_differently("max", dim, keepdim)
+    _read_differently("max", _dim if dim is None else dim, keepdim)
     return _reduce_extremum(_max, "max", x, axis, keepdims, nans=axis is None)
 
 
 def min(
-    x: Tensor, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
-    keepdim: bool | None = None,
+    x: Tensor, _dim: Any = None, /, *, axis: Any = None, keepdims: bool = False,
+    dim: Any = None, keepdim: bool | None = None,
 ) -> Tensor:
     """The smallest value along ``axis``; tied minima share the gradient evenly.
 
@@ -134,7 +135,7 @@ def min(
     >>> ad.min(ad.tensor([[1.0, 3.0], [0.0, 2.0]]), axis=1)
     tensor([1., 0.])
     """
-    _read_differently("min", dim, keepdim)
+    _read_differently("min", _dim if dim is None else dim, keepdim)
     return _reduce_extremum(_min, "min", x, axis, keepdims, nans=axis is None)
 
 
@@ -306,8 +307,9 @@ def _spread(op: Op, name: str, x: Tensor, axis: Any, correction: Any, keepdims: 
     return op(x, axis=axes, correction=correction or 0, keepdims=keepdims, count=count)
 
 
-def var(x: Tensor, /, *, axis: Any = None, correction: float | None = None,
-        keepdims: bool = False, dim: Any = None, keepdim: bool | None = None,
+def var(x: Tensor, _dim: Any = None, /, *, axis: Any = None,
+        correction: float | None = None, keepdims: bool = False, dim: Any = None,
+        keepdim: bool | None = None,
         unbiased: bool | None = None) -> Tensor:
     """The variance over ``axis``: the mean squared deviation, divided by
     ``N - correction`` instead of ``N`` (the standard's default ``correction=0``;
@@ -318,6 +320,7 @@ def var(x: Tensor, /, *, axis: Any = None, correction: float | None = None,
     >>> ad.var(x), ad.var(x, correction=1), x.var()
     (tensor(4.6667), tensor(7.), tensor(7.))
     """
+    dim = _dim if dim is None else dim
     if correction is None and unbiased is None:
         _read_differently("var", dim, keepdim)
     axis = pick("var", "axis", axis, "dim", dim, None)
@@ -325,8 +328,9 @@ def var(x: Tensor, /, *, axis: Any = None, correction: float | None = None,
     return _spread(_var, "var", x, axis, correction, keep, unbiased)
 
 
-def std(x: Tensor, /, *, axis: Any = None, correction: float | None = None,
-        keepdims: bool = False, dim: Any = None, keepdim: bool | None = None,
+def std(x: Tensor, _dim: Any = None, /, *, axis: Any = None,
+        correction: float | None = None, keepdims: bool = False, dim: Any = None,
+        keepdim: bool | None = None,
         unbiased: bool | None = None) -> Tensor:
     """The standard deviation over ``axis`` (see ``var`` for ``correction``); where it
     is 0 its gradient is 0, as in PyTorch.
@@ -335,6 +339,7 @@ def std(x: Tensor, /, *, axis: Any = None, correction: float | None = None,
     >>> ad.std(ad.tensor([1.0, 3.0])), ad.tensor([1.0, 3.0]).std()
     (tensor(1.), tensor(1.4142))
     """
+    dim = _dim if dim is None else dim
     if correction is None and unbiased is None:
         _read_differently("std", dim, keepdim)
     axis = pick("std", "axis", axis, "dim", dim, None)
