@@ -26,6 +26,7 @@ def _pair(name: str, spread: Any) -> Any:
         return value, ad.mean(input, axis=dim, keepdims=keepdim)
 
     both.__name__ = both.__qualname__ = name
+    both.__doc__ = f"PyTorch's ``{name}``: ``({name.partition('_')[0]}, mean)`` over ``dim``."
     return _extra(both)
 
 
@@ -35,6 +36,13 @@ _pair("var_mean", var)
 
 @_extra
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """PyTorch's ``split``: pieces of ``split_size`` along ``dim`` (the last one may be
+    smaller), or of the sizes listed; views that share the gradient.
+
+    >>> import autodiff.torch as torch
+    >>> torch.split(torch.arange(5), [2, 3])
+    (tensor([0, 1]), tensor([2, 3, 4]))
+    """
     x = _tensor("split", tensor)
     axis = operator.index(dim) % builtins.max(x.ndim, 1)
     length = x.shape[axis]
@@ -61,6 +69,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
 
 @_extra
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """PyTorch's ``chunk``: at most ``chunks`` pieces of equal size along ``dim``."""
     x = _tensor("chunk", input)
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")

@@ -45,6 +45,8 @@ def _differs(name: str, autodiff: str, torch: str) -> Any:
     def register(fn: Any) -> Any:
         fn.__name__ = fn.__qualname__ = name
         fn.__module__ = "autodiff.torch"
+        fn.__doc__ = fn.__doc__ or (f"PyTorch's ``torch.{name}``: {torch}.\n\n"
+                                    f"(``autodiff.{name}``, the Array API's: {autodiff}.)")
         TABLE[name] = Difference(autodiff, torch)
         return fn
 
