@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from torch_seeds.extract import CELL, cells, run_seed
 
+import autodiff as ad
 import autodiff.torch
 
 SEEDS = Path(__file__).resolve().parent / "torch_seeds"
@@ -45,3 +49,41 @@ def test_seed_code_is_the_original(name: str) -> None:
     if not matches:
         pytest.skip(f"the original seeds are not at {original.parent} (AUTODIFF_SEEDS)")
     assert cells(matches[0].read_text()) == _sources(name)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED
+                                        if any(c["random"] for c in EXPECTED[n])))
+def test_seed_prints_what_pytorch_prints_from_the_same_draws(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cells that print random draws: PyTorch, handed the draws autodiff made, must
+    print what autodiff.torch printed."""
+    torch = pytest.importorskip("torch", reason="compared with PyTorch where installed")
+    sources, draws = _sources(name), []
+    randn = ad.randn
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        out = randn(*args, **kwargs)
+        draws.append(out.detach().numpy().copy())
+        return out
+
+    monkeypatch.setattr(ad, "randn", recording)
+    ours = run_seed(sources, autodiff.torch, 0)
+    monkeypatch.setattr(ad, "randn", randn)
+
+    def replaying(*args: Any, requires_grad: bool = False, **kwargs: Any) -> Any:
+        return torch.tensor(draws.pop(0), requires_grad=requires_grad)
+
+    monkeypatch.setattr(torch, "randn", replaying)
+    theirs = run_seed(sources, torch, 0)
+    assert not draws
+    for index, (got, want) in enumerate(zip(ours, theirs, strict=True)):
+        got = got.replace(autodiff.torch.__version__, "<version>")
+        want = want.replace(torch.__version__, "<version>")
+        # float32 sums in another order: the printed numbers agree to their last digit
+        assert _NUMBER.sub("#", got) == _NUMBER.sub("#", want), f"{name} cell {index}"
+        np.testing.assert_allclose([float(n) for n in _NUMBER.findall(got)],
+                                   [float(n) for n in _NUMBER.findall(want)],
+                                   rtol=1e-4, atol=1.5e-4, err_msg=f"{name} cell {index}")
+
+
+_NUMBER = re.compile(r"-?\d+\.\d*(?:e[+-]\d+)?|-?\d+e[+-]\d+")
