@@ -19,8 +19,8 @@ appears here too.
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+import sys as _sys
+from typing import Any as _Any
 
 import autodiff as _ad
 from autodiff import Tensor as Tensor
@@ -31,9 +31,11 @@ from . import fft as fft
 from . import linalg as linalg
 from . import nn as nn
 from . import special as special
-from ._extras import FUNCTIONAL
-from ._fallback import Only, fallback
-from ._functions import EXTRAS, TABLE
+from ._extras import FUNCTIONAL as _FUNCTIONAL
+from ._fallback import Only as _Only
+from ._fallback import fallback as _fallback
+from ._functions import EXTRAS as _EXTRAS
+from ._functions import TABLE as _TABLE
 from ._functions import all as all
 from ._functions import any as any
 from ._functions import argmax as argmax
@@ -57,7 +59,7 @@ from ._functions import sum as sum
 from ._functions import var as var
 from ._functions import where as where
 
-sys.modules[f"{__name__}.autograd"] = autograd
+_sys.modules[f"{__name__}.autograd"] = autograd
 
 #: PyTorch's dtype spellings that the Array API does not use
 half = _ad.float16
@@ -73,9 +75,10 @@ __version__ = "2.13.0+autodiff"
 
 # autodiff's own names first, then PyTorch's top-level spellings of nn.functional
 # (torch.softmax), then the PyTorch-only names autodiff does not have (yet)
-__getattr__, __dir__ = fallback(__name__, _ad, Only(nn.functional, FUNCTIONAL), extras=EXTRAS)
+__getattr__, __dir__ = _fallback(__name__, _ad, _Only(nn.functional, _FUNCTIONAL),
+                                 extras=_EXTRAS)
 
 
-def _differing() -> dict[str, Any]:
+def _differing() -> dict[str, _Any]:
     """The overriding functions by name (each is in ``TABLE``)."""
-    return {name: globals()[name] for name in TABLE}
+    return {name: globals()[name] for name in _TABLE}

@@ -5,6 +5,7 @@ mirrors, so that ops added to ``autodiff`` later appear here without an edit.
 """
 
 from __future__ import annotations
+import __future__
 
 from types import ModuleType
 from typing import Any
@@ -52,9 +53,11 @@ def fallback(module: str, *sources: Any, extras: dict[str, Any] | None = None) -
     def __dir__() -> list[str]:
         import sys
 
-        names = set(vars(sys.modules[module]))
+        names = {name for name, value in vars(sys.modules[module]).items()
+                 if not name.startswith("_") and not isinstance(value, __future__._Feature)}
         for source in resolved():
-            names.update(name for name in dir(source) if not name.startswith("_"))
+            names.update(name for name in dir(source) if not name.startswith("_")
+                         and not isinstance(getattr(source, name, None), __future__._Feature))
         names.update(extras or ())
         return sorted(names)
 

@@ -11,11 +11,11 @@ tensor([1.+0.j, 1.+0.j])
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any as _Any
 
 import autodiff.fft as _fft
 
-from ._fallback import fallback
+from ._fallback import fallback as _fallback
 
 _ONE = ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft")
 _MANY = ("fft2", "ifft2", "rfft2", "irfft2", "hfft2", "ihfft2", "fftn", "ifftn", "rfftn",
@@ -23,10 +23,10 @@ _MANY = ("fft2", "ifft2", "rfft2", "irfft2", "hfft2", "ihfft2", "fftn", "ifftn",
 _SHIFT = ("fftshift", "ifftshift")
 
 
-def _wrap(name: str, size: str, default_dim: Any) -> Any:
-    def transform(input: Any, size_arg: Any = None, dim: Any = default_dim,
-                  norm: str | None = None) -> Any:
-        kwargs: dict[str, Any] = {size: size_arg, "dim": dim}
+def _wrap(name: str, size: str, default_dim: _Any) -> _Any:
+    def transform(input: _Any, size_arg: _Any = None, dim: _Any = default_dim,
+                  norm: str | None = None) -> _Any:
+        kwargs: dict[str, _Any] = {size: size_arg, "dim": dim}
         if norm is not None:
             kwargs["norm"] = norm
         return getattr(_fft, name)(input, **kwargs)
@@ -37,8 +37,8 @@ def _wrap(name: str, size: str, default_dim: Any) -> Any:
     return transform
 
 
-def _shift(name: str) -> Any:
-    def shift(input: Any, dim: Any = None) -> Any:
+def _shift(name: str) -> _Any:
+    def shift(input: _Any, dim: _Any = None) -> _Any:
         return getattr(_fft, name)(input, dim=dim)
 
     shift.__name__ = shift.__qualname__ = name
@@ -46,8 +46,8 @@ def _shift(name: str) -> Any:
     return shift
 
 
-def _frequencies(name: str) -> Any:
-    def frequencies(n: int, d: float = 1.0, **kwargs: Any) -> Any:
+def _frequencies(name: str) -> _Any:
+    def frequencies(n: int, d: float = 1.0, **kwargs: _Any) -> _Any:
         return getattr(_fft, name)(n, d=d, **kwargs)
 
     frequencies.__name__ = frequencies.__qualname__ = name
@@ -55,8 +55,8 @@ def _frequencies(name: str) -> Any:
     return frequencies
 
 
-def _wrapped() -> dict[str, Any]:
-    found: dict[str, Any] = {}
+def _wrapped() -> dict[str, _Any]:
+    found: dict[str, _Any] = {}
     for name in _ONE:
         found[name] = _wrap(name, "n", -1)
     for name in _MANY:
@@ -70,4 +70,4 @@ def _wrapped() -> dict[str, Any]:
 
 globals().update(_wrapped())
 
-__getattr__, __dir__ = fallback(__name__, _fft)
+__getattr__, __dir__ = _fallback(__name__, _fft)

@@ -10,14 +10,15 @@ tensor([0.5000])
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-from typing import Any
+import importlib as _importlib
+from types import ModuleType as _ModuleType
+from typing import Any as _Any
 
 import autodiff as _ad
 from autodiff.nn import functional as _functional
 
-from ._fallback import Only, fallback
+from ._fallback import Only as _Only
+from ._fallback import fallback as _fallback
 
 #: the names of ``torch.special`` that name the same function at the top of ``torch``
 #: (or in ``torch.nn.functional``)
@@ -29,15 +30,15 @@ SHARED = ("digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expm1", "i0", "lg
 ALIASES = {"expit": "sigmoid", "psi": "digamma", "gammaln": "lgamma"}
 
 
-def _special() -> ModuleType | None:
+def _special() -> _ModuleType | None:
     try:
-        return importlib.import_module("autodiff.special")
+        return _importlib.import_module("autodiff.special")
     except ImportError:
         return None
 
 
 class _Aliases:
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> _Any:
         if name in ALIASES:
             for source in (_special(), _ad):
                 if source is not None and hasattr(source, ALIASES[name]):
@@ -48,5 +49,5 @@ class _Aliases:
         return [name for name in ALIASES if hasattr(self, name)]
 
 
-__getattr__, __dir__ = fallback(__name__, _special, Only(_ad, SHARED),
-                                Only(_functional, SHARED), _Aliases())
+__getattr__, __dir__ = _fallback(__name__, _special, _Only(_ad, SHARED),
+                                 _Only(_functional, SHARED), _Aliases())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
+import sys as _sys
 
 import autodiff.nn as _nn
 from autodiff.nn import functional as functional
 
-from .._fallback import fallback
+from .._fallback import fallback as _fallback
 
-sys.modules[f"{__name__}.functional"] = functional
+_sys.modules[f"{__name__}.functional"] = functional
 
-__getattr__, __dir__ = fallback(__name__, _nn)
+__getattr__, __dir__ = _fallback(__name__, _nn)
