@@ -323,3 +323,13 @@ int = int32
 inverse = linalg.inv
 pinverse = linalg.pinv
 bitwise_not = bitwise_invert
+
+# isort: split
+# PyTorch's alpha= on add/subtract and rounding_mode= on divide (the operators and the
+# Tensor methods stay the primitives themselves)
+from .ops.arithmetic_options import add as add  # noqa: E402, F811
+from .ops.arithmetic_options import divide as divide  # noqa: E402
+from .ops.arithmetic_options import subtract as subtract  # noqa: E402
+
+sub = subtract
+div = divide

@@ -44,3 +44,13 @@ __all__ = ["EighResult", "LinAlgError", "QRResult", "SVDResult", "SlogdetResult"
            "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm",
            "matrix_power", "matrix_rank", "matrix_transpose", "outer", "pinv", "qr", "slogdet",
            "solve", "svd", "svdvals", "tensordot", "trace", "vecdot", "vector_norm"]
+
+# isort: split
+# PyTorch's spellings: dim=/keepdim=/dtype= on the norms, UPLO= on eigh/eigvalsh,
+# atol=/rtol=/hermitian= on pinv/matrix_rank (ops/linalg_options.py)
+from .ops.linalg_options import eigh as eigh  # noqa: F811
+from .ops.linalg_options import eigvalsh as eigvalsh  # noqa: F811
+from .ops.linalg_options import matrix_norm as matrix_norm  # noqa: F811
+from .ops.linalg_options import matrix_rank as matrix_rank  # noqa: F811
+from .ops.linalg_options import pinv as pinv  # noqa: F811
+from .ops.linalg_options import vector_norm as vector_norm  # noqa: F811

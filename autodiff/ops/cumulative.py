@@ -189,15 +189,18 @@ def _edge(name: str, value: Any, x: Tensor, axis: int) -> Tensor:
     return value
 
 
-def diff(x: Tensor, /, *, axis: int = -1, n: int = 1, prepend: Any = None,
-         append: Any = None, dim: int | None = None) -> Tensor:
+def diff(x: Tensor, _n: int | None = None, _dim: int | None = None, /, *, axis: int = -1,
+         n: int = 1, prepend: Any = None, append: Any = None,
+         dim: int | None = None) -> Tensor:
     """The ``n``-th forward difference along ``axis`` (``x[1:] - x[:-1]``, n times),
     after joining ``prepend`` and ``append`` to ``x``; for bools, ``x[1:] != x[:-1]``.
+    PyTorch's positional ``diff(x, n, dim)`` works too.
 
     >>> import autodiff as ad
     >>> ad.diff(ad.tensor([1.0, 4.0, 9.0, 16.0])), ad.diff(ad.tensor([1, 4, 9]), n=2)
     (tensor([3., 5., 7.]), tensor([2]))
     """
+    n, dim = n if _n is None else _n, _dim if dim is None else dim
     if dim is not None:
         axis = dim
     if x.ndim == 0:

@@ -121,14 +121,17 @@ def _join(tensors: list[Tensor], axis: int, node: str) -> Tensor:
     return tensors[0]
 
 
-def concat(arrays: Any, /, *, axis: int | None = 0, dim: int | None = None) -> Tensor:
-    """Join tensors along an existing axis (flattened first when ``axis=None``).
+def concat(arrays: Any, _dim: int | None = None, /, *, axis: int | None = 0,
+           dim: int | None = None) -> Tensor:
+    """Join tensors along an existing axis (flattened first when ``axis=None``);
+    PyTorch's positional ``cat(tensors, dim)`` works too.
 
     >>> import autodiff as ad
     >>> ad.concat([ad.zeros(2), ad.ones(1)])
     tensor([0., 0., 1.])
     """
     tensors = _tensors("concat", arrays)
+    dim = _dim if dim is None else dim
     if dim is not None:
         axis = dim
     if axis is None:
@@ -149,8 +152,9 @@ def concat(arrays: Any, /, *, axis: int | None = 0, dim: int | None = None) -> T
     return _join(tensors, axis, "CatBackward0")
 
 
-def stack(arrays: Any, /, *, axis: int = 0, dim: int | None = None) -> Tensor:
-    """Join tensors of one shape along a new axis.
+def stack(arrays: Any, _dim: int | None = None, /, *, axis: int = 0,
+          dim: int | None = None) -> Tensor:
+    """Join tensors of one shape along a new axis (``stack(tensors, dim)`` works too).
 
     >>> import autodiff as ad
     >>> ad.stack([ad.zeros(2), ad.ones(2)], axis=1)
@@ -158,6 +162,7 @@ def stack(arrays: Any, /, *, axis: int = 0, dim: int | None = None) -> Tensor:
             [0., 1.]])
     """
     tensors = _tensors("stack", arrays)
+    dim = _dim if dim is None else dim
     if dim is not None:
         axis = dim
     shape = tensors[0].shape
@@ -169,13 +174,16 @@ def stack(arrays: Any, /, *, axis: int = 0, dim: int | None = None) -> Tensor:
     return _join([expand_dims(t, axis=axis) for t in tensors], axis, "StackBackward0")
 
 
-def unstack(x: Tensor, /, *, axis: int = 0, dim: int | None = None) -> tuple[Tensor, ...]:
-    """Split ``x`` along ``axis`` into a tuple of tensors (PyTorch's ``unbind``).
+def unstack(x: Tensor, _dim: int | None = None, /, *, axis: int = 0,
+            dim: int | None = None) -> tuple[Tensor, ...]:
+    """Split ``x`` along ``axis`` into a tuple of tensors (PyTorch's ``unbind``, whose
+    positional ``unbind(x, dim)`` works too).
 
     >>> import autodiff as ad
     >>> ad.unstack(ad.arange(4).reshape(2, 2), axis=1)
     (tensor([0, 2]), tensor([1, 3]))
     """
+    dim = _dim if dim is None else dim
     axis = one_axis("unstack", axis if dim is None else dim, x.ndim)
     return tuple(getitem(x, (slice(None),) * axis + (i,)) for i in range(x.shape[axis]))
 

@@ -218,16 +218,17 @@ def flip(x: Tensor, _dims: Any = None, /, *, axis: Any = None, dims: Any = None)
     return _flip(x, axis=axes)
 
 
-def roll(x: Tensor, /, shift: Any = None, *, axis: Any = None, shifts: Any = None,
-         dims: Any = None) -> Tensor:
-    """Shift elements cyclically along ``axis`` (over the flattened tensor by default).
+def roll(x: Tensor, /, shift: Any = None, _dims: Any = None, *, axis: Any = None,
+         shifts: Any = None, dims: Any = None) -> Tensor:
+    """Shift elements cyclically along ``axis`` (over the flattened tensor by default);
+    PyTorch's positional ``roll(x, shifts, dims)`` works too.
 
     >>> import autodiff as ad
     >>> ad.roll(ad.arange(4), 1)
     tensor([3, 0, 1, 2])
     """
     shift = pick("roll", "shift", shift, "shifts", shifts, None)
-    axis = pick("roll", "axis", axis, "dims", dims, None)
+    axis = pick("roll", "axis", axis, "dims", _dims if dims is None else dims, None)
     if shift is None:
         raise TypeError("roll: missing the shift argument")
     many = not isinstance(shift, int)

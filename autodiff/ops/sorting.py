@@ -33,15 +33,16 @@ def _axis(op: str, x: Tensor, axis: int) -> int:
     return one_axis(op, axis, x.ndim)
 
 
-def argsort(x: Tensor, /, *, axis: int = -1, descending: bool = False, stable: bool = True,
-            dim: int | None = None) -> Tensor:
+def argsort(x: Tensor, _dim: int | None = None, /, *, axis: int = -1,
+            descending: bool = False, stable: bool = True, dim: int | None = None) -> Tensor:
     """The indices that sort ``x`` along ``axis``; equal elements keep their order
-    (``stable``), descending included.
+    (``stable``), descending included. PyTorch's positional ``argsort(x, dim)`` works too.
 
     >>> import autodiff as ad
     >>> ad.argsort(ad.tensor([2.0, 1.0, 2.0, 0.0]), descending=True)
     tensor([0, 2, 1, 3])
     """
+    dim = _dim if dim is None else dim
     axis = _axis("argsort", x, axis if dim is None else dim)
     if x.ndim == 0:
         return reshape(_argsort(reshape(x, 1), axis=0, descending=descending,
@@ -58,8 +59,8 @@ def _sorted(x: Tensor, axis: int, descending: bool, stable: bool) -> SortResult:
     return SortResult(values, indices)
 
 
-def sort(x: Tensor, /, *, axis: int = -1, descending: bool = False, stable: bool = True,
-         dim: int | None = None) -> Tensor:
+def sort(x: Tensor, _dim: int | None = None, /, *, axis: int = -1, descending: bool = False,
+         stable: bool = True, dim: int | None = None) -> Tensor:
     """``x`` sorted along ``axis`` (NaNs last, or first when descending); the gradient
     goes back to each value's original position.
 
@@ -69,8 +70,14 @@ def sort(x: Tensor, /, *, axis: int = -1, descending: bool = False, stable: bool
     >>> (y * ad.tensor([1.0, 2.0, 3.0])).sum().backward(); y, x.grad
     (tensor([1., 2., 3.], grad_fn=<SortBackward0>), tensor([3., 1., 2.]))
     """
-    axis = _axis("sort", x, axis if dim is None else dim)
-    return _sorted(x, axis, descending, stable).values
+    dim = _dim if dim is None else dim
+    if dim is not None:  # PyTorch's sort(x, dim=0) returns values and indices
+        raise TypeError(
+            f"autodiff.sort(x, dim={dim!r}) is ambiguous: PyTorch gives a (values, indices) "
+            f"pair there, the Array API function autodiff.sort the values only. Write "
+            f"x.sort(dim={dim!r}) or autodiff.torch.sort(x, dim={dim!r}) for PyTorch's "
+            f"meaning, or autodiff.sort(x, axis={dim!r}) for the standard's")
+    return _sorted(x, _axis("sort", x, axis), descending, stable).values
 
 
 def _sort_method(self: Tensor, dim: int = -1, descending: bool = False, *,

@@ -86,9 +86,32 @@ def _reduce_extremum(op: Op, name: str, x: Tensor, axis: Any, keepdims: bool,
     return op(x, axis=axes, keepdims=keepdims, nans=nans and axes is None)
 
 
+# -- PyTorch spellings PyTorch reads differently ------------------------------------------
+_PYTORCH_READS = {
+    "max": "a (values, indices) pair", "min": "a (values, indices) pair",
+    "std": "the unbiased estimate (correction=1)", "var": "the unbiased estimate (correction=1)",
+}
+
+
+def _read_differently(name: str, dim: Any, keepdim: Any) -> None:
+    """Refuse ``max(x, dim=1)`` and the like: spelled as PyTorch spells it, the call
+    means something else in PyTorch than in this Array API function, so neither reading
+    is taken silently."""
+    if dim is None and keepdim is None:
+        return
+    given = f"dim={dim!r}" if dim is not None else f"keepdim={keepdim!r}"
+    # (a positional dim is reported as dim=: autodiff.max(x, 1) is torch.max(x, dim=1))
+    hint = " or pass correction= explicitly" if name in ("std", "var") else ""
+    raise TypeError(
+        f"autodiff.{name}(x, {given}) is ambiguous: PyTorch gives {_PYTORCH_READS[name]} "
+        f"there, the Array API function autodiff.{name} does not. Write x.{name}({given}) "
+        f"or autodiff.torch.{name}(x, {given}) for PyTorch's meaning, or "
+        f"autodiff.{name}(x, axis=...){hint} for the standard's")
+
+
 def max(
-    x: Tensor, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
-    keepdim: bool | None = None,
+    x: Tensor, _dim: Any = None, /, *, axis: Any = None, keepdims: bool = False,
+    dim: Any = None, keepdim: bool | None = None,
 ) -> Tensor:
     """The largest value along ``axis`` (all axes by default); tied maxima share the
     gradient evenly.
@@ -98,14 +121,13 @@ def max(
     >>> ad.max(x).backward(); x.grad
     tensor([0.0000, 0.5000, 0.5000])
     """
-    axis = pick("max", "axis", axis, "dim", dim, None)
-    keep = bool(pick("max", "keepdims", keepdims or None, "keepdim", keepdim, False))
-    return _reduce_extremum(_max, "max", x, axis, keep, nans=axis is None)
+    _read_differently("max", _dim if dim is None else dim, keepdim)
+    return _reduce_extremum(_max, "max", x, axis, keepdims, nans=axis is None)
 
 
 def min(
-    x: Tensor, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
-    keepdim: bool | None = None,
+    x: Tensor, _dim: Any = None, /, *, axis: Any = None, keepdims: bool = False,
+    dim: Any = None, keepdim: bool | None = None,
 ) -> Tensor:
     """The smallest value along ``axis``; tied minima share the gradient evenly.
 
@@ -113,9 +135,8 @@ def min(
     >>> ad.min(ad.tensor([[1.0, 3.0], [0.0, 2.0]]), axis=1)
     tensor([1., 0.])
     """
-    axis = pick("min", "axis", axis, "dim", dim, None)
-    keep = bool(pick("min", "keepdims", keepdims or None, "keepdim", keepdim, False))
-    return _reduce_extremum(_min, "min", x, axis, keep, nans=axis is None)
+    _read_differently("min", _dim if dim is None else dim, keepdim)
+    return _reduce_extremum(_min, "min", x, axis, keepdims, nans=axis is None)
 
 
 def amax(x: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
@@ -201,16 +222,18 @@ _prod: Op = primitive(
 
 
 def prod(
-    x: Tensor, /, *, axis: Any = None, dtype: Any = None, keepdims: bool = False,
-    dim: Any = None, keepdim: bool | None = None,
+    x: Tensor, _dim: Any = None, /, *, axis: Any = None, dtype: Any = None,
+    keepdims: bool = False, dim: Any = None, keepdim: bool | None = None,
 ) -> Tensor:
     """The product over ``axis`` (all axes by default); the gradient is exact with zeros.
+    PyTorch's positional ``prod(x, dim)`` works too.
 
     >>> import autodiff as ad
     >>> x = ad.tensor([2.0, 0.0, 3.0], requires_grad=True)
     >>> ad.prod(x).backward(); x.grad
     tensor([0., 6., 0.])
     """
+    dim = _dim if dim is None else dim
     axes = normalize_axes("prod", pick("prod", "axis", axis, "dim", dim, None), x.ndim)
     keep = bool(pick("prod", "keepdims", keepdims or None, "keepdim", keepdim, False))
     if dtype is not None:
@@ -284,8 +307,9 @@ def _spread(op: Op, name: str, x: Tensor, axis: Any, correction: Any, keepdims: 
     return op(x, axis=axes, correction=correction or 0, keepdims=keepdims, count=count)
 
 
-def var(x: Tensor, /, *, axis: Any = None, correction: float | None = None,
-        keepdims: bool = False, dim: Any = None, keepdim: bool | None = None,
+def var(x: Tensor, _dim: Any = None, /, *, axis: Any = None,
+        correction: float | None = None, keepdims: bool = False, dim: Any = None,
+        keepdim: bool | None = None,
         unbiased: bool | None = None) -> Tensor:
     """The variance over ``axis``: the mean squared deviation, divided by
     ``N - correction`` instead of ``N`` (the standard's default ``correction=0``;
@@ -296,13 +320,17 @@ def var(x: Tensor, /, *, axis: Any = None, correction: float | None = None,
     >>> ad.var(x), ad.var(x, correction=1), x.var()
     (tensor(4.6667), tensor(7.), tensor(7.))
     """
+    dim = _dim if dim is None else dim
+    if correction is None and unbiased is None:
+        _read_differently("var", dim, keepdim)
     axis = pick("var", "axis", axis, "dim", dim, None)
     keep = bool(pick("var", "keepdims", keepdims or None, "keepdim", keepdim, False))
     return _spread(_var, "var", x, axis, correction, keep, unbiased)
 
 
-def std(x: Tensor, /, *, axis: Any = None, correction: float | None = None,
-        keepdims: bool = False, dim: Any = None, keepdim: bool | None = None,
+def std(x: Tensor, _dim: Any = None, /, *, axis: Any = None,
+        correction: float | None = None, keepdims: bool = False, dim: Any = None,
+        keepdim: bool | None = None,
         unbiased: bool | None = None) -> Tensor:
     """The standard deviation over ``axis`` (see ``var`` for ``correction``); where it
     is 0 its gradient is 0, as in PyTorch.
@@ -311,6 +339,9 @@ def std(x: Tensor, /, *, axis: Any = None, correction: float | None = None,
     >>> ad.std(ad.tensor([1.0, 3.0])), ad.tensor([1.0, 3.0]).std()
     (tensor(1.), tensor(1.4142))
     """
+    dim = _dim if dim is None else dim
+    if correction is None and unbiased is None:
+        _read_differently("std", dim, keepdim)
     axis = pick("std", "axis", axis, "dim", dim, None)
     keep = bool(pick("std", "keepdims", keepdims or None, "keepdim", keepdim, False))
     return _spread(_std, "std", x, axis, correction, keep, unbiased)

@@ -1,0 +1,73 @@
+"""``autodiff.torch.fft``: ``autodiff.fft`` with PyTorch's positional arguments.
+
+PyTorch writes ``fft(x, n, dim, norm)`` and ``fftn(x, s, dim, norm)`` positionally, and
+``norm=None`` for the default; the standard's functions take them by keyword only
+(``axis``/``axes``). Names not wrapped here are ``autodiff.fft``'s own.
+
+>>> import autodiff.torch as torch
+>>> torch.fft.fft(torch.tensor([1.0, 0.0, 0.0, 0.0]), 2)
+tensor([1.+0.j, 1.+0.j])
+"""
+
+from __future__ import annotations
+
+from typing import Any as _Any
+
+import autodiff.fft as _fft
+
+from ._fallback import fallback as _fallback
+
+_ONE = ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft")
+_MANY = ("fft2", "ifft2", "rfft2", "irfft2", "hfft2", "ihfft2", "fftn", "ifftn", "rfftn",
+         "irfftn", "hfftn", "ihfftn")
+_SHIFT = ("fftshift", "ifftshift")
+
+
+def _wrap(name: str, size: str, default_dim: _Any) -> _Any:
+    def transform(input: _Any, size_arg: _Any = None, dim: _Any = default_dim,
+                  norm: str | None = None) -> _Any:
+        kwargs: dict[str, _Any] = {size: size_arg, "dim": dim}
+        if norm is not None:
+            kwargs["norm"] = norm
+        return getattr(_fft, name)(input, **kwargs)
+
+    transform.__name__ = transform.__qualname__ = name
+    transform.__doc__ = (f"PyTorch's ``torch.fft.{name}(input, {size}=None, dim=..., "
+                         f"norm=None)``: ``autodiff.fft.{name}`` with positional arguments.")
+    return transform
+
+
+def _shift(name: str) -> _Any:
+    def shift(input: _Any, dim: _Any = None) -> _Any:
+        return getattr(_fft, name)(input, dim=dim)
+
+    shift.__name__ = shift.__qualname__ = name
+    shift.__doc__ = f"PyTorch's ``torch.fft.{name}(input, dim=None)``."
+    return shift
+
+
+def _frequencies(name: str) -> _Any:
+    def frequencies(n: int, d: float = 1.0, **kwargs: _Any) -> _Any:
+        return getattr(_fft, name)(n, d=d, **kwargs)
+
+    frequencies.__name__ = frequencies.__qualname__ = name
+    frequencies.__doc__ = f"PyTorch's ``torch.fft.{name}(n, d=1.0, *, dtype=None, ...)``."
+    return frequencies
+
+
+def _wrapped() -> dict[str, _Any]:
+    found: dict[str, _Any] = {}
+    for name in _ONE:
+        found[name] = _wrap(name, "n", -1)
+    for name in _MANY:
+        found[name] = _wrap(name, "s", (-2, -1) if name.endswith("2") else None)
+    for name in _SHIFT:
+        found[name] = _shift(name)
+    for name in ("fftfreq", "rfftfreq"):
+        found[name] = _frequencies(name)
+    return {name: fn for name, fn in found.items() if hasattr(_fft, name)}
+
+
+globals().update(_wrapped())
+
+__getattr__, __dir__ = _fallback(__name__, _fft)
