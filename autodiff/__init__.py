@@ -221,6 +221,22 @@ from .ops.statistical import prod as prod
 from .ops.statistical import std as std
 from .ops.statistical import var as var
 
+# PyTorch's gather/scatter family (ops/gather_scatter.py)
+from .ops.gather_scatter import gather as gather
+from .ops.gather_scatter import index_add as index_add
+from .ops.gather_scatter import index_copy as index_copy
+from .ops.gather_scatter import index_fill as index_fill
+from .ops.gather_scatter import index_put as index_put
+from .ops.gather_scatter import index_reduce as index_reduce
+from .ops.gather_scatter import index_select as index_select
+from .ops.gather_scatter import masked_fill as masked_fill
+from .ops.gather_scatter import masked_scatter as masked_scatter
+from .ops.gather_scatter import masked_select as masked_select
+from .ops.gather_scatter import put as put
+from .ops.gather_scatter import scatter as scatter
+from .ops.gather_scatter import scatter_add as scatter_add
+from .ops.gather_scatter import scatter_reduce as scatter_reduce
+
 _assemble.assemble(sys.modules[__name__])
 
 #: The version of the Array API standard this namespace implements.

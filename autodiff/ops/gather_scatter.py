@@ -1,0 +1,577 @@
+"""PyTorch's gather and scatter family: ``gather``, ``scatter`` (``reduce=``),
+``scatter_add``, ``scatter_reduce``, ``index_select``, ``index_add``, ``index_copy``,
+``index_fill``, ``index_put``, ``index_reduce``, ``masked_fill``, ``masked_select``,
+``masked_scatter`` and ``put``.
+
+All are composites of the indexing primitives (``getitem`` with a ``Take`` key and its
+transpose ``index_scatter_add``), so their gradients are gathers and scatters and they
+run on every backend: the standard has ``take`` but no scatter and no fancy
+``__setitem__``, and the backend's ``scatter_add`` fills that gap. The index
+arithmetic runs on plain arrays of the backend (it has no gradient). Every write is
+expressed with *linear* targets, positions in the flattened input:
+
+* an accumulating write is ``x + scatter_add(values)``;
+* an overwrite is ``where(written, scatter_add(values of the last writers), x)``: of
+  several writes to one position the last one wins (numpy's and PyTorch's CPU order),
+  and only it receives a gradient;
+* ``scatter_reduce``/``index_reduce`` with ``prod``/``amax``/``amin``/``mean`` compare
+  the index with every position of the reduced axis (a one-hot mask), so they reduce
+  with the ordinary ``prod``/``max``/``min`` (exact at zeros, ties share the gradient
+  evenly, as PyTorch's). That costs ``x.shape[dim] * index.numel()`` memory.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .._tensor import Tensor
+from .creation import full
+from .datatypes import astype
+from .elementwise import multiply, where
+from .indexing import Take, _getitem, _scatter_add, getitem
+from .joining import concat
+from .manipulation import broadcast_to, expand_dims, permute_dims, reshape
+from .reductions import sum as sum_
+from .statistical import max as max_
+from .statistical import min as min_
+from .statistical import prod
+
+__all__ = ["gather", "index_add", "index_copy", "index_fill", "index_put", "index_reduce",
+           "index_select", "masked_fill", "masked_scatter", "masked_select", "put",
+           "scatter", "scatter_add", "scatter_reduce"]
+
+_REDUCES = ("sum", "prod", "mean", "amax", "amin")
+
+
+def _wrap(x: Tensor, array: Any) -> Tensor:
+    return Tensor._wrap(array, x._backend)
+
+
+def _dim(op: str, dim: int, ndim: int) -> int:
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
+                         f"[{-size}, {size - 1}], but got {dim})")
+    return dim % size
+
+
+def _index(op: str, index: Any, x: Tensor, *, int32: bool = False) -> Any:
+    """``index`` as a backend array of int64, checked for type and backend."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{op}(): expected index as an integer Tensor, got "
+                        f"{type(index).__name__}")
+    if index._backend is not x._backend:
+        raise ValueError(f"{op}(): index is on backend {index.backend!r} but the tensor is "
+                         f"on backend {x.backend!r}")
+    if index.dtype.name != "int64" and not (int32 and index.dtype.name == "int32"):
+        wanted = "int32 or int64" if int32 else "int64"
+        raise RuntimeError(f"{op}(): Expected dtype {wanted} for index")
+    xp = x._backend.xp
+    return xp.astype(index._array, xp.int64)
+
+
+def _in_range(op: str, xp: Any, index: Any, extent: int, dim: int,
+              negative: bool = False) -> Any:
+    """Raise PyTorch's error for an index outside the axis; negatives count from the
+    end where ``negative`` (take, put)."""
+    low = -extent if negative else 0
+    bad = xp.logical_or(index < low, index >= extent)
+    if index.size and bool(xp.any(bad)):
+        first = int(xp.reshape(index[bad], (-1,))[0])
+        raise IndexError(f"{op}(): index {first} is out of bounds for dimension {dim} "
+                         f"with size {extent}")
+    if negative:
+        index = xp.where(index < 0, index + extent, index)
+    return index
+
+
+def _strides(shape: tuple[int, ...]) -> list[int]:
+    return [math.prod(shape[k + 1:]) for k in range(len(shape))]
+
+
+def _linear(xp: Any, shape: tuple[int, ...], dim: int, index: Any) -> Any:
+    """Positions in the flattened ``shape`` of ``index`` along ``dim`` and of the
+    position itself on every other axis (``index`` has ``shape``'s rank)."""
+    strides = _strides(shape)
+    target = index * strides[dim]
+    for k, extent in enumerate(index.shape):
+        if k != dim:
+            ramp = xp.arange(extent, dtype=xp.int64) * strides[k]
+            target = target + xp.reshape(ramp, tuple(extent if i == k else 1
+                                                     for i in range(index.ndim)))
+    return target
+
+
+def _last_writers(xp: Any, targets: Any) -> Any:
+    """Which entries of the 1-D ``targets`` are the last to name their position."""
+    if targets.shape[0] == 0:
+        return xp.astype(targets, xp.bool)
+    order = xp.argsort(targets, stable=True)
+    ranked = xp.take(targets, order)
+    last = xp.concat([ranked[:-1] != ranked[1:], xp.asarray([True])])
+    return xp.take(last, xp.argsort(order))
+
+
+def _overwrite(x: Tensor, targets: Any, values: Tensor) -> Tensor:
+    """``x`` with ``values`` written at the linear ``targets`` (same shape)."""
+    xp, n = x._backend.xp, x.numel()
+    flat = xp.reshape(targets, (-1,))
+    ones = xp.ones(flat.shape, dtype=xp.int64)
+    written = x._backend.scatter_add(xp.zeros((n,), dtype=xp.int64), flat, ones) > 0
+    if values.dtype != x.dtype:
+        values = astype(values, x.dtype)
+    last = _wrap(x, _last_writers(xp, flat))
+    kept = where(last, reshape(values, -1), 0)
+    placed = _scatter_add(kept, key=Take(0, flat), shape=(n,))
+    return reshape(where(_wrap(x, written), placed, reshape(x, -1)), x.shape)
+
+
+def _accumulate(x: Tensor, targets: Any, values: Tensor, alpha: Any = 1) -> Tensor:
+    xp, n = x._backend.xp, x.numel()
+    if values.dtype != x.dtype:
+        values = astype(values, x.dtype)
+    values = reshape(values, -1)
+    if alpha != 1:
+        values = multiply(values, alpha)
+    placed = _scatter_add(values, key=Take(0, xp.reshape(targets, (-1,))), shape=(n,))
+    return x + reshape(placed, x.shape)
+
+
+def _check_shapes(op: str, x: Tensor, index: Any, dim: int, src: Tensor | None) -> None:
+    if index.ndim != max(x.ndim, 1) and index.size:
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as "
+                           f"{'input' if op == 'gather' else 'self'} tensor")
+    for k, extent in enumerate(index.shape):
+        if k != dim and extent > (x.shape[k] if x.ndim else 1):
+            raise RuntimeError(f"Size does not match at dimension {k} expected index "
+                               f"{list(index.shape)} to be no larger than self "
+                               f"{list(x.shape)} apart from dimension {dim}")
+        if src is not None and extent > (src.shape[k] if src.ndim else 1):
+            raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than "
+                               f"src {list(src.shape)} apart from dimension {dim}")
+
+
+def _prefix(t: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """The leading block of ``t`` of ``shape`` (a scatter reads only that much src)."""
+    if t.ndim == 0:
+        return reshape(t, shape)
+    if tuple(t.shape) == shape:
+        return t
+    return getitem(t, tuple(slice(0, extent) for extent in shape))
+
+
+def _prepare(op: str, x: Tensor, dim: int, index: Any, src: Any
+             ) -> tuple[Tensor, int, Any, Tensor | None]:
+    dim = _dim(op, dim, x.ndim)
+    idx = _index(op, index, x)
+    squeeze = x.ndim == 0
+    if squeeze:
+        x = reshape(x, 1)
+        idx = x._backend.xp.reshape(idx, (-1,))
+        src = reshape(src, -1) if isinstance(src, Tensor) else src
+    src_t = src if isinstance(src, Tensor) else None
+    _check_shapes(op, x, idx, dim, src_t)
+    idx = _in_range(op, x._backend.xp, idx, x.shape[dim], dim)
+    return x, dim, idx, src_t
+
+
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+    """Values of ``input`` at ``index`` along ``dim``: ``out[i][j] = input[index[i][j]][j]``
+    for ``dim=0``; the gradient scatters back (repeats add up).
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> y = ad.gather(x, 1, ad.tensor([[0, 0], [1, 0]]))
+    >>> y.sum().backward(); y, x.grad
+    (tensor([[1., 1.],
+            [4., 3.]], grad_fn=<GatherBackward0>), tensor([[2., 0.],
+            [1., 1.]]))
+    """
+    shape = tuple(input.shape)
+    x, dim, idx, _ = _prepare("gather", input, dim, index, None)
+    targets = _linear(x._backend.xp, tuple(x.shape), dim, idx)
+    out = _getitem(reshape(x, -1), key=Take(0, targets, "GatherBackward0"),
+                   shape=(x.numel(),))
+    return reshape(out, ()) if not shape and out.numel() == 1 else out
+
+
+def _values(op: str, x: Tensor, src: Any, value: Any, shape: tuple[int, ...]) -> Tensor:
+    if src is not None and value is not None:
+        raise TypeError(f"{op}(): pass src or value, not both")
+    if isinstance(src, Tensor):
+        if src.dtype != x.dtype:
+            raise RuntimeError(f"{op}(): Expected self.dtype to be equal to src.dtype")
+        return _prefix(src, shape)
+    fill = src if value is None else value
+    if fill is None:
+        raise TypeError(f"{op}(): expected src (a Tensor) or value (a number)")
+    if isinstance(fill, Tensor):
+        return broadcast_to(astype(fill, x.dtype), shape)
+    return full(shape, fill, dtype=x.dtype, device=x.device, backend=x.backend)
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
+            reduce: str | None = None) -> Tensor:
+    """``input`` with ``src`` (a tensor, or a number ``value``) written at ``index``
+    along ``dim``; ``reduce='add'`` or ``'multiply'`` combines instead of overwriting.
+    Of repeated indices the last write wins and gets the gradient.
+
+    >>> import autodiff as ad
+    >>> ad.zeros(2, 3).scatter(1, ad.tensor([[2], [0]]), ad.tensor([[5.0], [7.0]]))
+    tensor([[0., 0., 5.],
+            [7., 0., 0.]])
+    """
+    if reduce is not None and reduce not in ("add", "multiply"):
+        raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+    x, dim, idx, _ = _prepare("scatter", input, dim, index,
+                              src if isinstance(src, Tensor) else None)
+    values = _values("scatter", x, src, value, tuple(idx.shape))
+    if reduce == "add":
+        out = scatter_add(x, dim, _wrap(x, idx), values)
+    elif reduce == "multiply":
+        out = scatter_reduce(x, dim, _wrap(x, idx), values, "prod")
+    else:
+        out = _overwrite(x, _linear(x._backend.xp, tuple(x.shape), dim, idx), values)
+    return reshape(out, input.shape)
+
+
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """``input`` with ``src`` added at ``index`` along ``dim`` (repeats accumulate).
+
+    >>> import autodiff as ad
+    >>> ad.zeros(3).scatter_add(0, ad.tensor([0, 2, 0]), ad.tensor([1.0, 2.0, 3.0]))
+    tensor([4., 0., 2.])
+    """
+    x, dim, idx, src_t = _prepare("scatter_add", input, dim, index, src)
+    if src_t is None:
+        raise TypeError(f"scatter_add(): expected src as a Tensor, got {type(src).__name__}")
+    if src_t.dtype != x.dtype:
+        raise RuntimeError("scatter_add(): Expected self.dtype to be equal to src.dtype")
+    targets = _linear(x._backend.xp, tuple(x.shape), dim, idx)
+    out = _accumulate(x, targets, _prefix(src_t, tuple(idx.shape)))
+    return reshape(out, input.shape)
+
+
+def _move(t: Tensor, source: int, dest: int) -> Tensor:
+    order = list(range(t.ndim))
+    order.insert(dest, order.pop(source))
+    return permute_dims(t, tuple(order))
+
+
+def _reduce_along(x: Tensor, dim: int, idx: Any, src: Tensor, reduce: str,
+                  include_self: bool) -> Tensor:
+    """``scatter_reduce`` once the arguments are checked: ``src`` has ``idx``'s shape."""
+    xp, extent = x._backend.xp, x.shape[dim]
+    ramp = xp.reshape(xp.arange(extent, dtype=xp.int64), (extent,) + (1,) * idx.ndim)
+    hits = xp.equal(xp.expand_dims(idx, axis=0), ramp)  # (extent, *idx.shape)
+    axis = dim + 1
+    floating = x.dtype.kind in ("real floating", "complex floating")
+    if reduce in ("sum", "mean"):
+        fill: Any = 0
+    elif reduce == "prod":
+        fill = 1
+    elif floating:
+        fill = -math.inf if reduce == "amax" else math.inf
+    else:
+        info = xp.iinfo(x._array.dtype) if x.dtype.name != "bool" else None
+        fill = (info.min if reduce == "amax" else info.max) if info else reduce == "amin"
+    spread = where(_wrap(x, hits), expand_dims(src, axis=0), fill)
+    counts = xp.sum(xp.astype(hits, xp.int64), axis=axis)
+    written = counts > 0
+    block = tuple(slice(0, n) for n in idx.shape[:dim]) + (slice(None),) + tuple(
+        slice(0, n) for n in idx.shape[dim + 1:])
+    if include_self:
+        own = _move(getitem(x, block), dim, 0)
+        spread = concat([spread, expand_dims(own, axis=axis)], axis=axis)
+        counts = counts + 1
+    if reduce in ("sum", "mean"):
+        result = sum_(spread, axis=axis)
+        if reduce == "mean":
+            count = _wrap(x, xp.astype(xp.maximum(counts, 1), x._array.dtype))
+            result = result / count if floating else result // count
+    elif reduce == "prod":
+        result = prod(spread, axis=axis)
+    else:
+        result = (max_ if reduce == "amax" else min_)(spread, axis=axis)
+    result, written = _move(result, 0, dim), xp.moveaxis(written, 0, dim)
+    if tuple(result.shape) != tuple(x.shape):  # index smaller than x off dim: pad
+        result = _scatter_add(result, key=block, shape=tuple(x.shape))
+        mask = xp.zeros(tuple(x.shape), dtype=xp.bool)
+        mask[block] = written
+        written = mask
+    return where(_wrap(x, written), result, x)
+
+
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
+    """``src`` reduced into ``input`` at ``index`` along ``dim`` with ``reduce`` one of
+    ``"sum"``, ``"prod"``, ``"mean"``, ``"amax"``, ``"amin"``; ``include_self=False``
+    leaves the old values out of each written position.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([1.0, 2.0, 3.0])
+    >>> x.scatter_reduce(0, ad.tensor([0, 0, 2]), ad.tensor([5.0, 4.0, 9.0]), "amax")
+    tensor([5., 2., 9.])
+    >>> x.scatter_reduce(0, ad.tensor([0, 0]), ad.tensor([5.0, 4.0]), "mean",
+    ...                  include_self=False)
+    tensor([4.5000, 2.0000, 3.0000])
+    """
+    if reduce not in _REDUCES:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, "
+                           f"got {reduce}")
+    x, dim, idx, src_t = _prepare("scatter_reduce", input, dim, index, src)
+    if src_t is None:
+        raise TypeError(f"scatter_reduce(): expected src as a Tensor, got "
+                        f"{type(src).__name__}")
+    if src_t.dtype != x.dtype:
+        raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
+    out = _reduce_along(x, dim, idx, _prefix(src_t, tuple(idx.shape)), reduce, include_self)
+    return reshape(out, input.shape)
+
+
+# -- index_* : a 1-D index along one axis -------------------------------------------------
+def _vector_index(op: str, x: Tensor, dim: int, index: Any) -> tuple[int, Any]:
+    dim = _dim(op, dim, x.ndim)
+    idx = _index(op, index, x, int32=True)
+    if idx.ndim > 1:
+        raise IndexError(f"{op}(): Index is supposed to be a vector")
+    idx = x._backend.xp.reshape(idx, (-1,))
+    extent = x.shape[dim] if x.ndim else 1
+    return dim, _in_range(op, x._backend.xp, idx, extent, dim)
+
+
+def _spread_index(x: Tensor, dim: int, idx: Any, source: Tensor, op: str) -> Any:
+    """The 1-D ``idx`` broadcast over ``source``'s shape along ``dim``."""
+    xp = x._backend.xp
+    want = tuple(x.shape[:dim]) + (idx.shape[0],) + tuple(x.shape[dim + 1:])
+    if tuple(source.shape) != want and not (x.ndim == 0 and source.numel() == idx.shape[0]):
+        raise RuntimeError(f"{op}(): source of shape {tuple(source.shape)} does not match "
+                           f"the expected shape {want} (self's with index's length along "
+                           f"dim {dim})")
+    shape = want if x.ndim else (idx.shape[0],)
+    lead = tuple(idx.shape[0] if k == dim else 1 for k in range(len(shape)))
+    return xp.broadcast_to(xp.reshape(idx, lead), shape)
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices of ``input`` at ``index`` along ``dim``.
+
+    >>> import autodiff as ad
+    >>> ad.index_select(ad.tensor([[1, 2], [3, 4]]), 0, ad.tensor([1, 1]))
+    tensor([[3, 4],
+            [3, 4]])
+    """
+    dim, idx = _vector_index("index_select", input, dim, index)
+    if input.ndim == 0:
+        return reshape(_getitem(reshape(input, 1), key=Take(0, idx, "IndexSelectBackward0"),
+                                shape=(1,)), index.shape)
+    return _getitem(input, key=Take(dim, idx, "IndexSelectBackward0"), shape=input.shape)
+
+
+def _index_write(op: str, x: Tensor, dim: int, index: Any, source: Tensor) -> Any:
+    dim, idx = _vector_index(op, x, dim, index)
+    if not isinstance(source, Tensor):
+        raise TypeError(f"{op}(): expected source as a Tensor, got {type(source).__name__}")
+    spread = _spread_index(x, dim, idx, source, op)
+    shape = tuple(x.shape) if x.ndim else (1,)
+    return dim, spread, _linear(x._backend.xp, shape, dim, spread)
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
+              alpha: Any = 1) -> Tensor:
+    """``input`` with ``alpha * source`` added at ``index`` along ``dim``.
+
+    >>> import autodiff as ad
+    >>> ad.ones(3, 2).index_add(0, ad.tensor([0, 0]), ad.ones(2, 2), alpha=2)
+    tensor([[5., 5.],
+            [1., 1.],
+            [1., 1.]])
+    """
+    _, _, targets = _index_write("index_add", input, dim, index, source)
+    return _accumulate(input, targets, source, alpha)
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """``input`` with the slices of ``source`` copied to ``index`` along ``dim``.
+
+    >>> import autodiff as ad
+    >>> ad.zeros(3).index_copy(0, ad.tensor([2, 0]), ad.tensor([1.0, 2.0]))
+    tensor([2., 0., 1.])
+    """
+    _, _, targets = _index_write("index_copy", input, dim, index, source)
+    return _overwrite(input, targets, source)
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """``input`` with ``value`` (a number or a 0-d tensor) at ``index`` along ``dim``.
+
+    >>> import autodiff as ad
+    >>> ad.zeros(2, 3).index_fill(1, ad.tensor([1]), -1.0)
+    tensor([[ 0., -1.,  0.],
+            [ 0., -1.,  0.]])
+    """
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but "
+                           f"got tensor with {value.ndim} dimension(s).")
+    dim, idx = _vector_index("index_fill", input, dim, index)
+    shape = tuple(input.shape[:dim]) + (idx.shape[0],) + tuple(input.shape[dim + 1:])
+    source = _values("index_fill", input, None, value, shape if input.ndim else idx.shape)
+    _, _, targets = _index_write("index_fill", input, dim, index, source)
+    return _overwrite(input, targets, source)
+
+
+def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+                 include_self: bool = True) -> Tensor:
+    """``source``'s slices reduced into ``input`` at ``index`` along ``dim`` with
+    ``reduce`` one of ``"prod"``, ``"mean"``, ``"amax"``, ``"amin"``.
+
+    >>> import autodiff as ad
+    >>> ad.ones(3).index_reduce(0, ad.tensor([1, 1]), ad.tensor([2.0, 3.0]), "prod")
+    tensor([1., 6., 1.])
+    """
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax "
+                           f"or amin but got {reduce}.")
+    dim, spread, _ = _index_write("index_reduce", input, dim, index, source)
+    x = reshape(input, 1) if input.ndim == 0 else input
+    out = _reduce_along(x, dim, spread, reshape(source, spread.shape), reduce, include_self)
+    return reshape(out, input.shape)
+
+
+def index_put(input: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """``input`` with ``values`` at ``input[indices]`` (a tuple of integer or bool
+    tensors), added when ``accumulate``; out of place.
+
+    >>> import autodiff as ad
+    >>> x = ad.zeros(2, 2)
+    >>> x.index_put((ad.tensor([0, 0]), ad.tensor([1, 1])), ad.tensor(1.0), accumulate=True)
+    tensor([[0., 2.],
+            [0., 0.]])
+    """
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError("index_put(): indices must be a tuple of tensors")
+    xp = input._backend.xp
+    arrays: list[Any] = []
+    for part in indices:
+        if isinstance(part, Tensor) and part.dtype.name == "bool":
+            arrays.extend(xp.nonzero(part._array))
+        elif isinstance(part, Tensor) and part.dtype.kind in ("signed integer",
+                                                              "unsigned integer"):
+            arrays.append(xp.astype(part._array, xp.int64))
+        else:
+            raise IndexError("tensors used as indices must be long, int, byte or bool "
+                             "tensors")
+    if len(arrays) > input.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {input.ndim} (got "
+                         f"{len(arrays)})")
+    arrays = list(xp.broadcast_arrays(*arrays)) if arrays else arrays
+    lead = arrays[0].shape if arrays else ()
+    rest = tuple(input.shape[len(arrays):])
+    strides = _strides(tuple(input.shape))
+    target = xp.zeros(lead, dtype=xp.int64)
+    for k, part in enumerate(arrays):
+        part = _in_range("index_put", xp, part, input.shape[k], k, negative=True)
+        target = target + part * strides[k]
+    shape = tuple(lead) + rest
+    if rest:  # the trailing axes the indices leave whole, in order
+        target = xp.reshape(target, tuple(lead) + (1,) * len(rest)) + xp.reshape(
+            xp.reshape(xp.arange(math.prod(rest), dtype=xp.int64), rest), (1,) * len(lead)
+            + rest)
+    if not isinstance(values, Tensor):
+        values = full((), values, dtype=input.dtype, backend=input.backend)
+    values = broadcast_to(values, shape)
+    if accumulate:
+        return _accumulate(input, target, values)
+    return _overwrite(input, target, values)
+
+
+# -- masks and flat positions ------------------------------------------------------------
+def _bool_mask(op: str, mask: Any) -> Tensor:
+    if not isinstance(mask, Tensor):
+        raise TypeError(f"{op}(): expected mask as a bool Tensor, got {type(mask).__name__}")
+    if mask.dtype.name != "bool":
+        raise RuntimeError(f"{op}: expected BoolTensor for mask")
+    return mask
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """``input`` with ``value`` (a number or a 0-d tensor) where ``mask`` is True.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([1.0, 2.0, 3.0])
+    >>> x.masked_fill(x > 1.5, 0.0)
+    tensor([1., 0., 0.])
+    """
+    if isinstance(mask, Tensor) and mask.dtype.name != "bool":
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
+                           f"dtype {mask.dtype.name}")
+    mask = _bool_mask("masked_fill", mask)
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, "
+                               f"but got tensor with {value.ndim} dimension(s).")
+        value = astype(value, input.dtype)
+    return where(mask, value, input)
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements of ``input`` where ``mask`` is True, as a 1-D tensor (both broadcast).
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([[1.0, -2.0], [-3.0, 4.0]])
+    >>> ad.masked_select(x, x > 0)
+    tensor([1., 4.])
+    """
+    mask = _bool_mask("masked_select", mask)
+    shape = input._backend.xp.broadcast_shapes(tuple(input.shape), tuple(mask.shape)) \
+        if hasattr(input._backend.xp, "broadcast_shapes") else None
+    if shape is None:
+        shape = tuple(input._backend.xp.broadcast_arrays(input._array, mask._array)[0].shape)
+    flat_mask = reshape(broadcast_to(mask, shape), -1)
+    positions = input._backend.xp.nonzero(flat_mask._array)[0]
+    flat = reshape(broadcast_to(input, shape), -1)
+    return _getitem(flat, key=Take(0, positions, "MaskedSelectBackward0"),
+                    shape=(flat.numel(),))
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """``input`` with the first elements of ``source``, in order, where ``mask`` is True.
+
+    >>> import autodiff as ad
+    >>> x = ad.zeros(4)
+    >>> x.masked_scatter(ad.tensor([True, False, True, False]), ad.tensor([5.0, 6.0, 7.0]))
+    tensor([5., 0., 6., 0.])
+    """
+    mask = _bool_mask("masked_scatter", mask)
+    xp = input._backend.xp
+    mask = broadcast_to(mask, tuple(input.shape))
+    positions = xp.nonzero(xp.reshape(mask._array, (-1,)))[0]
+    count = positions.shape[0]
+    if source.numel() < count:
+        raise RuntimeError(f"masked_scatter: expected source to have at least {count} "
+                           f"elements (the number of ones in mask), got {source.numel()}")
+    values = getitem(reshape(source, -1), slice(0, count))
+    return _overwrite(input, positions, values)
+
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """``input`` with ``source`` written at the flat positions ``index`` (negatives from
+    the end), added when ``accumulate``.
+
+    >>> import autodiff as ad
+    >>> ad.zeros(2, 2).put(ad.tensor([3, -4]), ad.tensor([1.0, 2.0]))
+    tensor([[2., 0.],
+            [0., 1.]])
+    """
+    idx = _index("put", index, input)
+    if not isinstance(source, Tensor) or source.numel() != idx.size:
+        raise RuntimeError(f"put_(): Expected source and index to have the same number of "
+                           f"elements, but got source.numel() = "
+                           f"{getattr(source, 'numel', lambda: 0)()}, "
+                           f"index.numel() = {idx.size}")
+    xp = input._backend.xp
+    targets = _in_range("put", xp, xp.reshape(idx, (-1,)), input.numel(), 0, negative=True)
+    if accumulate:
+        return _accumulate(input, targets, source)
+    return _overwrite(input, targets, source)
