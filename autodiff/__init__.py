@@ -237,6 +237,20 @@ from .ops.gather_scatter import scatter as scatter
 from .ops.gather_scatter import scatter_add as scatter_add
 from .ops.gather_scatter import scatter_reduce as scatter_reduce
 
+# PyTorch's slicing family (ops/splitting.py; split is a Tensor method only)
+from .ops.splitting import chunk as chunk
+from .ops.splitting import clone as clone
+from .ops.splitting import diagonal_scatter as diagonal_scatter
+from .ops.splitting import dsplit as dsplit
+from .ops.splitting import hsplit as hsplit
+from .ops.splitting import narrow as narrow
+from .ops.splitting import select as select
+from .ops.splitting import select_scatter as select_scatter
+from .ops.splitting import slice_scatter as slice_scatter
+from .ops.splitting import split_with_sizes as split_with_sizes
+from .ops.splitting import tensor_split as tensor_split
+from .ops.splitting import vsplit as vsplit
+
 _assemble.assemble(sys.modules[__name__])
 
 #: The version of the Array API standard this namespace implements.
