@@ -251,6 +251,24 @@ from .ops.splitting import split_with_sizes as split_with_sizes
 from .ops.splitting import tensor_split as tensor_split
 from .ops.splitting import vsplit as vsplit
 
+# PyTorch's selection and scan ops (ops/selection.py)
+from .ops.selection import aminmax as aminmax
+from .ops.selection import argwhere as argwhere
+from .ops.selection import bincount as bincount
+from .ops.selection import bucketize as bucketize
+from .ops.selection import cummax as cummax
+from .ops.selection import cummin as cummin
+from .ops.selection import histc as histc
+from .ops.selection import kthvalue as kthvalue
+from .ops.selection import logcumsumexp as logcumsumexp
+from .ops.selection import logsumexp as logsumexp
+from .ops.selection import median as median
+from .ops.selection import mode as mode
+from .ops.selection import msort as msort
+from .ops.selection import nanmedian as nanmedian
+from .ops.selection import topk as topk
+from .ops.selection import unique_consecutive as unique_consecutive
+
 _assemble.assemble(sys.modules[__name__])
 
 #: The version of the Array API standard this namespace implements.
