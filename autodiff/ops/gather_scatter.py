@@ -120,8 +120,8 @@ def _overwrite(x: Tensor, targets: Any, values: Tensor) -> Tensor:
         values = astype(values, x.dtype)
     last = _wrap(x, _last_writers(xp, flat))
     kept = where(last, reshape(values, -1), 0)
-    placed = _scatter_add(kept, key=Take(0, flat), shape=(n,))
-    return reshape(where(_wrap(x, written), placed, reshape(x, -1)), x.shape)
+    placed = reshape(_scatter_add(kept, key=Take(0, flat), shape=(n,)), x.shape)
+    return where(_wrap(x, xp.reshape(written, tuple(x.shape))), placed, x)
 
 
 def _accumulate(x: Tensor, targets: Any, values: Tensor, alpha: Any = 1) -> Tensor:
@@ -133,6 +133,11 @@ def _accumulate(x: Tensor, targets: Any, values: Tensor, alpha: Any = 1) -> Tens
         values = multiply(values, alpha)
     placed = _scatter_add(values, key=Take(0, xp.reshape(targets, (-1,))), shape=(n,))
     return x + reshape(placed, x.shape)
+
+
+def _restore(out: Tensor, input: Tensor) -> Tensor:
+    """A 0-d input was worked on as a vector: its result goes back to 0-d."""
+    return reshape(out, ()) if input.ndim == 0 else out
 
 
 def _check_shapes(op: str, x: Tensor, index: Any, dim: int, src: Tensor | None) -> None:
@@ -230,7 +235,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         out = scatter_reduce(x, dim, _wrap(x, idx), values, "prod")
     else:
         out = _overwrite(x, _linear(x._backend.xp, tuple(x.shape), dim, idx), values)
-    return reshape(out, input.shape)
+    return _restore(out, input)
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
@@ -247,7 +252,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
         raise RuntimeError("scatter_add(): Expected self.dtype to be equal to src.dtype")
     targets = _linear(x._backend.xp, tuple(x.shape), dim, idx)
     out = _accumulate(x, targets, _prefix(src_t, tuple(idx.shape)))
-    return reshape(out, input.shape)
+    return _restore(out, input)
 
 
 def _move(t: Tensor, source: int, dest: int) -> Tensor:
@@ -324,4 +329,4 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     if src_t.dtype != x.dtype:
         raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
     out = _reduce_along(x, dim, idx, _prefix(src_t, tuple(idx.shape)), reduce, include_self)
-    return reshape(out, input.shape)
+    return _restore(out, input)

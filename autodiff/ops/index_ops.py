@@ -20,6 +20,7 @@ from .gather_scatter import (
     _index,
     _linear,
     _overwrite,
+    _restore,
     _reduce_along,
     _strides,
     _values,
@@ -137,7 +138,7 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     dim, spread, _ = _index_write("index_reduce", input, dim, index, source)
     x = reshape(input, 1) if input.ndim == 0 else input
     out = _reduce_along(x, dim, spread, reshape(source, spread.shape), reduce, include_self)
-    return reshape(out, input.shape)
+    return _restore(out, input)
 
 
 def index_put(input: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:

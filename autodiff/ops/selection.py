@@ -125,8 +125,7 @@ def _median(op: str, input: Tensor, dim: int | None, keepdim: bool, skip_nan: bo
     indices = xp.take_along_axis(order, pos, axis=axis)
     node = "NanmedianBackward0" if skip_nan else "MedianBackward0"
     if whole:
-        return reshape(_getitem(x, key=Along(0, indices, squeeze=True, node=node),
-                                shape=x.shape), ())
+        return _getitem(x, key=Along(0, indices, squeeze=True, node=node), shape=x.shape)
     kind = return_types.nanmedian if skip_nan else return_types.median
     return _finish(_picked(x, axis, indices, keepdim, node), scalar, kind)
 
