@@ -20,8 +20,8 @@ from .gather_scatter import (
     _index,
     _linear,
     _overwrite,
-    _restore,
     _reduce_along,
+    _restore,
     _strides,
     _values,
 )

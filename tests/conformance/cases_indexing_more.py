@@ -42,8 +42,11 @@ def _np_scatter(x: np.ndarray, dim: int, idx: np.ndarray, src: np.ndarray, reduc
     out = x.copy()
     for dst, values in groups.items():
         pool = ([x[dst]] if include_self else []) + values
-        out[dst] = {"set": lambda v: values[-1], "sum": np.sum, "prod": np.prod,
-                    "mean": np.mean, "amax": np.max, "amin": np.min}[reduce](pool)
+        if reduce == "set":  # the last write wins
+            out[dst] = values[-1]
+            continue
+        out[dst] = {"sum": np.sum, "prod": np.prod, "mean": np.mean, "amax": np.max,
+                    "amin": np.min}[reduce](pool)
     return out
 
 
