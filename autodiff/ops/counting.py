@@ -42,8 +42,11 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False,
         flat = xp.moveaxis(x._array, dim, 0)
         rows = xp.reshape(flat, (flat.shape[0], -1))
     extent = rows.shape[0]
-    starts = xp.concat([xp.ones((min(extent, 1),), dtype=xp.bool),
-                        xp.any(rows[1:, ...] != rows[:-1, ...], axis=1)])
+    if extent == 0:
+        starts = xp.zeros((0,), dtype=xp.bool)
+    else:
+        starts = xp.concat([xp.ones((1,), dtype=xp.bool),
+                            xp.any(rows[1:, ...] != rows[:-1, ...], axis=1)])
     positions = xp.nonzero(starts)[0]
     if dim is None:
         out = _wrap(x, xp.take(flat, positions))

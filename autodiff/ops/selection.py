@@ -271,7 +271,8 @@ def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     shift = _wrap(x, xp.where(xp.isfinite(shift._array), shift._array,
                               xp.zeros_like(shift._array)))
     total = sum_(exp(x - shift), axis=dim, keepdims=True)
-    out = log(total) + shift
+    with x._backend.silent_float_errors():  # log(0) is -inf, as PyTorch's, silently
+        out = log(total) + shift
     if keepdim:
         return out
     axes = tuple(range(x.ndim)) if dim is None else tuple(
