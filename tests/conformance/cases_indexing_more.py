@@ -114,7 +114,7 @@ case("getitem.masked_select", lambda x: x.masked_select(_t(x, MASK[0])),
 case("where.masked_scatter", lambda x, s: x.masked_scatter(_t(x, MASK), s),
      lambda x, s: np.where(MASK, np.pad(s.reshape(-1)[:8], (0, 4))[
          np.cumsum(MASK.reshape(-1)).reshape(3, 4) - 1], x), real(3, 4), real(3, 4))
-case("getitem.take_flat", lambda x: x.take(_t(x, [[0, 5], [-1, 3]])),
+case("getitem.take_flat_method_negative", lambda x: x.take(_t(x, [[0, 5], [-1, 3]])),
      lambda x: x.reshape(-1)[np.array([[0, 5], [-1, 3]])], real(3, 4))
 case("where.put", lambda x, s: x.put(_t(x, [0, 5, -1]), s),
      lambda x, s: _np_scatter(x.reshape(-1), 0, np.array([0, 5, 11]), s, "set").reshape(3, 4),
