@@ -264,6 +264,8 @@ def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     x = _floating(input)
     if isinstance(dim, int):
         dim = (dim,)
+    elif dim is not None and len(dim) == 0:  # PyTorch's dim=(): every axis
+        dim = None
     if x.ndim == 0:
         return x
     shift = amax(x.detach(), () if dim is None else dim, keepdim=True)
