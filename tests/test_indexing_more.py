@@ -339,3 +339,30 @@ def test_against_torch_by_hand(backend: str) -> None:
     want = torch.tensor(ints).mode(1)
     got = ad.tensor(ints).mode(1)
     np.testing.assert_array_equal(_np(got.values), want.values.numpy())
+
+
+# -- in-place spellings -------------------------------------------------------------------
+@pytest.mark.parametrize(("name", "make"), [
+    ("scatter_", lambda: (0, ad.tensor([2, 0]), ad.tensor([1.0, 2.0]))),
+    ("scatter_add_", lambda: (0, ad.tensor([2, 2]), ad.tensor([1.0, 2.0]))),
+    ("scatter_reduce_", lambda: (0, ad.tensor([2, 2]), ad.tensor([1.0, 2.0]), "amax")),
+    ("index_add_", lambda: (0, ad.tensor([1]), ad.tensor([3.0]))),
+    ("index_copy_", lambda: (0, ad.tensor([1]), ad.tensor([3.0]))),
+    ("index_fill_", lambda: (0, ad.tensor([1]), 3.0)),
+    ("index_put_", lambda: ((ad.tensor([1]),), ad.tensor(3.0))),
+    ("index_reduce_", lambda: (0, ad.tensor([1]), ad.tensor([3.0]), "prod")),
+    ("masked_fill_", lambda: (ad.tensor([True, False, False]), 3.0)),
+    ("masked_scatter_", lambda: (ad.tensor([False, True, False]), ad.tensor([3.0]))),
+    ("put_", lambda: (ad.tensor([-1]), ad.tensor([3.0]))),
+])
+def test_inplace_spellings_write_into_the_tensor(backend: str, name: str, make: Any) -> None:
+    args = make()
+    base = ad.tensor([1.0, 2.0, 4.0])
+    want = _np(getattr(base, name[:-1])(*args))
+    version = base._version
+    assert getattr(base, name)(*args) is base
+    np.testing.assert_array_equal(_np(base), want)
+    assert base._version > version
+    leaf = ad.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        getattr(leaf, name)(*args)
