@@ -366,3 +366,23 @@ def test_inplace_spellings_write_into_the_tensor(backend: str, name: str, make: 
     leaf = ad.ones(3, requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         getattr(leaf, name)(*args)
+
+
+def test_setitem_with_integer_arrays_and_masks_on_every_backend(backend: str) -> None:
+    """``x[index] = v`` with an integer-array or mask key: the standard's ``__setitem__``
+    takes basic keys only, so such a write goes through positions and a scatter."""
+    x = np.zeros((3, 4))
+    got = ad.tensor(x)
+    got[ad.tensor([0, 2, 0])] = ad.tensor([[1.0] * 4, [2.0] * 4, [3.0] * 4])
+    got[:, ad.tensor([1])] = 7.0
+    got[ad.tensor(np.eye(3, 4) > 0)] = -1.0
+    want = x.copy()
+    want[[0, 2, 0]] = [[1.0] * 4, [2.0] * 4, [3.0] * 4]
+    want[:, [1]] = 7.0
+    want[np.eye(3, 4) > 0] = -1.0
+    np.testing.assert_array_equal(_np(got), want)
+    w = ad.ones(2, 3, requires_grad=True)
+    h = w * 2
+    h[ad.tensor([1]), ad.tensor([2])] = ad.tensor(5.0)
+    h.sum().backward()
+    np.testing.assert_array_equal(_np(w.grad), [[2.0, 2.0, 2.0], [2.0, 2.0, 0.0]])
