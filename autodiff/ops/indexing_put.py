@@ -21,9 +21,14 @@ def _put_forward(xp: Any, x: Any, value: Any, key: Any) -> Any:
     if hasattr(value, "dtype") and value.dtype != x.dtype:
         value = xp.astype(value, x.dtype)
     try:
-        if _fancy(key) and not _fancy_setitem(xp):
+        try:
+            out[key] = value
+        except (TypeError, ValueError, IndexError):
+            if not _fancy(key):
+                raise
+            # the standard's __setitem__ takes basic keys only (array_api_strict refuses
+            # integer arrays and masks): write through the positions the key reads
             return _put_by_positions(xp, out, value, read)
-        out[key] = value
     except (TypeError, ValueError, IndexError) as error:
         raise type(error)(f"setitem: cannot write a value of shape "
                           f"{getattr(value, 'shape', ())} at this index of a tensor of shape "
@@ -35,12 +40,6 @@ def _fancy(key: Any) -> bool:
     parts = key if isinstance(key, tuple) else (key,)
     return any(not isinstance(part, (int, slice, type(None), type(Ellipsis)))
                for part in parts)
-
-
-def _fancy_setitem(xp: Any) -> bool:
-    """Whether the namespace writes through integer-array and mask keys (numpy, cupy do;
-    the standard, and array_api_strict, do not)."""
-    return getattr(xp, "__name__", "").split(".")[0] != "array_api_strict"
 
 
 def _put_by_positions(xp: Any, out: Any, value: Any, key: Any) -> Any:
