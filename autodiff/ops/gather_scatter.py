@@ -13,10 +13,9 @@ expressed with *linear* targets, positions in the flattened input:
 * an overwrite is ``where(written, scatter_add(values of the last writers), x)``: of
   several writes to one position the last one wins (numpy's and PyTorch's CPU order),
   and only it receives a gradient;
-* ``scatter_reduce``/``index_reduce`` with ``prod``/``amax``/``amin``/``mean`` compare
-  the index with every position of the reduced axis (a one-hot mask), so they reduce
-  with the ordinary ``prod``/``max``/``min`` (exact at zeros, ties share the gradient
-  evenly, as PyTorch's). That costs ``x.shape[dim] * index.numel()`` memory.
+* ``scatter_reduce``/``index_reduce`` reduce by target in memory linear in the
+  writes (``_scatter_reduce.py``): exact at zeros for ``prod``, ties sharing the
+  gradient evenly for ``amax``/``amin``, as PyTorch's.
 """
 
 from __future__ import annotations
@@ -25,16 +24,12 @@ import math
 from typing import Any
 
 from .._tensor import Tensor
+from ._scatter_reduce import reduce_into
 from .creation import full
 from .datatypes import astype
 from .elementwise import multiply, where
 from .indexing import Take, _getitem, _scatter_add, getitem
-from .joining import concat
-from .manipulation import broadcast_to, expand_dims, permute_dims, reshape
-from .reductions import sum as sum_
-from .statistical import max as max_
-from .statistical import min as min_
-from .statistical import prod
+from .manipulation import broadcast_to, reshape
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce"]
 
@@ -255,56 +250,6 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     return _restore(out, input)
 
 
-def _move(t: Tensor, source: int, dest: int) -> Tensor:
-    order = list(range(t.ndim))
-    order.insert(dest, order.pop(source))
-    return permute_dims(t, tuple(order))
-
-
-def _reduce_along(x: Tensor, dim: int, idx: Any, src: Tensor, reduce: str,
-                  include_self: bool) -> Tensor:
-    """``scatter_reduce`` once the arguments are checked: ``src`` has ``idx``'s shape."""
-    xp, extent = x._backend.xp, x.shape[dim]
-    ramp = xp.reshape(xp.arange(extent, dtype=xp.int64), (extent,) + (1,) * idx.ndim)
-    hits = xp.equal(xp.expand_dims(idx, axis=0), ramp)  # (extent, *idx.shape)
-    axis = dim + 1
-    floating = x.dtype.kind in ("real floating", "complex floating")
-    if reduce in ("sum", "mean"):
-        fill: Any = 0
-    elif reduce == "prod":
-        fill = 1
-    elif floating:
-        fill = -math.inf if reduce == "amax" else math.inf
-    else:
-        info = xp.iinfo(x._array.dtype) if x.dtype.name != "bool" else None
-        fill = (info.min if reduce == "amax" else info.max) if info else reduce == "amin"
-    spread = where(_wrap(x, hits), expand_dims(src, axis=0), fill)
-    counts = xp.sum(xp.astype(hits, xp.int64), axis=axis)
-    written = counts > 0
-    block = tuple(slice(0, n) for n in idx.shape[:dim]) + (slice(None),) + tuple(
-        slice(0, n) for n in idx.shape[dim + 1:])
-    if include_self:
-        own = _move(getitem(x, block), dim, 0)
-        spread = concat([spread, expand_dims(own, axis=axis)], axis=axis)
-        counts = counts + 1
-    if reduce in ("sum", "mean"):
-        result = sum_(spread, axis=axis)
-        if reduce == "mean":
-            count = _wrap(x, xp.astype(xp.maximum(counts, 1), x._array.dtype))
-            result = result / count if floating else result // count
-    elif reduce == "prod":
-        result = prod(spread, axis=axis)
-    else:
-        result = (max_ if reduce == "amax" else min_)(spread, axis=axis)
-    result, written = _move(result, 0, dim), xp.moveaxis(written, 0, dim)
-    if tuple(result.shape) != tuple(x.shape):  # index smaller than x off dim: pad
-        result = _scatter_add(result, key=block, shape=tuple(x.shape))
-        mask = xp.zeros(tuple(x.shape), dtype=xp.bool)
-        mask[block] = written
-        written = mask
-    return where(_wrap(x, written), result, x)
-
-
 def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
                    include_self: bool = True) -> Tensor:
     """``src`` reduced into ``input`` at ``index`` along ``dim`` with ``reduce`` one of
@@ -328,5 +273,6 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
                         f"{type(src).__name__}")
     if src_t.dtype != x.dtype:
         raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
-    out = _reduce_along(x, dim, idx, _prefix(src_t, tuple(idx.shape)), reduce, include_self)
+    targets = _linear(x._backend.xp, tuple(x.shape), dim, idx)
+    out = reduce_into(x, targets, _prefix(src_t, tuple(idx.shape)), reduce, include_self)
     return _restore(out, input)

@@ -1,7 +1,7 @@
 """PyTorch's ``index_select``, ``index_add``, ``index_copy``, ``index_fill``,
 ``index_put``, ``index_reduce``, ``masked_fill``, ``masked_select``, ``masked_scatter``
 and ``put``: composites of the indexing primitives that write as ``gather_scatter.py``
-explains (accumulate, overwrite with the last writer winning, or reduce one-hot).
+explains (accumulate, overwrite with the last writer winning, or reduce by target).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from .._tensor import Tensor
+from ._scatter_reduce import reduce_into
 from .creation import full
 from .datatypes import astype
 from .elementwise import where
@@ -20,7 +21,6 @@ from .gather_scatter import (
     _index,
     _linear,
     _overwrite,
-    _reduce_along,
     _restore,
     _strides,
     _values,
@@ -135,9 +135,9 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax "
                            f"or amin but got {reduce}.")
-    dim, spread, _ = _index_write("index_reduce", input, dim, index, source)
+    dim, spread, targets = _index_write("index_reduce", input, dim, index, source)
     x = reshape(input, 1) if input.ndim == 0 else input
-    out = _reduce_along(x, dim, spread, reshape(source, spread.shape), reduce, include_self)
+    out = reduce_into(x, targets, reshape(source, spread.shape), reduce, include_self)
     return _restore(out, input)
 
 
