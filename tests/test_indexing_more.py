@@ -386,3 +386,20 @@ def test_setitem_with_integer_arrays_and_masks_on_every_backend(backend: str) ->
     h[ad.tensor([1]), ad.tensor([2])] = ad.tensor(5.0)
     h.sum().backward()
     np.testing.assert_array_equal(_np(w.grad), [[2.0, 2.0, 2.0], [2.0, 2.0, 0.0]])
+
+
+@pytest.mark.parametrize("reduce", ["prod", "amax", "amin", "mean"])
+def test_scatter_reduce_scales_with_the_writes(backend: str, reduce: str) -> None:
+    """100,000 writes into 20,000 targets: linear memory (a one-hot mask would hold
+    2e9 elements)."""
+    rng = np.random.default_rng(1)
+    index = rng.integers(0, 20_000, 100_000)
+    src = rng.uniform(0.9, 1.1, 100_000)
+    x = np.ones(20_000)
+    got = _np(ad.tensor(x).scatter_reduce(0, ad.tensor(index), ad.tensor(src), reduce))
+    want = x.copy()
+    ufunc = {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum, "mean": np.add}
+    ufunc[reduce].at(want, index, src)
+    if reduce == "mean":
+        want = want / (np.bincount(index, minlength=20_000) + 1)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
