@@ -173,13 +173,30 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
         raise IndexError(f"mode(): Expected reduction dim {dim} to have non-zero size.")
     order = xp.argsort(x._array, axis=dim, stable=True)
     ranked = xp.moveaxis(xp.take_along_axis(x._array, order, axis=dim), dim, -1)
-    counts = xp.sum(xp.astype(xp.expand_dims(ranked, axis=-1) == xp.expand_dims(
-        ranked, axis=-2), xp.int64), axis=-1)
+    counts = _run_lengths(x, ranked)
     first = xp.argmax(counts, axis=-1, keepdims=True)  # the first of the smallest mode
     last = first + xp.take_along_axis(counts, first, axis=-1) - 1
     indices = xp.take_along_axis(order, xp.moveaxis(last, -1, dim), axis=dim)
     return _finish(_picked(x, dim, indices, keepdim, "ModeBackward0"), scalar,
                    return_types.mode)
+
+
+def _run_lengths(x: Tensor, ranked: Any) -> Any:
+    """For each element of the sorted rows ``ranked`` (sorted along the last axis), the
+    length of its run of equal values: run numbers per row, counted with a scatter-add
+    (linear in the size, where comparing all pairs would be quadratic)."""
+    xp = x._backend.xp
+    extent = ranked.shape[-1]
+    rows = xp.reshape(ranked, (-1, extent))
+    starts = xp.concat([xp.ones((rows.shape[0], 1), dtype=xp.bool),
+                        rows[:, 1:] != rows[:, :-1]], axis=1)
+    runs = xp.cumulative_sum(xp.astype(starts, xp.int64), axis=1) - 1
+    runs = runs + xp.reshape(xp.arange(rows.shape[0], dtype=xp.int64) * extent, (-1, 1))
+    runs = xp.reshape(runs, (-1,))
+    size = rows.shape[0] * extent
+    counts = x._backend.scatter_add(xp.zeros((size,), dtype=xp.int64), runs,
+                                    xp.ones((size,), dtype=xp.int64))
+    return xp.reshape(xp.take(counts, runs), ranked.shape)
 
 
 def msort(input: Tensor) -> Tensor:
