@@ -68,12 +68,15 @@ def test_zero_d_gather_and_scatter(backend: str) -> None:
 
 
 @pytest.mark.parametrize(("call", "error", "match"), [
-    (lambda x: x.gather(0, ad.tensor([[0]], dtype=ad.int32)), RuntimeError,
-     "Expected dtype int64 for index"),
+    (lambda x: x.gather(0, ad.tensor([[0.0]])), RuntimeError,
+     "Expected dtype int32 or int64 for index"),
     (lambda x: x.gather(0, ad.tensor([0])), RuntimeError,
      "Index tensor must have the same number of dimensions as input tensor"),
-    (lambda x: x.gather(0, ad.tensor([[5]])), IndexError,
+    (lambda x: x.gather(0, ad.tensor([[5]])), RuntimeError,
      "index 5 is out of bounds for dimension 0 with size 2"),
+    (lambda x: x.scatter(0, ad.tensor([[5]]), 1.0), RuntimeError,
+     "index 5 is out of bounds for dimension 0 with size 2"),
+    (lambda x: x.index_select(0, ad.tensor([3])), IndexError, "index out of range in self"),
     (lambda x: x.gather(1, ad.tensor([[0], [0], [0]])), RuntimeError,
      "Size does not match at dimension 0"),
     (lambda x: x.gather(2, ad.tensor([[0]])), IndexError, "Dimension out of range"),
@@ -88,6 +91,8 @@ def test_zero_d_gather_and_scatter(backend: str) -> None:
     (lambda x: x.index_select(0, ad.tensor([0.0])), RuntimeError,
      "Expected dtype int32 or int64 for index"),
     (lambda x: x.index_add(0, ad.tensor([0]), ad.ones(2, 2)), RuntimeError,
+     r"Number of indices \(1\) should be equal to source.size\(dim\): \(2\)"),
+    (lambda x: x.index_copy(0, ad.tensor([0]), ad.ones(1, 3)), RuntimeError,
      "does not match the expected shape"),
     (lambda x: x.index_fill(0, ad.tensor([0]), ad.ones(2)), RuntimeError,
      "only supports a 0-dimensional value tensor"),
@@ -98,10 +103,11 @@ def test_zero_d_gather_and_scatter(backend: str) -> None:
     (lambda x: x.masked_fill(ad.tensor([True, False]), ad.ones(2)), RuntimeError,
      "only supports a 0-dimensional value tensor"),
     (lambda x: x.masked_scatter(ad.tensor([True, True]), ad.ones(3)), RuntimeError,
-     "expected source to have at least 4 elements"),
+     "Number of elements of source < number of ones in mask"),
     (lambda x: x.put(ad.tensor([0, 1]), ad.ones(3)), RuntimeError,
      "Expected source and index to have the same number of elements"),
-    (lambda x: x.put(ad.tensor([4]), ad.ones(1)), IndexError, "index 4 is out of bounds"),
+    (lambda x: x.put(ad.tensor([4]), ad.ones(1)), IndexError,
+     "out of range: tried to access index 4 on a tensor of 4 elements"),
     (lambda x: x.index_put((ad.tensor([0.5]),), ad.ones(1)), IndexError,
      "tensors used as indices must be long, int, byte or bool"),
 ])
@@ -205,7 +211,7 @@ def test_median_is_the_lower_middle_and_nan_propagates(backend: str) -> None:
     assert np.isnan(_np(values)[0, 0]) and _np(values)[1, 0] == 2.0
     np.testing.assert_array_equal(_np(indices), [[1], [2]])
     assert ad.tensor([NAN, NAN]).nanmedian().item() != ad.tensor([NAN, NAN]).nanmedian().item()
-    with pytest.raises(IndexError, match="Expected reduction dim 0 to have non-zero size"):
+    with pytest.raises(IndexError, match="median\\(\\): Expected reduction dim 0 to have"):
         ad.ones(0).median(0)
 
 
@@ -217,7 +223,7 @@ def test_median_gradient_goes_to_the_picked_element(backend: str) -> None:
 def test_kthvalue_and_mode(backend: str) -> None:
     values, indices = ad.tensor([[5.0, 1.0, 4.0]]).kthvalue(3, 1)
     assert _np(values).tolist() == [5.0] and _np(indices).tolist() == [0]
-    with pytest.raises(IndexError, match="selected number k out of range"):
+    with pytest.raises(RuntimeError, match="selected number k out of range"):
         ad.ones(3).kthvalue(4)
     values, indices = ad.tensor([[2.0, 1.0, 2.0, 1.0, 0.0]]).mode(1)
     assert _np(values).tolist() == [1.0] and _np(indices).tolist() == [3]
@@ -299,7 +305,7 @@ def test_histc(backend: str) -> None:
     np.testing.assert_array_equal(got, [1.0, 2.0])
     with pytest.raises(RuntimeError, match="bins must be > 0"):
         ad.histc(ad.ones(2), bins=0)
-    with pytest.raises(RuntimeError, match="not implemented for 'int64'"):
+    with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
         ad.histc(ad.tensor([1, 2]))
 
 

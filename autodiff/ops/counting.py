@@ -19,6 +19,10 @@ __all__ = ["argwhere", "bincount", "bucketize", "histc", "unique_consecutive"]
 NOT_METHODS = ("bucketize",)  # torch.bucketize has no Tensor method
 
 
+_TORCH_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
+                "uint8": "Byte", "bool": "Bool"}
+
+
 def _wrap(x: Tensor, array: Any) -> Tensor:
     return Tensor._wrap(array, x._backend)
 
@@ -108,7 +112,8 @@ def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
     if bins <= 0:
         raise RuntimeError(f"torch.histc: bins must be > 0, but got {bins} for bin number")
     if input.dtype.kind != "real floating":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{input.dtype.name}'")
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
+                                  f"'{_TORCH_NAMES.get(input.dtype.name, input.dtype.name)}'")
     xp = input._backend.xp
     data = xp.reshape(input.detach()._array, (-1,))
     low, high = float(min), float(max)

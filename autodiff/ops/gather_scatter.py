@@ -48,7 +48,7 @@ def _dim(op: str, dim: int, ndim: int) -> int:
     return dim % size
 
 
-def _index(op: str, index: Any, x: Tensor, *, int32: bool = False) -> Any:
+def _index(op: str, index: Any, x: Tensor, *, int32: bool = True) -> Any:
     """``index`` as a backend array of int64, checked for type and backend."""
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): expected index as an integer Tensor, got "
@@ -65,14 +65,19 @@ def _index(op: str, index: Any, x: Tensor, *, int32: bool = False) -> Any:
 
 def _in_range(op: str, xp: Any, index: Any, extent: int, dim: int,
               negative: bool = False) -> Any:
-    """Raise PyTorch's error for an index outside the axis; negatives count from the
-    end where ``negative`` (take, put)."""
+    """Raise PyTorch's error for an index outside the axis (each op has its own);
+    negatives count from the end where ``negative`` (index_put, put)."""
     low = -extent if negative else 0
     bad = xp.logical_or(index < low, index >= extent)
     if index.size and bool(xp.any(bad)):
         first = int(xp.reshape(index[bad], (-1,))[0])
-        raise IndexError(f"{op}(): index {first} is out of bounds for dimension {dim} "
-                         f"with size {extent}")
+        if op == "put":
+            raise IndexError(f"out of range: tried to access index {first} on a tensor of "
+                             f"{extent} elements.")
+        if op.startswith("index_"):  # index_select, index_add, ... (not index_put)
+            raise IndexError(f"{op}(): index out of range in self")
+        error = IndexError if op == "index_put" else RuntimeError
+        raise error(f"index {first} is out of bounds for dimension {dim} with size {extent}")
     if negative:
         index = xp.where(index < 0, index + extent, index)
     return index

@@ -35,7 +35,7 @@ __all__ = ["index_add", "index_copy", "index_fill", "index_put", "index_reduce",
 # -- index_* : a 1-D index along one axis -------------------------------------------------
 def _vector_index(op: str, x: Tensor, dim: int, index: Any) -> tuple[int, Any]:
     dim = _dim(op, dim, x.ndim)
-    idx = _index(op, index, x, int32=True)
+    idx = _index(op, index, x)
     if idx.ndim > 1:
         raise IndexError(f"{op}(): Index is supposed to be a vector")
     idx = x._backend.xp.reshape(idx, (-1,))
@@ -48,6 +48,10 @@ def _spread_index(x: Tensor, dim: int, idx: Any, source: Tensor, op: str) -> Any
     xp = x._backend.xp
     want = tuple(x.shape[:dim]) + (idx.shape[0],) + tuple(x.shape[dim + 1:])
     if tuple(source.shape) != want and not (x.ndim == 0 and source.numel() == idx.shape[0]):
+        have = source.shape[dim] if source.ndim > dim else 1
+        if op == "index_add" and have != idx.shape[0]:
+            raise RuntimeError(f"index_add_(): Number of indices ({idx.shape[0]}) should be "
+                               f"equal to source.size(dim): ({have}), for dim: {dim}")
         raise RuntimeError(f"{op}(): source of shape {tuple(source.shape)} does not match "
                            f"the expected shape {want} (self's with index's length along "
                            f"dim {dim})")
@@ -251,8 +255,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     positions = xp.nonzero(xp.reshape(mask._array, (-1,)))[0]
     count = positions.shape[0]
     if source.numel() < count:
-        raise RuntimeError(f"masked_scatter: expected source to have at least {count} "
-                           f"elements (the number of ones in mask), got {source.numel()}")
+        raise RuntimeError("Number of elements of source < number of ones in mask")
     values = getitem(reshape(source, -1), slice(0, count))
     return _overwrite(input, positions, values)
 

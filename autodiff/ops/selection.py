@@ -95,7 +95,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     """
     x, dim, scalar = _as_vector(input, dim, "kthvalue")
     if not 1 <= k <= x.shape[dim]:
-        raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
     xp = x._backend.xp
     order = xp.argsort(x._array, axis=dim, stable=True)
     indices = order[(slice(None),) * dim + (slice(k - 1, k), Ellipsis)]
@@ -112,7 +112,7 @@ def _median(op: str, input: Tensor, dim: int | None, keepdim: bool, skip_nan: bo
     if extent == 0:
         if whole:
             return full((), math.nan, dtype=input.dtype, backend=input.backend)
-        raise IndexError(f"{op}() Expected reduction dim {axis} to have non-zero size.")
+        raise IndexError(f"{op}(): Expected reduction dim {axis} to have non-zero size.")
     order = xp.argsort(x._array, axis=axis, stable=True)  # NaNs last
     nans = xp.sum(xp.astype(xp.isnan(x._array), xp.int64), axis=axis, keepdims=True) \
         if x.dtype.kind == "real floating" else xp.zeros((1,) * x.ndim, dtype=xp.int64)
