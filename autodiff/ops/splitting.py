@@ -16,6 +16,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from .._primitive import Op, primitive
 from .._tensor import Tensor
 from .datatypes import astype
 from .gather_scatter import _dim, _overwrite, _strides
@@ -27,6 +28,17 @@ __all__ = ["chunk", "clone", "dsplit", "hsplit", "narrow", "select", "select_sca
            "diagonal_scatter"]
 
 
+# A primitive of its own only for PyTorch's node name (CloneBackward0): its rules are
+# the identity's.
+_clone: Op = primitive(
+    "clone", torch_name="Clone",
+    forward=lambda xp, x: xp.asarray(x, copy=True),
+    vjp=lambda xp, g, _ans, _x: g,
+    jvp="linear",
+    namespace="autodiff.Tensor",
+)
+
+
 def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
     """A copy of ``input`` that stays in the graph (``memory_format`` is accepted and
     has no effect: backends here have one layout).
@@ -36,7 +48,7 @@ def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
     >>> y = x.clone(); y.sum().backward(); x.grad
     tensor([1., 1.])
     """
-    return astype(input, input.dtype, copy=True)
+    return _clone(input)
 
 
 def _piece(x: Tensor, dim: int, start: int, stop: int) -> Tensor:

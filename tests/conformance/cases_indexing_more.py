@@ -134,7 +134,8 @@ case("getitem.tensor_split_indices", lambda x: x.tensor_split([1, -2])[1],
 case("getitem.hsplit", lambda x: x.hsplit(2)[1], lambda x: x[:, 2:], real(3, 4))
 case("getitem.narrow", lambda x: x.narrow(1, -3, 2), lambda x: x[:, 2:4], real(2, 5))
 case("getitem.select", lambda x: x.select(1, -1), lambda x: x[:, -1], real(2, 5))
-case("astype.clone", lambda x: x.clone(), lambda x: x.copy(), real(2, 3))
+case("clone.function", ad.clone, lambda x: x.copy(), real(3))
+case("clone.method", lambda x: x.clone(), lambda x: x.copy(), real(2, 3))
 case("index_put.select_scatter", lambda x, s: x.select_scatter(s, 1, 0),
      lambda x, s: np.concatenate([s[:, None], x[:, 1:]], axis=1), real(3, 4), real(3))
 case("index_put.slice_scatter", lambda x, s: x.slice_scatter(s, 1, 1, None, 2),
