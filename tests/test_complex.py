@@ -373,3 +373,15 @@ def test_a_gradient_of_the_other_kind_raises(output_complex: bool, grad_complex:
     with pytest.raises(RuntimeError, match=want):
         ad.autograd.grad(out, z, grad)
     assert z.grad is None
+
+
+# PyTorch's ordering ops (tests/conformance/cases_indexing_more.py) refuse complex input,
+# with PyTorch's errors; logsumexp and logcumsumexp accept it, as PyTorch's
+REFUSING |= {
+    "getitem.topk", "getitem.topk_smallest", "getitem.kthvalue", "getitem.median_all",
+    "getitem.median_dim", "getitem.nanmedian", "getitem.mode", "getitem.msort",
+    "getitem.cummax", "getitem.cummin", "min.aminmax", "max.aminmax",
+    "where.scatter_reduce_amax_self", "where.scatter_reduce_amax_no_self",
+    "where.scatter_reduce_amin_self", "where.scatter_reduce_amin_no_self",
+    "where.index_reduce_amax", "where.index_reduce_amin",
+}

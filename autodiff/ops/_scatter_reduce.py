@@ -87,6 +87,11 @@ def _product(x: Tensor, t: Any, v: Tensor) -> Tensor:
 def _extremum(x: Tensor, t: Any, v: Tensor, flat: Tensor, count: Any, largest: bool,
               include_self: bool, floating: bool) -> Tensor:
     xp, backend, n = x._backend.xp, x._backend, x.numel()
+    if x.dtype.kind == "complex floating":  # PyTorch's refusal; numpy would order lexically
+        kind = "ComplexDouble" if x.dtype.name == "complex128" else "ComplexFloat"
+        name = "amax" if largest else "amin"
+        raise NotImplementedError(f"\"scatter_gather_tensor_cpu_reduce_{name}\" not "
+                                  f"implemented for '{kind}'")
     values = v._array
     keys = values if largest or x.dtype.name == "bool" else -values  # NaN sorts last
     by_value = xp.argsort(keys, stable=True)

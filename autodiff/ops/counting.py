@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
+from .complex import real
 from .creation import full
 from .datatypes import astype
 from .gather_scatter import _dim
@@ -159,5 +160,9 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         zeros = xp.zeros((length,), dtype=xp.int64)
         return _wrap(input, input._backend.scatter_add(zeros, index, xp.ones(index.shape,
                                                                              dtype=xp.int64)))
-    w = weights if weights.dtype.kind == "real floating" else astype(weights, "float64")
+    w = weights
+    if w.dtype.kind == "complex floating":  # PyTorch counts the real parts, in float64
+        w = real(w)
+    if w.dtype.kind != "real floating":
+        w = astype(w, "float64")
     return _scatter_add(w, key=Take(0, index, "BincountBackward0"), shape=(length,))

@@ -48,8 +48,21 @@ def _picked(x: Tensor, dim: int, indices: Any, keepdim: bool, node: str) -> tupl
     return values, _wrap(x, xp.squeeze(indices, axis=dim) if squeeze else indices)
 
 
+def _refuse_complex(op: str, x: Tensor) -> None:
+    """PyTorch's refusal of an ordering op on complex input (numpy would order
+    lexicographically)."""
+    if x.dtype.kind != "complex floating":
+        return
+    if op == "topk":
+        raise RuntimeError("topk does not support complex dtypes on CPU")
+    kind = "ComplexDouble" if x.dtype.name == "complex128" else "ComplexFloat"
+    raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{kind}'")
+
+
 def _as_vector(x: Tensor, dim: int | None, op: str) -> tuple[Tensor, int, bool]:
-    """``x`` with at least one axis, ``dim`` normalised; whether it was 0-d."""
+    """``x`` with at least one axis, ``dim`` normalised; whether it was 0-d. Complex
+    input is refused (every caller orders its elements)."""
+    _refuse_complex(op, x)
     if x.ndim == 0:
         if dim is not None:
             _dim(op, dim, 0)
@@ -285,8 +298,11 @@ def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
         dim = None
     if x.ndim == 0:
         return x
-    shift = amax(x.detach(), () if dim is None else dim, keepdim=True)
     xp = x._backend.xp
+    plain = x.detach()
+    if x.dtype.kind == "complex floating":  # |exp(z)| = exp(Re z): shift by the real part
+        plain = _wrap(x, xp.real(plain._array))
+    shift = amax(plain, () if dim is None else dim, keepdim=True)
     shift = _wrap(x, xp.where(xp.isfinite(shift._array), shift._array,
                               xp.zeros_like(shift._array)))
     total = sum_(exp(x - shift), axis=dim, keepdims=True)
@@ -297,6 +313,17 @@ def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     axes = tuple(range(x.ndim)) if dim is None else tuple(
         operator.index(d) % x.ndim for d in dim)
     return reshape(out, tuple(n for k, n in enumerate(out.shape) if k not in axes))
+
+
+def _logaddexp(a: Tensor, b: Tensor) -> Tensor:
+    """``logaddexp``, complex included (shifted by the larger real part, detached)."""
+    if a.dtype.kind != "complex floating":
+        return logaddexp(a, b)
+    xp = a._backend.xp
+    top = xp.maximum(xp.real(a.detach()._array), xp.real(b.detach()._array))
+    top = _wrap(a, xp.where(xp.isfinite(top), top, xp.zeros_like(top)))
+    with a._backend.silent_float_errors():
+        return log(exp(a - top) + exp(b - top)) + top
 
 
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
@@ -314,13 +341,10 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     dim = _dim("logcumsumexp", dim, x.ndim)
     extent, step, out = x.shape[dim], 1, x
     lead = (slice(None),) * dim
-    while step < extent:
-        pad = full(tuple(step if k == dim else n for k, n in enumerate(x.shape)), -math.inf,
-                   dtype=x.dtype, backend=x.backend)
-        shifted = concat([pad, getitem(out, lead + (slice(0, extent - step),))], axis=dim)
+    while step < extent:  # out[i] gains out[i - step]; the first `step` are final
         kept = getitem(out, lead + (slice(0, step),))
-        rest = logaddexp(getitem(out, lead + (slice(step, None),)),
-                         getitem(shifted, lead + (slice(step, None),)))
+        rest = _logaddexp(getitem(out, lead + (slice(step, None),)),
+                          getitem(out, lead + (slice(0, extent - step),)))
         out = concat([kept, rest], axis=dim)  # the first `step` are final already
         step *= 2
     return out
