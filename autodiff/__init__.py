@@ -178,11 +178,32 @@ from .ops.reductions import sum as sum
 
 # isort: split
 # Array API manipulation, indexing, searching, sets, sorting and statistics (arrays)
+from .ops.counting import argwhere as argwhere
+from .ops.counting import bincount as bincount
+from .ops.counting import bucketize as bucketize
+from .ops.counting import histc as histc
+from .ops.counting import unique_consecutive as unique_consecutive
 from .ops.cumulative import cumprod as cumprod
 from .ops.cumulative import cumsum as cumsum
 from .ops.cumulative import cumulative_prod as cumulative_prod
 from .ops.cumulative import cumulative_sum as cumulative_sum
 from .ops.cumulative import diff as diff
+
+# PyTorch's gather/scatter family (ops/gather_scatter.py)
+from .ops.gather_scatter import gather as gather
+from .ops.gather_scatter import scatter as scatter
+from .ops.gather_scatter import scatter_add as scatter_add
+from .ops.gather_scatter import scatter_reduce as scatter_reduce
+from .ops.index_ops import index_add as index_add
+from .ops.index_ops import index_copy as index_copy
+from .ops.index_ops import index_fill as index_fill
+from .ops.index_ops import index_put as index_put
+from .ops.index_ops import index_reduce as index_reduce
+from .ops.index_ops import index_select as index_select
+from .ops.index_ops import masked_fill as masked_fill
+from .ops.index_ops import masked_scatter as masked_scatter
+from .ops.index_ops import masked_select as masked_select
+from .ops.index_ops import put as put
 from .ops.indexing import take as take
 from .ops.indexing import take_along_axis as take_along_axis
 from .ops.indexing import take_along_dim as take_along_dim
@@ -209,6 +230,19 @@ from .ops.searching import argmin as argmin
 from .ops.searching import count_nonzero as count_nonzero
 from .ops.searching import nonzero as nonzero
 from .ops.searching import searchsorted as searchsorted
+
+# PyTorch's selection and scan ops (ops/selection.py)
+from .ops.selection import aminmax as aminmax
+from .ops.selection import cummax as cummax
+from .ops.selection import cummin as cummin
+from .ops.selection import kthvalue as kthvalue
+from .ops.selection import logcumsumexp as logcumsumexp
+from .ops.selection import logsumexp as logsumexp
+from .ops.selection import median as median
+from .ops.selection import mode as mode
+from .ops.selection import msort as msort
+from .ops.selection import nanmedian as nanmedian
+from .ops.selection import topk as topk
 from .ops.sets import unique as unique
 from .ops.sets import unique_all as unique_all
 from .ops.sets import unique_counts as unique_counts
@@ -216,6 +250,20 @@ from .ops.sets import unique_inverse as unique_inverse
 from .ops.sets import unique_values as unique_values
 from .ops.sorting import argsort as argsort
 from .ops.sorting import sort as sort
+
+# PyTorch's slicing family (ops/splitting.py; split is a Tensor method only)
+from .ops.splitting import chunk as chunk
+from .ops.splitting import clone as clone
+from .ops.splitting import diagonal_scatter as diagonal_scatter
+from .ops.splitting import dsplit as dsplit
+from .ops.splitting import hsplit as hsplit
+from .ops.splitting import narrow as narrow
+from .ops.splitting import select as select
+from .ops.splitting import select_scatter as select_scatter
+from .ops.splitting import slice_scatter as slice_scatter
+from .ops.splitting import split_with_sizes as split_with_sizes
+from .ops.splitting import tensor_split as tensor_split
+from .ops.splitting import vsplit as vsplit
 from .ops.statistical import amax as amax
 from .ops.statistical import amin as amin
 from .ops.statistical import max as max

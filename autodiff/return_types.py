@@ -50,3 +50,25 @@ class sort(NamedTuple):
 
     def __repr__(self) -> str:
         return _show(self)
+
+
+# -- PyTorch's selection ops (ops/selection.py) ------------------------------------------
+def _pair(name: str, first: str = "values", second: str = "indices") -> type:
+    """A two-field result named as ``torch.return_types.<name>``."""
+    fields = {first: Tensor, second: Tensor}
+    cls = NamedTuple(name, list(fields.items()))  # type: ignore[misc]
+    cls.__repr__ = _show  # type: ignore[method-assign]
+    cls.__module__ = __name__
+    cls.__doc__ = f"``{name}``: {first} and {second}."
+    return cls
+
+
+topk = _pair("topk")
+kthvalue = _pair("kthvalue")
+median = _pair("median")
+nanmedian = _pair("nanmedian")
+mode = _pair("mode")
+cummax = _pair("cummax")
+cummin = _pair("cummin")
+aminmax = _pair("aminmax", "min", "max")
+__all__ += ["aminmax", "cummax", "cummin", "kthvalue", "median", "mode", "nanmedian", "topk"]

@@ -423,3 +423,13 @@ REFUSING |= {"divide.cov_weighted"}
 # parts separately: not supported here)
 REFUSING |= {"add.std_mean", "var.var_mean", "getitem.quantile", "reshape.quantile_tensor_q",
              "getitem.quantile_midpoint", "getitem.nanquantile", "clip.corrcoef"}
+# PyTorch's ordering ops (tests/conformance/cases_indexing_more.py) refuse complex input,
+# with PyTorch's errors; logsumexp and logcumsumexp accept it, as PyTorch's
+REFUSING |= {
+    "getitem.topk", "getitem.topk_smallest", "getitem.kthvalue", "getitem.median_all",
+    "getitem.median_dim", "getitem.nanmedian", "getitem.mode", "getitem.msort",
+    "getitem.cummax", "getitem.cummin", "min.aminmax", "max.aminmax",
+    "where.scatter_reduce_amax_self", "where.scatter_reduce_amax_no_self",
+    "where.scatter_reduce_amin_self", "where.scatter_reduce_amin_no_self",
+    "where.index_reduce_amax", "where.index_reduce_amin",
+}

@@ -122,7 +122,7 @@ def _per_matrix(fn: Any, name: str, x: Tensor, atol: Any, rtol: Any) -> Tensor:
     return out.reshape(*x.shape[:-2], *out.shape[1:])
 
 
-def pinv(x: Tensor, /, *, rtol: float | None = None, atol: float | None = None,
+def pinv(x: Tensor, /, *, rtol: float | Tensor | None = None, atol: float | None = None,
          hermitian: bool = False) -> Tensor:
     """The Moore-Penrose pseudo-inverse; singular values below ``max(atol, rtol *
     largest)`` count as zero (PyTorch's ``atol=``; ``hermitian=`` is accepted).

@@ -1,0 +1,123 @@
+"""The reductions of ``scatter_reduce``/``index_reduce`` into linear targets, in memory
+linear in the number of writes (no one-hot mask):
+
+* ``sum``/``mean``: a scatter-add (and a count);
+* ``prod``: the writes sorted by target, then a segmented scan of products in doubling
+  steps (log2(n) of them), whose last element per target is that target's product. It
+  is built from ``multiply`` and ``where``, so the gradient is exact at zeros, as
+  PyTorch's, and has a gradient of its own;
+* ``amax``/``amin``: the value comes from a sort (NaN propagates); the gradient is
+  split evenly among every write (and the old value, with ``include_self``) equal to
+  the result, as PyTorch's, through a term whose value is exactly zero:
+  ``R + (L - detach(L))`` with ``L`` the even split, linear in the inputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._tensor import Tensor
+from .creation import full
+from .elementwise import where
+from .indexing import Take, _getitem, _scatter_add
+from .joining import concat
+from .manipulation import reshape
+
+__all__: list[str] = []
+
+
+def _wrap(x: Tensor, array: Any) -> Tensor:
+    return Tensor._wrap(array, x._backend)
+
+
+def _last_of_runs(xp: Any, ranked: Any) -> Any:
+    """True at the last element of each run of equal values of the 1-D ``ranked``."""
+    return xp.concat([ranked[:-1] != ranked[1:], xp.ones((1,), dtype=xp.bool)])
+
+
+def reduce_into(x: Tensor, targets: Any, src: Tensor, reduce: str,
+                include_self: bool) -> Tensor:
+    """``x`` with ``src`` reduced into the linear ``targets`` (same shape as ``src``)."""
+    xp, backend, n = x._backend.xp, x._backend, x.numel()
+    t = xp.reshape(targets, (-1,))
+    v = reshape(src, -1)
+    flat = reshape(x, -1)
+    count = backend.scatter_add(xp.zeros((n,), dtype=xp.int64), t,
+                                xp.ones(t.shape, dtype=xp.int64))
+    floating = x.dtype.kind in ("real floating", "complex floating")
+    if t.shape[0] == 0:
+        return x
+    if reduce in ("sum", "mean"):
+        total = _scatter_add(v, key=Take(0, t), shape=(n,))
+        if include_self:
+            total = total + flat
+        if reduce == "mean":
+            size = _wrap(x, xp.astype(xp.maximum(count + int(include_self), 1),
+                                      x._array.dtype))
+            total = total / size if floating else total // size
+        result = total
+    elif reduce == "prod":
+        result = _product(x, t, v)
+        if include_self:
+            result = result * flat
+    else:
+        result = _extremum(x, t, v, flat, count, reduce == "amax", include_self, floating)
+    written = _wrap(x, xp.reshape(count > 0, tuple(x.shape)))
+    return where(written, reshape(result, x.shape), x)
+
+
+def _product(x: Tensor, t: Any, v: Tensor) -> Tensor:
+    """Per target, the product of its writes (1 where none): a segmented scan."""
+    xp, m = x._backend.xp, t.shape[0]
+    order = xp.argsort(t, stable=True)
+    ranked = xp.take(t, order)
+    run = _getitem(v, key=Take(0, order), shape=(m,))
+    step = 1
+    while step < m:
+        same = _wrap(x, xp.concat([xp.zeros((step,), dtype=xp.bool),
+                                   ranked[step:] == ranked[:-step]]))
+        before = concat([full((step,), 1, dtype=x.dtype, backend=x.backend),
+                         _getitem(run, key=(slice(0, m - step),), shape=(m,))])
+        run = where(same, run * before, run)
+        step *= 2
+    last = _wrap(x, _last_of_runs(xp, ranked))
+    return _scatter_add(where(last, run, 0), key=Take(0, ranked), shape=(x.numel(),))
+
+
+def _extremum(x: Tensor, t: Any, v: Tensor, flat: Tensor, count: Any, largest: bool,
+              include_self: bool, floating: bool) -> Tensor:
+    xp, backend, n = x._backend.xp, x._backend, x.numel()
+    if x.dtype.kind == "complex floating":  # PyTorch's refusal; numpy would order lexically
+        kind = "ComplexDouble" if x.dtype.name == "complex128" else "ComplexFloat"
+        name = "amax" if largest else "amin"
+        raise NotImplementedError(f"\"scatter_gather_tensor_cpu_reduce_{name}\" not "
+                                  f"implemented for '{kind}'")
+    values = v._array
+    keys = values if largest or x.dtype.name == "bool" else -values  # NaN sorts last
+    by_value = xp.argsort(keys, stable=True)
+    by_target = xp.take(by_value, xp.argsort(xp.take(t, by_value), stable=True))
+    ranked = xp.take(t, by_target)
+    last = _last_of_runs(xp, ranked)
+    best = backend.scatter_add(xp.zeros((n,), dtype=values.dtype), ranked[last],
+                               xp.take(values, by_target)[last])
+    old = xp.reshape(x._array, (-1,))
+    if include_self:
+        pick = xp.maximum if largest else xp.minimum
+        best = pick(best, old)
+    best = xp.where(count > 0, best, old)
+    if not floating:
+        return _wrap(x, best)
+    # the even split of the gradient among the elements equal to the result
+    at = xp.take(best, t)
+    finite = xp.isfinite(best)
+    chosen = xp.logical_and(values == at, xp.take(finite, t))
+    own = xp.logical_and(old == best, finite) if include_self else xp.zeros(
+        (n,), dtype=xp.bool)
+    ties = backend.scatter_add(xp.astype(own, values.dtype), t, xp.astype(chosen,
+                                                                          values.dtype))
+    share = 1 / xp.maximum(ties, xp.ones((), dtype=values.dtype))
+    split = _scatter_add(where(_wrap(x, chosen), v, 0) * _wrap(x, xp.take(share, t)),
+                         key=Take(0, t), shape=(n,))
+    if include_self:
+        split = split + where(_wrap(x, own), flat, 0) * _wrap(x, share)
+    return _wrap(x, best) + (split - split.detach())
