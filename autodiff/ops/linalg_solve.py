@@ -278,19 +278,17 @@ _pinv: Op = primitive(
 
 
 def pinv(x: Tensor, /, *, rtol: float | Tensor | None = None) -> Tensor:
-    """The Moore-Penrose pseudo-inverse; singular values below ``rtol`` times the
-    largest count as zero (``rtol`` a number, or a tensor broadcast against the stack
-    of matrices). Its gradient assumes the rank is locally constant.
+    """The Moore-Penrose pseudo-inverse; singular values below ``rtol`` (or a tensor of one
+    per matrix) times the largest count as zero. The gradient assumes a constant rank.
 
     >>> import autodiff as ad
     >>> ad.linalg.pinv(ad.tensor([[1.0, 0.0], [0.0, 0.0]]))
     tensor([[1., 0.],
             [0., 0.]])
     """
-    check_matrix("pinv", x)
-    if isinstance(rtol, Tensor):  # per matrix: a constant of the op, never differentiated
-        return _pinv(x, rtol=rtol._array if rtol.ndim else float(rtol))
-    return _pinv(x, rtol=None if rtol is None else float(rtol))
+    check_matrix("pinv", x)  # a tensor of rtol per matrix is a constant, not differentiated
+    tol = rtol._array if isinstance(rtol, Tensor) and rtol.ndim else rtol
+    return _pinv(x, rtol=tol if tol is None or tol is not rtol else float(rtol))
 
 
 _matrix_rank: Op = primitive(
