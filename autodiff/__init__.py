@@ -221,6 +221,21 @@ from .ops.statistical import prod as prod
 from .ops.statistical import std as std
 from .ops.statistical import var as var
 
+# isort: split
+# Special functions also at the top level, as in PyTorch (autodiff.special has them all)
+from .ops.special import digamma as digamma
+from .ops.special import erf as erf
+from .ops.special import erfc as erfc
+from .ops.special import erfinv as erfinv
+from .ops.special import i0 as i0
+from .ops.special import lgamma as lgamma
+from .ops.special import polygamma as polygamma
+from .ops.special_composite import exp2 as exp2
+from .ops.special_composite import logit as logit
+from .ops.special_composite import logsumexp as logsumexp
+from .ops.special_composite import sinc as sinc
+from .ops.special_composite import xlogy as xlogy
+
 _assemble.assemble(sys.modules[__name__])
 
 #: The version of the Array API standard this namespace implements.
@@ -237,6 +252,7 @@ from . import func as func  # noqa: E402
 from . import linalg as linalg  # noqa: E402
 from . import nn as nn  # noqa: E402
 from . import return_types as return_types  # noqa: E402
+from . import special as special  # noqa: E402
 from . import testing as testing  # noqa: E402
 from . import utils as utils  # noqa: E402
 
@@ -254,3 +270,5 @@ int = int32
 inverse = linalg.inv
 pinverse = linalg.pinv
 bitwise_not = bitwise_invert
+# torch.special spellings
+mvlgamma = special.multigammaln
