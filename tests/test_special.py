@@ -207,3 +207,88 @@ def test_against_torch() -> None:
         want = theirs(torch.tensor(points)).numpy()
         got = ours(ad.tensor(points, dtype=ad.float64)).numpy()
         np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15, equal_nan=True)
+
+
+# -- the elementwise extras ------------------------------------------------------------------
+def test_extras_against_numpy(backend: str) -> None:
+    x = ad.tensor([-3.5, -0.0, 2.25, 7.0], dtype=ad.float64)
+    np.testing.assert_array_equal(ad.fmod(x, -2.0).numpy(), np.fmod(x.numpy(), -2.0))
+    np.testing.assert_array_equal(ad.fmod(ad.tensor([-7, 7]), 3).numpy(), [-1, 1])
+    np.testing.assert_array_equal(ad.frac(x).numpy(), x.numpy() - np.trunc(x.numpy()))
+    assert ad.float_power(ad.tensor([2], dtype=ad.float32), 0.5).dtype == ad.float64
+    assert ad.float_power(ad.tensor([2.0]), 1j).dtype == ad.complex128
+    nan = math.nan
+    a = ad.tensor([nan, 1.0, nan, 2.0])
+    b = ad.tensor([1.0, nan, nan, 3.0])
+    np.testing.assert_array_equal(ad.fmax(a, b).numpy(), np.fmax(a.numpy(), b.numpy()))
+    np.testing.assert_array_equal(ad.fmin(a, b).numpy(), np.fmin(a.numpy(), b.numpy()))
+    mantissa, exponent = ad.frexp(ad.tensor([5e-324, -1e300, 0.75], dtype=ad.float64))
+    want = np.frexp(np.array([5e-324, -1e300, 0.75]))
+    np.testing.assert_array_equal(mantissa.numpy(), want[0])
+    np.testing.assert_array_equal(exponent.numpy(), want[1])
+    assert exponent.dtype == ad.int32
+
+
+def test_extras_gradients_follow_pytorch(backend: str) -> None:
+    a = ad.tensor([1.0, 2.0], dtype=ad.float64, requires_grad=True)
+    b = ad.tensor([1.0, 3.0], dtype=ad.float64, requires_grad=True)
+    ga, gb = ad.autograd.grad(ad.fmax(a, b).sum(), [a, b])
+    np.testing.assert_array_equal(ga.numpy(), [1.0, 0.0])  # a tie goes to the first input
+    np.testing.assert_array_equal(gb.numpy(), [0.0, 1.0])
+    x = ad.tensor([5.5, -5.5], dtype=ad.float64, requires_grad=True)
+    y = ad.tensor([2.0, 2.0], dtype=ad.float64, requires_grad=True)
+    gx, gy = ad.autograd.grad(ad.fmod(x, y).sum(), [x, y])
+    np.testing.assert_array_equal(gx.numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(gy.numpy(), [-2.0, 2.0])  # -trunc(x / y)
+    z = ad.tensor([1.0, math.nan, math.inf], dtype=ad.float64, requires_grad=True)
+    (g,) = ad.autograd.grad(ad.nan_to_num(z).sum(), [z])
+    np.testing.assert_array_equal(g.numpy(), [1.0, 0.0, 0.0])
+
+
+def test_extras_values(backend: str) -> None:
+    x = ad.tensor([math.nan, math.inf, -math.inf, 1.0], dtype=ad.float32)
+    info = np.finfo(np.float32)
+    np.testing.assert_array_equal(ad.nan_to_num(x).numpy(), [0.0, info.max, info.min, 1.0])
+    assert bool(ad.isin(2, ad.tensor([1, 2])))
+    np.testing.assert_array_equal(ad.isin(ad.tensor([[1, 5], [2, 3]]), ad.tensor([[3], [5]]))
+                                  .numpy(), [[False, True], [False, True]])
+    np.testing.assert_allclose(ad.angle(ad.tensor([1j, -1.0 + 0j])).numpy(),
+                               [math.pi / 2, math.pi], rtol=1e-7)
+    assert ad.angle(ad.tensor([-1, 2])).dtype == ad.float32
+    np.testing.assert_array_equal(ad.lcm(ad.tensor([0, 3]), ad.tensor([0, -4])).numpy(), [0, 12])
+    assert ad.allclose(ad.tensor([1.0, math.inf]), ad.tensor([1.0 + 1e-9, math.inf]))
+    assert not ad.allclose(ad.tensor([math.nan]), ad.tensor([math.nan]))
+    assert ad.allclose(ad.tensor([math.nan]), ad.tensor([math.nan]), equal_nan=True)
+    t = ad.tensor([1.0, -2.0])
+    assert t.eq(1.0).tolist() == [True, False] and t.ge(-2.0).tolist() == [True, True]
+    assert ad.lt is ad.less and ad.ne is ad.not_equal
+    assert ad.resolve_conj(t) is t and ad.resolve_neg(t) is t
+    assert ad.rsub(t, 1.0).tolist() == [0.0, 3.0]
+
+
+def test_extras_errors(backend: str) -> None:
+    with pytest.raises(RuntimeError, match="expected integers"):
+        ad.gcd(ad.tensor([1.0]), ad.tensor([2.0]))
+    with pytest.raises(RuntimeError, match="frexp.. only supports floating-point"):
+        ad.frexp(ad.tensor([1, 2]))
+    with pytest.raises(RuntimeError, match="isclose: rtol and atol must be non-negative"):
+        ad.isclose(ad.tensor([1.0]), ad.tensor([1.0]), rtol=-1.0)
+    with pytest.raises(RuntimeError, match="heaviside is not yet implemented for complex"):
+        ad.heaviside(ad.tensor([1j]), ad.tensor([1j]))
+    with pytest.raises(RuntimeError, match="isposinf does not support complex"):
+        ad.isposinf(ad.tensor([1j]))
+    with pytest.raises(TypeError, match="fmax: expected at least one Tensor"):
+        ad.fmax(1.0, 2.0)
+
+
+def test_extras_against_torch() -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is an optional second reference")
+    values = [-3.5, -0.5, 0.0, 1.25, 4.0]
+    x, t = ad.tensor(values, dtype=ad.float64), torch.tensor(values, dtype=torch.float64)
+    for ours, theirs in [(lambda v: ad.fmod(v, 1.5), lambda v: torch.fmod(v, 1.5)),
+                         (ad.frac, torch.frac), (ad.angle, torch.angle),
+                         (lambda v: ad.logaddexp2(v, v * 2), lambda v: torch.logaddexp2(v, v * 2)),
+                         (lambda v: ad.heaviside(v, ad.tensor([0.5], dtype=ad.float64)),
+                          lambda v: torch.heaviside(v, torch.tensor([0.5], dtype=torch.float64))),
+                         (lambda v: ad.frexp(v)[0], lambda v: torch.frexp(v)[0])]:
+        np.testing.assert_allclose(ours(x).numpy(), theirs(t).numpy(), rtol=1e-15)
