@@ -46,11 +46,16 @@ from .ops.special_composite import multigammaln as multigammaln
 from .ops.special_composite import sinc as sinc
 from .ops.special_composite import xlog1py as xlog1py
 from .ops.special_composite import xlogy as xlogy
+from .ops.special_more import bessel_j0 as bessel_j0
+from .ops.special_more import bessel_j1 as bessel_j1
+from .ops.special_more import gammainc as gammainc
+from .ops.special_more import gammaincc as gammaincc
 
-__all__ = ["digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1",
-           "gammaln", "i0", "i0e", "i1", "i1e", "log1p", "log_ndtr", "log_softmax",
-           "logaddexp", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma",
-           "psi", "round", "sinc", "softmax", "xlog1py", "xlogy", "zeta"]
+__all__ = ["bessel_j0", "bessel_j1", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv",
+           "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1",
+           "i1e", "log1p", "log_ndtr", "log_softmax", "logaddexp", "logit", "logsumexp",
+           "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "sinc", "softmax",
+           "xlog1py", "xlogy", "zeta"]
 
 psi = digamma
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from .._primitive import primitive
 from .._tensor import Tensor
-from . import _special_impl
+from . import _special_impl, _special_more
 from .comparison import real_only
 from .elementwise import _floating2, _floating_input
 
@@ -29,7 +29,7 @@ NOT_METHODS = ("erfcx", "i0e", "i1", "i1e", "log_ndtr", "ndtr", "ndtri", "polyga
 SPECIAL = "autodiff.special"
 
 #: scipy.special's name of each function, where it differs
-_SCIPY_NAMES = {"digamma": "psi", "lgamma": "gammaln"}
+_SCIPY_NAMES = {"digamma": "psi", "lgamma": "gammaln", "bessel_j0": "j0", "bessel_j1": "j1"}
 #: (id of a namespace, name) -> the function computing it on that namespace's arrays
 _IMPLEMENTATIONS: dict[tuple[int, str], Any] = {}
 
@@ -38,7 +38,8 @@ def _generic(xp: Any, backend: Any, name: str) -> Any:
     """autodiff's own implementation, in float64 (where the namespace has it), with the
     library's floating-point warnings silenced: every branch is evaluated everywhere
     and ``where`` picks, so a branch's overflow where it is not used is no error."""
-    function = getattr(_special_impl, {"lgamma": "gammaln"}.get(name, name))
+    own = {"lgamma": "gammaln", "bessel_j0": "j0", "bessel_j1": "j1"}.get(name, name)
+    function = getattr(_special_impl, own, None) or getattr(_special_more, own)
     wide = getattr(xp, "float64", None)
 
     def generic(*args: Any) -> Any:
@@ -92,14 +93,18 @@ def _polygamma_forward(xp: Any, x: Any, *, n: int) -> Any:
     return _compute(xp, "digamma", x) if n == 0 else _compute(xp, "polygamma", n, x)
 
 
-def _zeta_forward(xp: Any, x: Any, q: Any) -> Any:
-    # a Python number on either side takes the other's dtype (PyTorch's promotion)
-    if not hasattr(x, "dtype"):
-        x = xp.full_like(q, float(x))
-    if not hasattr(q, "dtype"):
-        q = xp.full_like(x, float(q))
-    x, q = xp.broadcast_arrays(x, q)
-    return _compute(xp, "zeta", x, q)
+def _binary(name: str) -> Any:
+    def forward(xp: Any, x: Any, q: Any) -> Any:
+        # a Python number on either side takes the other's dtype (PyTorch's promotion)
+        if not hasattr(x, "dtype"):
+            x = xp.full_like(q, float(x))
+        if not hasattr(q, "dtype"):
+            q = xp.full_like(x, float(q))
+        x, q = xp.broadcast_arrays(x, q)
+        return _compute(xp, name, x, q)
+
+    forward.__name__ = name
+    return _floating2(forward)
 
 
 def _i1_vjp(xp: Any, g: Any, ans: Any, x: Any) -> Any:
@@ -317,7 +322,7 @@ log_ndtr = primitive(
 )
 zeta = primitive(
     "zeta", torch_name="SpecialZeta", namespace=SPECIAL,
-    forward=_floating2(_zeta_forward),
+    forward=_binary("zeta"),
     # PyTorch has no derivative in x; in q it is -x zeta(x + 1, q)
     vjp=(None, lambda xp, g, _ans, x, q: g * (-x * xp.prim.zeta(x + 1.0, q))),
     jvp="elementwise",

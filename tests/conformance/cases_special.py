@@ -67,3 +67,12 @@ case("reshape.logsumexp", lambda x: S.logsumexp(x, dim=1), lambda x: sc.logsumex
 case("add.logsumexp_large", lambda x: ad.logsumexp(x * 1000.0, 0, keepdim=True),
      lambda x: sc.logsumexp(x * 1000.0, axis=0, keepdims=True), real(3, 2))
 case("sigmoid.expit", S.expit, sc.expit, real(2, 3))
+case("gammainc.x", lambda x: S.gammainc(2.5, x), lambda x: sc.gammainc(2.5, x).astype(x.dtype),
+     positive(2, 3))
+case("gammainc.both", lambda a, x: S.gammainc(a, x * 3.0), lambda a, x: sc.gammainc(a, x * 3.0),
+     positive(3, grad=False), positive(3))
+case("gammaincc.x", lambda x: S.gammaincc(0.7, x * 4.0),
+     lambda x: sc.gammaincc(0.7, x * 4.0).astype(x.dtype),
+     positive(2, 3))
+case("bessel_j0.real", lambda x: S.bessel_j0(4.0 * x), lambda x: sc.j0(4.0 * x), real(2, 3))
+case("bessel_j1.real", lambda x: S.bessel_j1(4.0 * x), lambda x: sc.j1(4.0 * x), real(2, 3))
