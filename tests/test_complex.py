@@ -62,6 +62,22 @@ REFUSING = {
     "getitem.sort", "getitem.sort_descending_negative_axis", "getitem.sort_method_values",
 }
 
+# autodiff.special and the elementwise extras: defined on real numbers only (PyTorch raises
+# for complex input, and so do they), or built from ops that order their operands
+REFUSING |= {
+    "where.fmod", "where.fmod_scalar", "subtract.frac", "where.fmax", "where.fmin",
+    "divide.logaddexp2", "complex.polar", "clip.clamp_min", "clip.clamp_max",
+    "conj.conj_physical", "erf.real", "erf.method_wide", "erfc.real", "erfc.tail",
+    "erfinv.unit", "erfinv.negative", "erfcx.real", "erfcx.large", "lgamma.positive",
+    "lgamma.gammaln_large", "lgamma.negative", "digamma.positive", "digamma.psi_negative",
+    "polygamma.order_1", "polygamma.method_order_2", "polygamma.order_0", "i0.real",
+    "i0.large", "i0e.real", "i0e.large", "i1.real", "i1.large", "i1e.real", "i1e.large",
+    "ndtr.real", "ndtr.tail", "ndtri.unit", "log_ndtr.real", "log_ndtr.lower_tail", "zeta.q",
+    "zeta.both", "where.entr", "subtract.logit_eps", "add.multigammaln", "reshape.logsumexp",
+    "add.logsumexp_large", "gammainc.x", "gammainc.both", "gammaincc.x", "bessel_j0.real",
+    "bessel_j1.real",
+}
+
 #: cases that refuse complex input on some backends and not on others: array_api_strict
 #: refuses ordering and complex-to-real casts, numpy casts to real with a warning (as
 #: PyTorch does)
