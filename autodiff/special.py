@@ -44,6 +44,7 @@ from .ops.special_composite import logit as logit
 from .ops.special_composite import logsumexp as logsumexp
 from .ops.special_composite import multigammaln as multigammaln
 from .ops.special_composite import sinc as sinc
+from .ops.special_composite import spherical_bessel_j0 as spherical_bessel_j0
 from .ops.special_composite import xlog1py as xlog1py
 from .ops.special_composite import xlogy as xlogy
 from .ops.special_more import bessel_j0 as bessel_j0
@@ -54,10 +55,13 @@ from .ops.special_more import gammaincc as gammaincc
 __all__ = ["bessel_j0", "bessel_j1", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv",
            "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1",
            "i1e", "log1p", "log_ndtr", "log_softmax", "logaddexp", "logit", "logsumexp",
-           "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "sinc", "softmax",
-           "xlog1py", "xlogy", "zeta"]
+           "modified_bessel_i0", "modified_bessel_i1", "multigammaln", "ndtr", "ndtri",
+           "polygamma", "psi", "round", "sinc", "softmax", "spherical_bessel_j0", "xlog1py",
+           "xlogy", "zeta"]
 
 psi = digamma
+modified_bessel_i0 = i0
+modified_bessel_i1 = i1
 
 
 def softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:

@@ -75,7 +75,7 @@ REFUSING |= {
     "ndtr.real", "ndtr.tail", "ndtri.unit", "log_ndtr.real", "log_ndtr.lower_tail", "zeta.q",
     "zeta.both", "where.entr", "subtract.logit_eps", "add.multigammaln", "reshape.logsumexp",
     "add.logsumexp_large", "gammainc.x", "gammainc.both", "gammaincc.x", "bessel_j0.real",
-    "bessel_j1.real",
+    "bessel_j1.real", "add.mvlgamma_method",
 }
 
 #: cases that refuse complex input on some backends and not on others: array_api_strict

@@ -20,8 +20,9 @@ from .reductions import sum as _sum
 from .special import lgamma
 from .statistical import max as _max
 
-__all__ = ["entr", "exp2", "logit", "logsumexp", "multigammaln", "sinc", "xlog1py", "xlogy"]
-NOT_METHODS = ("entr", "multigammaln", "xlog1py")
+__all__ = ["entr", "exp2", "logit", "logsumexp", "multigammaln", "sinc", "spherical_bessel_j0",
+           "xlog1py", "xlogy"]
+NOT_METHODS = ("entr", "multigammaln", "spherical_bessel_j0", "xlog1py")
 
 
 def _tensors(op: str, a: Any, b: Any) -> tuple[Tensor, Tensor]:
@@ -96,6 +97,19 @@ def sinc(input: Tensor) -> Tensor:
     return where(zero, 1.0, sin(scaled) / scaled)
 
 
+def spherical_bessel_j0(input: Tensor) -> Tensor:
+    """The spherical Bessel function of the first kind of order 0, ``sin(x) / x``, 1 at 0
+    (``torch.special.spherical_bessel_j0``).
+
+    >>> import autodiff as ad
+    >>> ad.special.spherical_bessel_j0(ad.tensor([0.0, 1.0]))
+    tensor([1.0000, 0.8415])
+    """
+    zero = input == 0
+    safe = where(zero, 1.0, input)
+    return where(zero, 1.0, sin(safe) / safe)
+
+
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given
     (``torch.logit``, ``torch.special.logit``).
@@ -159,3 +173,7 @@ def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
             (axis,) if isinstance(axis, int) else axis)
         out = squeeze(out, axis=tuple(sorted({a % input.ndim for a in axes})))
     return out
+
+
+#: PyTorch's Tensor spelling of multigammaln: ``x.mvlgamma(p)``
+METHODS = {"mvlgamma": multigammaln}

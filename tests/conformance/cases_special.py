@@ -76,3 +76,8 @@ case("gammaincc.x", lambda x: S.gammaincc(0.7, x * 4.0),
      positive(2, 3))
 case("bessel_j0.real", lambda x: S.bessel_j0(4.0 * x), lambda x: sc.j0(4.0 * x), real(2, 3))
 case("bessel_j1.real", lambda x: S.bessel_j1(4.0 * x), lambda x: sc.j1(4.0 * x), real(2, 3))
+case("where.spherical_bessel_j0", S.spherical_bessel_j0,
+     lambda x: sc.spherical_jn(0, x).astype(x.dtype),
+     real(2, 3))
+case("add.mvlgamma_method", lambda x: (x + 1.0).mvlgamma(2),
+     lambda x: np.asarray(sc.multigammaln(x + 1.0, 2), dtype=x.dtype), positive(3))
