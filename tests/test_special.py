@@ -268,6 +268,8 @@ def test_extras_values(backend: str) -> None:
     info = np.finfo(np.float32)
     np.testing.assert_array_equal(ad.nan_to_num(x).numpy(), [0.0, info.max, info.min, 1.0])
     assert bool(ad.isin(2, ad.tensor([1, 2])))
+    np.testing.assert_array_equal(
+        ad.isin(elements=ad.tensor([1, 3]), test_elements=ad.tensor([3])).numpy(), [False, True])
     np.testing.assert_array_equal(ad.isin(ad.tensor([[1, 5], [2, 3]]), ad.tensor([[3], [5]]))
                                   .numpy(), [[False, True], [False, True]])
     np.testing.assert_allclose(ad.angle(ad.tensor([1j, -1.0 + 0j])).numpy(),
@@ -295,6 +297,10 @@ def test_extras_errors(backend: str) -> None:
         ad.heaviside(ad.tensor([1j]), ad.tensor([1j]))
     with pytest.raises(RuntimeError, match="isposinf does not support complex"):
         ad.isposinf(ad.tensor([1j]))
+    with pytest.raises(TypeError, match="isin: got the elements both as x1 and as elements="):
+        ad.isin(ad.tensor([1]), ad.tensor([1]), elements=ad.tensor([1]))
+    with pytest.raises(TypeError, match="isin: expected the elements and the test elements"):
+        ad.isin(ad.tensor([1]))
     with pytest.raises(TypeError, match="fmax: expected at least one Tensor"):
         ad.fmax(1.0, 2.0)
 

@@ -76,10 +76,12 @@ def _isin_forward(xp: Any, x1: Any, x2: Any, *, invert: bool = False) -> Any:
 _isin = primitive("isin", forward=_isin_forward)
 
 
-def isin(x1: Any, x2: Any, /, *, invert: bool = False, assume_unique: bool = False) -> Tensor:
+def isin(x1: Any = None, x2: Any = None, /, *, invert: bool = False,
+         assume_unique: bool = False, elements: Any = None, test_elements: Any = None
+         ) -> Tensor:
     """True where an element of ``x1`` is among the elements of ``x2`` (the 2025.12
-    standard's ``isin(x1, x2, /, *, invert=False)``; PyTorch's ``elements``/
-    ``test_elements`` and ``assume_unique`` are taken, the last changing nothing).
+    standard's ``isin(x1, x2, /, *, invert=False)``; PyTorch's keywords ``elements=``,
+    ``test_elements=`` and ``assume_unique=`` are taken, the last changing nothing).
     Either may be a Python number.
 
     >>> import autodiff as ad
@@ -88,6 +90,17 @@ def isin(x1: Any, x2: Any, /, *, invert: bool = False, assume_unique: bool = Fal
     >>> ad.isin(ad.tensor([1, 2]), 2, invert=True)
     tensor([ True, False])
     """
+    if elements is not None:
+        if x1 is not None:
+            raise TypeError("isin: got the elements both as x1 and as elements=")
+        x1 = elements
+    if test_elements is not None:
+        if x2 is not None:
+            raise TypeError("isin: got the test elements both as x2 and as test_elements=")
+        x2 = test_elements
+    if x1 is None or x2 is None:
+        raise TypeError("isin: expected the elements and the test elements, "
+                        "isin(x1, x2) or isin(elements=..., test_elements=...)")
     return _isin(x1, x2, invert=bool(invert))
 
 
