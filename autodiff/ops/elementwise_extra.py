@@ -178,8 +178,8 @@ def sgn(input: Tensor) -> Tensor:
     """``sign`` extended to complex numbers as ``z / |z|`` (0 at 0) (``torch.sgn``).
 
     >>> import autodiff as ad
-    >>> ad.sgn(ad.tensor([3.0 + 4.0j, 0.0j]))
-    tensor([0.6000+0.8000j, 0.0000+0.0000j])
+    >>> ad.sgn(ad.tensor([3.0 + 4.0j, -2.0 + 0.0j]))
+    tensor([ 0.6000+0.8000j, -1.0000+0.0000j])
     """
     return sign(input)
 
