@@ -5,6 +5,7 @@ implementation and the fallback, extremes, errors and PyTorch's values at the ed
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import array_api_compat.numpy as xp_numpy
@@ -125,6 +126,13 @@ def test_numpy_backend_brings_scipy() -> None:
     assert erf is not None
     assert float(erf(np.array(0.5))) == sc.erf(0.5)
     assert numpy_backend.special_function("no_such_function") is None
+
+
+def test_numpy_backend_without_scipy_says_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """scipy is optional: where it does not import, the numpy backend brings nothing."""
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    monkeypatch.setitem(sys.modules, "scipy.special", None)
+    assert backends.load_backend("numpy").special_function("erf") is None
 
 
 def test_the_base_backend_has_none() -> None:
