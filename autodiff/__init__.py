@@ -338,6 +338,57 @@ from .ops.statistics_more import trapezoid as trapezoid
 from .ops.statistics_more import trapz as trapz
 from .ops.statistics_more import var_mean as var_mean
 
+# isort: split
+# Special functions also at the top level, as in PyTorch (autodiff.special has them all)
+from .ops.special import digamma as digamma
+from .ops.special import erf as erf
+from .ops.special import erfc as erfc
+from .ops.special import erfinv as erfinv
+from .ops.special import i0 as i0
+from .ops.special import lgamma as lgamma
+from .ops.special import polygamma as polygamma
+from .ops.special_composite import exp2 as exp2
+from .ops.special_composite import logit as logit
+from .ops.special_composite import sinc as sinc
+from .ops.special_composite import xlogy as xlogy
+
+# isort: split
+# PyTorch's elementwise functions beyond the standard's chapter
+from .ops.elementwise_extra import angle as angle
+from .ops.elementwise_extra import clamp_max as clamp_max
+from .ops.elementwise_extra import clamp_min as clamp_min
+from .ops.elementwise_extra import conj_physical as conj_physical
+from .ops.elementwise_extra import deg2rad as deg2rad
+from .ops.elementwise_extra import float_power as float_power
+from .ops.elementwise_extra import fmax as fmax
+from .ops.elementwise_extra import fmin as fmin
+from .ops.elementwise_extra import fmod as fmod
+from .ops.elementwise_extra import frac as frac
+from .ops.elementwise_extra import ldexp as ldexp
+from .ops.elementwise_extra import logaddexp2 as logaddexp2
+from .ops.elementwise_extra import nan_to_num as nan_to_num
+from .ops.elementwise_extra import polar as polar
+from .ops.elementwise_extra import rad2deg as rad2deg
+from .ops.elementwise_extra import resolve_conj as resolve_conj
+from .ops.elementwise_extra import resolve_neg as resolve_neg
+from .ops.elementwise_extra import rsqrt as rsqrt
+from .ops.elementwise_extra import rsub as rsub
+from .ops.elementwise_extra import sgn as sgn
+from .ops.elementwise_extra import true_divide as true_divide
+
+# isort: split
+# PyTorch's elementwise tests and integer functions (isin: the 2025.12 standard's)
+from .ops.elementwise_predicates import allclose as allclose
+from .ops.elementwise_predicates import frexp as frexp
+from .ops.elementwise_predicates import gcd as gcd
+from .ops.elementwise_predicates import heaviside as heaviside
+from .ops.elementwise_predicates import isclose as isclose
+from .ops.elementwise_predicates import isin as isin
+from .ops.elementwise_predicates import isneginf as isneginf
+from .ops.elementwise_predicates import isposinf as isposinf
+from .ops.elementwise_predicates import isreal as isreal
+from .ops.elementwise_predicates import lcm as lcm
+
 _assemble.assemble(sys.modules[__name__])
 
 #: The version of the Array API standard this namespace implements.
@@ -354,6 +405,7 @@ from . import func as func  # noqa: E402
 from . import linalg as linalg  # noqa: E402
 from . import nn as nn  # noqa: E402
 from . import return_types as return_types  # noqa: E402
+from . import special as special  # noqa: E402
 from . import testing as testing  # noqa: E402
 from . import utils as utils  # noqa: E402
 
@@ -381,3 +433,12 @@ from .ops.arithmetic_options import subtract as subtract  # noqa: E402
 
 sub = subtract
 div = divide
+# torch.special spellings
+mvlgamma = special.multigammaln
+# PyTorch's short comparison names
+eq = equal
+ne = not_equal
+lt = less
+le = less_equal
+gt = greater
+ge = greater_equal

@@ -113,6 +113,16 @@ class Backend:
         each against it. None by default. Declaring them must not import the library."""
         return {}
 
+    def special_function(self, name: str) -> Any:
+        """This library's own implementation of the special function ``name``, by
+        ``scipy.special``'s name (``"erf"``, ``"gammaln"``, ``"psi"``, ``"polygamma"``,
+        ``"zeta"`` ...): a function of this library's arrays, with scipy's argument
+        order, or None, and autodiff computes it with its generic implementation
+        written against the standard (float64-accurate, but several passes over the
+        data). None by default. Asking must not fail when an optional library (scipy)
+        is missing: say None instead."""
+        return None
+
     def native_array_type(self) -> type:
         """The library's array class; the default asks the namespace for an array."""
         return type(self.xp.asarray(0))

@@ -140,6 +140,14 @@ class CupyBackend(Backend):
     def array_rules(self) -> dict[str, tuple[Any, ...]]:
         return {"relu": (_relu_vjp,), "tanh": (_tanh_vjp,), "sin": (_sin_vjp,)}
 
+    def special_function(self, name: str) -> Any:
+        # cupyx.scipy.special: one elementwise kernel each
+        try:
+            import cupyx.scipy.special as special
+        except ImportError:
+            return None
+        return getattr(special, name, None)
+
 
 #: One-kernel backward rules for element-wise primitives whose generic rule runs two or
 #: three kernels (each a pass over memory): (parameters, body). The body is the generic

@@ -22,7 +22,8 @@ from autodiff import REGISTRY
 
 from .cases import CASES, Case
 
-PUBLIC_NAMESPACES = ("autodiff", "autodiff.fft", "autodiff.linalg", "autodiff.nn.functional")
+PUBLIC_NAMESPACES = ("autodiff", "autodiff.fft", "autodiff.linalg", "autodiff.nn.functional",
+                     "autodiff.special")
 
 
 def _differentiable(case: Case) -> bool:
