@@ -1,8 +1,9 @@
 """Special functions built from other ops (PyTorch's ``torch.special`` and the Tensor
 methods of the same names): xlogy, xlog1py, entr, sinc, logit, exp2 and multigammaln
-(logsumexp is ops/selection.py's). Each is a composite: its gradient, and the gradient of that, come from the
-ops it is made of. Where a branch is masked out (``xlogy`` at ``x == 0``) its input is
-made safe first, so that no nan leaks into the gradient through the unused branch.
+(logsumexp is ops/selection.py's). Each is a composite: its gradient, and the gradient of
+that, come from the ops it is made of. Where a branch is masked out (``xlogy`` at
+``x == 0``) its input is made safe first, so that no nan leaks into the gradient through
+the unused branch.
 """
 
 from __future__ import annotations
