@@ -20,3 +20,14 @@ from ..ops.softmax import softmax as softmax
 
 __all__ = ["binary_cross_entropy_with_logits", "celu", "cross_entropy", "log_softmax",
            "mse_loss", "nll_loss", "relu", "sigmoid", "softmax"]
+
+# -- convolution, pooling and resampling
+from ..ops.conv import conv1d as conv1d  # noqa: E402
+from ..ops.conv import conv2d as conv2d  # noqa: E402
+from ..ops.conv import conv3d as conv3d  # noqa: E402
+from ..ops.conv import conv_transpose1d as conv_transpose1d  # noqa: E402
+from ..ops.conv import conv_transpose2d as conv_transpose2d  # noqa: E402
+from ..ops.conv import conv_transpose3d as conv_transpose3d  # noqa: E402
+
+__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+            "conv_transpose3d"]
