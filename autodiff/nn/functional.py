@@ -43,3 +43,17 @@ from ..ops.resample import upsample_nearest as upsample_nearest  # noqa: E402
 
 __all__ += ["fold", "interpolate", "pad", "pixel_shuffle", "pixel_unshuffle", "unfold",
             "upsample", "upsample_bilinear", "upsample_nearest"]
+from ..ops.pooling import adaptive_avg_pool1d as adaptive_avg_pool1d  # noqa: E402
+from ..ops.pooling import adaptive_avg_pool2d as adaptive_avg_pool2d  # noqa: E402
+from ..ops.pooling import adaptive_avg_pool3d as adaptive_avg_pool3d  # noqa: E402
+from ..ops.pooling import adaptive_max_pool1d as adaptive_max_pool1d  # noqa: E402
+from ..ops.pooling import adaptive_max_pool2d as adaptive_max_pool2d  # noqa: E402
+from ..ops.pooling import adaptive_max_pool3d as adaptive_max_pool3d  # noqa: E402
+from ..ops.pooling import avg_pool1d as avg_pool1d  # noqa: E402
+from ..ops.pooling import avg_pool2d as avg_pool2d  # noqa: E402
+from ..ops.pooling import avg_pool3d as avg_pool3d  # noqa: E402
+from ..ops.pooling import max_pool1d as max_pool1d  # noqa: E402
+from ..ops.pooling import max_pool2d as max_pool2d  # noqa: E402
+from ..ops.pooling import max_pool3d as max_pool3d  # noqa: E402
+
+__all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "max_pool1d", "max_pool2d", "max_pool3d"]

@@ -1,0 +1,403 @@
+"""Pooling, as ``torch.nn.functional``: ``max_pool1d/2d/3d``, ``avg_pool1d/2d/3d``,
+``adaptive_avg_pool1d/2d/3d`` and ``adaptive_max_pool1d/2d/3d``.
+
+Composites of differentiable ops. A pooling window is gathered per axis with an index
+table (``take``; output position by window position), so windows of any stride,
+dilation or (adaptive) size come the same way. Max pooling takes the first maximum of
+each window (``argmax``, then ``take_along_axis``), so its gradient goes to the first
+maximum, as PyTorch's does. Average pooling sums the windows of a zero-padded input
+and divides by PyTorch's divisor; adaptive average pooling is a fixed averaging matrix
+per axis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from .._tensor import Tensor
+from .conv import IntOr, tuple_of
+from .creation import arange, asarray
+from .indexing import take, take_along_axis
+from .linalg import matmul
+from .manipulation import moveaxis, permute_dims, reshape
+from .reductions import sum as sum_
+from .resample import pad
+from .searching import argmax
+
+__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+           "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+           "avg_pool1d", "avg_pool2d", "avg_pool3d", "max_pool1d", "max_pool2d", "max_pool3d"]
+#: none is a Tensor method in PyTorch
+NOT_METHODS = tuple(__all__)
+
+Table = list[list[int]]
+
+
+def _batched(input: Tensor, n: int, op: str) -> tuple[Tensor, bool]:
+    if input.ndim == n + 2:
+        return input, False
+    if input.ndim == n + 1:
+        return reshape(input, (1,) + tuple(input.shape)), True
+    raise RuntimeError(f"{op}: non-empty {n + 1}D or {n + 2}D (batch mode) tensor expected "
+                       f"for input, but got input of size {list(input.shape)}")
+
+
+def _pool_out(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    span = n + 2 * p - d * (k - 1) - 1
+    out = (-(-span // s) if ceil_mode else span // s) + 1
+    if ceil_mode and (out - 1) * s >= n + p:  # the last window must start inside
+        out -= 1
+    return out
+
+
+def _windows(x: Tensor, tables: Sequence[Table]) -> Tensor:
+    """(N, C, *out, K): window position j of output o along axis i is input position
+    ``tables[i][o][j]``; K runs over the window's positions in row-major order."""
+    n = len(tables)
+    for i in reversed(range(n)):  # the later axes first: the earlier keep their place
+        flat = [p for row in tables[i] for p in row]
+        x = take(x, flat, axis=2 + i)
+        shape = tuple(x.shape)
+        x = reshape(x, shape[:2 + i] + (len(tables[i]), len(tables[i][0])) + shape[3 + i:])
+    # (N, C, O1, K1, O2, K2, ...) -> (N, C, O1, O2, ..., K1, K2, ...)
+    order = (0, 1) + tuple(2 + 2 * i for i in range(n)) + tuple(3 + 2 * i for i in range(n))
+    x = permute_dims(x, order)
+    return reshape(x, tuple(x.shape[:2 + n]) + (-1,))
+
+
+def _max_over(x: Tensor, tables: Sequence[Table], offsets: Sequence[int],
+              sizes: Sequence[int], return_indices: bool) -> Tensor | tuple[Tensor, Tensor]:
+    """The first maximum of every window, and where it is in the input of spatial shape
+    ``sizes`` (its flat index), ``offsets`` being the low padding ``x`` has."""
+    windows = _windows(x, tables)
+    first = argmax(windows, axis=-1, keepdims=True)
+    values = reshape(take_along_axis(windows, first, axis=-1), tuple(windows.shape[:-1]))
+    if not return_indices:
+        return values
+    n = len(tables)
+    first = reshape(first, tuple(windows.shape[:-1]))
+    index: Any = 0
+    inner = math.prod(len(t[0]) for t in tables)
+    for i, table in enumerate(tables):
+        k = len(table[0])
+        inner //= k
+        j = (first // inner) % k  # the window position along axis i
+        o = reshape(arange(len(table), backend=x.backend, device=x.device),
+                    (len(table),) + (1,) * (n - 1 - i))
+        lookup = asarray([p - offsets[i] for row in table for p in row], backend=x.backend,
+                         device=x.device)
+        flat = reshape(o * k + j, (-1,))
+        position = reshape(take(lookup, flat, axis=0), tuple(first.shape))
+        index = index * sizes[i] + position
+    return values, index
+
+
+def _geometry(kernel_size: IntOr, stride: IntOr | None, padding: IntOr, dilation: IntOr,
+              n: int, op: str) -> tuple[tuple[int, ...], ...]:
+    kernel = tuple_of(kernel_size, n, "kernel_size", op)
+    strides = kernel if stride is None or stride == [] or stride == () else tuple_of(
+        stride, n, "stride", op)
+    pads = tuple_of(padding, n, "padding", op)
+    dil = tuple_of(dilation, n, "dilation", op)
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"{op}: kernel_size must be greater than zero, but got "
+                           f"{list(kernel)}")
+    if any(s <= 0 for s in strides):
+        raise RuntimeError(f"{op}: stride must be greater than zero, but got {list(strides)}")
+    if any(d <= 0 for d in dil):
+        raise RuntimeError(f"{op}: dilation must be greater than zero, but got {list(dil)}")
+    if any(p < 0 for p in pads):
+        raise RuntimeError(f"{op}: pad must be non-negative, but got pad: {list(pads)}")
+    for k, p, d in zip(kernel, pads, dil, strict=True):
+        if 2 * p > d * (k - 1) + 1:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    return kernel, strides, pads, dil
+
+
+def _out_sizes(x: Tensor, kernel: tuple[int, ...], strides: tuple[int, ...],
+               pads: tuple[int, ...], dil: tuple[int, ...], ceil_mode: bool) -> list[int]:
+    size = [int(s) for s in x.shape[2:]]
+    out = [_pool_out(m, k, s, p, d, ceil_mode)
+           for m, k, s, p, d in zip(size, kernel, strides, pads, dil, strict=True)]
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). "
+                           f"Calculated output size: ({x.shape[1]}x{'x'.join(map(str, out))}"
+                           "). Output size is too small")
+    return out
+
+
+def _max_pool(input: Tensor, kernel_size: IntOr, stride: IntOr | None, padding: IntOr,
+              dilation: IntOr, ceil_mode: bool, return_indices: bool, n: int
+              ) -> Tensor | tuple[Tensor, Tensor]:
+    op = f"max_pool{n}d"
+    x, unbatched = _batched(input, n, op)
+    kernel, strides, pads, dil = _geometry(kernel_size, stride, padding, dilation, n, op)
+    out = _out_sizes(x, kernel, strides, pads, dil, ceil_mode)
+    # -inf padding: a pad is never the maximum unless the window has nothing else
+    widths: list[int] = []
+    for i in reversed(range(n)):
+        need = (out[i] - 1) * strides[i] + dil[i] * (kernel[i] - 1) + 1
+        widths += [pads[i], max(need - x.shape[2 + i] - pads[i], 0)]
+    padded = pad(x, widths, value=-math.inf)
+    tables = [[[o * s + j * d for j in range(k)] for o in range(m)]
+              for m, k, s, d in zip(out, kernel, strides, dil, strict=True)]
+    result = _max_over(padded, tables, pads, [int(m) for m in x.shape[2:]], return_indices)
+    return _unbatch(result, unbatched)
+
+
+def _unbatch(result: Any, unbatched: bool) -> Any:
+    if not unbatched:
+        return result
+    if isinstance(result, tuple):
+        return tuple(reshape(r, tuple(r.shape[1:])) for r in result)
+    return reshape(result, tuple(result.shape[1:]))
+
+
+def _avg_pool(input: Tensor, kernel_size: IntOr, stride: IntOr | None, padding: IntOr,
+              ceil_mode: bool, count_include_pad: bool, divisor_override: int | None,
+              n: int) -> Tensor:
+    op = f"avg_pool{n}d"
+    x, unbatched = _batched(input, n, op)
+    kernel, strides, pads, dil = _geometry(kernel_size, stride, padding, 1, n, op)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    out = _out_sizes(x, kernel, strides, pads, dil, ceil_mode)
+    size = [int(s) for s in x.shape[2:]]
+    widths: list[int] = []
+    for i in reversed(range(n)):
+        need = (out[i] - 1) * strides[i] + kernel[i]
+        widths += [pads[i], max(need - size[i] - pads[i], 0)]
+    padded = pad(x, widths)
+    tables = [[[o * s + j for j in range(k)] for o in range(m)]
+              for m, k, s in zip(out, kernel, strides, strict=True)]
+    total = sum_(_windows(padded, tables), axis=-1)
+    if divisor_override is not None:
+        result = total / divisor_override
+    else:
+        # PyTorch's divisor: the window clipped to the padded input, or to the input
+        divisor: Any = 1.0
+        for i in range(n):
+            counts = []
+            for o in range(out[i]):
+                start = o * strides[i] - pads[i]
+                end = min(start + kernel[i], size[i] + pads[i])
+                counts.append(end - start if count_include_pad
+                              else min(end, size[i]) - max(start, 0))
+            divisor = divisor * reshape(
+                asarray(counts, dtype=x.dtype, backend=x.backend, device=x.device),
+                (out[i],) + (1,) * (n - 1 - i))
+        result = total / divisor
+    return _unbatch(result, unbatched)
+
+
+def _adaptive_tables(size: int, out: int) -> Table:
+    """PyTorch's adaptive windows, [floor(o L / O), ceil((o + 1) L / O)), each padded to
+    the longest by repeating its last position (a repeat changes neither the maximum
+    nor which position holds it first)."""
+    bounds = [(o * size // out, -(-(o + 1) * size // out)) for o in range(out)]
+    k = max(end - start for start, end in bounds)
+    return [[min(start + j, end - 1) for j in range(k)] for start, end in bounds]
+
+
+def _adaptive_sizes(x: Tensor, output_size: Any, n: int, op: str) -> list[int]:
+    if isinstance(output_size, int):
+        sizes: list[Any] = [output_size] * n
+    else:
+        sizes = list(output_size)
+        if len(sizes) != n:
+            raise RuntimeError(f"{op}: output_size must be {n}, but got {len(sizes)}")
+    sizes = [int(x.shape[2 + i]) if s is None else int(s) for i, s in enumerate(sizes)]
+    if any(s < 0 for s in sizes) or (any(s == 0 for s in sizes)
+                                     and any(int(m) > 0 for m in x.shape[2:])):
+        raise RuntimeError(f"{op}: elements of output_size must be greater than or equal "
+                           f"to 0, and the output must not be empty; got {sizes}")
+    for i in range(n):
+        if x.shape[2 + i] == 0:
+            raise RuntimeError(f"{op}(): Expected input to have non-zero size for non-batch "
+                               f"dimensions, but input has sizes {list(x.shape)} with "
+                               f"dimension {2 + i} being empty")
+    return sizes
+
+
+def _adaptive_avg(input: Tensor, output_size: Any, n: int) -> Tensor:
+    op = f"adaptive_avg_pool{n}d"
+    x, unbatched = _batched(input, n, op)
+    sizes = _adaptive_sizes(x, output_size, n, op)
+    out = x
+    for i in range(n):
+        length = int(x.shape[2 + i])
+        rows = []
+        for o in range(sizes[i]):  # the averaging matrix, transposed: (L, O)
+            start, end = o * length // sizes[i], -(-(o + 1) * length // sizes[i])
+            rows.append([1.0 / (end - start) if start <= j < end else 0.0
+                         for j in range(length)])
+        mat = asarray([[r[j] for r in rows] for j in range(length)], dtype=x.dtype,
+                      backend=x.backend, device=x.device)
+        out = moveaxis(matmul(moveaxis(out, 2 + i, -1), mat), -1, 2 + i)
+    return _unbatch(out, unbatched)
+
+
+def _adaptive_max(input: Tensor, output_size: Any, return_indices: bool, n: int
+                  ) -> Tensor | tuple[Tensor, Tensor]:
+    op = f"adaptive_max_pool{n}d"
+    x, unbatched = _batched(input, n, op)
+    sizes = _adaptive_sizes(x, output_size, n, op)
+    tables = [_adaptive_tables(int(x.shape[2 + i]), sizes[i]) for i in range(n)]
+    return _unbatch(_max_over(x, tables, [0] * n, [int(m) for m in x.shape[2:]],
+                              return_indices), unbatched)
+
+
+# -- the public functions ---------------------------------------------------------------
+def max_pool1d(input: Tensor, kernel_size: IntOr, stride: IntOr | None = None,
+               padding: IntOr = 0, dilation: IntOr = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Any:
+    """1-D max pooling of ``input`` (N, C, L) or (C, L), as
+    ``torch.nn.functional.max_pool1d``; the gradient goes to each window's first
+    maximum. ``return_indices`` also gives each maximum's position in the input.
+
+    >>> import autodiff as ad
+    >>> x = ad.tensor([[[1.0, 3.0, 3.0, 2.0]]], requires_grad=True)
+    >>> ad.nn.functional.max_pool1d(x, 2, return_indices=True)
+    (tensor([[[3., 3.]]], grad_fn=<ReshapeAliasBackward0>), tensor([[[1, 2]]]))
+    """
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices, 1)
+
+
+def max_pool2d(input: Tensor, kernel_size: IntOr, stride: IntOr | None = None,
+               padding: IntOr = 0, dilation: IntOr = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Any:
+    """2-D max pooling of ``input`` (N, C, H, W) or (C, H, W), as
+    ``torch.nn.functional.max_pool2d``.
+
+    >>> import autodiff as ad
+    >>> x = ad.arange(16.0).reshape(1, 1, 4, 4)
+    >>> ad.nn.functional.max_pool2d(x, 2)
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices, 2)
+
+
+def max_pool3d(input: Tensor, kernel_size: IntOr, stride: IntOr | None = None,
+               padding: IntOr = 0, dilation: IntOr = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Any:
+    """3-D max pooling, as ``torch.nn.functional.max_pool3d``.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.max_pool3d(ad.arange(8.0).reshape(1, 1, 2, 2, 2), 2)
+    tensor([[[[[7.]]]]])
+    """
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices, 3)
+
+
+def avg_pool1d(input: Tensor, kernel_size: IntOr, stride: IntOr | None = None,
+               padding: IntOr = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """1-D average pooling, as ``torch.nn.functional.avg_pool1d``.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.avg_pool1d(ad.tensor([[[1.0, 3.0, 5.0]]]), 2, padding=1,
+    ...                             count_include_pad=False)
+    tensor([[[1., 4.]]])
+    """
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     None, 1)
+
+
+def avg_pool2d(input: Tensor, kernel_size: IntOr, stride: IntOr | None = None,
+               padding: IntOr = 0, ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """2-D average pooling, as ``torch.nn.functional.avg_pool2d``.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.avg_pool2d(ad.arange(16.0).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
+    """
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override, 2)
+
+
+def avg_pool3d(input: Tensor, kernel_size: IntOr, stride: IntOr | None = None,
+               padding: IntOr = 0, ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """3-D average pooling, as ``torch.nn.functional.avg_pool3d``.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.avg_pool3d(ad.arange(8.0).reshape(1, 1, 2, 2, 2), 2)
+    tensor([[[[[3.5000]]]]])
+    """
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override, 3)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
+    """Average over PyTorch's adaptive windows, to ``output_size`` positions
+    (``torch.nn.functional.adaptive_avg_pool1d``).
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.adaptive_avg_pool1d(ad.tensor([[[1.0, 2.0, 3.0]]]), 2)
+    tensor([[[1.5000, 2.5000]]])
+    """
+    return _adaptive_avg(input, output_size, 1)
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """``torch.nn.functional.adaptive_avg_pool2d``; ``None`` in ``output_size`` keeps
+    that axis's size.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.adaptive_avg_pool2d(ad.arange(16.0).reshape(1, 1, 4, 4), 1)
+    tensor([[[[7.5000]]]])
+    """
+    return _adaptive_avg(input, output_size, 2)
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """``torch.nn.functional.adaptive_avg_pool3d``.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.adaptive_avg_pool3d(ad.ones((1, 2, 3, 4)), 1).shape
+    (1, 1, 1, 1)
+    """
+    return _adaptive_avg(input, output_size, 3)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False
+                        ) -> Any:
+    """Maximum over PyTorch's adaptive windows (``torch.nn.functional.adaptive_max_pool1d``).
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.adaptive_max_pool1d(ad.tensor([[[1.0, 4.0, 3.0]]]), 2)
+    tensor([[[4., 4.]]])
+    """
+    return _adaptive_max(input, output_size, return_indices, 1)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False
+                        ) -> Any:
+    """``torch.nn.functional.adaptive_max_pool2d``.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.adaptive_max_pool2d(ad.arange(16.0).reshape(1, 1, 4, 4), 1,
+    ...                                      return_indices=True)[1]
+    tensor([[[[15]]]])
+    """
+    return _adaptive_max(input, output_size, return_indices, 2)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False
+                        ) -> Any:
+    """``torch.nn.functional.adaptive_max_pool3d``.
+
+    >>> import autodiff as ad
+    >>> ad.nn.functional.adaptive_max_pool3d(ad.arange(8.0).reshape(1, 1, 2, 2, 2), 1)
+    tensor([[[[[7.]]]]])
+    """
+    return _adaptive_max(input, output_size, return_indices, 3)
