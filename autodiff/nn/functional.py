@@ -22,12 +22,12 @@ __all__ = ["binary_cross_entropy_with_logits", "celu", "cross_entropy", "log_sof
            "mse_loss", "nll_loss", "relu", "sigmoid", "softmax"]
 
 # -- convolution, pooling and resampling
-from ..ops.conv import conv1d as conv1d  # noqa: E402
-from ..ops.conv import conv2d as conv2d  # noqa: E402
-from ..ops.conv import conv3d as conv3d  # noqa: E402
-from ..ops.conv import conv_transpose1d as conv_transpose1d  # noqa: E402
-from ..ops.conv import conv_transpose2d as conv_transpose2d  # noqa: E402
-from ..ops.conv import conv_transpose3d as conv_transpose3d  # noqa: E402
+from ..ops.conv import conv1d as conv1d
+from ..ops.conv import conv2d as conv2d
+from ..ops.conv import conv3d as conv3d
+from ..ops.conv import conv_transpose1d as conv_transpose1d
+from ..ops.conv import conv_transpose2d as conv_transpose2d
+from ..ops.conv import conv_transpose3d as conv_transpose3d
 
 __all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
             "conv_transpose3d"]
@@ -43,12 +43,12 @@ from ..ops.resample import upsample_nearest as upsample_nearest  # noqa: E402
 
 __all__ += ["fold", "interpolate", "pad", "pixel_shuffle", "pixel_unshuffle", "unfold",
             "upsample", "upsample_bilinear", "upsample_nearest"]
-from ..ops.pooling import adaptive_avg_pool1d as adaptive_avg_pool1d  # noqa: E402
-from ..ops.pooling import adaptive_avg_pool2d as adaptive_avg_pool2d  # noqa: E402
-from ..ops.pooling import adaptive_avg_pool3d as adaptive_avg_pool3d  # noqa: E402
-from ..ops.pooling import adaptive_max_pool1d as adaptive_max_pool1d  # noqa: E402
-from ..ops.pooling import adaptive_max_pool2d as adaptive_max_pool2d  # noqa: E402
-from ..ops.pooling import adaptive_max_pool3d as adaptive_max_pool3d  # noqa: E402
+from ..ops.adaptive_pool import adaptive_avg_pool1d as adaptive_avg_pool1d  # noqa: E402
+from ..ops.adaptive_pool import adaptive_avg_pool2d as adaptive_avg_pool2d  # noqa: E402
+from ..ops.adaptive_pool import adaptive_avg_pool3d as adaptive_avg_pool3d  # noqa: E402
+from ..ops.adaptive_pool import adaptive_max_pool1d as adaptive_max_pool1d  # noqa: E402
+from ..ops.adaptive_pool import adaptive_max_pool2d as adaptive_max_pool2d  # noqa: E402
+from ..ops.adaptive_pool import adaptive_max_pool3d as adaptive_max_pool3d  # noqa: E402
 from ..ops.pooling import avg_pool1d as avg_pool1d  # noqa: E402
 from ..ops.pooling import avg_pool2d as avg_pool2d  # noqa: E402
 from ..ops.pooling import avg_pool3d as avg_pool3d  # noqa: E402
@@ -56,4 +56,7 @@ from ..ops.pooling import max_pool1d as max_pool1d  # noqa: E402
 from ..ops.pooling import max_pool2d as max_pool2d  # noqa: E402
 from ..ops.pooling import max_pool3d as max_pool3d  # noqa: E402
 
-__all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "max_pool1d", "max_pool2d", "max_pool3d"]
+__all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+            "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+            "avg_pool1d", "avg_pool2d", "avg_pool3d", "max_pool1d", "max_pool2d",
+            "max_pool3d"]

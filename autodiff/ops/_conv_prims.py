@@ -54,7 +54,7 @@ def pad_array(xp: Any, x: Any, padding: Pairs, value: float = 0.0) -> Any:
     return out
 
 
-def _offsets(kernel: Ints, stride: Ints, dilation: Ints, out: Ints) -> list[tuple[slice, ...]]:
+def _offsets(kernel: Ints, stride: Ints, dilation: Ints, out: Ints) -> list[tuple[Any, ...]]:
     """One index per kernel offset (row-major): the strided slice of the padded input
     that the offset meets in every window."""
     return [(...,) + tuple(slice(o * d, o * d + s * (n - 1) + 1, s)
@@ -121,9 +121,10 @@ conv = primitive(
          lambda xp, g, _ans, x, _w, **p: xp.prim.conv_weight(x, g, **p)),
     jvp="multilinear", namespace="autodiff.ops.conv",
 )
-# conv_transpose(g, w), the adjoint of conv in x: <T(g, w), h> = <g, conv(h, w)>
+# conv_transpose(g, w), the adjoint of conv in x: <T(g, w), h> = <g, conv(h, w)>; its
+# node is ConvolutionBackward0, as conv_transpose2d's is in PyTorch
 conv_transpose = primitive(
-    "conv_transpose", torch_name="ConvolutionBackward",
+    "conv_transpose", torch_name="Convolution",
     forward=_conv_transpose,
     vjp=(lambda xp, h, _ans, _g, w, **p: xp.prim.conv(h, w, **p),
          lambda xp, h, _ans, g, _w, **p: xp.prim.conv_weight(h, g, **p)),
@@ -131,7 +132,7 @@ conv_transpose = primitive(
 )
 # conv_weight(x, g), the adjoint of conv in w: <W(x, g), h> = <g, conv(x, h)>
 conv_weight = primitive(
-    "conv_weight", torch_name="ConvolutionBackwardWeight",
+    "conv_weight", torch_name="ConvolutionBackward",
     forward=_conv_weight,
     vjp=(lambda xp, h, _ans, _x, g, **p: xp.prim.conv_transpose(g, h, **p),
          lambda xp, h, _ans, x, _g, **p: xp.prim.conv(x, h, **p)),

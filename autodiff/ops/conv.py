@@ -9,7 +9,6 @@ unbatched input, and adds the bias.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from .._tensor import Tensor
 from ._conv_prims import Ints, Pairs

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
 from .._tensor import Tensor
 from ._conv_prims import conv as conv_prim
