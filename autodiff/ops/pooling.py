@@ -1,11 +1,11 @@
 """Pooling, as ``torch.nn.functional``: ``max_pool1d/2d/3d``, ``avg_pool1d/2d/3d``; the
 adaptive ones are in ``adaptive_pool``.
 
-Composites of differentiable ops. A pooling window is gathered per axis with an index
-table (``take``; output position by window position), so windows of any stride,
-dilation or (adaptive) size come the same way. Max pooling takes the first maximum of
-each window (``argmax``, then ``take_along_axis``), so its gradient goes to the first
-maximum, as PyTorch's does. Average pooling sums the windows of a zero-padded input
+Max pooling is the primitive ``max_pool_windows`` (``_pool_prims``), which takes each
+window's first maximum, so its gradient goes to the first maximum, as PyTorch's does.
+The rest are composites of differentiable ops: a window is gathered per axis with an
+index table (``take``; output position by window position), so windows of any stride
+or (adaptive) size come the same way. Average pooling sums the windows of a zero-padded input
 and divides by PyTorch's divisor.
 """
 
@@ -15,11 +15,14 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from .._dtypes import int64
 from .._tensor import Tensor
+from ._pool_prims import max_pool_windows, pool_select
 from .conv import IntOr, tuple_of
 from .creation import arange, asarray
+from .datatypes import astype
 from .indexing import take, take_along_axis
-from .manipulation import permute_dims, reshape
+from .manipulation import broadcast_to, permute_dims, reshape
 from .reductions import sum as sum_
 from .resample import pad
 from .searching import argmax
@@ -132,16 +135,20 @@ def _max_pool(input: Tensor, kernel_size: IntOr, stride: IntOr | None, padding: 
     x, unbatched = _batched(input, n, op)
     kernel, strides, pads, dil = _geometry(kernel_size, stride, padding, dilation, n, op)
     out = _out_sizes(x, kernel, strides, pads, dil, ceil_mode)
-    # -inf padding: a pad is never the maximum unless the window has nothing else
-    widths: list[int] = []
-    for i in reversed(range(n)):
-        need = (out[i] - 1) * strides[i] + dil[i] * (kernel[i] - 1) + 1
-        widths += [pads[i], max(need - x.shape[2 + i] - pads[i], 0)]
-    padded = pad(x, widths, value=-math.inf)
-    tables = [[[o * s + j * d for j in range(k)] for o in range(m)]
-              for m, k, s, d in zip(out, kernel, strides, dil, strict=True)]
-    result = _max_over(padded, tables, pads, [int(m) for m in x.shape[2:]], return_indices)
-    return _unbatch(result, unbatched)
+    # -inf padding: never a window's maximum (no window is all padding)
+    pairs = tuple((p, max((o - 1) * s + d * (k - 1) + 1 - m - p, 0)) for m, o, k, s, p, d
+                  in zip(x.shape[2:], out, kernel, strides, pads, dil, strict=True))
+    geometry = {"kernel": kernel, "stride": strides, "padding": pairs, "dilation": dil}
+    values = max_pool_windows(x, **geometry)
+    if not return_indices:
+        return _unbatch(values, unbatched)
+    # each window's maximum's flat position: the positions, selected as the values are
+    size = [int(m) for m in x.shape[2:]]
+    positions = reshape(arange(math.prod(size), dtype=x.dtype, backend=x.backend,
+                               device=x.device), (1, 1, *size))
+    positions = broadcast_to(positions, tuple(x.shape))
+    indices = astype(pool_select(positions, x.detach(), **geometry), int64)
+    return _unbatch((values, indices), unbatched)
 
 
 def _unbatch(result: Any, unbatched: bool) -> Any:

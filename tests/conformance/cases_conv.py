@@ -274,12 +274,12 @@ case("conv_weight.weight_gradient",
      lambda x, g: conv_weight_ref(x, g, (6, 2, 3, 2)), real(2, 4, 5, 4), real(2, 6, 3, 3))
 
 # -- pooling: composites, named by a primitive they run
-case("reshape.max_pool2d_padding_ceil",
+case("max_pool_windows.max_pool2d_padding_ceil",
      lambda x: F.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True),
      lambda x: max_pool_ref(x, 3, 2, 1, ceil_mode=True), real(2, 3, 6, 5))
 case("reshape.max_pool1d_dilation", lambda x: F.max_pool1d(x, 2, stride=3, dilation=2),
      lambda x: max_pool_ref(x[None], 2, 3, dilation=2)[0], real(3, 9))
-case("reshape.max_pool3d", lambda x: F.max_pool3d(x, 2, stride=(1, 2, 2)),
+case("max_pool_windows.max_pool3d", lambda x: F.max_pool3d(x, 2, stride=(1, 2, 2)),
      lambda x: max_pool_ref(x, 2, (1, 2, 2)), real(1, 2, 3, 4, 4))
 case("divide.avg_pool2d_exclude_pad",
      lambda x: F.avg_pool2d(x, (3, 2), stride=2, padding=1, ceil_mode=True,
@@ -290,6 +290,32 @@ case("divide.avg_pool1d", lambda x: F.avg_pool1d(x, 3, stride=2, padding=1),
 case("divide.avg_pool2d_divisor_override",
      lambda x: F.avg_pool2d(x, 2, divisor_override=3),
      lambda x: avg_pool_ref(x, 2, divisor_override=3), real(1, 2, 4, 4))
+# max pooling's rule and its rule's rule, primitives of their own
+_POOL = {"kernel": (2, 2), "stride": (2, 1), "padding": ((1, 0), (0, 0)), "dilation": (1, 2)}
+
+
+def _pool_first(x: np.ndarray) -> np.ndarray:
+    """(N, C, *out) flat positions of the windows' first maxima (of ``_POOL``)."""
+    return max_pool_ref(x, (2, 2), (2, 1), (1, 0), (1, 2), indices=True)[1]
+
+
+def _scatter_ref(g: np.ndarray, first: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.zeros((shape[0], shape[1], shape[2] * shape[3]), dtype=g.dtype)
+    for n, c in itertools.product(range(shape[0]), range(shape[1])):
+        np.add.at(out[n, c], first[n, c].ravel(), g[n, c].ravel())
+    return out.reshape(shape)
+
+
+case("pool_select.values_at_maxima",
+     lambda v, x: ad.REGISTRY["pool_select"].op(v, x, **_POOL),
+     lambda v, x: np.take_along_axis(v.reshape(2, 2, -1), _pool_first(x).reshape(2, 2, -1),
+                                     axis=-1).reshape(_pool_first(x).shape),
+     real(2, 2, 5, 4), real(2, 2, 5, 4, grad=False))
+case("pool_scatter.cotangents_to_maxima",
+     lambda g, x: ad.REGISTRY["pool_scatter"].op(
+         g, x, F.max_pool2d(x, (2, 2), (2, 1), (1, 0), (1, 2)), **_POOL),
+     lambda g, x: _scatter_ref(g, _pool_first(x), x.shape),
+     real(2, 2, 3, 2), real(2, 2, 5, 4, grad=False))
 case("permute_dims.adaptive_avg_pool2d", lambda x: F.adaptive_avg_pool2d(x, (3, 2)),
      lambda x: adaptive_ref(x, (3, 2), np.mean), real(2, 2, 5, 7))
 case("permute_dims.adaptive_avg_pool1d", lambda x: F.adaptive_avg_pool1d(x, 4),
