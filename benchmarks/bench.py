@@ -654,8 +654,7 @@ def main() -> None:
         runs.append(("W7", lambda: run_w7(bench, host)))
     if target.gpu:
         runs.append(("W6", lambda: run_w6(bench)))
-    else:  # the numpy floor's windows are numpy views
-        runs.append(("W8", lambda: run_w8_w9(bench, host, torch)))
+    runs.append(("W8", lambda: run_w8_w9(bench, host, torch)))
     for name, run in runs:
         if not only or name in only or (name == "W8" and "W9" in only):
             run()

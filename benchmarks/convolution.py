@@ -3,9 +3,9 @@
 W8 is one ``conv2d`` forward and backward on (64, 3, 32, 32) float32 with 16 3x3
 filters (padding 1), both gradients. W9 is one training step of a small CNN on the
 same batch: conv(3->16) relu maxpool2, conv(16->32) relu maxpool2, linear(2048->10),
-cross-entropy, backward. The floor is hand-written numpy: im2col by
-``sliding_window_view`` and ``tensordot``, the input gradient as the full convolution
-of the cotangent with the flipped filters, 2x2 max pooling by reshape.
+cross-entropy, backward. The floor is hand-written numpy: im2col by one slice per
+kernel offset and a matmul, col2im by adding the slices back, 2x2 max pooling by
+reshape (its gradient to every tied maximum: the floor's shortcut).
 """
 
 from __future__ import annotations
@@ -31,23 +31,29 @@ def conv_data() -> dict[str, np.ndarray]:
 
 
 # -- the numpy floor ---------------------------------------------------------------------
-def _windows(x: Any, xp: Any) -> Any:
-    """(N, C, H, W) padded by 1 -> (N, C, H, W, 3, 3) windows (a view on numpy)."""
+def _im2col(x: Any, xp: Any) -> Any:
+    """(N, C, H, W) padded by 1 -> (N, C * 9, H * W): one slice per kernel offset."""
+    n, c, h, w = x.shape
     padded = xp.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    view = np.lib.stride_tricks.sliding_window_view if xp is np else xp.lib.stride_tricks \
-        .sliding_window_view
-    return view(padded, (3, 3), axis=(2, 3))
+    cols = xp.stack([padded[:, :, i:i + h, j:j + w] for i in range(3) for j in range(3)],
+                    axis=2)
+    return cols.reshape(n, c * 9, h * w)
 
 
 def conv_forward_numpy(x: Any, w: Any, xp: Any = np) -> Any:
-    y = xp.tensordot(_windows(x, xp), w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H, W, O)
-    return xp.ascontiguousarray(y.transpose(0, 3, 1, 2))
+    n, _, h, width = x.shape
+    return xp.matmul(w.reshape(w.shape[0], -1), _im2col(x, xp)).reshape(n, -1, h, width)
 
 
 def conv_backward_numpy(x: Any, w: Any, g: Any, xp: Any = np) -> tuple[Any, Any]:
-    gw = xp.tensordot(g, _windows(x, xp), axes=([0, 2, 3], [0, 2, 3]))
-    gx = xp.tensordot(_windows(g, xp), w[:, :, ::-1, ::-1], axes=([1, 4, 5], [0, 2, 3]))
-    return xp.ascontiguousarray(gx.transpose(0, 3, 1, 2)), gw
+    n, c, h, width = x.shape
+    gm = g.reshape(n, g.shape[1], h * width)
+    gw = xp.matmul(gm, xp.swapaxes(_im2col(x, xp), 1, 2)).sum(axis=0).reshape(w.shape)
+    cols = xp.matmul(w.reshape(w.shape[0], -1).T, gm).reshape(n, c, 9, h, width)
+    padded = xp.zeros((n, c, h + 2, width + 2), dtype=g.dtype)
+    for k in range(9):  # col2im: each offset's slice added back
+        padded[:, :, k // 3:k // 3 + h, k % 3:k % 3 + width] += cols[:, :, k]
+    return padded[:, :, 1:-1, 1:-1], gw
 
 
 def w8_numpy(data: dict[str, Any], xp: Any = np) -> list[Any]:

@@ -194,6 +194,42 @@ def test_pixel_shuffle_round_trip(backend: str) -> None:
     assert F.pixel_shuffle(_t(RNG.standard_normal((3, 2, 4, 1, 1))), 2).shape == (3, 2, 1, 2, 2)
 
 
+def test_complex_convolution_gradients_follow_pytorchs_convention(backend: str) -> None:
+    # for a real loss L of complex z the gradient is dL/dRe z + i dL/dIm z
+    x = RNG.standard_normal((1, 2, 4, 3)) + 1j * RNG.standard_normal((1, 2, 4, 3))
+    w = RNG.standard_normal((2, 2, 2, 2)) + 1j * RNG.standard_normal((2, 2, 2, 2))
+    g = RNG.standard_normal((1, 2, 3, 2)) + 1j * RNG.standard_normal((1, 2, 3, 2))
+    xt, wt = _t(x, grad=True), _t(w, grad=True)
+    y = F.conv2d(xt, wt)
+    _close(y.detach(), conv_ref(x.real, w.real) - conv_ref(x.imag, w.imag)
+           + 1j * (conv_ref(x.real, w.imag) + conv_ref(x.imag, w.real)))
+    ad.autograd.backward(y, _t(g))
+
+    def loss(a: np.ndarray, b: np.ndarray) -> float:
+        out = (conv_ref(a.real, b.real) - conv_ref(a.imag, b.imag)
+               + 1j * (conv_ref(a.real, b.imag) + conv_ref(a.imag, b.real)))
+        return float(np.sum((np.conj(g) * out).real))
+
+    eps = 1e-6
+    for value, grad, other, first in ((x, xt.grad, w, True), (w, wt.grad, x, False)):
+        want = np.zeros(value.shape, dtype=complex)
+        for index in itertools.product(*(range(m) for m in value.shape)):
+            for unit in (1.0, 1j):
+                step = np.zeros(value.shape, dtype=complex)
+                step[index] = eps * unit
+                args = ((value + step, other), (value - step, other)) if first else (
+                    (other, value + step), (other, value - step))
+                want[index] += unit * (loss(*args[0]) - loss(*args[1])) / (2 * eps)
+        np.testing.assert_allclose(grad.numpy(), want, atol=1e-6)
+
+
+def test_integer_max_pool(backend: str) -> None:
+    x = ad.reshape(ad.arange(16), (1, 1, 4, 4))
+    values, indices = F.max_pool2d(x, 2, padding=1, return_indices=True)
+    np.testing.assert_array_equal(values.numpy(), [[[[0, 2, 3], [8, 10, 11], [12, 14, 15]]]])
+    np.testing.assert_array_equal(indices.numpy(), values.numpy())
+
+
 # -- gradients against central differences ----------------------------------------------
 @pytest.mark.parametrize("fn", [
     lambda x, w: F.conv2d(x, w, stride=(1, 2), padding="valid", dilation=(2, 1)),
@@ -289,6 +325,12 @@ def _x(*shape: int) -> ad.Tensor:
      "expected size of input's dimension 2 to match the calculated number of sliding "
      "blocks 3 \\* 3 = 9, but got input.size\\(2\\)=8"),
     (lambda: F.unfold(_x(5, 4), 2), RuntimeError, "Only 3D or 4D input Tensors"),
+    (lambda: F.conv2d(ad.ones((1, 1, 3, 3), dtype=ad.float64), _x(1, 1, 2, 2)), RuntimeError,
+     "expected scalar type Double but found Float"),
+    (lambda: F.conv2d(_x(1, 1, 3, 3), _x(1, 1, 2, 2), ad.ones(1, dtype=ad.float64)),
+     RuntimeError, r"Input type \(float\) and bias type \(double\) should be the same"),
+    (lambda: F.max_pool2d(ad.ones((1, 1, 2, 2), dtype=ad.complex64), 2), NotImplementedError,
+     "\"max_pool2d\" not implemented for 'ComplexFloat'"),
 ])
 def test_errors(backend: str, call: Any, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):

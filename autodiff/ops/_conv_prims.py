@@ -113,12 +113,18 @@ def _conv_weight(xp: Any, x: Any, g: Any, *, stride: Ints, padding: Pairs, dilat
     return xp.reshape(gw, (o, c // groups) + kernel)
 
 
+def _c(xp: Any, a: Any) -> Any:
+    """``conj(a)`` for a complex ``a``: a complex bilinear op's rule conjugates the other
+    operand (PyTorch's convention, as ``matmul``'s ``g @ b.mH``); a real one is as is."""
+    return xp.conj(a) if xp.isdtype(a.dtype, "complex floating") else a
+
+
 # conv(x, w): x's rule is the transposed convolution of g, w's the weight gradient
 conv = primitive(
     "conv", torch_name="Convolution",
     forward=_conv,
-    vjp=(lambda xp, g, _ans, _x, w, **p: xp.prim.conv_transpose(g, w, **p),
-         lambda xp, g, _ans, x, _w, **p: xp.prim.conv_weight(x, g, **p)),
+    vjp=(lambda xp, g, _ans, _x, w, **p: xp.prim.conv_transpose(g, _c(xp, w), **p),
+         lambda xp, g, _ans, x, _w, **p: xp.prim.conv_weight(_c(xp, x), g, **p)),
     jvp="multilinear", namespace="autodiff.ops.conv",
 )
 # conv_transpose(g, w), the adjoint of conv in x: <T(g, w), h> = <g, conv(h, w)>; its
@@ -126,15 +132,15 @@ conv = primitive(
 conv_transpose = primitive(
     "conv_transpose", torch_name="Convolution",
     forward=_conv_transpose,
-    vjp=(lambda xp, h, _ans, _g, w, **p: xp.prim.conv(h, w, **p),
-         lambda xp, h, _ans, g, _w, **p: xp.prim.conv_weight(h, g, **p)),
+    vjp=(lambda xp, h, _ans, _g, w, **p: xp.prim.conv(h, _c(xp, w), **p),
+         lambda xp, h, _ans, g, _w, **p: xp.prim.conv_weight(h, _c(xp, g), **p)),
     jvp="multilinear", namespace="autodiff.ops.conv",
 )
 # conv_weight(x, g), the adjoint of conv in w: <W(x, g), h> = <g, conv(x, h)>
 conv_weight = primitive(
     "conv_weight", torch_name="ConvolutionBackward",
     forward=_conv_weight,
-    vjp=(lambda xp, h, _ans, _x, g, **p: xp.prim.conv_transpose(g, h, **p),
-         lambda xp, h, _ans, x, _g, **p: xp.prim.conv(x, h, **p)),
+    vjp=(lambda xp, h, _ans, _x, g, **p: xp.prim.conv_transpose(_c(xp, g), h, **p),
+         lambda xp, h, _ans, x, _g, **p: xp.prim.conv(_c(xp, x), h, **p)),
     jvp="multilinear", namespace="autodiff.ops.conv",
 )

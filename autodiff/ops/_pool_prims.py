@@ -30,7 +30,9 @@ __all__: list[str] = []
 def _slices(xp: Any, x: Any, kernel: Ints, stride: Ints, padding: Pairs, dilation: Ints
             ) -> tuple[list[Any], list[tuple[Any, ...]]]:
     out = out_size(tuple(x.shape[2:]), kernel, stride, padding, dilation)
-    padded = pad_array(xp, x, padding, -math.inf)
+    # the padding never wins: -inf, or an integer dtype's least value
+    low = -math.inf if xp.isdtype(x.dtype, "real floating") else xp.iinfo(x.dtype).min
+    padded = pad_array(xp, x, padding, low)
     where = _offsets(kernel, stride, dilation, out)
     return [padded[index] for index in where], where
 

@@ -62,6 +62,23 @@ def _check_common(stride: Ints, dilation: Ints, groups: int) -> None:
         raise RuntimeError("non-positive groups is not supported")
 
 
+_TORCH_TYPE = {"float16": "Half", "float32": "Float", "float64": "Double",
+               "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def _check_types(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's refusal to mix dtypes (no promotion inside a convolution)."""
+    if x.dtype != weight.dtype:
+        raise RuntimeError(f"expected scalar type {_TORCH_TYPE.get(x.dtype.name, x.dtype.name)}"
+                           f" but found {_TORCH_TYPE.get(weight.dtype.name, weight.dtype.name)}")
+    if bias is not None and bias.dtype != x.dtype:
+        kind = {"Half": "half", "Float": "float", "Double": "double"}
+        raise RuntimeError(
+            f"Input type ({kind.get(_TORCH_TYPE.get(x.dtype.name, ''), x.dtype.name)}) and "
+            f"bias type ({kind.get(_TORCH_TYPE.get(bias.dtype.name, ''), bias.dtype.name)})"
+            " should be the same")
+
+
 def _add_bias(y: Tensor, bias: Tensor | None, n: int) -> Tensor:
     if bias is None:
         return y
@@ -76,6 +93,7 @@ def _conv_nd(input: Tensor, weight: Tensor, bias: Tensor | None, stride: IntOr,
         raise RuntimeError(f"Expected {n + 2}-dimensional weight for {n + 2}-dimensional "
                            f"input {_shape(x)}, but got {weight.ndim}-dimensional weight of "
                            f"size {_shape(weight)} instead")
+    _check_types(x, weight, bias)
     strides = tuple_of(stride, n, "stride", op)
     dilations = tuple_of(dilation, n, "dilation", op)
     _check_common(strides, dilations, groups)
@@ -128,6 +146,7 @@ def _conv_transpose_nd(input: Tensor, weight: Tensor, bias: Tensor | None, strid
         raise RuntimeError(f"Expected {n + 2}-dimensional weight for {n + 2}-dimensional "
                            f"input {_shape(x)}, but got {weight.ndim}-dimensional weight of "
                            f"size {_shape(weight)} instead")
+    _check_types(x, weight, bias)
     strides = tuple_of(stride, n, "stride", op)
     dilations = tuple_of(dilation, n, "dilation", op)
     pads = tuple_of(padding, n, "padding", op)

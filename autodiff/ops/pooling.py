@@ -132,6 +132,9 @@ def _max_pool(input: Tensor, kernel_size: IntOr, stride: IntOr | None, padding: 
               dilation: IntOr, ceil_mode: bool, return_indices: bool, n: int
               ) -> Tensor | tuple[Tensor, Tensor]:
     op = f"max_pool{n}d"
+    if input.dtype.name.startswith("complex"):
+        kind = "ComplexFloat" if input.dtype.name == "complex64" else "ComplexDouble"
+        raise NotImplementedError(f'"{op}" not implemented for \'{kind}\'')
     x, unbatched = _batched(input, n, op)
     kernel, strides, pads, dil = _geometry(kernel_size, stride, padding, dilation, n, op)
     out = _out_sizes(x, kernel, strides, pads, dil, ceil_mode)
