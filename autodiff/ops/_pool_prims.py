@@ -23,15 +23,20 @@ from typing import Any
 
 from .._primitive import primitive
 from ._conv_prims import Ints, Pairs, _offsets, out_size, pad_array
+from .comparison import real_only
 
 __all__: list[str] = []
 
 
-def _slices(xp: Any, x: Any, kernel: Ints, stride: Ints, padding: Pairs, dilation: Ints
-            ) -> tuple[list[Any], list[tuple[Any, ...]]]:
+def _slices(xp: Any, x: Any, kernel: Ints, stride: Ints, padding: Pairs, dilation: Ints,
+            ordered: bool = True) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    """The windows' pieces of ``x`` (``ordered``: to be compared, so real, as PyTorch
+    requires), and where each piece lies in the padded input."""
+    if ordered:
+        real_only(xp, f"max_pool{len(kernel)}d", x)
     out = out_size(tuple(x.shape[2:]), kernel, stride, padding, dilation)
     # the padding never wins: -inf, or an integer dtype's least value
-    low = -math.inf if xp.isdtype(x.dtype, "real floating") else xp.iinfo(x.dtype).min
+    low = xp.iinfo(x.dtype).min if xp.isdtype(x.dtype, "integral") else -math.inf
     padded = pad_array(xp, x, padding, low)
     where = _offsets(kernel, stride, dilation, out)
     return [padded[index] for index in where], where
@@ -66,7 +71,7 @@ def _select(xp: Any, v: Any, x: Any, **geometry: Any) -> Any:
     pieces = _slices(xp, x, **geometry)[0]
     out = None
     for hit, piece in zip(_firsts(xp, pieces, _maximum(xp, pieces)),
-                          _slices(xp, v, **geometry)[0], strict=True):
+                          _slices(xp, v, **geometry, ordered=False)[0], strict=True):
         out = piece if out is None else xp.where(hit, piece, out)
     return out
 

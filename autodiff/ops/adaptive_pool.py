@@ -70,6 +70,9 @@ def _adaptive_avg(input: Tensor, output_size: Any, n: int) -> Tensor:
 def _adaptive_max(input: Tensor, output_size: Any, return_indices: bool, n: int
                   ) -> Tensor | tuple[Tensor, Tensor]:
     op = f"adaptive_max_pool{n}d"
+    if input.dtype.name.startswith("complex"):  # a maximum needs an order, as in PyTorch
+        kind = "ComplexFloat" if input.dtype.name == "complex64" else "ComplexDouble"
+        raise NotImplementedError(f'"{op}" not implemented for \'{kind}\'')
     x, unbatched = _batched(input, n, op)
     sizes = _adaptive_sizes(x, output_size, n, op)
     tables = [_adaptive_tables(int(x.shape[2 + i]), sizes[i]) for i in range(n)]
