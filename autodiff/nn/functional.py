@@ -31,11 +31,11 @@ from ..ops.conv import conv_transpose3d as conv_transpose3d
 
 __all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
             "conv_transpose3d"]
+from ..ops.pixel_shuffle import pixel_shuffle as pixel_shuffle  # noqa: E402
+from ..ops.pixel_shuffle import pixel_unshuffle as pixel_unshuffle  # noqa: E402
 from ..ops.resample import fold as fold  # noqa: E402
 from ..ops.resample import interpolate as interpolate  # noqa: E402
 from ..ops.resample import pad as pad  # noqa: E402
-from ..ops.resample import pixel_shuffle as pixel_shuffle  # noqa: E402
-from ..ops.resample import pixel_unshuffle as pixel_unshuffle  # noqa: E402
 from ..ops.resample import unfold as unfold  # noqa: E402
 from ..ops.resample import upsample as upsample  # noqa: E402
 from ..ops.resample import upsample_bilinear as upsample_bilinear  # noqa: E402

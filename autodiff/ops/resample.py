@@ -1,6 +1,5 @@
-"""Padding, resampling and rearranging, as ``torch.nn.functional``: ``pad``,
-``interpolate`` (and ``upsample``), ``unfold``/``fold`` and ``pixel_shuffle``/
-``pixel_unshuffle``.
+"""Padding and resampling, as ``torch.nn.functional``: ``pad``, ``interpolate`` (and
+``upsample``), ``unfold``/``fold``; ``pixel_shuffle`` is in ``pixel_shuffle``.
 
 All are composites of differentiable ops, so every order of gradient comes for free:
 ``pad`` gathers with index arrays (``take``) or concatenates constant blocks;
@@ -12,6 +11,7 @@ window's positions, one per output channel), so they cost one matmul each.
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Sequence
 
 from .._tensor import Tensor
@@ -22,10 +22,10 @@ from .conv import IntOr, tuple_of
 from .creation import asarray, eye, full
 from .indexing import take
 from .joining import concat, tile
-from .manipulation import permute_dims, reshape
+from .manipulation import reshape
 
-__all__ = ["fold", "interpolate", "pad", "pixel_shuffle", "pixel_unshuffle", "unfold",
-           "upsample", "upsample_bilinear", "upsample_nearest"]
+__all__ = ["fold", "interpolate", "pad", "unfold", "upsample", "upsample_bilinear",
+           "upsample_nearest"]
 #: none is a Tensor method with this meaning (``Tensor.unfold`` is another op)
 NOT_METHODS = tuple(__all__)
 
@@ -118,11 +118,19 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 
 
+def _f32(value: float) -> float:
+    """``value`` rounded to float32."""
+    return float(struct.unpack("f", struct.pack("f", value))[0])
+
+
 def _nearest_index(n_in: int, n_out: int, scale: float | None, exact: bool) -> list[int]:
-    s = 1.0 / scale if scale is not None and scale > 0 else n_in / n_out
-    if exact:
-        return [min(int(math.floor((o + 0.5) * s)), n_in - 1) for o in range(n_out)]
-    return [min(int(math.floor(o * s)), n_in - 1) for o in range(n_out)]
+    """PyTorch's source index, in float32 as its nearest kernels compute it (a product of
+    two float32 numbers is exact in a double, so rounding it once gives float32's).
+    Where a position falls within float32's rounding of a whole number, PyTorch's
+    vectorised kernels may still pick the neighbour."""
+    s = _f32(1.0 / scale if scale is not None and scale > 0 else n_in / n_out)
+    shift = 0.5 if exact else 0.0
+    return [min(int(math.floor(_f32((o + shift) * s))), n_in - 1) for o in range(n_out)]
 
 
 def _linear_weights(n_in: int, n_out: int, scale: float | None, align_corners: bool
@@ -341,54 +349,3 @@ def fold(input: Tensor, output_size: IntOr, kernel_size: IntOr, dilation: IntOr 
     out = conv_transpose_prim(g, _one_hot_weight(c, kernel, cols), stride=strides,
                               padding=pairs, dilation=dil, groups=c, size=size, kernel=kernel)
     return reshape(out, tuple(out.shape[1:])) if input.ndim == 2 else out
-
-
-# -- pixel shuffle ----------------------------------------------------------------------
-def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
-    """(*, C r², H, W) to (*, C, H r, W r), as ``torch.nn.functional.pixel_shuffle``.
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.pixel_shuffle(ad.arange(4.0).reshape(1, 4, 1, 1), 2)
-    tensor([[[[0., 1.],
-              [2., 3.]]]])
-    """
-    r = int(upscale_factor)
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but "
-                           f"got input with {input.ndim} dimension(s)")
-    if r <= 0:
-        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
-    *lead, c, h, w = (int(s) for s in input.shape)
-    if c % (r * r):
-        raise RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be "
-                           "divisible by the square of upscale_factor, but input.size(-3)="
-                           f"{c} is not divisible by {r * r}")
-    b = len(lead)
-    x = reshape(input, (*lead, c // (r * r), r, r, h, w))
-    x = permute_dims(x, (*range(b), b, b + 3, b + 1, b + 4, b + 2))
-    return reshape(x, (*lead, c // (r * r), h * r, w * r))
-
-
-def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
-    """(*, C, H r, W r) to (*, C r², H, W), the inverse of ``pixel_shuffle``.
-
-    >>> import autodiff as ad
-    >>> ad.nn.functional.pixel_unshuffle(ad.arange(4.0).reshape(1, 1, 2, 2), 2).shape
-    (1, 4, 1, 1)
-    """
-    r = int(downscale_factor)
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, "
-                           f"but got input with {input.ndim} dimension(s)")
-    if r <= 0:
-        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
-    *lead, c, h, w = (int(s) for s in input.shape)
-    for name, size, axis in (("height", h, -2), ("width", w, -1)):
-        if size % r:
-            raise RuntimeError(f"pixel_unshuffle expects {name} to be divisible by "
-                               f"downscale_factor, but input.size({axis})={size} is not "
-                               f"divisible by {r}")
-    b = len(lead)
-    x = reshape(input, (*lead, c, h // r, r, w // r, r))
-    x = permute_dims(x, (*range(b), b, b + 2, b + 4, b + 1, b + 3))
-    return reshape(x, (*lead, c * r * r, h // r, w // r))
