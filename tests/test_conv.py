@@ -118,6 +118,12 @@ def test_max_pool_gradient_goes_to_the_first_maximum(backend: str) -> None:
 def test_max_pool_keeps_nan(backend: str) -> None:
     x = _t(np.array([[[1.0, np.nan, 3.0, 2.0]]]))
     np.testing.assert_array_equal(F.max_pool1d(x, 2).numpy(), [[[np.nan, 3.0]]])
+    # PyTorch's kernel takes every nan it meets: the gradient and index name the last
+    x = _t(np.array([[[[1.0, np.nan], [np.nan, 2.0]]]]), grad=True)
+    values, indices = F.max_pool2d(x, 2, return_indices=True)
+    values.sum().backward()
+    np.testing.assert_array_equal(indices.numpy(), [[[[2]]]])
+    np.testing.assert_array_equal(x.grad.numpy(), [[[[0.0, 0.0], [1.0, 0.0]]]])
 
 
 @pytest.mark.parametrize(("ceil_mode", "count_include_pad", "divisor"), [

@@ -96,7 +96,7 @@ def _conv_transpose(xp: Any, g: Any, w: Any, *, stride: Ints, padding: Pairs,
                            in zip(size, padding, strict=True))
     padded = xp.zeros(shape, dtype=cols.dtype, device=cols.device)
     for index, where in enumerate(_offsets(kernel, stride, dilation, out)):
-        padded[where] = padded[where] + cols[:, :, index, ...]
+        padded[where] += cols[:, :, index, ...]  # a view on numpy: added in place
     return padded[(...,) + tuple(slice(lo, lo + s) for s, (lo, _)
                                  in zip(size, padding, strict=True))]
 

@@ -51,16 +51,27 @@ def _maximum(xp: Any, pieces: list[Any]) -> Any:
 
 
 def _firsts(xp: Any, pieces: list[Any], best: Any) -> Iterator[Any]:
-    """For each piece, where it holds its window's first maximum (``best``)."""
+    """For each piece, where it holds its window's first maximum (``best``); in a window
+    with a nan, where it holds the last nan, as PyTorch's kernel, which takes every nan
+    it meets."""
+    nans: list[Any] = []
+    if bool(xp.any(best != best)):  # rare: else equality with best is the whole test
+        later = None
+        for piece in reversed(pieces):
+            isnan = piece != piece
+            nans.insert(0, isnan if later is None else isnan & ~later)
+            later = isnan if later is None else later | isnan
     taken = None
-    for piece in pieces:
-        hit = (piece == best) | (piece != piece)
+    last = len(pieces) - 1
+    for k, piece in enumerate(pieces):
+        hit = piece == best
         if taken is None:
             taken = hit
         else:
             hit = hit & ~taken
-            taken = taken | hit
-        yield hit
+            if k < last:
+                taken = taken | hit
+        yield hit | nans[k] if nans else hit
 
 
 def _max_pool(xp: Any, x: Any, **geometry: Any) -> Any:
@@ -86,7 +97,7 @@ def _scatter(xp: Any, g: Any, x: Any, best: Any, *, kernel: Ints, stride: Ints,
     padded = xp.zeros(shape, dtype=g.dtype, device=g.device)
     zero = xp.zeros((), dtype=g.dtype, device=g.device)
     for hit, index in zip(_firsts(xp, pieces, best), where, strict=True):
-        padded[index] = padded[index] + xp.where(hit, g, zero)
+        padded[index] += xp.where(hit, g, zero)
     return padded[(...,) + tuple(slice(lo, lo + s) for s, (lo, _)
                                  in zip(size, padding, strict=True))]
 
