@@ -182,6 +182,13 @@ def test_interpolate_scale_factor(backend: str) -> None:
     _close(F.upsample_nearest(_t(x), scale_factor=2), np.repeat(x, 2, axis=-1))
 
 
+def test_interpolate_area_is_adaptive_average_pooling(backend: str) -> None:
+    x = RNG.standard_normal((2, 3, 7, 9))
+    _close(F.interpolate(_t(x), size=(3, 4), mode="area"), adaptive_ref(x, (3, 4), np.mean))
+    _close(F.interpolate(_t(x[:, :, 0]), scale_factor=0.5, mode="area"),
+           adaptive_ref(x[:, :, 0], (4,), np.mean))
+
+
 def test_unfold_fold_round_trip(backend: str) -> None:
     x = RNG.standard_normal((2, 3, 6, 5))
     kw = {"kernel_size": (2, 3), "dilation": (2, 1), "padding": 1, "stride": (1, 2)}

@@ -9,10 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
-from .creation import asarray
-from .linalg import matmul
-from .manipulation import moveaxis
 from .pooling import Table, _batched, _max_over, _unbatch
+from .resample import adaptive_average
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d"]
@@ -53,18 +51,7 @@ def _adaptive_avg(input: Tensor, output_size: Any, n: int) -> Tensor:
     op = f"adaptive_avg_pool{n}d"
     x, unbatched = _batched(input, n, op)
     sizes = _adaptive_sizes(x, output_size, n, op)
-    out = x
-    for i in range(n):
-        length = int(x.shape[2 + i])
-        rows = []
-        for o in range(sizes[i]):  # the averaging matrix, transposed: (L, O)
-            start, end = o * length // sizes[i], -(-(o + 1) * length // sizes[i])
-            rows.append([1.0 / (end - start) if start <= j < end else 0.0
-                         for j in range(length)])
-        mat = asarray([[r[j] for r in rows] for j in range(length)], dtype=x.dtype,
-                      backend=x.backend, device=x.device)
-        out = moveaxis(matmul(moveaxis(out, 2 + i, -1), mat), -1, 2 + i)
-    return _unbatch(out, unbatched)
+    return _unbatch(adaptive_average(x, sizes), unbatched)
 
 
 def _adaptive_max(input: Tensor, output_size: Any, return_indices: bool, n: int

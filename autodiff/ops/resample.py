@@ -22,7 +22,8 @@ from .conv import IntOr, tuple_of
 from .creation import asarray, eye, full
 from .indexing import take
 from .joining import concat, tile
-from .manipulation import reshape
+from .linalg import matmul
+from .manipulation import moveaxis, reshape
 
 __all__ = ["fold", "interpolate", "pad", "unfold", "upsample", "upsample_bilinear",
            "upsample_nearest"]
@@ -115,6 +116,25 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
 
 
 # -- interpolate ---------------------------------------------------------------------
+def adaptive_average(x: Tensor, sizes: Sequence[int]) -> Tensor:
+    """``x`` (N, C, *spatial) averaged over PyTorch's adaptive windows to ``sizes``
+    (``adaptive_avg_pool``, ``interpolate(mode='area')``): one fixed averaging matrix
+    per axis, so one matmul each."""
+    out = x
+    for i, size in enumerate(sizes):
+        length = int(x.shape[2 + i])
+        rows = []
+        for o in range(size):  # the averaging matrix, transposed: (L, O)
+            start, end = o * length // size, -(-(o + 1) * length // size)
+            rows.append([1.0 / (end - start) if start <= j < end else 0.0
+                         for j in range(length)])
+        mat = asarray([[r[j] for r in rows] for j in range(length)], dtype=x.dtype,
+                      backend=x.backend, device=x.device)
+        out = moveaxis(matmul(moveaxis(out, 2 + i, -1), mat), -1, 2 + i)
+    return out
+
+
+
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 
 
@@ -158,7 +178,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     """Resample the spatial axes of ``input`` (N, C, *spatial), as
     ``torch.nn.functional.interpolate``: to ``size`` or by ``scale_factor``, with
     ``mode`` ``'nearest'``, ``'nearest-exact'``, ``'linear'`` (3-D input),
-    ``'bilinear'`` (4-D) or ``'trilinear'`` (5-D), and PyTorch's ``align_corners``.
+    ``'bilinear'`` (4-D), ``'trilinear'`` (5-D) or ``'area'`` (adaptive average
+    pooling), and PyTorch's ``align_corners``.
 
     >>> import autodiff as ad
     >>> x = ad.tensor([[[1.0, 2.0]]])
@@ -168,15 +189,15 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     tensor([[[1.0000, 1.5000, 2.0000]]])
     """
     n = input.ndim - 2
-    if mode in ("nearest", "nearest-exact") and align_corners is not None:
+    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes:"
                          " linear | bilinear | bicubic | trilinear")
     if mode in _LINEAR and _LINEAR[mode] != n:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
                                   f"{_LINEAR[mode] + 2}D input")
-    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact"):
+    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact", "area"):
         raise NotImplementedError(f"interpolate: mode {mode!r} is not supported (nearest, "
-                                  "nearest-exact, linear, bilinear, trilinear are)")
+                                  "nearest-exact, linear, bilinear, trilinear, area are)")
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported")
     if n < 1:
@@ -212,6 +233,8 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got "
                            f"input ({' , '.join(map(str, shape_in))}) output "
                            f"({' , '.join(map(str, sizes))})")
+    if mode == "area":
+        return adaptive_average(input, sizes)
     out = input
     for i in range(n):
         axis = 2 + i
