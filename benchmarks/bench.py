@@ -40,6 +40,7 @@ import numpy as np  # noqa: E402
 import autodiff as ad  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from convolution import run_w8_w9  # noqa: E402 - W8, W9, in a module of their own
 from recurrent import run_w7  # noqa: E402 - W7, in a module of its own
 
 try:  # optional comparison, never a dependency
@@ -621,6 +622,8 @@ def main() -> None:
     parser.add_argument("--generic-rules", action="store_true",
                         help="run the primitives' own rules, not the backend's "
                              "(to measure what the backend's rules gain)")
+    parser.add_argument("--only", default="",
+                        help="run only these workloads, comma-separated (W8,W9, say)")
     args = parser.parse_args()
     ad.set_backend(args.backend)  # binding the backend takes its own array rules
     if args.generic_rules:
@@ -642,15 +645,19 @@ def main() -> None:
         hidden, batch = target.mlp
         bench.notes.append(f"Device: {target.device_name}. W2: 784-{hidden}-{hidden}-10, "
                            f"batch {batch}, float32.")
-    run_w1(bench)
-    run_w2(bench)
-    run_w4(bench)
-    run_w5(bench)
-    run_w3(bench)
+    only = {name.strip().upper() for name in args.only.split(",") if name.strip()}
+    runs: list[tuple[str, Callable[[], None]]] = [
+        ("W1", lambda: run_w1(bench)), ("W2", lambda: run_w2(bench)),
+        ("W4", lambda: run_w4(bench)), ("W5", lambda: run_w5(bench)),
+        ("W3", lambda: run_w3(bench))]
     if not target.gpu:  # 48,000 tiny ops: host-bound, and the GPU's minutes are few
-        run_w7(bench, host)
+        runs.append(("W7", lambda: run_w7(bench, host)))
     if target.gpu:
-        run_w6(bench)
+        runs.append(("W6", lambda: run_w6(bench)))
+    runs.append(("W8", lambda: run_w8_w9(bench, host, torch)))
+    for name, run in runs:
+        if not only or name in only or (name == "W8" and "W9" in only):
+            run()
 
     table = bench.table()
     print("\n" + table)

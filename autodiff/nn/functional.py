@@ -1,4 +1,5 @@
-"""``autodiff.nn.functional``: activations and losses, as ``torch.nn.functional``.
+"""``autodiff.nn.functional``: activations, layers, losses, normalization, convolution and
+pooling, as ``torch.nn.functional``.
 
 >>> import autodiff as ad
 >>> import autodiff.nn.functional as F
@@ -30,6 +31,18 @@ from ..ops.activations_piecewise import relu6 as relu6
 from ..ops.activations_piecewise import rrelu as rrelu
 from ..ops.activations_piecewise import softshrink as softshrink
 from ..ops.activations_piecewise import threshold as threshold
+from ..ops.adaptive_pool import adaptive_avg_pool1d as adaptive_avg_pool1d
+from ..ops.adaptive_pool import adaptive_avg_pool2d as adaptive_avg_pool2d
+from ..ops.adaptive_pool import adaptive_avg_pool3d as adaptive_avg_pool3d
+from ..ops.adaptive_pool import adaptive_max_pool1d as adaptive_max_pool1d
+from ..ops.adaptive_pool import adaptive_max_pool2d as adaptive_max_pool2d
+from ..ops.adaptive_pool import adaptive_max_pool3d as adaptive_max_pool3d
+from ..ops.conv import conv1d as conv1d
+from ..ops.conv import conv2d as conv2d
+from ..ops.conv import conv3d as conv3d
+from ..ops.conv import conv_transpose1d as conv_transpose1d
+from ..ops.conv import conv_transpose2d as conv_transpose2d
+from ..ops.conv import conv_transpose3d as conv_transpose3d
 from ..ops.distances import cosine_similarity as cosine_similarity
 from ..ops.distances import normalize as normalize
 from ..ops.distances import pairwise_distance as pairwise_distance
@@ -60,13 +73,11 @@ from ..ops.losses_margin import hinge_embedding_loss as hinge_embedding_loss
 from ..ops.losses_margin import margin_ranking_loss as margin_ranking_loss
 from ..ops.losses_margin import multi_margin_loss as multi_margin_loss
 from ..ops.losses_margin import multilabel_margin_loss as multilabel_margin_loss
-from ..ops.losses_margin import (
-    multilabel_soft_margin_loss as multilabel_soft_margin_loss,
-)
+from ..ops.losses_margin import multilabel_soft_margin_loss as multilabel_soft_margin_loss
 from ..ops.losses_margin import soft_margin_loss as soft_margin_loss
 from ..ops.losses_margin import triplet_margin_loss as triplet_margin_loss
 from ..ops.losses_margin import (
-    triplet_margin_with_distance_loss as triplet_margin_with_distance_loss,
+                 triplet_margin_with_distance_loss as triplet_margin_with_distance_loss,
 )
 from ..ops.nn import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
 from ..ops.nn import celu as celu
@@ -78,6 +89,21 @@ from ..ops.normalization import instance_norm as instance_norm
 from ..ops.normalization import layer_norm as layer_norm
 from ..ops.normalization import local_response_norm as local_response_norm
 from ..ops.normalization import rms_norm as rms_norm
+from ..ops.pixel_shuffle import pixel_shuffle as pixel_shuffle
+from ..ops.pixel_shuffle import pixel_unshuffle as pixel_unshuffle
+from ..ops.pooling import avg_pool1d as avg_pool1d
+from ..ops.pooling import avg_pool2d as avg_pool2d
+from ..ops.pooling import avg_pool3d as avg_pool3d
+from ..ops.pooling import max_pool1d as max_pool1d
+from ..ops.pooling import max_pool2d as max_pool2d
+from ..ops.pooling import max_pool3d as max_pool3d
+from ..ops.resample import fold as fold
+from ..ops.resample import interpolate as interpolate
+from ..ops.resample import pad as pad
+from ..ops.resample import unfold as unfold
+from ..ops.resample import upsample as upsample
+from ..ops.resample import upsample_bilinear as upsample_bilinear
+from ..ops.resample import upsample_nearest as upsample_nearest
 from ..ops.softmax import cross_entropy as cross_entropy
 from ..ops.softmax import log_softmax as log_softmax
 from ..ops.softmax import nll_loss as nll_loss
