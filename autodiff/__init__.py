@@ -153,6 +153,7 @@ from .ops.linalg import tensordot as tensordot
 from .ops.linalg import vecdot as vecdot
 from .ops.linalg_diag import diag_embed as diag_embed
 from .ops.linalg_diag import trace as trace
+from .ops.linalg_extra import matrix_exp as matrix_exp
 from .ops.linalg_solve import det as det
 from .ops.linalg_solve import slogdet as slogdet
 from .ops.manipulation import broadcast_to as broadcast_to

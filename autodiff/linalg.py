@@ -24,6 +24,22 @@ from .ops.linalg import vecdot as vecdot
 from .ops.linalg import vector_norm as vector_norm
 from .ops.linalg_diag import diagonal as diagonal
 from .ops.linalg_diag import trace as trace
+from .ops.linalg_eig import EigResult as EigResult
+from .ops.linalg_eig import eig as eig
+from .ops.linalg_eig import eigvals as eigvals
+from .ops.linalg_extra import CholeskyExResult as CholeskyExResult
+from .ops.linalg_extra import InvExResult as InvExResult
+from .ops.linalg_extra import LstsqResult as LstsqResult
+from .ops.linalg_extra import cholesky_ex as cholesky_ex
+from .ops.linalg_extra import cond as cond
+from .ops.linalg_extra import householder_product as householder_product
+from .ops.linalg_extra import inv_ex as inv_ex
+from .ops.linalg_extra import lstsq as lstsq
+from .ops.linalg_extra import matrix_exp as matrix_exp
+from .ops.linalg_extra import multi_dot as multi_dot
+from .ops.linalg_extra import norm as norm
+from .ops.linalg_extra import solve_triangular as solve_triangular
+from .ops.linalg_extra import vander as vander
 from .ops.linalg_solve import cholesky as cholesky
 from .ops.linalg_solve import det as det
 from .ops.linalg_solve import inv as inv
@@ -44,3 +60,6 @@ __all__ = ["EighResult", "LinAlgError", "QRResult", "SVDResult", "SlogdetResult"
            "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm",
            "matrix_power", "matrix_rank", "matrix_transpose", "outer", "pinv", "qr", "slogdet",
            "solve", "svd", "svdvals", "tensordot", "trace", "vecdot", "vector_norm"]
+__all__ += ["CholeskyExResult", "EigResult", "InvExResult", "LstsqResult", "cholesky_ex", "cond",
+            "eig", "eigvals", "householder_product", "inv_ex", "lstsq", "matrix_exp",
+            "multi_dot", "norm", "solve_triangular", "vander"]
