@@ -147,7 +147,6 @@ from .ops.piecewise import trunc as trunc
 # isort: split
 from .ops.linalg import dot as dot
 from .ops.linalg import matmul as matmul
-from .ops.linalg import norm as norm
 from .ops.linalg import outer as outer
 from .ops.linalg import tensordot as tensordot
 from .ops.linalg import vecdot as vecdot
@@ -164,6 +163,7 @@ from .ops.manipulation import reshape as reshape
 from .ops.manipulation import transpose as transpose
 from .ops.nn import relu as relu
 from .ops.nn import sigmoid as sigmoid
+from .ops.norms import norm as norm
 from .ops.random import Generator as Generator
 from .ops.random import manual_seed as manual_seed
 from .ops.random import rand as rand

@@ -40,6 +40,11 @@ from .ops.linalg_extra import multi_dot as multi_dot
 from .ops.linalg_extra import norm as norm
 from .ops.linalg_extra import solve_triangular as solve_triangular
 from .ops.linalg_extra import vander as vander
+from .ops.linalg_lu import LUFactorResult as LUFactorResult
+from .ops.linalg_lu import LUResult as LUResult
+from .ops.linalg_lu import lu as lu
+from .ops.linalg_lu import lu_factor as lu_factor
+from .ops.linalg_lu import lu_solve as lu_solve
 from .ops.linalg_solve import cholesky as cholesky
 from .ops.linalg_solve import det as det
 from .ops.linalg_solve import inv as inv
@@ -63,3 +68,4 @@ __all__ = ["EighResult", "LinAlgError", "QRResult", "SVDResult", "SlogdetResult"
 __all__ += ["CholeskyExResult", "EigResult", "InvExResult", "LstsqResult", "cholesky_ex", "cond",
             "eig", "eigvals", "householder_product", "inv_ex", "lstsq", "matrix_exp",
             "multi_dot", "norm", "solve_triangular", "vander"]
+__all__ += ["LUFactorResult", "LUResult", "lu", "lu_factor", "lu_solve"]

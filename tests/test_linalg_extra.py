@@ -169,3 +169,36 @@ def test_against_torch_where_installed(backend: str) -> None:
     x = t(a, grad=True)
     ad.abs(L.eigvals(x)).sum().backward()
     np.testing.assert_allclose(values(x.grad), ta.grad.numpy(), atol=1e-10)
+
+
+def test_top_level_norm_takes_nuc(backend: str) -> None:
+    m = RNG.standard_normal((2, 3, 4))
+    want = np.linalg.norm(m, "nuc", axis=(-2, -1))
+    np.testing.assert_allclose(values(ad.norm(t(m), "nuc")), want)
+    np.testing.assert_allclose(values(t(m).norm("nuc", dim=(1, 2))), want)
+    np.testing.assert_allclose(values(t(m).norm(3, dim=1)), np.linalg.norm(m, 3, axis=1))
+
+
+def test_lu_factor_matches_lapack_and_lu_solve_solves(backend: str) -> None:
+    a = np.array([[1.0, 2.0, 0.0], [3.0, 4.0, 1.0], [0.0, 5.0, 6.0]])
+    packed, pivots = L.lu_factor(t(a))
+    assert pivots.dtype == ad.int32
+    np.testing.assert_array_equal(values(pivots), [2, 3, 3])  # LAPACK's getrf on this a
+    p, lower, upper = L.lu(t(a))
+    np.testing.assert_allclose(values(p @ lower @ upper), a, atol=1e-12)
+    np.testing.assert_allclose(np.tril(values(packed), -1), np.tril(values(lower), -1))
+    b = RNG.standard_normal((3, 2))
+    np.testing.assert_allclose(values(L.lu_solve(packed, pivots, t(b))), np.linalg.solve(a, b))
+    np.testing.assert_allclose(values(L.lu_solve(packed, pivots, t(b), adjoint=True)),
+                               np.linalg.solve(a.T, b))
+    with pytest.raises(RuntimeError, match="LU without pivoting is not implemented"):
+        L.lu_factor(t(a), pivot=False)
+    with pytest.raises(ValueError, match="linalg.lu: expected x to have at least 2 dimensions"):
+        L.lu(t([1.0, 2.0]))
+
+
+def test_lu_of_a_singular_matrix_keeps_its_zero_pivot(backend: str) -> None:
+    a = np.array([[0.0, 0.0], [0.0, 1.0]])
+    packed, pivots = L.lu_factor(t(a))
+    np.testing.assert_array_equal(values(pivots), [1, 2])
+    np.testing.assert_allclose(values(packed), a)

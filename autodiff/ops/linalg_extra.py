@@ -392,3 +392,4 @@ def cond(x: Tensor, /, p: Any = None) -> Tensor:
         return big / small if p in (None, 2) else small / big
     check_matrix("cond", x, square=True)
     return matrix_norm(x, ord=p) * matrix_norm(inv(x), ord=p)
+

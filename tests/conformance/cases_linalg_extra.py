@@ -133,3 +133,48 @@ def _orgqr(a: np.ndarray, tau: np.ndarray) -> np.ndarray:
 
 
 _ = fixed  # the helpers the other case files use
+
+
+# -- LU (the lu_factor primitive, and lu, lu_solve built on it) ----------------------------
+def _np_getrf(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LAPACK's getrf in numpy, for one matrix: packed LU and 1-based pivots."""
+    a = np.array(a, dtype=a.dtype)
+    m, n = a.shape
+    pivots = []
+    for k in range(min(m, n)):
+        p = k + int(np.argmax(np.abs(a[k:, k])))
+        pivots.append(p + 1)
+        a[[k, p]] = a[[p, k]]
+        if a[k, k] != 0:
+            a[k + 1:, k] /= a[k, k]
+            a[k + 1:, k + 1:] -= np.outer(a[k + 1:, k], a[k, k + 1:])
+    return a, np.asarray(pivots, dtype=a.dtype)
+
+
+def _np_lu_packed(a: np.ndarray) -> np.ndarray:
+    batch = a.shape[:-2]
+    flat = a.reshape((-1,) + a.shape[-2:])
+    parts = [np.concatenate([p.reshape(-1) for p in _np_getrf(m)]) for m in flat]
+    return np.stack(parts).reshape(batch + (-1,))
+
+
+def _lu_packed(a: ad.Tensor) -> ad.Tensor:
+    m, n = a.shape[-2], a.shape[-1]
+    layout = Layout(a.shape[:-2], ((m, n), (min(m, n),)), (False, True))
+    return ad.REGISTRY["lu_factor"].op(a, layout=layout)
+
+
+_RECTANGULAR_JVP = "forward mode is implemented for square matrices only"
+case("lu_factor.packed_square", _lu_packed, _np_lu_packed, real(2, 4, 4))
+case("lu_factor.packed_wide", _lu_packed, _np_lu_packed, real(3, 5), jvp_error=_RECTANGULAR_JVP)
+case("lu_factor.packed_tall", _lu_packed, _np_lu_packed, real(2, 5, 3),
+     jvp_error=_RECTANGULAR_JVP)
+case("reshape.lu_factor_LU", lambda a: L.lu_factor(a).LU,
+     lambda a: _np_getrf(a)[0], real(4, 4))
+case("matmul.lu_reconstructs", lambda a: (lambda r: r.P @ r.L @ r.U)(L.lu(a)),
+     lambda a: a, real(2, 3, 3))
+case("solve.lu_solve", lambda a, b: L.lu_solve(*L.lu_factor(a), b),
+     lambda a, b: np.linalg.solve(a, b), real(3, 3), real(3, 2))
+case("permute_dims.lu_solve_right_adjoint",
+     lambda a, b: L.lu_solve(*L.lu_factor(a), b, left=False, adjoint=True),
+     lambda a, b: b @ np.linalg.inv(a.T), real(3, 3), real(2, 3))
