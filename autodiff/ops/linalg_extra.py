@@ -243,7 +243,8 @@ def matrix_exp(x: Tensor, /) -> Tensor:
         result = identity + matmul(scaled, result) / float(k)
     for _ in range(squarings):
         result = matmul(result, result)
-    return result if wide is None else result.astype(x.dtype)
+    # a cast in every precision, so the result's grad_fn does not depend on it
+    return result.astype(x.dtype if wide is not None else result.dtype)
 
 
 def multi_dot(tensors: Sequence[Tensor], /) -> Tensor:

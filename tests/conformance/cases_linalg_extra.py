@@ -82,9 +82,9 @@ case("inv.inv_ex", lambda a: L.inv_ex(a).inverse, np.linalg.inv, real(2, 3, 3))
 case("cholesky.cholesky_ex", lambda a: L.cholesky_ex(a @ a.mT + 3 * ad.eye(3, dtype=a.dtype,
                                                                            backend=a.backend)).L,
      lambda a: _like(a, np.linalg.cholesky(a @ a.T + 3 * np.eye(3))), real(3, 3))
-case("matmul.matrix_exp", L.matrix_exp,
+case("astype.matrix_exp", L.matrix_exp,
      lambda a: _like(a, _expm(a)), real(2, 3, 3))
-case("matmul.matrix_exp_large_norm", lambda a: L.matrix_exp(4 * a),
+case("astype.matrix_exp_large_norm", lambda a: L.matrix_exp(4 * a),
      lambda a: _like(a, _expm(4 * a)), real(3, 3))
 case("getitem.multi_dot", lambda a, b, c: L.multi_dot([a, b, c]),
      lambda a, b, c: a @ b @ c, real(3), real(3, 4), real(4))
