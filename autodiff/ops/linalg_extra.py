@@ -118,7 +118,7 @@ def lstsq(a: Tensor, b: Tensor, /, rcond: float | None = None, *,
     pseudo = pinv(a, rtol=rcond) if rcond is not None else pinv(a)
     solution = matmul(pseudo, rhs)
     empty = zeros((0,), dtype=a.dtype, backend=a._backend)
-    rank = empty.astype("int64")
+    rank = zeros((0,), dtype="int64", backend=a._backend)
     if driver != "gels":
         rank = (matrix_rank(a.detach(), rtol=rcond) if rcond is not None
                 else matrix_rank(a.detach())).astype("int64")
@@ -380,7 +380,7 @@ def norm(x: Tensor, /, ord: Any = None, dim: Any = None, keepdim: bool = False, 
 def cond(x: Tensor, /, p: Any = None) -> Tensor:
     """The condition number of each matrix in norm ``p``: the ratio of the largest to the
     smallest singular value for None, 2 (-2: the reverse), else
-    ``matrix_norm(x, p) * matrix_norm(inv(x), p)`` (square matrices).
+    ``matrix_norm(x, p) * matrix_norm(inv(x), p)`` (square matrices; inf where singular).
 
     >>> import autodiff as ad
     >>> ad.linalg.cond(ad.tensor([[2.0, 0.0], [0.0, 0.5]]))
@@ -392,5 +392,9 @@ def cond(x: Tensor, /, p: Any = None) -> Tensor:
         big, small = values[..., 0], values[..., -1]
         return big / small if p in (None, 2) else small / big
     check_matrix("cond", x, square=True)
-    return matrix_norm(x, ord=p) * matrix_norm(inv(x), ord=p)
+    from .elementwise import where
+
+    inverse, info = inv_ex(x)
+    # a singular matrix has condition number inf, as in PyTorch
+    return where(info != 0, math.inf, matrix_norm(x, ord=p) * matrix_norm(inverse, ord=p))
 

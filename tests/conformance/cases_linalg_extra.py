@@ -91,7 +91,7 @@ case("getitem.multi_dot", lambda a, b, c: L.multi_dot([a, b, c]),
 case("concat.vander", lambda x: L.vander(x, N=4),
      lambda x: _like(x, np.stack([np.vander(v, 4, increasing=True) for v in x])), real(2, 3))
 case("divide.cond_2", L.cond, np.linalg.cond, real(2, 3, 3))
-case("multiply.cond_fro", lambda a: L.cond(a, "fro"), lambda a: np.linalg.cond(a, "fro"),
+case("where.cond_fro", lambda a: L.cond(a, "fro"), lambda a: np.linalg.cond(a, "fro"),
      real(3, 3))
 case("sum.norm_nuc", lambda a: L.norm(a, "nuc"), lambda a: np.linalg.norm(a, "nuc"),
      real(3, 4))
