@@ -10,8 +10,8 @@ input that requires one. Prints a per-op table and a last line with the counts.
                                  [--json out.json] [--max-samples N] [--quiet]
 
 torch is never a dependency of autodiff: only this script imports it. Known deviations are
-listed in ``tests/xfails/torch_oracle.txt`` (``name[/variant]  reason``, one a line) and
-counted apart from the failures.
+listed in ``tests/xfails/torch_oracle.txt`` (``name[/variant][#sample][@backend]  reason``)
+and counted apart from the failures.
 """
 
 from __future__ import annotations
