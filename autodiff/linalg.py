@@ -21,8 +21,6 @@ from .ops.linalg import matmul as matmul
 from .ops.linalg import outer as outer
 from .ops.linalg import tensordot as tensordot
 from .ops.linalg import vecdot as vecdot
-from .ops.linalg import vector_norm as vector_norm
-from .ops.linalg_diag import diagonal as diagonal
 from .ops.linalg_diag import trace as trace
 from .ops.linalg_eig import EigResult as EigResult
 from .ops.linalg_eig import eig as eig
@@ -49,16 +47,18 @@ from .ops.linalg_solve import cholesky as cholesky
 from .ops.linalg_solve import det as det
 from .ops.linalg_solve import inv as inv
 from .ops.linalg_solve import matrix_power as matrix_power
-from .ops.linalg_solve import matrix_rank as matrix_rank
-from .ops.linalg_solve import pinv as pinv
 from .ops.linalg_solve import slogdet as slogdet
 from .ops.linalg_solve import solve as solve
-from .ops.linalg_spectral import eigh as eigh
-from .ops.linalg_spectral import eigvalsh as eigvalsh
-from .ops.linalg_spectral import matrix_norm as matrix_norm
 from .ops.linalg_spectral import qr as qr
 from .ops.linalg_spectral import svd as svd
 from .ops.linalg_spectral import svdvals as svdvals
+from .ops.linalg_spellings import diagonal as diagonal
+from .ops.linalg_spellings import eigh as eigh
+from .ops.linalg_spellings import eigvalsh as eigvalsh
+from .ops.linalg_spellings import matrix_norm as matrix_norm
+from .ops.linalg_spellings import matrix_rank as matrix_rank
+from .ops.linalg_spellings import pinv as pinv
+from .ops.linalg_spellings import vector_norm as vector_norm
 from .ops.manipulation import matrix_transpose as matrix_transpose
 
 __all__ = ["EighResult", "LinAlgError", "QRResult", "SVDResult", "SlogdetResult", "cholesky",

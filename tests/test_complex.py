@@ -83,7 +83,7 @@ NOT_APPLICABLE = {
 # PyTorch's linalg and fft beyond the standard (cases_linalg_extra.py): the real-input
 # transforms refuse complex input; a @ a.mT + 3 I is complex symmetric, not Hermitian
 REFUSING |= {"rfftn.rfft2", "irfftn.irfft2", "conj.ihfftn", "conj.ihfft2"}
-NOT_APPLICABLE |= {"cholesky.cholesky_ex"}
+NOT_APPLICABLE |= {"cholesky.cholesky_ex", "reshape.eigvalsh_upper"}
 
 #: known wrong (none at present): name -> reason, each run as a non-strict xfail
 KNOWN_WRONG: dict[str, str] = {}

@@ -202,3 +202,28 @@ def test_lu_of_a_singular_matrix_keeps_its_zero_pivot(backend: str) -> None:
     packed, pivots = L.lu_factor(t(a))
     np.testing.assert_array_equal(values(pivots), [1, 2])
     np.testing.assert_allclose(values(packed), a)
+
+
+def test_pytorch_spellings_of_the_standards_linalg(backend: str) -> None:
+    m = RNG.standard_normal((2, 3, 4))
+    np.testing.assert_allclose(values(L.vector_norm(t(m), 1, (0, 2), True)),
+                               np.sum(np.abs(m), axis=(0, 2), keepdims=True))
+    np.testing.assert_allclose(values(L.vector_norm(t(m), axis=1, ord=3)),
+                               np.linalg.norm(m, 3, axis=1))
+    np.testing.assert_allclose(values(L.matrix_norm(t(m), 1, (0, 2))),
+                               np.linalg.norm(np.moveaxis(m, 1, 0), 1, axis=(1, 2)))
+    np.testing.assert_allclose(values(L.diagonal(t(m), offset=1, dim1=0, dim2=2)),
+                               np.diagonal(m, 1, 0, 2))
+    upper = np.array([[2.0, 1.0], [7.0, 2.0]])  # the 7 is not read with UPLO="U"
+    np.testing.assert_allclose(values(L.eigvalsh(t(upper), UPLO="U")), [1.0, 3.0])
+    np.testing.assert_allclose(values(L.eigh(t(upper.T)).eigenvalues), [1.0, 3.0])
+    with pytest.raises(RuntimeError, match="Expected UPLO argument to be 'L' or 'U'"):
+        L.eigh(t(upper), UPLO="X")
+    low_rank = np.array([[1.0, 2.0], [2.0, 4.0001]])
+    assert int(L.matrix_rank(t(low_rank)).item()) == 2
+    assert int(L.matrix_rank(t(low_rank), atol=0.01).item()) == 1
+    assert int(L.matrix_rank(t(low_rank), hermitian=True, rtol=0.01).item()) == 1
+    np.testing.assert_allclose(values(L.pinv(t(low_rank), atol=0.01)),
+                               np.linalg.pinv(low_rank, rcond=0.01 / 5.0001), atol=1e-9)
+    sym = np.array([[2.0, 0.0], [0.0, -4.0]])
+    np.testing.assert_allclose(values(L.pinv(t(sym), hermitian=True)), np.linalg.pinv(sym))

@@ -178,3 +178,14 @@ case("solve.lu_solve", lambda a, b: L.lu_solve(*L.lu_factor(a), b),
 case("permute_dims.lu_solve_right_adjoint",
      lambda a, b: L.lu_solve(*L.lu_factor(a), b, left=False, adjoint=True),
      lambda a, b: b @ np.linalg.inv(a.T), real(3, 3), real(2, 3))
+
+
+# -- PyTorch's spellings of the standard's functions (linalg_spellings) --------------------
+case("vector_norm.torch_positional", lambda x: L.vector_norm(x, 3, 1, True),
+     lambda x: np.linalg.norm(x, 3, axis=1, keepdims=True), real(3, 4))
+case("reshape.eigvalsh_upper", lambda a: L.eigvalsh(a @ a.mT + 3 * ad.eye(
+    3, dtype=a.dtype, backend=a.backend), UPLO="U"),
+     lambda a: np.linalg.eigvalsh(a @ a.T + 3 * np.eye(3, dtype=a.dtype), UPLO="U"), real(3, 3))
+case("matmul.pinv_atol", lambda a: L.pinv(a, atol=1e-3), np.linalg.pinv, real(4, 3))
+case("vector_norm.matrix_norm_dims", lambda a: L.matrix_norm(a, "fro", (0, 2)),
+     lambda a: np.linalg.norm(np.moveaxis(a, 1, 0), "fro", axis=(1, 2)), real(3, 2, 4))
