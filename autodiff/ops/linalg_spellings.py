@@ -24,7 +24,7 @@ __all__ = ["diagonal", "eigh", "eigvalsh", "matrix_norm", "matrix_rank", "pinv",
 NOT_METHODS = tuple(__all__)
 
 
-def vector_norm(x: Tensor, /, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
+def vector_norm(x: Tensor, /, ord: Any = 2, dim: Any = None, keepdim: bool | None = None, *,
                 dtype: Any = None, axis: Any = None, keepdims: bool | None = None) -> Tensor:
     """The ``ord``-norm of ``x`` over ``dim`` (the standard's ``axis``; all elements by
     default), with PyTorch's positional ``ord, dim, keepdim`` and ``dtype=``.
@@ -40,7 +40,8 @@ def vector_norm(x: Tensor, /, ord: Any = 2, dim: Any = None, keepdim: bool = Fal
                                                   "keepdim", keepdim, False)), ord=ord)
 
 
-def matrix_norm(x: Tensor, /, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,
+def matrix_norm(x: Tensor, /, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool | None = None,
+                *,
                 dtype: Any = None, keepdims: bool | None = None) -> Tensor:
     """The ``ord`` norm of each matrix (``"fro"``, ``"nuc"``, ±1, ±2, ±inf) over the two
     axes ``dim`` (the last two by default).
