@@ -25,6 +25,12 @@ from .ops.linalg_diag import trace as trace
 from .ops.linalg_eig import EigResult as EigResult
 from .ops.linalg_eig import eig as eig
 from .ops.linalg_eig import eigvals as eigvals
+from .ops.linalg_ex import LUFactorExResult as LUFactorExResult
+from .ops.linalg_ex import SolveExResult as SolveExResult
+from .ops.linalg_ex import lu_factor_ex as lu_factor_ex
+from .ops.linalg_ex import solve_ex as solve_ex
+from .ops.linalg_ex import tensorinv as tensorinv
+from .ops.linalg_ex import tensorsolve as tensorsolve
 from .ops.linalg_extra import CholeskyExResult as CholeskyExResult
 from .ops.linalg_extra import InvExResult as InvExResult
 from .ops.linalg_extra import LstsqResult as LstsqResult
@@ -69,3 +75,5 @@ __all__ += ["CholeskyExResult", "EigResult", "InvExResult", "LstsqResult", "chol
             "eig", "eigvals", "householder_product", "inv_ex", "lstsq", "matrix_exp",
             "multi_dot", "norm", "solve_triangular", "vander"]
 __all__ += ["LUFactorResult", "LUResult", "lu", "lu_factor", "lu_solve"]
+__all__ += ["LUFactorExResult", "SolveExResult", "lu_factor_ex", "solve_ex", "tensorinv",
+            "tensorsolve"]

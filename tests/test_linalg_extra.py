@@ -227,3 +227,32 @@ def test_pytorch_spellings_of_the_standards_linalg(backend: str) -> None:
                                np.linalg.pinv(low_rank, rcond=0.01 / 5.0001), atol=1e-9)
     sym = np.array([[2.0, 0.0], [0.0, -4.0]])
     np.testing.assert_allclose(values(L.pinv(t(sym), hermitian=True)), np.linalg.pinv(sym))
+
+
+def test_ex_solvers_report_singular_inputs(backend: str) -> None:
+    singular = t([[1.0, 2.0], [2.0, 4.0]])
+    packed, pivots, info = L.lu_factor_ex(singular)
+    assert info.dtype == ad.int32 and int(info.item()) == 2
+    with pytest.raises(ad.linalg.LinAlgError, match="lu_factor_ex: the factorization failed"):
+        L.lu_factor_ex(singular, check_errors=True)
+    result, info = L.solve_ex(singular, t([1.0, 1.0]))
+    assert int(info.item()) == 2 and not np.isfinite(values(result)).all()
+    with pytest.raises(ad.linalg.LinAlgError, match="singular"):
+        L.solve_ex(singular, t([1.0, 1.0]), check_errors=True)
+    a, b = RNG.standard_normal((3, 3)) + 3 * np.eye(3), RNG.standard_normal((2, 3))
+    right = L.solve_ex(t(a), t(b), left=False)
+    np.testing.assert_allclose(values(right.result), b @ np.linalg.inv(a))
+    assert int(right.info.item()) == 0
+
+
+def test_tensorinv_and_tensorsolve_errors(backend: str) -> None:
+    with pytest.raises(RuntimeError, match="strictly positive integer for 'ind'"):
+        L.tensorinv(t(np.eye(4)), ind=0)
+    with pytest.raises(RuntimeError, match=r"prod\(self.shape\[ind:\]\) == prod\(self.shape"):
+        L.tensorinv(t(np.ones((2, 3))), ind=1)
+    a = RNG.standard_normal((6, 2, 3))
+    b = RNG.standard_normal(6)
+    np.testing.assert_allclose(values(L.tensorsolve(t(a), t(b))), np.linalg.tensorsolve(a, b))
+    moved = np.moveaxis(a, 0, 2)  # (2, 3, 6): dims=(0, 1) moves the first two to the end
+    np.testing.assert_allclose(values(L.tensorsolve(t(moved), t(b), dims=(0, 1))),
+                               np.linalg.tensorsolve(a, b))

@@ -64,8 +64,8 @@ def _factor(xp: Any, x: Any) -> tuple[Any, Any]:
         update = column(xp, factors) * a[..., k:k + 1, :]
         a = xp.where(row(xp, cols > k), a - update, a)
         a = xp.where(row(xp, cols == k) & column(xp, rows > k), column(xp, factors), a)
-    if not pivots:
-        return a, xp.astype(a[..., :0, 0], a.dtype)
+    if not pivots:  # no pivots for an empty matrix: (*, 0) in a's real dtype
+        return a, xp.real(xp.sum(xp.zeros_like(a), axis=-1)[..., :0])
     stacked = xp.stack(pivots, axis=-1) + 1
     return a, xp.astype(stacked, xp.real(a[..., :1, 0]).dtype if xp.isdtype(
         a.dtype, "complex floating") else a.dtype)

@@ -192,3 +192,14 @@ case("permute_dims.pinv_atol", lambda a: L.pinv(a, atol=1e-3).mT,
      lambda a: np.linalg.pinv(a).T, real(4, 3))
 case("vector_norm.matrix_norm_dims", lambda a: L.matrix_norm(a, "fro", (0, 2)),
      lambda a: np.linalg.norm(np.moveaxis(a, 1, 0), "fro", axis=(1, 2)), real(3, 2, 4))
+
+
+# -- the _ex solvers, tensorinv, tensorsolve (linalg_ex) -----------------------------------
+case("reshape.lu_factor_ex_LU", lambda a: L.lu_factor_ex(a).LU,
+     lambda a: _np_getrf(a)[0], real(3, 3))
+case("solve.solve_ex", lambda a, b: L.solve_ex(a, b).result, np.linalg.solve,
+     real(2, 3, 3), real(2, 3, 2))
+case("reshape.tensorinv", lambda a: L.tensorinv(a.reshape((4, 2, 2)), ind=1),
+     lambda a: np.linalg.tensorinv(a.reshape((4, 2, 2)), ind=1), real(4, 4))
+case("reshape.tensorsolve", lambda a, b: L.tensorsolve(a.reshape((2, 3, 6)), b),
+     lambda a, b: np.linalg.tensorsolve(a.reshape((2, 3, 6)), b), real(6, 6), real(2, 3))
