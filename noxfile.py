@@ -106,3 +106,24 @@ def array_api_tests(session: nox.Session) -> None:
         env={"ARRAY_API_TESTS_MODULE": "autodiff",
              "AUTODIFF_BACKEND": os.environ.get("AUTODIFF_BACKEND", "numpy")},
     )
+
+
+@nox.session(default=False)
+def torch_oracle(session: nox.Session) -> None:
+    """Check autodiff against PyTorch's own op database (OpInfo ``op_db``).
+
+    Installs ``torch==2.13.0`` into the session only (torch is never a dependency of
+    autodiff) and runs ``tools/torch_oracle.py``: a per-op table and a last line with the
+    counts. Options pass through: ``nox -s torch_oracle -- --ops add,linalg.solve
+    --backend array_api_strict --json oracle.json``. Known deviations:
+    tests/xfails/torch_oracle.txt. Skipped, with the reason, where torch cannot be installed.
+    Not a default session.
+    """
+    session.install("-e", ".[strict]")
+    try:
+        # the exact spec matters: any other resolves to a multi-gigabyte CUDA build
+        session.install("torch==2.13.0", "expecttest", silent=True)
+    except nox.command.CommandFailed as exc:
+        session.skip(f"torch==2.13.0 could not be installed here ({exc.reason or 'pip failed'});"
+                     " the oracle needs PyTorch's op database")
+    session.run("python", "tools/torch_oracle.py", *session.posargs)

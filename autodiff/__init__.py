@@ -147,12 +147,12 @@ from .ops.piecewise import trunc as trunc
 # isort: split
 from .ops.linalg import dot as dot
 from .ops.linalg import matmul as matmul
-from .ops.linalg import norm as norm
 from .ops.linalg import outer as outer
 from .ops.linalg import tensordot as tensordot
 from .ops.linalg import vecdot as vecdot
 from .ops.linalg_diag import diag_embed as diag_embed
 from .ops.linalg_diag import trace as trace
+from .ops.linalg_extra import matrix_exp as matrix_exp
 from .ops.linalg_solve import det as det
 from .ops.linalg_solve import slogdet as slogdet
 from .ops.manipulation import broadcast_to as broadcast_to
@@ -163,6 +163,7 @@ from .ops.manipulation import reshape as reshape
 from .ops.manipulation import transpose as transpose
 from .ops.nn import relu as relu
 from .ops.nn import sigmoid as sigmoid
+from .ops.norms import norm as norm
 from .ops.random import Generator as Generator
 from .ops.random import default_generator as default_generator
 from .ops.random import initial_seed as initial_seed

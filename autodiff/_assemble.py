@@ -27,6 +27,7 @@ from .ops import (
     linalg,
     manipulation,
     nn,
+    norms,
     piecewise,
     reductions,
     transfer,
@@ -126,7 +127,7 @@ METHODS: dict[str, Any] = {
     "sign": _e.sign, "isnan": comparison.isnan, "isfinite": comparison.isfinite,
     "sum": _reduce(reductions.sum), "mean": _reduce(reductions.mean),
     "all": _reduce(reductions.all), "any": _reduce(reductions.any),
-    "norm": linalg.norm, "matmul": linalg.matmul, "dot": linalg.dot,
+    "norm": norms.norm, "matmul": linalg.matmul, "dot": linalg.dot,
     "reshape": _view, "view": _view, "flatten": manipulation.flatten,
     "permute": manipulation.permute_dims, "transpose": manipulation.transpose,
     "t": lambda self: manipulation.transpose(self, 0, 1, node="TBackward0")

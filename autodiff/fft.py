@@ -24,9 +24,18 @@ from .ops.fft import irfft as irfft
 from .ops.fft import irfftn as irfftn
 from .ops.fft import rfft as rfft
 from .ops.fft import rfftn as rfftn
+from .ops.fft_extra import fft2 as fft2
+from .ops.fft_extra import hfft2 as hfft2
+from .ops.fft_extra import hfftn as hfftn
+from .ops.fft_extra import ifft2 as ifft2
+from .ops.fft_extra import ihfft2 as ihfft2
+from .ops.fft_extra import ihfftn as ihfftn
+from .ops.fft_extra import irfft2 as irfft2
+from .ops.fft_extra import rfft2 as rfft2
 
 __all__ = ["fft", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifftn", "ifftshift", "ihfft",
            "irfft", "irfftn", "rfft", "rfftfreq", "rfftn"]
+__all__ += ["fft2", "hfft2", "hfftn", "ifft2", "ihfft2", "ihfftn", "irfft2", "rfft2"]
 
 
 def _frequencies(op: str, n: int, d: float, dtype: Any, device: Any, backend: Any,

@@ -113,6 +113,10 @@ NOT_APPLICABLE = {
 #: a complex soft margin is PyTorch's log1p(exp(z)), which overflows at Re z = 1000 as
 #: PyTorch's does: the large-logit case is for real input
 NOT_APPLICABLE |= {"logaddexp.soft_margin_loss_large"}
+# PyTorch's linalg and fft beyond the standard (cases_linalg_extra.py): the real-input
+# transforms refuse complex input; a @ a.mT + 3 I is complex symmetric, not Hermitian
+REFUSING |= {"rfftn.rfft2", "irfftn.irfft2", "conj.ihfftn", "conj.ihfft2"}
+NOT_APPLICABLE |= {"cholesky.cholesky_ex", "reshape.eigvalsh_upper"}
 
 #: known wrong (none at present): name -> reason, each run as a non-strict xfail
 KNOWN_WRONG: dict[str, str] = {}

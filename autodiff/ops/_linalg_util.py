@@ -100,6 +100,17 @@ def check_matrix(op: str, x: Any, *, square: bool = False, name: str = "x") -> N
                          f"(shape {x.shape})")
 
 
+def batch_of_vectors(x1: Any, x2: Any) -> bool:
+    """True when ``solve``'s x2 is a batch of vectors for PyTorch (of shape
+    ``x1.shape[:-1]``) and not a batch of matrices for the standard. Where both readings
+    fit (x1 (3, 3, 3), x2 (3, 3)) the standard's stands: autodiff is its namespace."""
+    if x2.ndim < 2 or x2.ndim != x1.ndim - 1 or tuple(x2.shape) != tuple(x1.shape[:-1]):
+        return False
+    batches_fit = all(p == q or 1 in (p, q) for p, q in zip(
+        reversed(x1.shape[:-2]), reversed(x2.shape[:-2]), strict=False))
+    return x2.shape[-2] != x1.shape[-1] or not batches_fit
+
+
 def tensor_xp() -> Any:
     """autodiff's own namespace: what the jvp rules (which run on tensors only) pass to
     the helpers they share with the vjp rules."""

@@ -1,11 +1,9 @@
-"""Inverses and determinants: inv, solve, det, slogdet, pinv, cholesky, matrix_power
-and matrix_rank.
-
-The rules are the standard closed forms (Giles 2008; PyTorch's FunctionsManual),
-batched over leading axes and written for complex inputs too, with ``x^H`` where a
-real formula has ``x^T``. Inverses are applied through ``solve`` rather than formed
-where the formula allows it. At a singular matrix ``det``'s gradient is the
-cofactor matrix, computed from the SVD; the others have none there.
+"""Inverses and determinants: inv, solve, det, slogdet, pinv, cholesky, matrix_power and
+matrix_rank. The rules are the standard closed forms (Giles 2008; PyTorch's FunctionsManual),
+batched over leading axes and written for complex inputs too, with ``x^H`` where a real
+formula has ``x^T``. Inverses are applied through ``solve`` rather than formed where the
+formula allows it. At a singular matrix ``det``'s gradient is the cofactor matrix, computed
+from the SVD; the others have none there.
 """
 
 from __future__ import annotations
@@ -17,6 +15,7 @@ from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._linalg_util import (
     SlogdetResult,
+    batch_of_vectors,
     check_matrix,
     column,
     conjugate,
@@ -129,8 +128,8 @@ def _broadcast_batch(op: str, first: tuple[int, ...], second: tuple[int, ...]) -
 
 
 def solve(x1: Tensor, x2: Tensor, /) -> Tensor:
-    """The solution X of ``x1 @ X = x2``: x2 is a vector when 1-D, else a batch of
-    matrices whose batch axes broadcast against x1's.
+    """The solution X of ``x1 @ X = x2``: x2 is a vector when 1-D (or a batch of them where
+    only PyTorch's reading fits), else a batch of matrices broadcasting against x1.
 
     >>> import autodiff as ad
     >>> ad.linalg.solve(ad.tensor([[2.0, 0.0], [0.0, 4.0]]), ad.tensor([1.0, 1.0]))
@@ -141,6 +140,8 @@ def solve(x1: Tensor, x2: Tensor, /) -> Tensor:
         raise ValueError(f"linalg.solve: expected x2 to be a vector or a batch of matrices, "
                          f"got {getattr(x2, 'shape', type(x2).__name__)}")
     vector = x2.ndim == 1
+    if batch_of_vectors(x1, x2):  # PyTorch's reading, where the standard's does not fit
+        return _solve(x1, x2[..., None], False)[..., 0]
     size = x2.shape[0] if vector else x2.shape[-2]
     if size != x1.shape[-1]:
         raise ValueError(f"linalg.solve: x1 of shape {x1.shape} and x2 of shape {x2.shape} "
@@ -277,18 +278,17 @@ _pinv: Op = primitive(
 )
 
 
-def pinv(x: Tensor, /, *, rtol: float | Tensor | None = None) -> Tensor:
-    """The Moore-Penrose pseudo-inverse; singular values below ``rtol`` (or a tensor of one
-    per matrix) times the largest count as zero. The gradient assumes a constant rank.
+def pinv(x: Tensor, /, *, rtol: float | None = None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse; singular values below ``rtol`` times the
+    largest count as zero. Its gradient assumes the rank is locally constant.
 
     >>> import autodiff as ad
     >>> ad.linalg.pinv(ad.tensor([[1.0, 0.0], [0.0, 0.0]]))
     tensor([[1., 0.],
             [0., 0.]])
     """
-    check_matrix("pinv", x)  # a tensor of rtol per matrix is a constant, not differentiated
-    tol = rtol._array if isinstance(rtol, Tensor) and rtol.ndim else rtol
-    return _pinv(x, rtol=tol if tol is None or tol is not rtol else float(rtol))
+    check_matrix("pinv", x)
+    return _pinv(x, rtol=None if rtol is None else float(rtol))
 
 
 _matrix_rank: Op = primitive(
