@@ -23,7 +23,7 @@ _HIDDEN_DTYPES = ("int64", "bool")
 
 #: The versions of the Array API standard ``__array_namespace__`` accepts; the last is
 #: the one autodiff implements (``autodiff.__array_api_version__``).
-SUPPORTED_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
+SUPPORTED_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
 
 DEEPCOPY_NONLEAF_MESSAGE = (
     "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
