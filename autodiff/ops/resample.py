@@ -111,6 +111,11 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
                                f" at dimension {axis} of input {list(input.shape)}")
         if mode == "circular" and (lo > n or hi > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
+        if mode == "circular" and (lo < 0 or hi < 0):
+            # PyTorch crops first, then wraps around what is left
+            start, stop = max(-lo, 0), n - max(-hi, 0)
+            out = out[(slice(None),) * axis + (slice(start, max(stop, start)),)]
+            n, lo, hi = max(stop - start, 0), max(lo, 0), max(hi, 0)
         out = _take(out, [_source(mode, i, n) for i in range(-lo, n + hi)], axis)
     return out
 
