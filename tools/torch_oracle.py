@@ -56,6 +56,10 @@ NONDETERMINISTIC = {"empty", "empty_like", "new_empty", "new_empty_strided", "em
                     "nn.functional.dropout2d", "nn.functional.dropout3d",
                     "nn.functional.alpha_dropout", "nn.functional.feature_alpha_dropout",
                     "nn.functional.rrelu"}
+# torch layers a sample passes as a callable: autodiff's function and its keywords' sources
+MODULE_FUNCTIONS = {"PairwiseDistance": ("pairwise_distance",
+                                         {"p": "norm", "eps": "eps", "keepdim": "keepdim"}),
+                    "CosineSimilarity": ("cosine_similarity", {"dim": "dim", "eps": "eps"})}
 # ops that draw only when a keyword asks for it (attention's dropout): such samples are
 # random, the others are compared in full
 RANDOM_WHEN = {"nn.functional.scaled_dot_product_attention": ("dropout_p", 0.0)}
@@ -255,6 +259,13 @@ class Converter:
             return type(obj)(*converted) if hasattr(obj, "_fields") else tuple(converted)
         if isinstance(obj, dict):
             return {k: self(v) for k, v in obj.items()}
+        if isinstance(obj, torch.nn.Module) and type(obj).__name__ in MODULE_FUNCTIONS:
+            # a torch layer passed as a callable (distance_function=PairwiseDistance()):
+            # autodiff's functional form with the layer's settings
+            name, attrs = MODULE_FUNCTIONS[type(obj).__name__]
+            fn = getattr(ad.nn.functional, name)
+            settings = {key: getattr(obj, attr) for key, attr in attrs.items()}
+            return lambda *xs: fn(*xs, **settings)
         return obj
 
 
