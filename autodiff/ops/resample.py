@@ -141,6 +141,35 @@ def adaptive_average(x: Tensor, sizes: Sequence[int]) -> Tensor:
 
 
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
+_CUBIC_A = -0.75  # PyTorch's (and OpenCV's) cubic convolution parameter
+
+
+def _cubic_weights(n_in: int, n_out: int, scale: float | None, align_corners: bool
+                   ) -> tuple[list[list[int]], list[list[float]]]:
+    """PyTorch's bicubic taps along one axis: for each of the 4 taps, the (clamped)
+    source index and the weight of every output position (Keys' kernel, A = -0.75)."""
+    if align_corners:
+        s = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+    else:
+        s = 1.0 / scale if scale is not None and scale > 0 else n_in / n_out
+    a = _CUBIC_A
+
+    def near(x: float) -> float:  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x: float) -> float:  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    index: list[list[int]] = [[], [], [], []]
+    weight: list[list[float]] = [[], [], [], []]
+    for o in range(n_out):
+        src = o * s if align_corners else s * (o + 0.5) - 0.5  # not clamped, unlike linear
+        base = math.floor(src)
+        t = src - base
+        for k, w in enumerate((far(t + 1.0), near(t), near(1.0 - t), far(2.0 - t))):
+            index[k].append(min(max(base - 1 + k, 0), n_in - 1))
+            weight[k].append(w)
+    return index, weight
 
 
 def _f32(value: float) -> float:
@@ -183,8 +212,9 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     """Resample the spatial axes of ``input`` (N, C, *spatial), as
     ``torch.nn.functional.interpolate``: to ``size`` or by ``scale_factor``, with
     ``mode`` ``'nearest'``, ``'nearest-exact'``, ``'linear'`` (3-D input),
-    ``'bilinear'`` (4-D), ``'trilinear'`` (5-D) or ``'area'`` (adaptive average
-    pooling), and PyTorch's ``align_corners``.
+    ``'bilinear'`` or ``'bicubic'`` (4-D; PyTorch's cubic convolution, A = -0.75),
+    ``'trilinear'`` (5-D) or ``'area'`` (adaptive average pooling), and PyTorch's
+    ``align_corners``.
 
     >>> import autodiff as ad
     >>> x = ad.tensor([[[1.0, 2.0]]])
@@ -200,9 +230,12 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     if mode in _LINEAR and _LINEAR[mode] != n:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
                                   f"{_LINEAR[mode] + 2}D input")
-    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact", "area"):
+    if mode == "bicubic" and n != 2:
+        raise NotImplementedError(f"Got {input.ndim}D input, but bicubic mode needs 4D input")
+    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact", "area", "bicubic"):
         raise NotImplementedError(f"interpolate: mode {mode!r} is not supported (nearest, "
-                                  "nearest-exact, linear, bilinear, trilinear, area are)")
+                                  "nearest-exact, linear, bilinear, bicubic, trilinear, area "
+                                  "are)")
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported")
     if n < 1:
@@ -247,9 +280,17 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
             index = _nearest_index(shape_in[i], sizes[i], scales[i], mode == "nearest-exact")
             out = _take(out, index, axis)
             continue
+        shape = (sizes[i],) + (1,) * (n - 1 - i)
+        if mode == "bicubic":  # separable: the 4 taps along each axis in turn
+            taps, tap_weights = _cubic_weights(shape_in[i], sizes[i], scales[i],
+                                               bool(align_corners))
+            terms = [_take(out, idx, axis) * reshape(
+                asarray(w, dtype=input.dtype, device=input.device, backend=input.backend),
+                shape) for idx, w in zip(taps, tap_weights, strict=True)]
+            out = terms[0] + terms[1] + terms[2] + terms[3]
+            continue
         lows, highs, weights = _linear_weights(shape_in[i], sizes[i], scales[i],
                                                bool(align_corners))
-        shape = (sizes[i],) + (1,) * (n - 1 - i)
         w = reshape(asarray(weights, dtype=input.dtype, device=input.device,
                             backend=input.backend), shape)
         low = _take(out, lows, axis)
