@@ -6,7 +6,6 @@ from ``autodiff.nn.functional``."""
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable
 from typing import Any
 
@@ -163,7 +162,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         z = z * z
     if weight is not None:
         z = z * xp.expand_dims(xp.take(weight, y, axis=0), axis=1)
-    own = xp.arange(classes, device=x.device) == column
+    own = xp.arange(classes, device=x.device, backend=x.backend) == column
     loss = xp.sum(xp.where(own, 0.0, z), axis=1) / classes
     return reduce_loss(loss[0] if single else loss, reduction)
 
@@ -192,7 +191,7 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Legacy =
     with no_grad():  # the masks are integer bookkeeping
         ended = xp.cumulative_sum(xp.astype(y == -1, xp.int64), axis=1)
         listed = ended == 0  # (N, J): the entries before the first -1
-        hits = xp.expand_dims(y, axis=2) == xp.arange(classes, device=x.device)
+        hits = xp.expand_dims(y, axis=2) == xp.arange(classes, device=x.device, backend=x.backend)
         is_target = xp.any(hits & xp.expand_dims(listed, axis=2), axis=1)  # (N, C)
         pairs = xp.expand_dims(listed, axis=2) & ~xp.expand_dims(is_target, axis=1)
         safe = xp.where(listed, y, 0)

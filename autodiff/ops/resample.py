@@ -205,6 +205,33 @@ def _linear_weights(n_in: int, n_out: int, scale: float | None, align_corners: b
     return lows, highs, weights
 
 
+def _bicubic_axis(x: Tensor, axis: int, shape: tuple[int, ...],
+                  taps: tuple[list[list[int]], list[list[float]]]) -> Tensor:
+    """The 4 weighted taps along one axis (bicubic is separable: axes in turn)."""
+    terms = [_take(x, idx, axis) * reshape(
+        asarray(w, dtype=x.dtype, device=x.device, backend=x.backend), shape)
+        for idx, w in zip(*taps, strict=True)]
+    return terms[0] + terms[1] + terms[2] + terms[3]
+
+
+def _check_mode(mode: str, n: int, ndim: int, align_corners: bool | None,
+                antialias: bool) -> None:
+    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes:"
+                         " linear | bilinear | bicubic | trilinear")
+    if mode in _LINEAR and _LINEAR[mode] != n:
+        raise NotImplementedError(f"Got {ndim}D input, but {mode} mode needs "
+                                  f"{_LINEAR[mode] + 2}D input")
+    if mode == "bicubic" and n != 2:
+        raise NotImplementedError(f"Got {ndim}D input, but bicubic mode needs 4D input")
+    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact", "area", "bicubic"):
+        raise NotImplementedError(f"interpolate: mode {mode!r} is not supported (nearest, "
+                                  "nearest-exact, linear, bilinear, bicubic, trilinear, area "
+                                  "are)")
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported")
+
+
 def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                 scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
@@ -224,20 +251,7 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     tensor([[[1.0000, 1.5000, 2.0000]]])
     """
     n = input.ndim - 2
-    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
-        raise ValueError("align_corners option can only be set with the interpolating modes:"
-                         " linear | bilinear | bicubic | trilinear")
-    if mode in _LINEAR and _LINEAR[mode] != n:
-        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
-                                  f"{_LINEAR[mode] + 2}D input")
-    if mode == "bicubic" and n != 2:
-        raise NotImplementedError(f"Got {input.ndim}D input, but bicubic mode needs 4D input")
-    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact", "area", "bicubic"):
-        raise NotImplementedError(f"interpolate: mode {mode!r} is not supported (nearest, "
-                                  "nearest-exact, linear, bilinear, bicubic, trilinear, area "
-                                  "are)")
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported")
+    _check_mode(mode, n, input.ndim, align_corners, antialias)
     if n < 1:
         raise ValueError(f"interpolate: expected an input with at least 3 dimensions "
                          f"(N, C, *spatial), but got input of size {list(input.shape)}")
@@ -281,13 +295,9 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
             out = _take(out, index, axis)
             continue
         shape = (sizes[i],) + (1,) * (n - 1 - i)
-        if mode == "bicubic":  # separable: the 4 taps along each axis in turn
-            taps, tap_weights = _cubic_weights(shape_in[i], sizes[i], scales[i],
-                                               bool(align_corners))
-            terms = [_take(out, idx, axis) * reshape(
-                asarray(w, dtype=input.dtype, device=input.device, backend=input.backend),
-                shape) for idx, w in zip(taps, tap_weights, strict=True)]
-            out = terms[0] + terms[1] + terms[2] + terms[3]
+        if mode == "bicubic":
+            out = _bicubic_axis(out, axis, shape, _cubic_weights(
+                shape_in[i], sizes[i], scales[i], bool(align_corners)))
             continue
         lows, highs, weights = _linear_weights(shape_in[i], sizes[i], scales[i],
                                                bool(align_corners))
