@@ -234,6 +234,15 @@ def arange(start: Any, /, stop: Any = None, step: Any = 1, *, dtype: Any = None,
     return _finish(array, owner, requires_grad)
 
 
+def _end_value(end: Any, name: str) -> Any:
+    if not isinstance(end, Tensor):
+        return end
+    if end.ndim:
+        raise RuntimeError(f"linspace only supports 0-dimensional start and end tensors, but "
+                           f"got {name} with {end.ndim} dimension(s).")
+    return end.item()
+
+
 def linspace(start: Any, stop: Any, /, num: int | None = None, *, dtype: Any = None,
              device: Any = None, endpoint: bool = True, steps: int | None = None,
              backend: Any = None, requires_grad: bool = False) -> Tensor:
@@ -248,6 +257,9 @@ def linspace(start: Any, stop: Any, /, num: int | None = None, *, dtype: Any = N
     tensor([0.0000, 0.2500, 0.5000, 0.7500])
     """
     num = pick("linspace", "num", num, "steps", steps, None)
+    # 0-d tensor ends are read as Python numbers, as PyTorch's .item(): the line is then
+    # computed in the result's dtype, not in the ends' (a float32 end would round it)
+    start, stop = (_end_value(e, n) for e, n in ((start, "start"), (stop, "end")))
     if num is None:
         raise TypeError("linspace() missing its number of values, num")
     default = _dtypes.default_complex() if isinstance(start, complex) or isinstance(

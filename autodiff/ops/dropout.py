@@ -107,6 +107,9 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
     >>> ad.nn.functional.feature_alpha_dropout(ad.ones((2, 3)), 0.5).shape
     (2, 3)
     """
+    if not training:  # PyTorch checks the rank only when it draws
+        _check(p)
+        return input
     shape = _feature_shape(input, True, "feature_alpha_dropout")
     return _dropout(input, p, training, inplace, "feature_alpha_dropout", shape, True)
 

@@ -251,7 +251,12 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """
     mask = _bool_mask("masked_scatter", mask)
     xp = input._backend.xp
-    mask = broadcast_to(mask, tuple(input.shape))
+    # out of place, PyTorch broadcasts input and mask together (the in-place method's
+    # result must keep input's shape, which the in-place wrapper checks)
+    shape = tuple(xp.broadcast_arrays(input._array, mask._array)[0].shape)
+    if shape != tuple(input.shape):
+        input = broadcast_to(input, shape) * 1  # a fresh tensor, not a broadcast view
+    mask = broadcast_to(mask, shape)
     positions = xp.nonzero(xp.reshape(mask._array, (-1,)))[0]
     count = positions.shape[0]
     if source.numel() < count:

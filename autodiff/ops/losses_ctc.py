@@ -200,7 +200,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Tensor | Sequenc
                   blank=int(blank), zero_infinity=bool(zero_infinity))
     if reduction == "mean":
         divisors = ad().asarray([max(n, 1) for n in outs], dtype=losses.dtype,
-                                device=losses.device)
+                                device=losses.device, backend=losses.backend)
         return ad().mean(losses / divisors)
     if reduction == "sum":
         return ad().sum(losses)

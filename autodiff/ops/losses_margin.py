@@ -5,6 +5,7 @@ from ``autodiff.nn.functional``."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -110,15 +111,21 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
 
 def _as_batch(op: str, input: Tensor, target: Tensor) -> tuple[Tensor, Tensor, bool]:
     """(C,) or (N, C) scores and their targets as a batch, and whether it was one row."""
-    if input.ndim > 2 or input.ndim == 0 or input.shape[-1] == 0:
+    if input.ndim > 2 or (input.ndim and input.shape[-1] == 0):
         raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch "
                            f"size, but got: {list(input.shape)}")
     if target.dtype.kind not in ("signed integer", "unsigned integer"):
         raise TypeError(f"{op}: expected target to be a tensor of class indices (an integer "
                         f"dtype), got {target.dtype.name}")
-    if input.ndim == 1:
-        return ad().expand_dims(input, axis=0), ad().expand_dims(target, axis=0), True
-    return input, target, False
+    if input.ndim > 1:
+        return input, target, False
+    # one sample (a 0-d input is one sample of one class, as PyTorch reads it); its
+    # target is one index (0-d or of shape (1,)) or, for the multi-label loss, one row
+    xp = ad()
+    row = xp.reshape(input, (1, -1))
+    if op == "multilabel_margin_loss":
+        return row, (xp.reshape(target, (1, -1)) if target.ndim <= 1 else target), True
+    return row, (xp.reshape(target, (1,)) if math.prod(target.shape) == 1 else target), True
 
 
 def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
@@ -155,7 +162,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         z = z * z
     if weight is not None:
         z = z * xp.expand_dims(xp.take(weight, y, axis=0), axis=1)
-    own = xp.arange(classes, device=x.device) == column
+    own = xp.arange(classes, device=x.device, backend=x.backend) == column
     loss = xp.sum(xp.where(own, 0.0, z), axis=1) / classes
     return reduce_loss(loss[0] if single else loss, reduction)
 
@@ -184,7 +191,7 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Legacy =
     with no_grad():  # the masks are integer bookkeeping
         ended = xp.cumulative_sum(xp.astype(y == -1, xp.int64), axis=1)
         listed = ended == 0  # (N, J): the entries before the first -1
-        hits = xp.expand_dims(y, axis=2) == xp.arange(classes, device=x.device)
+        hits = xp.expand_dims(y, axis=2) == xp.arange(classes, device=x.device, backend=x.backend)
         is_target = xp.any(hits & xp.expand_dims(listed, axis=2), axis=1)  # (N, C)
         pairs = xp.expand_dims(listed, axis=2) & ~xp.expand_dims(is_target, axis=1)
         safe = xp.where(listed, y, 0)

@@ -168,6 +168,14 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     (tensor([0.2000, 0.4000]), tensor([1.1000, 1.7000]))
     """
     check_tensors("batch_norm", input=input)
+    if input.ndim == 1 and input.shape[0] == 0:
+        # PyTorch reads an empty vector as zero channels: nothing to normalize
+        for name, stat in (("running_mean", running_mean), ("running_var", running_var),
+                           ("weight", weight), ("bias", bias)):
+            if stat is not None and math.prod(stat.shape) != 0:
+                raise RuntimeError(f"{name} should contain 0 elements not "
+                                   f"{math.prod(stat.shape)}")
+        return input * 1.0
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected an (N, C, ...) input of 2 or more "
                          f"dimensions, got {input.ndim}")
@@ -272,7 +280,9 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                            f"num_groups, but got input of shape {list(input.shape)} and "
                            f"num_groups={num_groups}")
     xp = ad()
-    grouped = xp.reshape(input, (input.shape[0], num_groups, -1))
+    # the group's size spelled out: -1 cannot be inferred for an empty batch
+    per_group = math.prod(input.shape[1:]) // num_groups
+    grouped = xp.reshape(input, (input.shape[0], num_groups, per_group))
     y = standardize(grouped, axes=(2,), eps=float(eps), norm="Group")
     y = xp.reshape(y, tuple(input.shape))
     return _affine(y, weight, bias, _channel_shape(input))

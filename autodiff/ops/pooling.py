@@ -63,7 +63,8 @@ def _windows(x: Tensor, tables: Sequence[Table]) -> Tensor:
     # (N, C, O1, K1, O2, K2, ...) -> (N, C, O1, O2, ..., K1, K2, ...)
     order = (0, 1) + tuple(2 + 2 * i for i in range(n)) + tuple(3 + 2 * i for i in range(n))
     x = permute_dims(x, order)
-    return reshape(x, tuple(x.shape[:2 + n]) + (-1,))
+    # the window size spelled out: -1 cannot be inferred for an empty batch
+    return reshape(x, tuple(x.shape[:2 + n]) + (math.prod(x.shape[2 + n:]),))
 
 
 def _max_over(x: Tensor, tables: Sequence[Table], offsets: Sequence[int],

@@ -11,13 +11,13 @@ window's positions, one per output channel), so they cost one matmul each.
 from __future__ import annotations
 
 import math
-import struct
 from collections.abc import Sequence
 
 from .._tensor import Tensor
 from ._conv_prims import conv as conv_prim
 from ._conv_prims import conv_transpose as conv_transpose_prim
 from ._conv_prims import out_size
+from ._cubic import _cubic_weights, _linear_weights, _nearest_index
 from .conv import IntOr, tuple_of
 from .creation import asarray, eye, full
 from .indexing import take
@@ -111,6 +111,11 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
                                f" at dimension {axis} of input {list(input.shape)}")
         if mode == "circular" and (lo > n or hi > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
+        if mode == "circular" and (lo < 0 or hi < 0):
+            # PyTorch crops first, then wraps around what is left
+            start, stop = max(-lo, 0), n - max(-hi, 0)
+            out = out[(slice(None),) * axis + (slice(start, max(stop, start)),)]
+            n, lo, hi = max(stop - start, 0), max(lo, 0), max(hi, 0)
         out = _take(out, [_source(mode, i, n) for i in range(-lo, n + hi)], axis)
     return out
 
@@ -136,39 +141,31 @@ def adaptive_average(x: Tensor, sizes: Sequence[int]) -> Tensor:
 
 
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
+def _bicubic_axis(x: Tensor, axis: int, shape: tuple[int, ...],
+                  taps: tuple[list[list[int]], list[list[float]]]) -> Tensor:
+    """The 4 weighted taps along one axis (bicubic is separable: axes in turn)."""
+    terms = [_take(x, idx, axis) * reshape(
+        asarray(w, dtype=x.dtype, device=x.device, backend=x.backend), shape)
+        for idx, w in zip(*taps, strict=True)]
+    return terms[0] + terms[1] + terms[2] + terms[3]
 
 
-def _f32(value: float) -> float:
-    """``value`` rounded to float32."""
-    return float(struct.unpack("f", struct.pack("f", value))[0])
-
-
-def _nearest_index(n_in: int, n_out: int, scale: float | None, exact: bool) -> list[int]:
-    """PyTorch's source index, in float32 as its nearest kernels compute it (a product of
-    two float32 numbers is exact in a double, so rounding it once gives float32's).
-    Where a position falls within float32's rounding of a whole number, PyTorch's
-    vectorised kernels may still pick the neighbour."""
-    s = _f32(1.0 / scale if scale is not None and scale > 0 else n_in / n_out)
-    shift = 0.5 if exact else 0.0
-    return [min(int(math.floor(_f32((o + shift) * s))), n_in - 1) for o in range(n_out)]
-
-
-def _linear_weights(n_in: int, n_out: int, scale: float | None, align_corners: bool
-                    ) -> tuple[list[int], list[int], list[float]]:
-    """PyTorch's source positions for linear interpolation: the lower and upper
-    neighbour and the upper one's weight."""
-    if align_corners:
-        s = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
-    else:
-        s = 1.0 / scale if scale is not None and scale > 0 else n_in / n_out
-    lows, highs, weights = [], [], []
-    for o in range(n_out):
-        src = o * s if align_corners else max(s * (o + 0.5) - 0.5, 0.0)
-        low = min(int(math.floor(src)), n_in - 1)
-        lows.append(low)
-        highs.append(min(low + 1, n_in - 1))
-        weights.append(src - low)
-    return lows, highs, weights
+def _check_mode(mode: str, n: int, ndim: int, align_corners: bool | None,
+                antialias: bool) -> None:
+    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes:"
+                         " linear | bilinear | bicubic | trilinear")
+    if mode in _LINEAR and _LINEAR[mode] != n:
+        raise NotImplementedError(f"Got {ndim}D input, but {mode} mode needs "
+                                  f"{_LINEAR[mode] + 2}D input")
+    if mode == "bicubic" and n != 2:
+        raise NotImplementedError(f"Got {ndim}D input, but bicubic mode needs 4D input")
+    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact", "area", "bicubic"):
+        raise NotImplementedError(f"interpolate: mode {mode!r} is not supported (nearest, "
+                                  "nearest-exact, linear, bilinear, bicubic, trilinear, area "
+                                  "are)")
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported")
 
 
 def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
@@ -178,8 +175,9 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     """Resample the spatial axes of ``input`` (N, C, *spatial), as
     ``torch.nn.functional.interpolate``: to ``size`` or by ``scale_factor``, with
     ``mode`` ``'nearest'``, ``'nearest-exact'``, ``'linear'`` (3-D input),
-    ``'bilinear'`` (4-D), ``'trilinear'`` (5-D) or ``'area'`` (adaptive average
-    pooling), and PyTorch's ``align_corners``.
+    ``'bilinear'`` or ``'bicubic'`` (4-D; PyTorch's cubic convolution, A = -0.75),
+    ``'trilinear'`` (5-D) or ``'area'`` (adaptive average pooling), and PyTorch's
+    ``align_corners``.
 
     >>> import autodiff as ad
     >>> x = ad.tensor([[[1.0, 2.0]]])
@@ -189,17 +187,7 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     tensor([[[1.0000, 1.5000, 2.0000]]])
     """
     n = input.ndim - 2
-    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
-        raise ValueError("align_corners option can only be set with the interpolating modes:"
-                         " linear | bilinear | bicubic | trilinear")
-    if mode in _LINEAR and _LINEAR[mode] != n:
-        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
-                                  f"{_LINEAR[mode] + 2}D input")
-    if mode not in _LINEAR and mode not in ("nearest", "nearest-exact", "area"):
-        raise NotImplementedError(f"interpolate: mode {mode!r} is not supported (nearest, "
-                                  "nearest-exact, linear, bilinear, trilinear, area are)")
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported")
+    _check_mode(mode, n, input.ndim, align_corners, antialias)
     if n < 1:
         raise ValueError(f"interpolate: expected an input with at least 3 dimensions "
                          f"(N, C, *spatial), but got input of size {list(input.shape)}")
@@ -242,9 +230,13 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
             index = _nearest_index(shape_in[i], sizes[i], scales[i], mode == "nearest-exact")
             out = _take(out, index, axis)
             continue
+        shape = (sizes[i],) + (1,) * (n - 1 - i)
+        if mode == "bicubic":
+            out = _bicubic_axis(out, axis, shape, _cubic_weights(
+                shape_in[i], sizes[i], scales[i], bool(align_corners)))
+            continue
         lows, highs, weights = _linear_weights(shape_in[i], sizes[i], scales[i],
                                                bool(align_corners))
-        shape = (sizes[i],) + (1,) * (n - 1 - i)
         w = reshape(asarray(weights, dtype=input.dtype, device=input.device,
                             backend=input.backend), shape)
         low = _take(out, lows, axis)

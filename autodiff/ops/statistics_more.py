@@ -289,7 +289,8 @@ def _quantile(op: str, input: Tensor, q: Any, dim: Any, keepdim: bool,
     elif interpolation == "midpoint":
         out = (v_lo + v_hi) * 0.5
     else:
-        out = v_lo + (pos - low) * (v_hi - v_lo)
+        # the weight keeps q's gradient, as PyTorch's lerp does: d/dq = (n - 1) * gap
+        out = v_lo + (qs * clip(valid - 1, min=0) - low) * (v_hi - v_lo)
     with _mode.no_grad():
         empty = (valid == 0) if ignore_nan else nans.any(axis=-1, keepdims=True)
     out = where(empty, math.nan, out)
