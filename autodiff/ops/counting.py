@@ -7,7 +7,6 @@ count with the backend's scatter-add.
 from __future__ import annotations
 
 import math
-
 from typing import Any
 
 from .._tensor import Tensor
