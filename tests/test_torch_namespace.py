@@ -423,3 +423,12 @@ def test_zero_fills_in_place() -> None:
     x = ad.tensor(A)
     assert torch_ns.zero_(x) is x
     _same(x, np.zeros_like(A))
+
+
+def test_to_and_casts_take_pytorchs_keywords() -> None:
+    x = ad.tensor(A)
+    _same(x.to(ad.float32, non_blocking=True, memory_format=None), A.astype(np.float32))
+    _same(x.to(ad.float64, False, True), A)
+    assert x.to(ad.float64, False, True) is not x
+    _same(x.double(memory_format=None), A)
+    assert x.long(memory_format=None).dtype == ad.int64
