@@ -409,3 +409,64 @@ def test_scatter_reduce_scales_with_the_writes(backend: str, reduce: str) -> Non
     if reduce == "mean":
         want = want / (np.bincount(index, minlength=20_000) + 1)
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+# -- PyTorch's 0-d and empty-index cases -------------------------------------------------
+def test_gather_of_a_0d_input_takes_the_index_shape(backend: str) -> None:
+    x = ad.tensor(2.0, backend=backend)
+    one = ad.tensor(np.array([0]), backend=backend)
+    assert ad.gather(x, 0, one).shape == (1,)
+    assert ad.gather(x, 0, ad.tensor(np.array(0), backend=backend)).shape == ()
+
+
+def test_gather_with_an_empty_index_of_any_integer_dtype(backend: str) -> None:
+    x = ad.tensor(np.arange(5.0), backend=backend, requires_grad=True)
+    out = ad.gather(x, 0, ad.zeros((2, 0), dtype=ad.uint8, backend=backend))
+    assert out.shape == (2, 0)
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros(5))
+
+
+def test_index_select_of_a_0d_input_stays_0d(backend: str) -> None:
+    x = ad.tensor(2.0, backend=backend)
+    out = ad.index_select(x, 0, ad.tensor(np.array([0]), backend=backend))
+    assert out.shape == () and float(out) == 2.0
+
+
+def test_nonzero_method_of_a_0d_tensor(backend: str) -> None:
+    assert ad.tensor(3.0, backend=backend).nonzero().shape == (1, 0)
+    assert ad.tensor(0.0, backend=backend).nonzero().shape == (0, 0)
+    (index,) = ad.tensor(3.0, backend=backend).nonzero(as_tuple=True)
+    np.testing.assert_array_equal(index.numpy(), [0])
+
+
+def test_unique_along_a_dim(backend: str) -> None:
+    a = np.array([[1, 2], [0, 5], [1, 2], [0, 5], [3, 3]])
+    values, inverse, counts = ad.unique(ad.tensor(a, backend=backend), dim=0,
+                                        return_inverse=True, return_counts=True)
+    want, want_inverse, want_counts = np.unique(a, axis=0, return_inverse=True,
+                                                return_counts=True)
+    np.testing.assert_array_equal(_np(values), want)
+    np.testing.assert_array_equal(_np(inverse), want_inverse.reshape(-1))
+    np.testing.assert_array_equal(_np(counts), want_counts)
+    columns = ad.unique(ad.tensor(a.T, backend=backend), dim=1)
+    np.testing.assert_array_equal(_np(columns), np.unique(a.T, axis=1))
+    flags = ad.unique(ad.tensor(np.array([True, False, True]), backend=backend), dim=0)
+    np.testing.assert_array_equal(_np(flags), [False, True])
+
+
+def test_unique_along_a_dim_of_empty_and_0d_input(backend: str) -> None:
+    values, inverse = ad.unique(ad.zeros((0, 3), backend=backend), dim=0,
+                                return_inverse=True)
+    assert values.shape == (0, 3) and inverse.shape == (0,)
+    with pytest.raises(IndexError, match="tensor has no dimensions"):
+        ad.unique(ad.tensor(3.0, backend=backend), dim=0)
+    with pytest.raises(RuntimeError, match="0 sized dimensions"):
+        ad.unique(ad.zeros((3, 0), backend=backend), dim=0)
+
+
+def test_unique_consecutive_of_empty_input(backend: str) -> None:
+    out, counts = ad.unique_consecutive(ad.zeros((0,), backend=backend), return_counts=True)
+    assert out.shape == (0,) and counts.shape == (0,)
+    out = ad.unique_consecutive(ad.zeros((0, 2), backend=backend), dim=0)
+    assert out.shape == (0, 2)
