@@ -432,3 +432,14 @@ def test_to_and_casts_take_pytorchs_keywords() -> None:
     assert x.to(ad.float64, False, True) is not x
     _same(x.double(memory_format=None), A)
     assert x.long(memory_format=None).dtype == ad.int64
+
+
+def test_fft_takes_pytorchs_keywords_and_positions() -> None:
+    x = ad.tensor(A)
+    _same(torch_ns.fft.fft(x, n=4, dim=0, norm="ortho"), np.fft.fft(A, 4, 0, "ortho"))
+    _same(torch_ns.fft.rfftn(x, s=(2, 4)), np.fft.rfftn(A, (2, 4)))
+    _same(torch_ns.fft.ifft2(x, None, (0, 1)), np.fft.ifft2(A))
+    with pytest.raises(TypeError, match="unexpected keyword argument 'axis'"):
+        torch_ns.fft.fft(x, axis=0)
+    with pytest.raises(TypeError, match="multiple values for argument 'n'"):
+        torch_ns.fft.fft(x, 4, n=4)
