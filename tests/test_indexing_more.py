@@ -470,3 +470,47 @@ def test_unique_consecutive_of_empty_input(backend: str) -> None:
     assert out.shape == (0,) and counts.shape == (0,)
     out = ad.unique_consecutive(ad.zeros((0, 2), backend=backend), dim=0)
     assert out.shape == (0, 2)
+
+
+def test_take_along_dim_broadcasts_off_dim(backend: str) -> None:
+    x = np.arange(5.0)[None, :]
+    index = np.array([[0, 4], [1, 3], [2, 2], [3, 1], [4, 0]])
+    out = ad.take_along_dim(ad.tensor(x, backend=backend), ad.tensor(index, backend=backend), 1)
+    np.testing.assert_array_equal(_np(out), np.take_along_axis(
+        np.broadcast_to(x, (5, 5)), index, 1))
+
+
+def test_cat_skips_empty_vectors_beside_matrices(backend: str) -> None:
+    a = np.arange(25.0).reshape(5, 5)
+    out = ad.concat([ad.zeros((0,), backend=backend), ad.tensor(a, backend=backend)], 1)
+    np.testing.assert_array_equal(_np(out), a)
+
+
+def test_tensordot_sums_over_an_axis_met_by_size_one(backend: str) -> None:
+    a, b = np.ones((1, 1, 1)), np.arange(4.0).reshape(2, 1, 2)
+    out = ad.tensordot(ad.tensor(a, backend=backend), ad.tensor(b, backend=backend),
+                       dims=([0, 1], [2, 0]))
+    want = np.tensordot(a, b.sum(axis=(0, 2), keepdims=True), axes=([0, 1], [2, 0]))
+    np.testing.assert_allclose(_np(out), want)
+
+
+def test_cov_of_one_variable_is_0d(backend: str) -> None:
+    x = np.array([[1.0, 4.0, 2.0]])
+    out = ad.cov(ad.tensor(x, backend=backend))
+    assert out.shape == ()
+    np.testing.assert_allclose(float(out), np.cov(x))
+    assert ad.corrcoef(ad.tensor(x, backend=backend)).shape == ()
+
+
+def test_normal_accepts_layout(backend: str) -> None:
+    assert ad.normal(0.0, 1.0, (3,), layout=None, backend=backend).shape == (3,)
+
+
+def test_frexp_returns_named_fields_and_a_mantissa_gradient(backend: str) -> None:
+    x = ad.tensor(np.array([8.0, 0.3, -3.0]), backend=backend, requires_grad=True)
+    mantissa, exponent = want = np.frexp(np.array([8.0, 0.3, -3.0]))
+    result = ad.frexp(x)
+    np.testing.assert_allclose(_np(result.mantissa), mantissa)
+    np.testing.assert_array_equal(_np(result.exponent), exponent)
+    result.mantissa.sum().backward()
+    np.testing.assert_allclose(_np(x.grad), 2.0 ** -want[1])
