@@ -443,3 +443,13 @@ def test_fft_takes_pytorchs_keywords_and_positions() -> None:
         torch_ns.fft.fft(x, axis=0)
     with pytest.raises(TypeError, match="multiple values for argument 'n'"):
         torch_ns.fft.fft(x, 4, n=4)
+
+
+def test_to_the_device_a_tensor_is_on_keeps_its_backend() -> None:
+    for name in ("numpy", "array_api_strict"):
+        x = ad.tensor(A, backend=name, requires_grad=True)
+        assert x.to("cpu") is x and x.to(x.device) is x
+        copied = x.to("cpu", ad.float64, False, True)
+        assert copied is not x and copied.backend == name
+        copied.sum().backward()
+        _same(x.grad, np.ones_like(A))
