@@ -514,3 +514,10 @@ def test_frexp_returns_named_fields_and_a_mantissa_gradient(backend: str) -> Non
     np.testing.assert_array_equal(_np(result.exponent), exponent)
     result.mantissa.sum().backward()
     np.testing.assert_allclose(_np(x.grad), 2.0 ** -want[1])
+
+
+def test_matmul_gradient_with_an_empty_inner_dim(backend: str) -> None:
+    x = ad.zeros((5, 5, 0), backend=backend, requires_grad=True)
+    w = ad.zeros((0, 5), backend=backend, requires_grad=True)
+    ad.matmul(x, w).sum().backward()
+    assert x.grad.shape == (5, 5, 0) and w.grad.shape == (0, 5)

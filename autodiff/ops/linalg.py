@@ -52,8 +52,10 @@ def _matmul_vjp_right(xp: Any, g: Any, _ans: Any, a: Any, b: Any) -> Any:
     if b.ndim == 1:  # (..., n, k) @ (k)
         return xp.matmul(xp.matrix_transpose(a), xp.expand_dims(g, axis=-1))[..., 0]
     if b.ndim == 2 and a.ndim > 2:  # a shared weight: one GEMM sums over the batch
-        rows = xp.reshape(a, (-1, a.shape[-1]))
-        return xp.matmul(xp.matrix_transpose(rows), xp.reshape(g, (-1, g.shape[-1])))
+        # explicit row counts: -1 cannot be inferred for an empty a (k = 0)
+        count = math.prod(a.shape[:-1])
+        rows = xp.reshape(a, (count, a.shape[-1]))
+        return xp.matmul(xp.matrix_transpose(rows), xp.reshape(g, (count, g.shape[-1])))
     return xp.matmul(xp.matrix_transpose(a), g)
 
 
