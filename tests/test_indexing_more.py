@@ -521,3 +521,13 @@ def test_matmul_gradient_with_an_empty_inner_dim(backend: str) -> None:
     w = ad.zeros((0, 5), backend=backend, requires_grad=True)
     ad.matmul(x, w).sum().backward()
     assert x.grad.shape == (5, 5, 0) and w.grad.shape == (0, 5)
+
+
+def test_masked_scatter_broadcasts_input_against_mask(backend: str) -> None:
+    mask = np.eye(3, dtype=bool)
+    source = np.arange(9.0).reshape(3, 3)
+    out = ad.masked_scatter(ad.tensor(np.zeros(3), backend=backend),
+                            ad.tensor(mask, backend=backend), ad.tensor(source, backend=backend))
+    want = np.zeros((3, 3))
+    want[mask] = source.reshape(-1)[:3]
+    np.testing.assert_array_equal(_np(out), want)

@@ -26,7 +26,7 @@ from .gather_scatter import (
     _values,
 )
 from .indexing import Take, _getitem, getitem
-from .manipulation import broadcast_to, reshape
+from .manipulation import broadcast_shapes, broadcast_to, reshape
 
 __all__ = ["index_add", "index_copy", "index_fill", "index_put", "index_reduce",
            "index_select", "masked_fill", "masked_scatter", "masked_select", "put"]
@@ -251,7 +251,11 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """
     mask = _bool_mask("masked_scatter", mask)
     xp = input._backend.xp
-    mask = broadcast_to(mask, tuple(input.shape))
+    # as PyTorch's out-of-place masked_scatter, input and mask broadcast together
+    shape = broadcast_shapes(tuple(input.shape), tuple(mask.shape))
+    if tuple(input.shape) != shape:
+        input = broadcast_to(input, shape)
+    mask = broadcast_to(mask, shape)
     positions = xp.nonzero(xp.reshape(mask._array, (-1,)))[0]
     count = positions.shape[0]
     if source.numel() < count:
