@@ -531,3 +531,13 @@ def test_masked_scatter_broadcasts_input_against_mask(backend: str) -> None:
     want = np.zeros((3, 3))
     want[mask] = source.reshape(-1)[:3]
     np.testing.assert_array_equal(_np(out), want)
+
+
+def test_logical_ops_read_any_dtype_as_pytorch(backend: str) -> None:
+    a = ad.tensor(np.array([0.0, 2.0, np.nan, -1.0]), backend=backend)
+    b = ad.tensor(np.array([0, 0, 3, 1]), backend=backend)
+    truth_a, truth_b = np.array([False, True, True, True]), np.array([False, False, True, True])
+    np.testing.assert_array_equal(_np(ad.logical_and(a, b)), truth_a & truth_b)
+    np.testing.assert_array_equal(_np(ad.logical_or(a, b)), truth_a | truth_b)
+    np.testing.assert_array_equal(_np(ad.logical_xor(a, b)), truth_a ^ truth_b)
+    np.testing.assert_array_equal(_np(ad.logical_not(a)), ~truth_a)
