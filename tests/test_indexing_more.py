@@ -541,3 +541,11 @@ def test_logical_ops_read_any_dtype_as_pytorch(backend: str) -> None:
     np.testing.assert_array_equal(_np(ad.logical_or(a, b)), truth_a | truth_b)
     np.testing.assert_array_equal(_np(ad.logical_xor(a, b)), truth_a ^ truth_b)
     np.testing.assert_array_equal(_np(ad.logical_not(a)), ~truth_a)
+
+
+def test_clamp_with_an_integer_bound_tensor_on_floats(backend: str) -> None:
+    x = np.array([-2.5, 0.5, 3.5])
+    low = np.array([-1, 1, 0], dtype=np.int32)
+    out = ad.clamp(ad.tensor(x, backend=backend), ad.tensor(low, backend=backend))
+    assert out.dtype == ad.float64
+    np.testing.assert_array_equal(_np(out), np.maximum(x, low))
