@@ -45,9 +45,17 @@ def _reflected(op: Any) -> Any:
 
 
 def _to(self: Tensor, *args: Any, dtype: Any = None, device: Any = None,
-        backend: Any = None, copy: bool = False) -> Tensor:
-    """``x.to(dtype)``, ``x.to("cuda")``, ``x.to("array_api_strict")``, ``x.to(other)``."""
+        backend: Any = None, copy: bool = False, non_blocking: bool = False,
+        memory_format: Any = None) -> Tensor:
+    """``x.to(dtype)``, ``x.to("cuda")``, ``x.to("array_api_strict")``, ``x.to(other)``.
+    ``non_blocking`` and ``memory_format`` are accepted for PyTorch code and change
+    nothing: transfers complete before returning and every tensor is laid out one way."""
+    flags = [arg for arg in args if isinstance(arg, bool)]
+    if flags:  # PyTorch's positional to(dtype, non_blocking, copy)
+        copy = flags[1] if len(flags) > 1 else copy
     for arg in args:
+        if isinstance(arg, bool):
+            continue
         if isinstance(arg, Tensor):
             dtype, device, backend = arg.dtype, str(arg.device), arg._backend
         elif isinstance(arg, _dtypes.DType) or (
@@ -74,7 +82,8 @@ def _view(self: Tensor, *shape: Any) -> Tensor:
 
 
 def _cast(name: str) -> Any:
-    def method(self: Tensor) -> Tensor:
+    # memory_format is PyTorch's, accepted and without effect (one layout here)
+    def method(self: Tensor, memory_format: Any = None) -> Tensor:
         return datatypes.astype(self, name, copy=False)
 
     method.__name__ = name

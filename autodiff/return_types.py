@@ -72,3 +72,6 @@ cummax = _pair("cummax")
 cummin = _pair("cummin")
 aminmax = _pair("aminmax", "min", "max")
 __all__ += ["aminmax", "cummax", "cummin", "kthvalue", "median", "mode", "nanmedian", "topk"]
+
+frexp = _pair("frexp", "mantissa", "exponent")
+__all__ += ["frexp"]

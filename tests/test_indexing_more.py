@@ -409,3 +409,143 @@ def test_scatter_reduce_scales_with_the_writes(backend: str, reduce: str) -> Non
     if reduce == "mean":
         want = want / (np.bincount(index, minlength=20_000) + 1)
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+# -- PyTorch's 0-d and empty-index cases -------------------------------------------------
+def test_gather_of_a_0d_input_takes_the_index_shape(backend: str) -> None:
+    x = ad.tensor(2.0, backend=backend)
+    one = ad.tensor(np.array([0]), backend=backend)
+    assert ad.gather(x, 0, one).shape == (1,)
+    assert ad.gather(x, 0, ad.tensor(np.array(0), backend=backend)).shape == ()
+
+
+def test_gather_with_an_empty_index_of_any_integer_dtype(backend: str) -> None:
+    x = ad.tensor(np.arange(5.0), backend=backend, requires_grad=True)
+    out = ad.gather(x, 0, ad.zeros((2, 0), dtype=ad.uint8, backend=backend))
+    assert out.shape == (2, 0)
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros(5))
+
+
+def test_index_select_of_a_0d_input_stays_0d(backend: str) -> None:
+    x = ad.tensor(2.0, backend=backend)
+    out = ad.index_select(x, 0, ad.tensor(np.array([0]), backend=backend))
+    assert out.shape == () and float(out) == 2.0
+
+
+def test_nonzero_method_of_a_0d_tensor(backend: str) -> None:
+    assert ad.tensor(3.0, backend=backend).nonzero().shape == (1, 0)
+    assert ad.tensor(0.0, backend=backend).nonzero().shape == (0, 0)
+    (index,) = ad.tensor(3.0, backend=backend).nonzero(as_tuple=True)
+    np.testing.assert_array_equal(index.numpy(), [0])
+
+
+def test_unique_along_a_dim(backend: str) -> None:
+    a = np.array([[1, 2], [0, 5], [1, 2], [0, 5], [3, 3]])
+    values, inverse, counts = ad.unique(ad.tensor(a, backend=backend), dim=0,
+                                        return_inverse=True, return_counts=True)
+    want, want_inverse, want_counts = np.unique(a, axis=0, return_inverse=True,
+                                                return_counts=True)
+    np.testing.assert_array_equal(_np(values), want)
+    np.testing.assert_array_equal(_np(inverse), want_inverse.reshape(-1))
+    np.testing.assert_array_equal(_np(counts), want_counts)
+    columns = ad.unique(ad.tensor(a.T, backend=backend), dim=1)
+    np.testing.assert_array_equal(_np(columns), np.unique(a.T, axis=1))
+    flags = ad.unique(ad.tensor(np.array([True, False, True]), backend=backend), dim=0)
+    np.testing.assert_array_equal(_np(flags), [False, True])
+
+
+def test_unique_along_a_dim_of_empty_and_0d_input(backend: str) -> None:
+    values, inverse = ad.unique(ad.zeros((0, 3), backend=backend), dim=0,
+                                return_inverse=True)
+    assert values.shape == (0, 3) and inverse.shape == (0,)
+    with pytest.raises(IndexError, match="tensor has no dimensions"):
+        ad.unique(ad.tensor(3.0, backend=backend), dim=0)
+    with pytest.raises(RuntimeError, match="0 sized dimensions"):
+        ad.unique(ad.zeros((3, 0), backend=backend), dim=0)
+
+
+def test_unique_consecutive_of_empty_input(backend: str) -> None:
+    out, counts = ad.unique_consecutive(ad.zeros((0,), backend=backend), return_counts=True)
+    assert out.shape == (0,) and counts.shape == (0,)
+    out = ad.unique_consecutive(ad.zeros((0, 2), backend=backend), dim=0)
+    assert out.shape == (0, 2)
+
+
+def test_take_along_dim_broadcasts_off_dim(backend: str) -> None:
+    x = np.arange(5.0)[None, :]
+    index = np.array([[0, 4], [1, 3], [2, 2], [3, 1], [4, 0]])
+    out = ad.take_along_dim(ad.tensor(x, backend=backend), ad.tensor(index, backend=backend), 1)
+    np.testing.assert_array_equal(_np(out), np.take_along_axis(
+        np.broadcast_to(x, (5, 5)), index, 1))
+
+
+def test_cat_skips_empty_vectors_beside_matrices(backend: str) -> None:
+    a = np.arange(25.0).reshape(5, 5)
+    out = ad.concat([ad.zeros((0,), backend=backend), ad.tensor(a, backend=backend)], 1)
+    np.testing.assert_array_equal(_np(out), a)
+
+
+def test_tensordot_sums_over_an_axis_met_by_size_one(backend: str) -> None:
+    a, b = np.ones((1, 1, 1)), np.arange(4.0).reshape(2, 1, 2)
+    out = ad.tensordot(ad.tensor(a, backend=backend), ad.tensor(b, backend=backend),
+                       dims=([0, 1], [2, 0]))
+    want = np.tensordot(a, b.sum(axis=(0, 2), keepdims=True), axes=([0, 1], [2, 0]))
+    np.testing.assert_allclose(_np(out), want)
+
+
+def test_cov_of_one_variable_is_0d(backend: str) -> None:
+    x = np.array([[1.0, 4.0, 2.0]])
+    out = ad.cov(ad.tensor(x, backend=backend))
+    assert out.shape == ()
+    np.testing.assert_allclose(float(out), np.cov(x))
+    assert ad.corrcoef(ad.tensor(x, backend=backend)).shape == ()
+
+
+def test_normal_accepts_layout(backend: str) -> None:
+    assert ad.normal(0.0, 1.0, (3,), layout=None, backend=backend).shape == (3,)
+
+
+def test_frexp_returns_named_fields_and_a_mantissa_gradient(backend: str) -> None:
+    x = ad.tensor(np.array([8.0, 0.3, -3.0]), backend=backend, requires_grad=True)
+    mantissa, exponent = want = np.frexp(np.array([8.0, 0.3, -3.0]))
+    result = ad.frexp(x)
+    np.testing.assert_allclose(_np(result.mantissa), mantissa)
+    np.testing.assert_array_equal(_np(result.exponent), exponent)
+    result.mantissa.sum().backward()
+    np.testing.assert_allclose(_np(x.grad), 2.0 ** -want[1])
+
+
+def test_matmul_gradient_with_an_empty_inner_dim(backend: str) -> None:
+    x = ad.zeros((5, 5, 0), backend=backend, requires_grad=True)
+    w = ad.zeros((0, 5), backend=backend, requires_grad=True)
+    ad.matmul(x, w).sum().backward()
+    assert x.grad.shape == (5, 5, 0) and w.grad.shape == (0, 5)
+
+
+def test_masked_scatter_broadcasts_input_against_mask(backend: str) -> None:
+    mask = np.eye(3, dtype=bool)
+    source = np.arange(9.0).reshape(3, 3)
+    out = ad.masked_scatter(ad.tensor(np.zeros(3), backend=backend),
+                            ad.tensor(mask, backend=backend), ad.tensor(source, backend=backend))
+    want = np.zeros((3, 3))
+    want[mask] = source.reshape(-1)[:3]
+    np.testing.assert_array_equal(_np(out), want)
+
+
+def test_logical_ops_read_any_dtype_as_pytorch(backend: str) -> None:
+    a = ad.tensor(np.array([0.0, 2.0, np.nan, -1.0]), backend=backend)
+    b = ad.tensor(np.array([0, 0, 3, 1]), backend=backend)
+    truth_a, truth_b = np.array([False, True, True, True]), np.array([False, False, True, True])
+    np.testing.assert_array_equal(_np(ad.logical_and(a, b)), truth_a & truth_b)
+    np.testing.assert_array_equal(_np(ad.logical_or(a, b)), truth_a | truth_b)
+    np.testing.assert_array_equal(_np(ad.logical_xor(a, b)), truth_a ^ truth_b)
+    np.testing.assert_array_equal(_np(ad.logical_not(a)), ~truth_a)
+
+
+def test_clamp_with_an_integer_bound_tensor_on_floats(backend: str) -> None:
+    x = np.array([-2.5, 0.5, 3.5])
+    low = np.array([-1, 1, 0], dtype=np.int32)
+    out = ad.clamp(ad.tensor(x, backend=backend), ad.tensor(low, backend=backend))
+    assert out.dtype == ad.float64
+    np.testing.assert_array_equal(_np(out), np.maximum(x, low))

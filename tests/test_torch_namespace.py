@@ -113,6 +113,21 @@ CASES: dict[str, list[Case]] = {
                      lambda: "int8")],
     "squeeze": [(lambda m, t: m.squeeze(t(A[None]), 1), lambda: A[None]),
                 (lambda m, t: m.squeeze(t(A[None]), 0), lambda: A)],
+    # an N-d sequence is searched row by row along its last dim
+    "searchsorted": [(lambda m, t: m.searchsorted(t(np.sort(A)), t(B)),
+                      lambda: np.stack([np.searchsorted(r, v) for r, v in
+                                        zip(np.sort(A), B, strict=True)])),
+                     (lambda m, t: m.searchsorted(t(np.sort(A)), t(B), right=True,
+                                                  out_int32=True),
+                      lambda: np.stack([np.searchsorted(r, v, "right") for r, v in
+                                        zip(np.sort(A), B, strict=True)]).astype(np.int32)),
+                     (lambda m, t: m.searchsorted(t(A[0]), t(B), side="right",
+                                                  sorter=t(np.argsort(A[0]))),
+                      lambda: np.searchsorted(A[0], B, "right", np.argsort(A[0])))],
+    "diff": [(lambda m, t: m.diff(t(A), 1, 0), lambda: np.diff(A, 1, 0)),
+             (lambda m, t: m.diff(t(A), 2, -1, t(B[:, :1]), t(B)),
+              lambda: np.diff(A, 2, -1, prepend=B[:, :1], append=B)),
+             (lambda m, t: m.diff(t(A), 0, 0, t(B)), lambda: A)],
 }
 
 
@@ -394,3 +409,47 @@ def test_the_standards_reading_stays_available() -> None:
     _same(ad.std(x, 1, correction=1), A.std(1, ddof=1))
     _same(ad.sort(x, axis=0), np.sort(A, 0))
     _same(x.max(dim=1), (A.max(1), A.argmax(1)))
+
+
+# -- PyTorch's signatures of searchsorted and zero_ --------------------------------------
+def test_searchsorted_rejects_mismatched_rows_and_opposite_sides() -> None:
+    with pytest.raises(RuntimeError, match="first N-1 dimensions of boundaries"):
+        torch_ns.searchsorted(ad.tensor(A), ad.tensor(V))
+    with pytest.raises(RuntimeError, match="side and right can't be set to opposites"):
+        torch_ns.searchsorted(ad.tensor(V), ad.tensor(V), side="left", right=True)
+
+
+def test_zero_fills_in_place() -> None:
+    x = ad.tensor(A)
+    assert torch_ns.zero_(x) is x
+    _same(x, np.zeros_like(A))
+
+
+def test_to_and_casts_take_pytorchs_keywords() -> None:
+    x = ad.tensor(A)
+    _same(x.to(ad.float32, non_blocking=True, memory_format=None), A.astype(np.float32))
+    _same(x.to(ad.float64, False, True), A)
+    assert x.to(ad.float64, False, True) is not x
+    _same(x.double(memory_format=None), A)
+    assert x.long(memory_format=None).dtype == ad.int64
+
+
+def test_fft_takes_pytorchs_keywords_and_positions() -> None:
+    x = ad.tensor(A)
+    _same(torch_ns.fft.fft(x, n=4, dim=0, norm="ortho"), np.fft.fft(A, 4, 0, "ortho"))
+    _same(torch_ns.fft.rfftn(x, s=(2, 4)), np.fft.rfftn(A, (2, 4)))
+    _same(torch_ns.fft.ifft2(x, None, (0, 1)), np.fft.ifft2(A))
+    with pytest.raises(TypeError, match="unexpected keyword argument 'axis'"):
+        torch_ns.fft.fft(x, axis=0)
+    with pytest.raises(TypeError, match="multiple values for argument 'n'"):
+        torch_ns.fft.fft(x, 4, n=4)
+
+
+def test_to_the_device_a_tensor_is_on_keeps_its_backend() -> None:
+    for name in ("numpy", "array_api_strict"):
+        x = ad.tensor(A, backend=name, requires_grad=True)
+        assert x.to("cpu") is x and x.to(x.device) is x
+        copied = x.to("cpu", ad.float64, False, True)
+        assert copied is not x and copied.backend == name
+        copied.sum().backward()
+        _same(x.grad, np.ones_like(A))

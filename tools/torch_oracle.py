@@ -238,7 +238,8 @@ class Converter:
         if isinstance(obj, torch.Tensor):
             if id(obj) in self.memo:
                 return self.memo[id(obj)]
-            array = obj.detach().resolve_conj().resolve_neg().cpu().numpy().copy()
+            # force=True: also a ZeroTensor (an efficient zero, e.g. sgn's sample)
+            array = obj.detach().numpy(force=True).copy()
             if obj.ndim == 0:
                 array = np.asarray(array)
             t = ad.tensor(array, backend=self.backend, requires_grad=bool(obj.requires_grad))
@@ -307,7 +308,7 @@ def structure(obj: Any, torch: Any, ad: Any) -> Any:
 
 def _to_numpy(x: Any, torch: Any) -> np.ndarray:
     if isinstance(x, torch.Tensor):
-        return x.detach().resolve_conj().resolve_neg().cpu().numpy()
+        return x.detach().numpy(force=True)
     if hasattr(x, "detach"):
         return np.asarray(x.detach().numpy())
     return np.asarray(x)

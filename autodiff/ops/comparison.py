@@ -122,8 +122,16 @@ greater_equal = primitive(
     tensor([False,  True,  True])
     """,
 )
+def _truth(xp: Any, x: Any) -> Any:
+    """``x`` as bools, as PyTorch reads any dtype in a logical op (non-zero is True);
+    the standard's logical functions take bools only."""
+    if not hasattr(x, "dtype"):
+        return bool(x)
+    return x if x.dtype == xp.bool else x != 0
+
+
 logical_and = primitive(
-    "logical_and", forward=lambda xp, a, b: xp.logical_and(a, b),
+    "logical_and", forward=lambda xp, a, b: xp.logical_and(_truth(xp, a), _truth(xp, b)),
     doc="""The logical AND of two bool tensors, elementwise and broadcast. Not
     differentiable.
 
@@ -133,7 +141,7 @@ logical_and = primitive(
     """,
 )
 logical_or = primitive(
-    "logical_or", forward=lambda xp, a, b: xp.logical_or(a, b),
+    "logical_or", forward=lambda xp, a, b: xp.logical_or(_truth(xp, a), _truth(xp, b)),
     doc="""The logical OR of two bool tensors, elementwise and broadcast. Not
     differentiable.
 
@@ -143,7 +151,7 @@ logical_or = primitive(
     """,
 )
 logical_not = primitive(
-    "logical_not", forward=lambda xp, x: xp.logical_not(x),
+    "logical_not", forward=lambda xp, x: xp.logical_not(_truth(xp, x)),
     doc="""The logical NOT of a bool tensor, elementwise. Not differentiable.
 
     >>> import autodiff as ad
@@ -190,7 +198,7 @@ signbit = primitive(
     """,
 )
 logical_xor = primitive(
-    "logical_xor", forward=lambda xp, a, b: xp.logical_xor(a, b),
+    "logical_xor", forward=lambda xp, a, b: xp.logical_xor(_truth(xp, a), _truth(xp, b)),
     doc="""The logical XOR of two bool tensors, elementwise and broadcast. Not
     differentiable.
 

@@ -6,6 +6,7 @@ count with the backend's scatter-add.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .._tensor import Tensor
@@ -41,11 +42,13 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False,
     xp = x._backend.xp
     if dim is None:
         flat = xp.reshape(x._array, (-1,))
-        rows = xp.reshape(flat, (-1, 1))
+        rows = xp.reshape(flat, (flat.shape[0], 1))
     else:
         dim = _dim("unique_consecutive", dim, x.ndim)
         flat = xp.moveaxis(x._array, dim, 0)
-        rows = xp.reshape(flat, (flat.shape[0], -1))
+        # an explicit width: -1 cannot be inferred when there are no slices
+        width = math.prod(flat.shape[1:])
+        rows = xp.reshape(flat, (flat.shape[0], width))
     extent = rows.shape[0]
     if extent == 0:
         starts = xp.zeros((0,), dtype=xp.bool)

@@ -208,12 +208,16 @@ def diff(x: Tensor, _n: int | None = None, _dim: int | None = None, /, *, axis: 
     if not isinstance(n, int) or n < 0:
         raise ValueError(f"diff: n must be a non-negative int, got {n!r}")
     axis = one_axis("diff", axis, x.ndim)
+    if n == 0:
+        return x  # as numpy and PyTorch: prepend and append are not joined then
     edges = [_edge(name, value, x, axis) for name, value in
              (("prepend", prepend), ("append", append)) if value is not None]
     if edges:
         parts = [edges.pop(0)] if prepend is not None else []
         x = concat([*parts, x, *edges], axis=axis)
     for _ in range(n):
+        if x.shape[axis] == 0:
+            break  # stays empty; the standard does not slice [1:] of an empty axis
         later, earlier = _part(x, axis, 1, None), _part(x, axis, None, -1)
         x = not_equal(later, earlier) if x.dtype.kind == "bool" else later - earlier
     return x

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import return_types
 from .._dtypes import native_isdtype
 from .._primitive import primitive
 from .._tensor import Tensor
@@ -245,19 +246,27 @@ def _split(xp: Any, x: Any) -> tuple[Any, Any]:
     return m, xp.astype(xp.where(finite, e, 0.0), xp.int32)
 
 
-_frexp_mantissa = primitive("frexp_mantissa", forward=_mantissa, namespace="autodiff.Tensor")
+def _mantissa_vjp(xp: Any, g: Any, _ans: Any, x: Any) -> Any:
+    # PyTorch's rule: grad / exp2(exponent) (the mantissa is x scaled by 2**-exponent)
+    return g / 2.0 ** xp.astype(_split(xp, x)[1], x.dtype)
+
+
+_frexp_mantissa = primitive("frexp_mantissa", forward=_mantissa, vjp=_mantissa_vjp,
+                            jvp="elementwise", namespace="autodiff.Tensor")
 _frexp_exponent = primitive("frexp_exponent", forward=_exponent, namespace="autodiff.Tensor")
 
 
-def frexp(input: Tensor) -> tuple[Tensor, Tensor]:
+def frexp(input: Tensor) -> Any:
     """Each element split as ``mantissa * 2**exponent`` with ``0.5 <= |mantissa| < 1``,
-    as a (mantissa, exponent) pair, the exponent int32 (``torch.frexp``); not
-    differentiable, as in PyTorch.
+    as a (mantissa, exponent) pair, the exponent int32 (``torch.frexp``); the mantissa
+    is differentiable, as in PyTorch.
 
     >>> import autodiff as ad
     >>> ad.frexp(ad.tensor([8.0, 0.3, 0.0]))
-    (tensor([0.5000, 0.6000, 0.0000]), tensor([ 4, -1,  0], dtype=autodiff.int32))
+    autodiff.return_types.frexp(
+    mantissa=tensor([0.5000, 0.6000, 0.0000]),
+    exponent=tensor([ 4, -1,  0], dtype=autodiff.int32))
     """
     if not input.dtype.is_floating_point or input.dtype.kind == "complex floating":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
-    return _frexp_mantissa(input), _frexp_exponent(input)
+    return return_types.frexp(_frexp_mantissa(input), _frexp_exponent(input))

@@ -56,7 +56,10 @@ def _index(op: str, index: Any, x: Tensor, *, int32: bool = True) -> Any:
     if index._backend is not x._backend:
         raise ValueError(f"{op}(): index is on backend {index.backend!r} but the tensor is "
                          f"on backend {x.backend!r}")
-    if index.dtype.name != "int64" and not (int32 and index.dtype.name == "int32"):
+    # PyTorch checks the dtype only of an index with elements
+    empty = index.numel() == 0 and index.dtype.kind in ("signed integer", "unsigned integer")
+    if index.dtype.name != "int64" and not (int32 and index.dtype.name == "int32") \
+            and not empty:
         wanted = "int32 or int64" if int32 else "int64"
         raise RuntimeError(f"{op}(): Expected dtype {wanted} for index")
     xp = x._backend.xp
@@ -144,6 +147,8 @@ def _check_shapes(op: str, x: Tensor, index: Any, dim: int, src: Tensor | None) 
     if index.ndim != max(x.ndim, 1) and index.size:
         raise RuntimeError(f"Index tensor must have the same number of dimensions as "
                            f"{'input' if op == 'gather' else 'self'} tensor")
+    if not index.size:
+        return  # PyTorch checks no shapes for an empty index
     for k, extent in enumerate(index.shape):
         if k != dim and extent > (x.shape[k] if x.ndim else 1):
             raise RuntimeError(f"Size does not match at dimension {k} expected index "
@@ -192,10 +197,13 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     """
     shape = tuple(input.shape)
     x, dim, idx, _ = _prepare("gather", input, dim, index, None)
+    if not idx.size:  # nothing gathered; still a function of input, so its grad is 0
+        return reshape(reshape(x, -1)[:0], tuple(index.shape))
     targets = _linear(x._backend.xp, tuple(x.shape), dim, idx)
     out = _getitem(reshape(x, -1), key=Take(0, targets, "GatherBackward0"),
                    shape=(x.numel(),))
-    return reshape(out, ()) if not shape and out.numel() == 1 else out
+    # a 0-d input was read as one element: the result takes the index's shape
+    return reshape(out, tuple(index.shape)) if not shape else out
 
 
 def _values(op: str, x: Tensor, src: Any, value: Any, shape: tuple[int, ...]) -> Tensor:

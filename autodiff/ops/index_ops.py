@@ -71,7 +71,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     dim, idx = _vector_index("index_select", input, dim, index)
     if input.ndim == 0:
         return reshape(_getitem(reshape(input, 1), key=Take(0, idx, "IndexSelectBackward0"),
-                                shape=(1,)), index.shape)
+                                shape=(1,)), ())  # 0-d stays 0-d, as PyTorch
     return _getitem(input, key=Take(dim, idx, "IndexSelectBackward0"), shape=input.shape)
 
 

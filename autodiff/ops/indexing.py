@@ -12,7 +12,7 @@ from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import pick
 from .elementwise import where
-from .manipulation import one_axis, reshape
+from .manipulation import broadcast_to, one_axis, reshape
 
 __all__ = ["take", "take_along_axis", "take_along_dim"]  # x[key] is the operator
 
@@ -259,6 +259,16 @@ def take_along_dim(x: Tensor, indices: Tensor, dim: int | None = None) -> Tensor
     """
     if dim is None:
         return take_along_axis(reshape(x, -1), reshape(indices, -1), axis=0)
+    if x.ndim == indices.ndim and x.ndim:
+        # PyTorch broadcasts the two against each other on every axis but dim
+        axis = dim % x.ndim
+        shape = [max(a, b) if a == 1 or b == 1 else a
+                 for a, b in zip(x.shape, indices.shape, strict=True)]
+        x_shape = tuple(x.shape[k] if k == axis else shape[k] for k in range(x.ndim))
+        i_shape = tuple(indices.shape[k] if k == axis else shape[k] for k in range(x.ndim))
+        x = x if tuple(x.shape) == x_shape else broadcast_to(x, x_shape)
+        if tuple(indices.shape) != i_shape:
+            indices = broadcast_to(indices, i_shape)
     return take_along_axis(x, indices, axis=dim)
 
 

@@ -137,6 +137,10 @@ def concat(arrays: Any, _dim: int | None = None, /, *, axis: int | None = 0,
     if axis is None:
         tensors = [reshape(t, -1) for t in tensors]
         axis = 0
+    if any(t.ndim > 1 for t in tensors):
+        # PyTorch's legacy rule: an empty 1-D tensor (shape (0,)) joins anything
+        kept = [t for t in tensors if tuple(t.shape) != (0,)]
+        tensors = kept or tensors
     first = tensors[0]
     if first.ndim == 0:
         raise ValueError("concat: zero-dimensional tensors cannot be concatenated; use "

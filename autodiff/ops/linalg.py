@@ -179,7 +179,14 @@ def tensordot(x1: Tensor, x2: Tensor, /, *, axes: Any = 2, dims: Any = None) -> 
             raise TypeError(f"tensordot: expected {name} to be a Tensor, got "
                             f"{type(operand).__name__}")
     first, second = _contracted(x1, x2, axes if dims is None else dims)
+    from .reductions import sum as sum_
+
     for i, j in zip(first, second, strict=True):
+        # as PyTorch, a contracted axis of size 1 meets any size: the other is summed
+        if x1.shape[i] == 1 and x2.shape[j] != 1:
+            x2 = sum_(x2, axis=j, keepdims=True)
+        elif x2.shape[j] == 1 and x1.shape[i] != 1:
+            x1 = sum_(x1, axis=i, keepdims=True)
         if x1.shape[i] != x2.shape[j]:
             raise ValueError(f"tensordot: contracted axes have different sizes: axis {i} of "
                              f"x1 {x1.shape} and axis {j} of x2 {x2.shape}")

@@ -210,7 +210,13 @@ def clip(x: Tensor, /, min: Any = None, max: Any = None) -> Tensor:
     >>> y.sum().backward(); x.grad
     tensor([0., 1., 0.])
     """
-    return _clip(x, _bound("clip", "min", min), _bound("clip", "max", max))
+    bounds = [_bound("clip", "min", min), _bound("clip", "max", max)]
+    if x.dtype.kind in ("real floating", "complex floating"):
+        # an integer bound tensor takes the float's dtype, as PyTorch promotes it (the
+        # standard does not promote integers with floats)
+        bounds = [b.astype(x.dtype) if isinstance(b, Tensor) and b.dtype.kind in (
+            "signed integer", "unsigned integer", "bool") else b for b in bounds]
+    return _clip(x, *bounds)
 
 
 def clamp(x: Tensor, /, min: Any = None, max: Any = None) -> Tensor:

@@ -100,7 +100,8 @@ def randint_like(input: Tensor, low: int = 0, high: int | None = None, *,
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any = None,
            dtype: Any = None, device: Any = None, backend: Any = None,
-           requires_grad: bool = False) -> Tensor:
+           requires_grad: bool = False, layout: Any = None,
+           pin_memory: bool = False) -> Tensor:
     """Normal samples of mean ``mean`` and standard deviation ``std``: tensors
     (broadcast together) or numbers with a ``size``.
 
@@ -108,6 +109,9 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     >>> ad.normal(ad.zeros(2, 3), 1.0).shape, ad.normal(2.0, 0.5, (4,)).shape
     ((2, 3), (4,))
     """
+    # layout and pin_memory are PyTorch's factory keywords: every tensor here is dense
+    # and host placement is the backend's, so they are accepted and change nothing
+    del layout, pin_memory
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     with _mode.no_grad():
         if isinstance(std, Tensor):

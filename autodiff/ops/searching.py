@@ -12,7 +12,7 @@ from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
 from .comparison import complex_value, real_only
 from .joining import _promoted
-from .manipulation import one_axis, permute_dims
+from .manipulation import one_axis, permute_dims, reshape
 
 __all__ = ["argmax", "argmin", "count_nonzero", "nonzero", "searchsorted"]
 NOT_METHODS = ("searchsorted",)
@@ -117,11 +117,13 @@ def nonzero(x: Tensor, /) -> tuple[Tensor, ...]:
 
 def _nonzero_method(self: Tensor, *, as_tuple: bool = False) -> Any:
     """PyTorch's ``x.nonzero()``: an ``(N, ndim)`` tensor, or a tuple with ``as_tuple``."""
+    if self.ndim == 0:
+        # PyTorch reads a 0-d tensor as one element: a tuple of one index tensor, or an
+        # (N, 0) tensor, N being 1 when the element is non-zero
+        found = nonzero(reshape(self, (1,)))
+        return found if as_tuple else permute_dims(found[0][None, ...], (1, 0))[:, :0]
     if as_tuple:
         return nonzero(self)
-    if self.ndim == 0:
-        raise ValueError("nonzero: expected a tensor with at least one dimension, got a "
-                         "0-d tensor; reshape it to (1,) first")
     return permute_dims(_nonzero(self), (1, 0))
 
 

@@ -106,8 +106,9 @@ def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,
     (tensor([1, 3]), tensor([1, 2]))
     """
     if dim is not None:
-        raise NotImplementedError("unique: dim= (unique slices) is not supported; "
-                                  "flatten or use unique_values")
+        from .unique_dim import unique_dim
+
+        return unique_dim(x, dim, return_inverse, return_counts)
     if not (return_inverse or return_counts):
         return unique_values(x)
     result = unique_all(x)

@@ -138,7 +138,9 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
             wanted = "integral" if name == "fweights" else "floating point"
             raise RuntimeError(f"cov(): expected {name} to have {wanted} dtype but got "
                                f"{name} with {weights.dtype} dtype")
-        weights = weights.astype(x.dtype)  # integer frequencies promote as in PyTorch
+        if integral:  # integer frequencies take the float dtype of the computation
+            weights = weights.astype(x.dtype if aweights is None else aweights.dtype)
+        # analytic weights keep their dtype: PyTorch sums and normalizes in it
         w = weights if w is None else w * weights
     if w is None:
         avg = mean(x, axis=1, keepdims=True)
@@ -152,7 +154,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
         elif aweights is None:
             norm = w_sum - correction
         else:
-            norm = w_sum - correction * sum(w * aweights.astype(x.dtype)) / w_sum
+            norm = w_sum - correction * sum(w * aweights) / w_sum
     centered = x - avg
     weighted = centered if w is None else centered * w
     transposed = centered.mT
@@ -160,7 +162,8 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
         transposed = conj(transposed)
     divisor = clip(norm, min=0) if isinstance(norm, Tensor) else max(norm, 0)
     out = matmul(weighted, transposed) / divisor
-    return squeeze(out) if input.ndim < 2 else out
+    # as PyTorch: one variable gives a 0-d covariance
+    return squeeze(out) if 1 in out.shape else out
 
 
 def corrcoef(input: Tensor) -> Tensor:

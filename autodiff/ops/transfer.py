@@ -51,6 +51,8 @@ def to_device(x: Tensor, device: Any = None, backend: Any = None) -> Tensor:
     >>> ad.ones(2).to("cpu").device
     device(type='cpu')
     """
+    if backend is None and device is not None and str(device) == str(x.device):
+        return x  # already there, as PyTorch (a host backend other than the default stays)
     owner, native, _ = placement(None, device, backend)
     source_device = x._backend.device(x.device.index) if x._backend.multi_device else None
     same_place = owner is x._backend and (

@@ -43,6 +43,7 @@ from ._functions import argmin as argmin
 from ._functions import argsort as argsort
 from ._functions import can_cast as can_cast
 from ._functions import count_nonzero as count_nonzero
+from ._functions import diff as diff
 from ._functions import equal as equal
 from ._functions import flip as flip
 from ._functions import max as max
@@ -52,6 +53,7 @@ from ._functions import min as min
 from ._functions import nonzero as nonzero
 from ._functions import prod as prod
 from ._functions import result_type as result_type
+from ._functions import searchsorted as searchsorted
 from ._functions import sort as sort
 from ._functions import squeeze as squeeze
 from ._functions import std as std

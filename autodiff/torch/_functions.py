@@ -266,6 +266,57 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     return Tensor.squeeze(_tensor("squeeze", input), dim)
 
 
+@_differs("searchsorted", "`searchsorted(x1, x2, /, *, side='left', sorter=None)`: a 1-D "
+          "`x1`", "`searchsorted(sorted_sequence, input, *, out_int32=False, right=False, "
+          "side=None, sorter=None)`: an N-d sequence is searched along its last dim")
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,
+                 right: bool = False, side: str | None = None, sorter: Any = None) -> Tensor:
+    sequence = _tensor("searchsorted", sorted_sequence)
+    if side is not None and side not in ("left", "right"):
+        raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
+                           f"got {side}")
+    if side is not None and right and side == "left":
+        raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, "
+                           "got side of left while right was True")
+    upper = right or side == "right"
+    if sequence.ndim <= 1:
+        found = ad.searchsorted(sequence, input, side="right" if upper else "left",
+                                sorter=sorter)
+    else:
+        found = _searchsorted_rows(sequence, input, upper, sorter)
+    return ad.astype(found, ad.int32 if out_int32 else ad.int64)
+
+
+def _searchsorted_rows(sequence: Tensor, values: Any, upper: bool, sorter: Any) -> Tensor:
+    """Each row of ``values`` searched in the same row of ``sequence``: the count of
+    the row's entries below each value (at or below it for ``upper``)."""
+    if not isinstance(values, Tensor) or values.shape[:-1] != sequence.shape[:-1]:
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension "
+                           f"or the first N-1 dimensions of boundaries tensor and input value "
+                           f"tensor must match, but we got boundaries tensor "
+                           f"{list(sequence.shape)} and input value tensor "
+                           f"{list(getattr(values, 'shape', ()))}")
+    if sorter is not None:
+        sequence = ad.take_along_dim(sequence, sorter, -1)
+    sequence, values = sequence.detach(), values.detach()
+    below = ad.less_equal if upper else ad.less
+    return ad.sum(ad.astype(below(sequence[..., None, :], values[..., :, None]), ad.int64),
+                  axis=-1)
+
+
+@_differs("diff", "`diff(x, /, *, axis=-1, n=1, prepend=None, append=None)`: keywords",
+          "`diff(input, n=1, dim=-1, prepend=None, append=None)`, positional")
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Any = None,
+         append: Any = None) -> Tensor:
+    return ad.diff(_tensor("diff", input), axis=dim, n=n, prepend=prepend, append=append)
+
+
+@_extra
+def zero_(input: Tensor) -> Tensor:
+    """PyTorch's ``torch.zero_``: ``input.zero_()``, filled with zeros in place."""
+    return _tensor("zero_", input).zero_()
+
+
 def table_markdown() -> str:
     """:data:`TABLE` as the Markdown table the docs page "Coming from PyTorch" shows."""
     rows = ["| name | `autodiff` (Array API) | `autodiff.torch` (PyTorch) |",

@@ -24,8 +24,19 @@ _SHIFT = ("fftshift", "ifftshift")
 
 
 def _wrap(name: str, size: str, default_dim: _Any) -> _Any:
-    def transform(input: _Any, size_arg: _Any = None, dim: _Any = default_dim,
-                  norm: str | None = None) -> _Any:
+    def transform(input: _Any, *args: _Any, **named: _Any) -> _Any:
+        # PyTorch's (input, n|s=None, dim=..., norm=None), positional or by name
+        if len(args) > 3:
+            raise TypeError(f"{name}() takes at most 4 positional arguments")
+        given = dict(zip((size, "dim", "norm"), args, strict=False))
+        for key in named:
+            if key not in (size, "dim", "norm"):
+                raise TypeError(f"{name}() got an unexpected keyword argument {key!r}")
+            if key in given:
+                raise TypeError(f"{name}() got multiple values for argument {key!r}")
+        given.update(named)
+        size_arg, dim = given.get(size), given.get("dim", default_dim)
+        norm = given.get("norm")
         kwargs: dict[str, _Any] = {size: size_arg, "dim": dim}
         if norm is not None:
             kwargs["norm"] = norm
