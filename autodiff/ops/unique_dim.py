@@ -51,7 +51,7 @@ def _forward(xp: Any, x: Any, dim: int, field: int, memo: dict[str, Any]) -> Any
     return memo["result"][field]
 
 
-_unique_dim: Op = primitive("unique_dim", forward=_forward)
+_unique_dim: Op = primitive("unique_dim", forward=_forward, namespace="autodiff.ops.unique_dim")
 
 
 def unique_dim(x: Tensor, dim: int, return_inverse: bool = False,
