@@ -515,3 +515,15 @@ def test_2025_12_shapes_and_tuples(backend: str) -> None:
     w = ad.tensor([1.0, 2.0], requires_grad=True)
     ad.expand_dims(w, axis=(0, 2)).sum().backward()
     assert w.grad.tolist() == [1.0, 1.0]
+
+
+def test_a_zero_d_integer_array_indexes_one_axis(backend: str) -> None:
+    # the standard's integer-array indexing: a 0-d index array takes one axis, as an
+    # integer does, so x[i, 1] names every axis of a 2-d x (no trailing ... is added,
+    # which array_api_strict refuses beside index arrays)
+    x = ad.arange(6.0).reshape(2, 3).requires_grad_()
+    y = x[ad.tensor(1), 2]
+    assert y.item() == 5.0 and y.shape == ()
+    y.backward()
+    assert x.grad.tolist() == [[0.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    assert x[ad.tensor([1, 0]), ad.tensor([2, 2])].tolist() == [5.0, 2.0]

@@ -173,8 +173,10 @@ def _portable(xp: Any, key: Any, ndim: int) -> Any:
         return key
     if not arrays:  # a trailing ... also keeps an all-integer key a (0-d) view
         return (*parts, Ellipsis)
-    used = sum(getattr(part, "ndim", 1) if not isinstance(part, (int, slice)) else 1
-               for part in parts if part is not None)
+    if any(native_isdtype(xp, parts[i].dtype, "bool") for i in arrays):
+        return key  # a mask: the standard allows it only as the sole index, as given
+    # an integer array (0-d included) indexes one axis, as an integer does
+    used = sum(1 for part in parts if part is not None)
     return (*parts, Ellipsis) if used < ndim else key
 
 
