@@ -453,3 +453,22 @@ def test_to_the_device_a_tensor_is_on_keeps_its_backend() -> None:
         assert copied is not x and copied.backend == name
         copied.sum().backward()
         _same(x.grad, np.ones_like(A))
+
+
+def test_linalg_solve_reads_b_as_pytorch_does(backend: str) -> None:
+    # A (3, 3, 3) and B (3, 3): PyTorch reads B as a batch of vectors (B.shape ==
+    # A.shape[:-1]), the standard as one matrix broadcast over the batch; each namespace
+    # keeps its own reading, never the other's
+    import autodiff.torch as torch_ns
+
+    scale = np.arange(1.0, 4.0)
+    a = ad.tensor(scale[:, None, None] * np.eye(3), requires_grad=True)
+    b = ad.tensor(np.tile([1.0, 2.0, 3.0], (3, 1)))
+    got = torch_ns.linalg.solve(a, b)
+    np.testing.assert_allclose(got.detach().numpy(), b.numpy() / scale[:, None])
+    assert ad.linalg.solve(a, b).shape == (3, 3, 3)
+    got.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy().diagonal(axis1=1, axis2=2),
+                               -b.numpy() / scale[:, None] ** 2)
+    left = torch_ns.linalg.solve(a, b[:, None, :], left=False)  # X A = B, rows
+    np.testing.assert_allclose(left.detach().numpy()[:, 0, :], b.numpy() / scale[:, None])
