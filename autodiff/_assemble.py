@@ -18,6 +18,7 @@ from typing import Any
 from . import _dtypes, _rules, autograd
 from ._tensor import Tensor
 from .ops import (
+    arithmetic_options,
     bitwise,
     comparison,
     datatypes,
@@ -129,7 +130,9 @@ METHODS: dict[str, Any] = {
     "__getitem__": indexing.getitem,
     "__iter__": lambda self: (indexing.getitem(self, i) for i in range(len(self))),
     # PyTorch-style methods
-    "add": _e.add, "sub": _e.subtract, "mul": _e.multiply, "div": _e.divide, "pow": _e.pow,
+    # with PyTorch's alpha= and rounding_mode= (the operators call the primitives directly)
+    "add": arithmetic_options.add, "sub": arithmetic_options.subtract, "mul": _e.multiply,
+    "div": arithmetic_options.divide, "pow": _e.pow,
     "neg": _e.negative, "exp": exponential.exp, "expm1": exponential.expm1,
     "log": exponential.log, "log1p": exponential.log1p,
     "sin": _e.sin, "cos": _e.cos, "tanh": _e.tanh, "sqrt": _e.sqrt, "abs": _e.abs,

@@ -472,3 +472,14 @@ def test_linalg_solve_reads_b_as_pytorch_does(backend: str) -> None:
                                -b.numpy() / scale[:, None] ** 2)
     left = torch_ns.linalg.solve(a, b[:, None, :], left=False)  # X A = B, rows
     np.testing.assert_allclose(left.detach().numpy()[:, 0, :], b.numpy() / scale[:, None])
+
+
+def test_tensor_methods_take_alpha_and_rounding_mode(backend: str) -> None:
+    x = ad.tensor([5.0, -7.0], requires_grad=True)
+    y = ad.tensor([2.0, 2.0])
+    assert x.add(y, alpha=3).tolist() == [11.0, -1.0]
+    assert x.sub(y, alpha=0.5).tolist() == [4.0, -8.0]
+    assert x.div(y, rounding_mode="floor").tolist() == [2.0, -4.0]
+    assert x.div(y, rounding_mode="trunc").tolist() == [2.0, -3.0]
+    x.add(y, alpha=3).sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
