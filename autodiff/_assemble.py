@@ -45,6 +45,23 @@ def _reflected(op: Any) -> Any:
     return method
 
 
+def _adjoint(transposed: Tensor) -> Tensor:
+    """The conjugate of a transposed tensor (a real one is its own conjugate)."""
+    from .ops.complex import conj
+
+    return conj(transposed) if transposed.dtype.kind == "complex floating" else transposed
+
+
+def _conjugate_transpose(self: Tensor) -> Tensor:
+    """PyTorch's ``x.H``: the conjugate transpose of a matrix (or of a 0-d or 1-d tensor,
+    which is itself conjugated)."""
+    if self.ndim > 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{self.ndim}-D tensor. For batches of matrices, consider using "
+                           "tensor.mH")
+    return _adjoint(manipulation.permute_dims(self, tuple(range(self.ndim))[::-1]))
+
+
 def _to(self: Tensor, *args: Any, dtype: Any = None, device: Any = None,
         backend: Any = None, copy: bool = False, non_blocking: bool = False,
         memory_format: Any = None) -> Tensor:
@@ -156,6 +173,8 @@ METHODS: dict[str, Any] = {
     # properties
     "T": property(lambda self: manipulation.permute_dims(self, tuple(range(self.ndim))[::-1])),
     "mT": property(manipulation.matrix_transpose),
+    "mH": property(lambda self: _adjoint(manipulation.matrix_transpose(self))),
+    "H": property(_conjugate_transpose),
 }
 
 

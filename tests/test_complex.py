@@ -457,3 +457,16 @@ REFUSING |= {
 REFUSING |= {"max_pool_windows.max_pool2d_padding_ceil", "reshape.max_pool1d_dilation",
              "max_pool_windows.max_pool3d", "reshape.adaptive_max_pool2d",
              "reshape.adaptive_max_pool1d"}
+
+
+def test_conjugate_transposes(backend: str) -> None:
+    z0 = np.array([[1 + 2j, 3j], [1.0, 2 - 1j]])
+    z = ad.tensor(z0, requires_grad=True)
+    np.testing.assert_array_equal(z.mH.detach().numpy(), z0.conj().T)
+    np.testing.assert_array_equal(z.H.detach().numpy(), z0.conj().T)
+    assert ad.ones(2, 3).mH.shape == (3, 2) and ad.ones(4, 2, 3).mH.shape == (4, 3, 2)
+    with pytest.raises(RuntimeError, match=r"tensor.H is only supported on matrices \(2-D"):
+        ad.ones(2, 2, 2).H
+    # L = Re sum(z^H) + Im sum(z^H): dL/dRe + i dL/dIm = 1 - 1j at every element
+    (ad.real(z.mH).sum() + ad.imag(z.H).sum()).backward()
+    np.testing.assert_array_equal(z.grad.numpy(), np.full((2, 2), 1 - 1j))
