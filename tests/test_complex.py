@@ -466,7 +466,7 @@ def test_conjugate_transposes(backend: str) -> None:
     np.testing.assert_array_equal(z.H.detach().numpy(), z0.conj().T)
     assert ad.ones(2, 3).mH.shape == (3, 2) and ad.ones(4, 2, 3).mH.shape == (4, 3, 2)
     with pytest.raises(RuntimeError, match=r"tensor.H is only supported on matrices \(2-D"):
-        ad.ones(2, 2, 2).H
+        _ = ad.ones(2, 2, 2).H
     # L = Re sum(z^H) + Im sum(z^H): dL/dRe + i dL/dIm = 1 - 1j at every element
     (ad.real(z.mH).sum() + ad.imag(z.H).sum()).backward()
     np.testing.assert_array_equal(z.grad.numpy(), np.full((2, 2), 1 - 1j))
