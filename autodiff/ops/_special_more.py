@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ._special_impl import gammaln
+from ._special_impl import _p1evl, _polevl, gammaln
 
 __all__ = ["gammainc", "gammaincc", "j0", "j1"]
 
@@ -17,20 +17,6 @@ _MACHEP = 1.11022302462515654042e-16
 _BIG = 4.503599627370496e15
 _BIGINV = 2.22044604925031308085e-16
 _SQ2OPI = 0.797884560802865355879892119868763737  # sqrt(2 / pi)
-
-
-def _polevl(x: Any, coefficients: tuple[float, ...]) -> Any:
-    result = coefficients[0] * x + coefficients[1]
-    for c in coefficients[2:]:
-        result = result * x + c
-    return result
-
-
-def _p1evl(x: Any, coefficients: tuple[float, ...]) -> Any:
-    result = x + coefficients[0]
-    for c in coefficients[1:]:
-        result = result * x + c
-    return result
 
 
 _J0_PP = (7.96936729297347051624e-04, 8.28352392107440799803e-02, 1.23953371646414299388e+00,

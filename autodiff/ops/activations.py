@@ -2,9 +2,9 @@
 
 Two are primitives, each for a stated reason: ``softplus`` for stability (exp never sees a
 positive argument, so +-1000 is exact; its rule is the stable sigmoid) and ``gelu`` because
-the standard has no ``erf`` (Phi comes from ``_erf``, and the rule is one closed form
-instead of the derivative of a series). The rest are composites of primitives; elu
-and selu feed their ``exp`` branch only the arguments it is used for (the "double where"),
+the standard has no ``erf`` (Phi is ``autodiff.special``'s ``ndtr``: the backend's own
+where it has one, else the generic one; the rule is one closed form). The rest are
+composites of primitives; elu and selu feed their ``exp`` branch only the arguments it is used for (the "double where"),
 so that +-1000 gives neither inf nor a nan gradient, and take PyTorch's gradient at 0 (from
 the exponential side). The piecewise linear ones are in ``activations_piecewise``.
 ``inplace=True`` writes the result into the input, as PyTorch's in-place variants do.
@@ -18,7 +18,6 @@ from typing import Any
 
 from .._primitive import primitive
 from .._tensor import Tensor
-from ._erf import normal_cdf, normal_pdf
 from .comparison import real_only
 from .elementwise import abs as abs_
 from .elementwise import tanh, where
@@ -27,6 +26,7 @@ from .inplace import apply_inplace
 from .nn import relu as relu_
 from .nn import sigmoid
 from .softmax import softmax
+from .special import _compute
 
 __all__ = ["elu", "gelu", "glu", "logsigmoid", "mish", "relu", "selu", "silu", "softmin",
            "softplus", "softsign", "tanhshrink"]
@@ -140,7 +140,7 @@ def _gelu_forward(xp: Any, x: Any, approximate: str) -> Any:
     if approximate == "tanh":
         inner = _TANH_BETA * (x + _TANH_KAPPA * x * x * x)
         return 0.5 * x * (1.0 + xp.tanh(inner))
-    return x * normal_cdf(xp, x)
+    return x * _compute(xp, "ndtr", x)
 
 
 def _gelu_vjp(xp: Any, g: Any, _ans: Any, x: Any, approximate: str) -> Any:
@@ -148,7 +148,9 @@ def _gelu_vjp(xp: Any, g: Any, _ans: Any, x: Any, approximate: str) -> Any:
         t = xp.tanh(_TANH_BETA * (x + _TANH_KAPPA * x * x * x))
         inner_derivative = _TANH_BETA * (1.0 + 3.0 * _TANH_KAPPA * x * x)
         return g * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * inner_derivative)
-    return g * (normal_cdf(xp, x) + x * normal_pdf(xp, x))
+    # on arrays in a first-order pass, on tensors (recorded) under create_graph
+    density = xp.exp(-0.5 * (x * x)) * (1.0 / math.sqrt(2.0 * math.pi))
+    return g * (xp.prim.ndtr(x) + x * density)
 
 
 _gelu = primitive(
