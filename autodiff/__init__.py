@@ -297,10 +297,8 @@ from . import special as special  # noqa: E402
 from . import testing as testing  # noqa: E402
 from . import utils as utils  # noqa: E402
 
-# PyTorch spellings
-sub = subtract
+# PyTorch spellings (sub and div below, with add's alpha= and divide's rounding_mode=)
 mul = multiply
-div = divide
 neg = negative
 permute = permute_dims
 unsqueeze = expand_dims
@@ -313,11 +311,11 @@ pinverse = linalg.pinv
 bitwise_not = bitwise_invert
 
 # isort: split
-# PyTorch's alpha= on add/subtract and rounding_mode= on divide (the operators and the
-# Tensor methods stay the primitives themselves)
+# PyTorch's alpha= on add/subtract and rounding_mode= on divide, bound after assembly
+# (which checks the namespace against the registry); the operators call the primitives
 from .ops.arithmetic_options import add as add  # noqa: E402, F811
-from .ops.arithmetic_options import divide as divide  # noqa: E402
-from .ops.arithmetic_options import subtract as subtract  # noqa: E402
+from .ops.arithmetic_options import divide as divide  # noqa: E402, F811
+from .ops.arithmetic_options import subtract as subtract  # noqa: E402, F811
 
 sub = subtract
 div = divide
