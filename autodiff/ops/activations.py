@@ -7,7 +7,8 @@ where it has one, else the generic one; the rule is one closed form). The rest a
 composites of primitives; elu and selu feed their ``exp`` branch only the arguments it is
 used for (the "double where"), so that +-1000 gives neither inf nor a nan gradient, and
 take PyTorch's gradient at 0 (from the exponential side). The piecewise linear ones are
-in ``activations_piecewise``. ``inplace=True`` writes the result into the input, as PyTorch's in-place variants do.
+in ``activations_piecewise``. ``inplace=True`` writes the result into the input, as
+PyTorch's in-place variants do.
 """
 
 from __future__ import annotations
