@@ -1,8 +1,9 @@
-"""``python -m autodiff``: the backends here, the seed examples, and a tiny model trained
-by gradient descent on the default backend."""
+"""``python -m autodiff``: the backends usable here, the tutorial examples, and a tiny
+model trained by gradient descent on the default backend (``--help`` for the options)."""
 
 from __future__ import annotations
 
+import argparse
 import time
 
 import numpy as np
@@ -25,7 +26,7 @@ def show_backends() -> None:
 
 
 def seed_examples() -> None:
-    print("Seed examples")
+    print("Tutorial examples")
     x = ad.ones(2, 2, requires_grad=True)
     out = ((x + 2) * (x + 2) * 3).mean()
     out.backward()
@@ -85,10 +86,26 @@ def _grad(tensor: ad.Tensor) -> ad.Tensor:
     return tensor.grad
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m autodiff",
+        description="A tour of autodiff: the backends usable on this machine, the gradients "
+                    "of the tutorial examples, and a tiny model trained by gradient descent.")
+    parser.add_argument("--backend", default=None,
+                        help="the backend to run on (default: $AUTODIFF_BACKEND or numpy); "
+                             "one of: " + ", ".join(backends.backend_names()))
+    parser.add_argument("--steps", type=int, default=300,
+                        help="gradient-descent steps of the tiny model (default: 300)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.backend is not None:
+        ad.set_backend(args.backend)
     show_backends()
     seed_examples()
-    train_tiny_model()
+    train_tiny_model(args.steps)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ class ArrayApiStrictBackend(Backend):
     device_type = "cpu"
 
     def unavailable_reason(self) -> str:
-        return "array-api-strict is not installed (pip install 'autodiff[strict]')"
+        return ("array-api-strict is not installed (pip install array-api-strict, or from "
+                "an autodiff checkout: pip install '.[strict]')")
 
     def namespace(self) -> Any:
         import array_api_strict

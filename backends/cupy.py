@@ -31,7 +31,8 @@ class CupyBackend(Backend):
     @functools.cache  # noqa: B019 - one backend instance per process
     def is_available(self) -> bool:
         if importlib.util.find_spec("cupy") is None:
-            self._reason = "cupy is not installed (pip install 'autodiff[cupy]')"
+            self._reason = ("cupy is not installed (pip install cupy-cuda12x, or from an "
+                            "autodiff checkout: pip install '.[cupy]')")
             return False
         try:
             import cupy
