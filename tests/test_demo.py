@@ -5,6 +5,15 @@ from __future__ import annotations
 import pytest
 
 from autodiff import __main__ as demo
+from autodiff import _backend
+
+
+@pytest.fixture(autouse=True)
+def _keep_default_backend() -> object:
+    """The demo's --backend sets the process default: put it back after each test."""
+    default = _backend._default
+    yield
+    _backend._default = default
 
 
 def test_help_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
