@@ -177,7 +177,7 @@ def to_dot(tensor_or_tensors: Tensor | Sequence[Tensor], params: Mapping[str, An
     >>> from autodiff.viz import to_dot
     >>> w = ad.ones(2, 3, requires_grad=True)
     >>> y = (w * 2).sum()
-    >>> print(to_dot(y, params={"w": w}))
+    >>> print(to_dot(y, params={"w": w}), end="")
     digraph {
       graph [size="12,12"]
       node [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box style=filled]
