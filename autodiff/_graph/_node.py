@@ -186,7 +186,13 @@ class Node(_Hookable):
         """What the node keeps for its backward pass, by name (what PyTorch's
         ``_saved_*`` attributes show), to read only: saved inputs (tensors) and Python
         numbers under the op's argument names, ``result`` for a saved output (a tensor
-        viewing it), then the op's keyword parameters. Empty once backward freed them."""
+        viewing it), then the op's keyword parameters. Empty once backward freed them.
+
+        >>> import autodiff as ad
+        >>> x = ad.tensor([1.0, 2.0], requires_grad=True)
+        >>> x.sum(0, keepdim=True).grad_fn.saved_values
+        {'axis': (0,), 'keepdims': True}
+        """
         if self._freed:
             return {}
         rules = self._prim.vjps if self._prim is not None else ()

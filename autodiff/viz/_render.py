@@ -26,7 +26,12 @@ INSTALL_HINT = (
 
 class Drawing:
     """A rendered graph: ``source`` (DOT) and ``svg``. A notebook shows it inline
-    (``_repr_svg_`` / ``_repr_mimebundle_``)."""
+    (``_repr_svg_`` / ``_repr_mimebundle_``).
+
+    >>> picture = Drawing("digraph {}", "<svg></svg>")
+    >>> picture._repr_mimebundle_()["image/svg+xml"]
+    '<svg></svg>'
+    """
 
     def __init__(self, source: str, svg: str) -> None:
         self.source = source
