@@ -168,3 +168,25 @@ def reads(rule: Callable[..., Any] | None, leading: int = 2) -> tuple[bool, froz
         if parameter.kind in positional and not parameter.name.startswith("_"):
             positions.add(index)
     return reads_output, frozenset(positions)
+
+
+def argument_names(rule: Callable[..., Any] | None, count: int) -> list[str]:
+    """Names for a primitive's ``count`` positional inputs, read from a vjp rule's
+    signature (``rule(xp, g, ans, *inputs)``, a leading ``_`` dropped), or ``input0``,
+    ``input1``... where the signature does not name them all.
+
+    >>> argument_names(lambda xp, g, _ans, _a, b: g * b, 2)
+    ['a', 'b']
+    """
+    fallback = [f"input{index}" for index in range(count)]
+    if rule is None:
+        return fallback
+    try:
+        parameters = list(inspect.signature(rule).parameters.values())[3:3 + count]
+    except (TypeError, ValueError):
+        return fallback
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if len(parameters) < count or any(p.kind not in positional for p in parameters):
+        return fallback
+    return [parameter.name.lstrip("_") or f"input{index}"
+            for index, parameter in enumerate(parameters)]

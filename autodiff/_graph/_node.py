@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import _mode
-from .._rules import array_namespace, tensor_namespace
+from .._rules import argument_names, array_namespace, namespace_module, tensor_namespace
 from ._cotangents import fit_array, fit_tensor
 from ._messages import FREED_MESSAGE, modified_message
 
@@ -180,6 +180,39 @@ class Node(_Hookable):
             for edge, rule, meta in zip(self._edges, self.prim.vjps, self._meta, strict=False)
             if rule is not None and (scalar_edges or meta is not SCALAR)
         )
+
+    @property
+    def saved_values(self) -> dict[str, Any]:
+        """What the node keeps for its backward pass, by name (what PyTorch's
+        ``_saved_*`` attributes show), to read only: saved inputs (tensors) and Python
+        numbers under the op's argument names, ``result`` for a saved output (a tensor
+        viewing it), then the op's keyword parameters. Empty once backward freed them.
+
+        >>> import autodiff as ad
+        >>> x = ad.tensor([1.0, 2.0], requires_grad=True)
+        >>> x.sum(0, keepdim=True).grad_fn.saved_values
+        {'axis': (0,), 'keepdims': True}
+        """
+        if self._freed:
+            return {}
+        rules = self._prim.vjps if self._prim is not None else ()
+        rule = next((rule for rule in rules if rule is not None), None)
+        names = argument_names(rule, len(self._inputs))
+        saved = {name: value for name, value in zip(names, self._inputs, strict=True)
+                 if value is not None}
+        if self._out is not None:
+            moves = self._prim is not None and self._prim.moves
+            backend = self._params["target"] if moves else self._backend
+            saved["result"] = namespace_module().Tensor._wrap(self._out, backend)
+        for key, value in self._params.items():
+            saved.setdefault(key, value)
+        return saved
+
+    @property
+    def retained_output(self) -> Tensor | None:
+        """The output tensor that keeps its gradient (``retain_grad``), while it lives."""
+        extra = self._extra
+        return None if extra is None or extra.retained is None else extra.retained()
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
