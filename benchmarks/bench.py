@@ -42,6 +42,7 @@ import autodiff as ad  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from convolution import run_w8_w9  # noqa: E402 - W8, W9, in a module of their own
 from recurrent import run_w7  # noqa: E402 - W7, in a module of its own
+from training import run_w10_w11  # noqa: E402 - W10, W11: the examples' training epochs
 
 try:  # optional comparison, never a dependency
     import torch
@@ -655,8 +656,11 @@ def main() -> None:
     if target.gpu:
         runs.append(("W6", lambda: run_w6(bench)))
     runs.append(("W8", lambda: run_w8_w9(bench, host, torch)))
+    if not target.gpu:  # the examples' epochs, against PyTorch on the CPU
+        runs.append(("W10", lambda: run_w10_w11(bench, torch)))
     for name, run in runs:
-        if not only or name in only or (name == "W8" and "W9" in only):
+        if (not only or name in only or (name == "W8" and "W9" in only)
+                or (name == "W10" and "W11" in only)):
             run()
 
     table = bench.table()
