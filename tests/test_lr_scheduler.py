@@ -107,6 +107,13 @@ def _one_cycle(step: int, max_lr: float, total: int, pct: float, anneal: str, di
     raise AssertionError("unreachable")
 
 
+def _triangle(base: float, peak: float, e: int, up: int, down: int, scale: float) -> float:
+    """A triangle wave: up from ``base`` to ``peak`` in ``up`` steps, down in ``down``."""
+    position = e % (up + down)
+    height = position / up if position <= up else (up + down - position) / down
+    return base + (peak - base) * height * scale
+
+
 def _lambda(e: int) -> float:
     return 1.0 / (1 + e) ** 0.5
 
@@ -164,6 +171,25 @@ CASES: dict[str, tuple[Callable[[Any, Any], Any], Callable[[float, int], float]]
                                     milestones=[4, 15]),
         lambda b, e: (b * 0.5 if e < 4 else b * 0.9 ** (e - 4) if e < 15
                       else b * 0.5 ** ((e - 15) // 5))),
+    "CyclicLR": (
+        lambda m, o: m.CyclicLR(o, base_lr=[0.01, 0.003], max_lr=list(GROUP_LRS),
+                                step_size_up=4, cycle_momentum=False),
+        lambda b, e: _triangle(b / 10, b, e, 4, 4, 1.0)),
+    "CyclicLR-triangular2": (
+        lambda m, o: m.CyclicLR(o, base_lr=[0.01, 0.003], max_lr=list(GROUP_LRS),
+                                step_size_up=3, step_size_down=5, mode="triangular2",
+                                cycle_momentum=False),
+        lambda b, e: _triangle(b / 10, b, e, 3, 5, 0.5 ** (e // 8))),
+    "CyclicLR-exp_range": (
+        lambda m, o: m.CyclicLR(o, base_lr=[0.01, 0.003], max_lr=list(GROUP_LRS),
+                                step_size_up=5, step_size_down=2, mode="exp_range",
+                                gamma=0.97, cycle_momentum=False),
+        lambda b, e: _triangle(b / 10, b, e, 5, 2, 0.97 ** e)),
+    "CyclicLR-scale_fn": (
+        lambda m, o: m.CyclicLR(o, base_lr=[0.01, 0.003], max_lr=list(GROUP_LRS),
+                                step_size_up=2, scale_fn=_lambda, scale_mode="iterations",
+                                cycle_momentum=False),
+        lambda b, e: _triangle(b / 10, b, e, 2, 2, _lambda(e))),
     "ChainedScheduler": (
         lambda m, o: m.ChainedScheduler([m.ConstantLR(o, factor=0.5, total_iters=6),
                                          m.ExponentialLR(o, gamma=0.95)]),
@@ -184,7 +210,8 @@ def test_trajectory_follows_the_documented_formula(name: str) -> None:
     want = [[formula(base, e) for base in GROUP_LRS] for e in range(STEPS + 1)]
     _close(lrs, want)
     assert opt.steps == STEPS
-    assert [g["initial_lr"] for g in opt.param_groups] == list(GROUP_LRS)
+    initial = [base / 10 for base in GROUP_LRS] if name.startswith("CyclicLR") else GROUP_LRS
+    assert [g["initial_lr"] for g in opt.param_groups] == pytest.approx(initial)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -248,6 +275,52 @@ def test_one_cycle_matches_pytorch(case: str, momentum: str) -> None:
     want = _trajectory(make, torch.optim.lr_scheduler, _torch_optimizer(torch, **extra),
                        steps=STEPS - 1)
     assert got == want
+
+
+@pytest.mark.parametrize("momentum", ["momentum", "betas"])
+@pytest.mark.parametrize("mode", ["triangular", "exp_range"])
+def test_cyclic_momentum(mode: str, momentum: str) -> None:
+    extra = {"momentum": 0.9} if momentum == "momentum" else {"betas": (0.9, 0.999)}
+
+    def make(m: Any, o: Any) -> Any:
+        return m.CyclicLR(o, base_lr=0.01, max_lr=[0.1, 0.05], step_size_up=3,
+                          step_size_down=4, mode=mode, gamma=0.95, base_momentum=[0.8, 0.7],
+                          max_momentum=0.9)
+    lrs, momenta = _trajectory(make, ours, StandIn(**extra))
+    for e in range(STEPS + 1):
+        scale = 1.0 if mode == "triangular" else 0.95 ** e
+        assert lrs[e] == pytest.approx([_triangle(0.01, peak, e, 3, 4, scale)
+                                        for peak in (0.1, 0.05)], rel=1e-12)
+        assert momenta[e] == pytest.approx([_triangle(0.9, low, e, 3, 4, scale)
+                                            for low in (0.8, 0.7)], rel=1e-12)
+    torch = pytest.importorskip("torch", reason="PyTorch is an optional oracle")
+    want = _trajectory(make, torch.optim.lr_scheduler, _torch_optimizer(torch, **extra))
+    assert (lrs, momenta) == want
+
+
+def test_cyclic_state_keeps_a_callable_objects_dict() -> None:
+    class Decay:
+        def __init__(self, rate: float) -> None:
+            self.rate = rate
+
+        def __call__(self, x: float) -> float:
+            return self.rate ** x
+
+    opt = StandIn()
+    sched = ours.CyclicLR(opt, 0.01, 0.1, step_size_up=2, scale_fn=Decay(0.5),
+                          cycle_momentum=False)
+    state = sched.state_dict()
+    assert state["_scale_fn_custom"] == {"rate": 0.5} and "_scale_fn_ref" not in state
+    other = ours.CyclicLR(StandIn(), 0.01, 0.1, step_size_up=2, scale_fn=Decay(0.9),
+                          cycle_momentum=False)
+    other.load_state_dict(state)
+    assert other._scale_fn_custom.rate == 0.5  # type: ignore[union-attr]
+    plain = ours.CyclicLR(StandIn(), 0.01, 0.1, mode="exp_range", gamma=0.5,
+                          cycle_momentum=False)
+    state = plain.state_dict()
+    assert state["_scale_fn_custom"] is None
+    plain.load_state_dict(state)
+    assert plain.scale_fn(2) == 0.25
 
 
 def test_one_cycle_without_momentum_and_past_its_end() -> None:
@@ -639,6 +712,11 @@ ERRORS: list[tuple[Callable[[Any], Any], type[Exception], str]] = [
      "param_groups has 2."),
     (lambda o: ours.OneCycleLR(o, max_lr=0.1, total_steps=9), ValueError,
      "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"),
+    (lambda o: ours.CyclicLR(o, 0.01, 0.1, mode="sine"), ValueError,
+     "mode is invalid and scale_fn is None"),
+    (lambda o: ours.CyclicLR(o, [0.01], 0.1), ValueError,
+     "base_lr must have the same length as optimizer.param_groups. base_lr has 1 values, "
+     "param_groups has 2."),
     (lambda o: ours.SequentialLR(o, [], milestones=[]), ValueError,
      "SequentialLR expects at least one scheduler, but got no scheduler."),
     (lambda o: ours.SequentialLR(o, [ours.StepLR(o, 2)], milestones=[3]), ValueError,

@@ -28,6 +28,7 @@ from ._schedulers_anneal import LinearLR as LinearLR
 from ._schedulers_anneal import PolynomialLR as PolynomialLR
 from ._schedulers_compose import ChainedScheduler as ChainedScheduler
 from ._schedulers_compose import SequentialLR as SequentialLR
+from ._schedulers_cycle import CyclicLR as CyclicLR
 from ._schedulers_cycle import OneCycleLR as OneCycleLR
 from ._schedulers_factor import ConstantLR as ConstantLR
 from ._schedulers_factor import ExponentialLR as ExponentialLR
@@ -42,6 +43,7 @@ __all__ = [
     "ConstantLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
+    "CyclicLR",
     "ExponentialLR",
     "LRScheduler",
     "LambdaLR",
