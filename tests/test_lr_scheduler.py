@@ -277,25 +277,35 @@ def test_one_cycle_matches_pytorch(case: str, momentum: str) -> None:
     assert got == want
 
 
+def _cyclic(m: Any, o: Any, mode: str) -> Any:
+    return m.CyclicLR(o, base_lr=0.01, max_lr=[0.1, 0.05], step_size_up=3, step_size_down=4,
+                      mode=mode, gamma=0.95, base_momentum=[0.8, 0.7], max_momentum=0.9)
+
+
+def _with(momentum: str) -> dict[str, Any]:
+    return {"momentum": 0.9} if momentum == "momentum" else {"betas": (0.9, 0.999)}
+
+
 @pytest.mark.parametrize("momentum", ["momentum", "betas"])
 @pytest.mark.parametrize("mode", ["triangular", "exp_range"])
-def test_cyclic_momentum(mode: str, momentum: str) -> None:
-    extra = {"momentum": 0.9} if momentum == "momentum" else {"betas": (0.9, 0.999)}
-
-    def make(m: Any, o: Any) -> Any:
-        return m.CyclicLR(o, base_lr=0.01, max_lr=[0.1, 0.05], step_size_up=3,
-                          step_size_down=4, mode=mode, gamma=0.95, base_momentum=[0.8, 0.7],
-                          max_momentum=0.9)
-    lrs, momenta = _trajectory(make, ours, StandIn(**extra))
+def test_cyclic_momentum_follows_the_documented_formula(mode: str, momentum: str) -> None:
+    lrs, momenta = _trajectory(lambda m, o: _cyclic(m, o, mode), ours, StandIn(**_with(momentum)))
     for e in range(STEPS + 1):
         scale = 1.0 if mode == "triangular" else 0.95 ** e
         assert lrs[e] == pytest.approx([_triangle(0.01, peak, e, 3, 4, scale)
                                         for peak in (0.1, 0.05)], rel=1e-12)
         assert momenta[e] == pytest.approx([_triangle(0.9, low, e, 3, 4, scale)
                                             for low in (0.8, 0.7)], rel=1e-12)
+
+
+@pytest.mark.parametrize("momentum", ["momentum", "betas"])
+@pytest.mark.parametrize("mode", ["triangular", "exp_range"])
+def test_cyclic_momentum_matches_pytorch(mode: str, momentum: str) -> None:
     torch = pytest.importorskip("torch", reason="PyTorch is an optional oracle")
-    want = _trajectory(make, torch.optim.lr_scheduler, _torch_optimizer(torch, **extra))
-    assert (lrs, momenta) == want
+    got = _trajectory(lambda m, o: _cyclic(m, o, mode), ours, StandIn(**_with(momentum)))
+    want = _trajectory(lambda m, o: _cyclic(m, o, mode), torch.optim.lr_scheduler,
+                       _torch_optimizer(torch, **_with(momentum)))
+    assert got == want
 
 
 def test_cyclic_state_keeps_a_callable_objects_dict() -> None:
