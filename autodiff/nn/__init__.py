@@ -2,5 +2,6 @@
 
 from . import functional as functional
 from . import init as init
+from . import utils as utils
 
-__all__ = ["functional", "init"]
+__all__ = ["functional", "init", "utils"]
