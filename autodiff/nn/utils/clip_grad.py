@@ -16,7 +16,6 @@ from typing import Any
 from ... import _mode
 from ..._tensor import Tensor
 from ...ops.creation import asarray
-from ...ops.joining import stack
 from ...ops.linalg import vector_norm
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
@@ -49,9 +48,13 @@ def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0,
     with _mode.no_grad():
         first = tensors[0]
         # one norm per tensor, then the norm of those norms: the same value for every
-        # p (inf included), with no copy of the tensors into one vector
-        norms = [_same_place(vector_norm(t, ord=norm_type), first) for t in tensors]
-        total_norm = vector_norm(stack(norms), ord=norm_type)
+        # p (inf included), with no copy of the tensors into one vector. The norms are
+        # joined by the backend's own stack: with nothing to record, the recorded
+        # stack's pairwise joins would cost more than all the norms together
+        norms = [_same_place(vector_norm(t, ord=norm_type), first)._array for t in tensors]
+        backend = first._backend
+        joined = Tensor._wrap(backend.xp.stack(norms), backend)
+        total_norm = vector_norm(joined, ord=norm_type)
     if error_if_nonfinite and not bool(total_norm.isfinite()):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
