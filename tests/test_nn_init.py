@@ -221,6 +221,12 @@ def test_shape_errors(backend: str) -> None:
         init.dirac_(ad.empty(3, 3, 3), groups=2)
     with pytest.raises(ValueError, match="Only tensors with 2 or more dimensions"):
         init.orthogonal_(ad.empty(3))
+    with pytest.raises(TypeError, match="xavier_uniform_: expected an autodiff Tensor, got "
+                                        "ndarray"):
+        init.xavier_uniform_(np.zeros((3, 3)))  # type: ignore[arg-type]
+    for fn in (init.uniform_, init.zeros_, init.eye_, init.orthogonal_, init.kaiming_normal_):
+        with pytest.raises(TypeError, match=f"{fn.__name__}: expected an autodiff Tensor"):
+            fn(np.zeros((3, 3)))  # type: ignore[arg-type]
     with pytest.raises(RuntimeError, match="normal expects std >= 0.0"):
         init.normal_(ad.empty(3), 0.0, -1.0)
     with pytest.raises(RuntimeError, match="uniform_ expects to return a"):

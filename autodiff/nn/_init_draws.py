@@ -19,6 +19,12 @@ from ..ops.linalg_spellings import diagonal
 __all__ = ["orthogonal_", "sparse_", "trunc_normal_"]
 
 
+def _check_tensor(name: str, tensor: Any) -> None:
+    """The initialisers fill autodiff tensors: anything else is refused by name."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{name}: expected an autodiff Tensor, got {type(tensor).__name__}")
+
+
 def _norm_cdf(x: float) -> float:
     return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
@@ -34,6 +40,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     >>> bool((w.abs() <= 0.04).all()), round(float(w.std()) / 0.02, 1)
     (True, 0.9)
     """
+    _check_tensor("trunc_normal_", tensor)
     if (mean < a - 2 * std) or (mean > b + 2 * std):
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)
@@ -93,6 +100,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
     >>> bool(ad.allclose(w @ w.T, ad.eye(3), atol=1e-5))
     True
     """
+    _check_tensor("orthogonal_", tensor)
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
@@ -120,6 +128,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
     >>> (w == 0).sum(0)
     tensor([3, 3, 3, 3])
     """
+    _check_tensor("sparse_", tensor)
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape

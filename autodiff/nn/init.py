@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from .. import _mode
 from .._tensor import Tensor
+from ._init_draws import _check_tensor
 from ._init_draws import orthogonal_ as orthogonal_
 from ._init_draws import sparse_ as sparse_
 from ._init_draws import trunc_normal_ as trunc_normal_
@@ -81,6 +82,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     """``(fan_in, fan_out)`` of a weight: ``shape[1]`` and ``shape[0]`` times the
     receptive field (the product of the dimensions after the first two)."""
+    _check_tensor("_calculate_fan_in_and_fan_out", tensor)
     if tensor.ndim < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than "
                          "2 dimensions")
@@ -105,6 +107,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
     >>> bool((w >= -0.5).all()), bool((w < 0.5).all())
     (True, True)
     """
+    _check_tensor("uniform_", tensor)
     with _mode.no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
@@ -119,6 +122,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
     >>> round(float(w.mean()), 1), round(float(w.std()), 1)
     (3.0, 0.5)
     """
+    _check_tensor("normal_", tensor)
     with _mode.no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
@@ -130,6 +134,7 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
     >>> ad.nn.init.constant_(ad.empty(3), 0.25)
     tensor([0.2500, 0.2500, 0.2500])
     """
+    _check_tensor("constant_", tensor)
     with _mode.no_grad():
         return tensor.fill_(val)
 
@@ -141,6 +146,7 @@ def ones_(tensor: Tensor) -> Tensor:
     >>> ad.nn.init.ones_(ad.empty(2))
     tensor([1., 1.])
     """
+    _check_tensor("ones_", tensor)
     with _mode.no_grad():
         return tensor.fill_(1.0)
 
@@ -152,6 +158,7 @@ def zeros_(tensor: Tensor) -> Tensor:
     >>> ad.nn.init.zeros_(ad.empty(2))
     tensor([0., 0.])
     """
+    _check_tensor("zeros_", tensor)
     with _mode.no_grad():
         return tensor.zero_()
 
@@ -164,6 +171,7 @@ def eye_(tensor: Tensor) -> Tensor:
     tensor([[1., 0., 0.],
             [0., 1., 0.]])
     """
+    _check_tensor("eye_", tensor)
     from ..ops.creation import eye
 
     if tensor.ndim != 2:
@@ -185,6 +193,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     >>> float(w.sum())
     2.0
     """
+    _check_tensor("dirac_", tensor)
     from ..ops.creation import arange
 
     if tensor.ndim not in (3, 4, 5):
@@ -217,6 +226,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
     >>> bool((w.abs() <= (6 / 450) ** 0.5).all())
     True
     """
+    _check_tensor("xavier_uniform_", tensor)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std  # the uniform bound of that standard deviation
@@ -232,6 +242,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> 
     >>> round(float(w.std()) * (800 / 2) ** 0.5, 1)
     1.0
     """
+    _check_tensor("xavier_normal_", tensor)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
@@ -252,6 +263,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     >>> bool((w.abs() <= (2 * 3 / 24) ** 0.5).all())
     True
     """
+    _check_tensor("kaiming_uniform_", tensor)
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
@@ -270,6 +282,7 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     >>> round(float(w.std()) / (2 / 400) ** 0.5, 1)
     1.0
     """
+    _check_tensor("kaiming_normal_", tensor)
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
