@@ -272,6 +272,13 @@ def test_a_parameter_stays_a_leaf_and_nothing_is_recorded(backend: str, fill) ->
     np.testing.assert_array_equal(_np(w.grad), 2 * np.ones((6, 4)))
 
 
+def test_dirac_on_a_parameter(backend: str) -> None:
+    w = ad.zeros(4, 2, 3, requires_grad=True)
+    assert init.dirac_(w, groups=2) is w
+    assert w.is_leaf and w.requires_grad and w.grad_fn is None and w._version > 0
+    assert float(w.sum()) == 4.0
+
+
 @pytest.mark.parametrize("fill", FILLS[:10])
 def test_a_seeded_generator_repeats_and_leaves_the_global_one(backend: str, fill) -> None:
     ad.manual_seed(3)
