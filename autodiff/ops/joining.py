@@ -12,6 +12,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from .._mode import is_grad_enabled
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from .datatypes import astype
@@ -105,8 +106,18 @@ def _promoted(tensors: list[Tensor]) -> list[Tensor]:
     return [t if t.dtype.name == name else astype(t, name) for t in tensors]
 
 
+def _untracked(tensors: list[Tensor]) -> bool:
+    """Whether joining these records nothing (no gradient, no forward-mode tangent): then
+    one call of the backend's join does it, not a tree of two-input nodes."""
+    return not any(t._tangents for t in tensors) and (
+        not is_grad_enabled() or not any(t._requires_grad for t in tensors))
+
+
 def _join(tensors: list[Tensor], axis: int, node: str) -> Tensor:
     tensors = _promoted(tensors)
+    if len(tensors) > 2 and _untracked(tensors):
+        backend = tensors[0]._backend
+        return Tensor._wrap(backend.xp.concat([t._array for t in tensors], axis=axis), backend)
     if len(tensors) == 1:
         only = tensors[0]
         return _concat(only, None, axis=axis, split=only.shape[axis], node=node)
@@ -175,6 +186,10 @@ def stack(arrays: Any, _dim: int | None = None, /, *, axis: int = 0,
             raise ValueError(f"stack: expected tensors of one shape, got {shape} at position "
                              f"0 and {other.shape} at position {index}")
     axis = one_axis("stack", axis, len(shape) + 1)
+    if len(tensors) > 1 and _untracked(tensors):
+        tensors = _promoted(tensors)
+        backend = tensors[0]._backend
+        return Tensor._wrap(backend.xp.stack([t._array for t in tensors], axis=axis), backend)
     return _join([expand_dims(t, axis=axis) for t in tensors], axis, "StackBackward0")
 
 
