@@ -98,7 +98,7 @@ class _Packer:
         if seen is None:  # the same tensor twice (tied weights) is stored once
             name = base = ".".join(path) or tag
             count = 0
-            while name in self.arrays:
+            while name in self.arrays or name == "__metadata__":  # the header's own key
                 count += 1
                 name = f"{base}#{count}"
             self.arrays[name] = array

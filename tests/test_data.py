@@ -23,8 +23,10 @@ from autodiff.utils.data import (
     Subset,
     SubsetRandomSampler,
     TensorDataset,
+    WeightedRandomSampler,
     default_collate,
     default_convert,
+    get_worker_info,
     random_split,
 )
 
@@ -76,6 +78,8 @@ def test_tensor_dataset_errors(backend: str) -> None:
         TensorDataset(ad.ones(3, 2), ad.ones(4))
     with pytest.raises(TypeError, match="at least one tensor"):
         TensorDataset()
+    with pytest.raises(TypeError, match="expected tensors, got ndarray at position 1"):
+        TensorDataset(ad.ones(2), np.ones(2))
 
 
 def test_subset_and_concat(backend: str) -> None:
@@ -164,6 +168,25 @@ def test_samplers(backend: str) -> None:
     subset = list(SubsetRandomSampler([10, 20, 30], generator=g))
     assert sorted(subset) == [10, 20, 30]
     assert len(SubsetRandomSampler([1, 2])) == 2
+
+
+def test_weighted_random_sampler(backend: str) -> None:
+    g = ad.Generator().manual_seed(0)
+    drawn = list(WeightedRandomSampler([1.0, 0.0, 3.0], 4000, generator=g))
+    counts = np.bincount(drawn, minlength=3)
+    assert counts[1] == 0 and abs(counts[2] / 4000 - 0.75) < 0.03
+    once = list(WeightedRandomSampler([1.0, 2.0, 3.0, 4.0], 4, replacement=False,
+                                      generator=g))
+    assert sorted(once) == [0, 1, 2, 3]
+    batches = list(BatchSampler(WeightedRandomSampler([1, 1], 5, generator=g), 2, False))
+    assert [len(b) for b in batches] == [2, 2, 1]
+    with pytest.raises(ValueError, match="num_samples should be a positive integer value"):
+        WeightedRandomSampler([1.0], 0)
+    with pytest.raises(ValueError, match="replacement should be a boolean value"):
+        WeightedRandomSampler([1.0], 1, replacement=None)
+    with pytest.raises(ValueError, match=r"weights should be a 1d sequence but given weights "
+                                         r"have shape \(1, 2\)"):
+        WeightedRandomSampler([[1.0, 2.0]], 1)
 
 
 def test_batch_sampler_over_any_iterable() -> None:
@@ -373,6 +396,10 @@ def test_loader_errors(backend: str) -> None:
                                          "DataLoader is initialized"):
         loader.batch_size = 3
     loader.collate_fn = default_collate  # other attributes may change
+
+
+def test_no_worker_processes() -> None:
+    assert get_worker_info() is None
 
 
 def test_loader_len_and_iterator_len(backend: str) -> None:

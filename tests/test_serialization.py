@@ -122,6 +122,11 @@ def test_shared_tensors_stay_shared_and_names_never_clash(backend: str) -> None:
     assert loaded["a.b"].tolist() == [0.0] and loaded["a"]["b"].tolist() == [2.0]
 
 
+def test_a_key_named_like_the_metadata_is_stored_apart(backend: str) -> None:
+    obj = {"__metadata__": ad.ones(1), "x": ad.zeros(1)}
+    _same(_roundtrip(obj), obj)
+
+
 def test_numpy_arrays_and_scalars(backend: str) -> None:
     big_endian = np.arange(3.0).astype(">f8")
     loaded = _roundtrip({"array": big_endian, "scalar": np.float32(0.5), "n": np.int64(4)})

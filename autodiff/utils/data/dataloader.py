@@ -15,7 +15,7 @@ from ._collate import default_collate, default_convert
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
-__all__ = ["DataLoader"]
+__all__ = ["DataLoader", "get_worker_info"]
 
 WORKERS_MESSAGE = (
     "DataLoader: autodiff loads data in the calling process only, so num_workers must be "
@@ -25,6 +25,17 @@ WORKERS_MESSAGE = (
 #: attributes PyTorch refuses to change once the loader is built
 _FROZEN = frozenset(("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
                      "persistent_workers"))
+
+
+def get_worker_info() -> None:
+    """Information about the worker process loading data: always None, since autodiff
+    loads in the calling process (PyTorch's answer there too).
+
+    >>> from autodiff.utils.data import get_worker_info
+    >>> get_worker_info() is None
+    True
+    """
+    return None
 
 
 class _InfiniteConstantSampler(Sampler[None]):

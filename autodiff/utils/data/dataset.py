@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
+from ..._tensor import Tensor
 from ...ops.random import default_generator
 from ...ops.random_more import randperm
 
@@ -82,6 +83,11 @@ class TensorDataset(Dataset[tuple[Any, ...]]):
     def __init__(self, *tensors: Any) -> None:
         if not tensors:
             raise TypeError("TensorDataset: expected at least one tensor, got none")
+        for i, item in enumerate(tensors):
+            if not isinstance(item, Tensor):
+                raise TypeError(f"TensorDataset: expected tensors, got "
+                                f"{type(item).__name__} at position {i}; convert it with "
+                                f"ad.asarray")
         if any(tensors[0].size(0) != tensor.size(0) for tensor in tensors):
             raise AssertionError("Size mismatch between tensors")
         self.tensors = tensors

@@ -12,11 +12,13 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import Any, Generic, TypeVar
 
+from ... import _dtypes
+from ...ops.creation import tensor
 from ...ops.random import randint
-from ...ops.random_more import randperm
+from ...ops.random_more import multinomial, randperm
 
 __all__ = ["BatchSampler", "RandomSampler", "Sampler", "SequentialSampler",
-           "SubsetRandomSampler"]
+           "SubsetRandomSampler", "WeightedRandomSampler"]
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -140,6 +142,48 @@ class SubsetRandomSampler(Sampler[int]):
         return len(self.indices)
 
 
+class WeightedRandomSampler(Sampler[int]):
+    """``num_samples`` indices of ``weights`` drawn with probabilities proportional to
+    them (with replacement unless ``replacement=False``).
+
+    >>> import autodiff as ad
+    >>> from autodiff.utils.data import WeightedRandomSampler
+    >>> sampler = WeightedRandomSampler([0.0, 1.0, 0.0], 4, generator=ad.Generator())
+    >>> list(sampler), len(sampler)
+    ([1, 1, 1, 1], 4)
+    """
+
+    num_samples: int
+    replacement: bool
+
+    def __init__(self, weights: Sequence[float], num_samples: int, replacement: bool = True,
+                 generator: Any = None) -> None:
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got "
+                             f"num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError(f"replacement should be a boolean value, but got "
+                             f"replacement={replacement}")
+        weights_tensor = tensor(weights, dtype=_dtypes.float64)
+        if weights_tensor.ndim != 1:
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape "
+                             f"{tuple(weights_tensor.shape)}")
+        self.weights = weights_tensor
+        self.num_samples = num_samples
+        self.replacement = replacement
+        self.generator = generator
+
+    def _order(self) -> list[int]:
+        return multinomial(self.weights, self.num_samples, self.replacement,
+                           generator=self.generator).tolist()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._order())
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
 class BatchSampler(Sampler[list[int]]):
     """Group the indices of ``sampler`` into lists of ``batch_size`` (the last one
     shorter, or dropped with ``drop_last=True``).
@@ -188,4 +232,4 @@ class BatchSampler(Sampler[list[int]]):
 
 
 #: samplers whose ``_order`` is what they iterate (a subclass may iterate otherwise)
-_KNOWN_ORDER = (SequentialSampler, RandomSampler, SubsetRandomSampler)
+_KNOWN_ORDER = (SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler)
