@@ -295,6 +295,17 @@ def test_loader_one_take_equals_sample_by_sample(backend: str) -> None:
                 np.testing.assert_array_equal(ta.numpy(), tb.numpy())
 
 
+def test_a_tensor_dataset_subclass_gets_its_own_samples(backend: str) -> None:
+    class Doubled(TensorDataset):
+        def __getitem__(self, index):
+            return tuple(t[index] * 2 for t in self.tensors)
+
+    data = Doubled(ad.arange(4.0))
+    assert [b[0].tolist() for b in DataLoader(data, batch_size=2)] == [[0, 2], [4, 6]]
+    part = Subset(data, [3, 1])
+    assert [b[0].tolist() for b in DataLoader(part, batch_size=2)] == [[6, 2]]
+
+
 def test_loader_shuffle_is_reproducible_with_a_generator(backend: str) -> None:
     x, y = _data(20)
     data = TensorDataset(ad.tensor(x), ad.tensor(y))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ._collate import default_collate, default_convert
-from .dataset import IterableDataset
+from .dataset import IterableDataset, Subset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ["DataLoader", "get_worker_info"]
@@ -188,7 +188,6 @@ class _DataLoaderIter:
 
     def __init__(self, loader: DataLoader) -> None:
         self._loader = loader
-        self._length = len(loader) if not loader._iterable else None
         self._indices = iter(loader._index_sampler)
         self._collate = loader.collate_fn
         self._auto = loader._auto_collation
@@ -197,8 +196,8 @@ class _DataLoaderIter:
         self._stream = iter(dataset) if loader._iterable else None
         self._ended = False
         # the one-take path: our own collation of a dataset that can take a whole batch
-        self._batch = (getattr(dataset, "_batch", None)
-                       if self._auto and self._collate is default_collate else None)
+        self._batch = (dataset._take_batch if isinstance(dataset, TensorDataset | Subset)
+                       and self._auto and self._collate is default_collate else None)
         getitems = getattr(dataset, "__getitems__", None)
         self._getitems = getitems if callable(getitems) else None
 

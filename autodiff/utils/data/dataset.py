@@ -3,7 +3,7 @@ stream-style ``IterableDataset``, ``TensorDataset`` over tensors sharing a first
 dimension, ``Subset``, ``ConcatDataset``, ``ChainDataset`` and ``random_split``.
 
 A ``TensorDataset`` (and a ``Subset`` of one) also hands out a whole batch at once
-(``_batch``): the ``DataLoader`` indexes each tensor with the batch's indices in one
+(``_take_batch``): the ``DataLoader`` indexes each tensor with the batch's indices in one
 take, rather than indexing every sample and stacking them.
 """
 
@@ -98,7 +98,7 @@ class TensorDataset(Dataset[tuple[Any, ...]]):
     def __len__(self) -> int:
         return int(self.tensors[0].size(0))
 
-    def _batch(self, indices: list[int]) -> list[Any] | None:
+    def _take_batch(self, indices: list[int]) -> list[Any] | None:
         """The collated batch at ``indices`` (what ``default_collate`` of the samples
         gives, a list of tensors), taken from each tensor at once; None when a subclass
         changed what a sample is."""
@@ -145,11 +145,11 @@ class Subset(Dataset[T_co]):
     def __len__(self) -> int:
         return len(self.indices)
 
-    def _batch(self, indices: list[int]) -> Any:
-        batch = getattr(self.dataset, "_batch", None)
-        if batch is None or type(self).__getitems__ is not Subset.__getitems__:
+    def _take_batch(self, indices: list[int]) -> Any:
+        if (not isinstance(self.dataset, TensorDataset | Subset)
+                or type(self).__getitems__ is not Subset.__getitems__):
             return None
-        return batch([self.indices[i] for i in indices])
+        return self.dataset._take_batch([self.indices[i] for i in indices])
 
 
 class ConcatDataset(Dataset[T_co]):
