@@ -322,6 +322,14 @@ def test_loader_shuffle_is_reproducible_with_a_generator(backend: str) -> None:
     assert epoch(again) == first
 
 
+def test_loader_shuffle_follows_manual_seed(backend: str) -> None:
+    data = TensorDataset(ad.arange(30))
+    ad.manual_seed(7)
+    first = [b[0].tolist() for b in DataLoader(data, batch_size=8, shuffle=True)]
+    ad.manual_seed(7)
+    assert [b[0].tolist() for b in DataLoader(data, batch_size=8, shuffle=True)] == first
+
+
 def test_loader_shuffle_keeps_rows_together(backend: str) -> None:
     x = np.arange(30.0).reshape(10, 3)
     data = TensorDataset(ad.tensor(x), ad.arange(10))

@@ -1,9 +1,10 @@
 """Samplers (PyTorch's ``torch.utils.data`` samplers): which indices a ``DataLoader``
 reads, in which order, and how they are grouped into batches.
 
-``SequentialSampler``, ``RandomSampler`` and ``SubsetRandomSampler`` know their whole
-order when an epoch starts (``_order``), so ``BatchSampler`` cuts that list into
-batches by slicing rather than collecting one index at a time.
+``SequentialSampler``, ``RandomSampler``, ``SubsetRandomSampler`` and
+``WeightedRandomSampler`` know their whole order when an epoch starts (``_order``), so
+``BatchSampler`` cuts that list into batches by slicing rather than collecting one index
+at a time.
 """
 
 from __future__ import annotations
