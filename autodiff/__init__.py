@@ -328,3 +328,5 @@ lt = less
 le = less_equal
 gt = greater
 ge = greater_equal
+from ._serialization import load as load  # noqa: E402
+from ._serialization import save as save  # noqa: E402

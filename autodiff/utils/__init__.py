@@ -15,3 +15,4 @@ from .checkpoint import checkpoint as checkpoint
 checkpoint.checkpoint = checkpoint  # type: ignore[attr-defined]
 
 __all__ = ["checkpoint"]
+from . import data as data  # noqa: E402
