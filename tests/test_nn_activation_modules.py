@@ -47,15 +47,17 @@ CASES: list[tuple[str, dict[str, Any], Callable[[ad.Tensor], ad.Tensor]]] = [
     ("GLU", {}, F.glu),
     ("GLU", {"dim": 1}, lambda x: F.glu(x, 1)),
     ("Softmax", {"dim": 1}, lambda x: F.softmax(x, 1)),
+    ("Softmax", {}, F.softmax),  # PyTorch's implicit dim: 1 of a 4D input
     ("Softmin", {"dim": -1}, lambda x: F.softmin(x, -1)),
     ("LogSoftmax", {"dim": 0}, lambda x: F.log_softmax(x, 0)),
+    ("LogSoftmax", {}, F.log_softmax),
     ("Softmax2d", {}, lambda x: F.softmax(x, -3)),
     # the weight is made in float32, as the module's, then moved to float64 with it
     ("PReLU", {}, lambda x: F.prelu(x, ad.astype(ad.full((1,), 0.25), x.dtype))),
     ("PReLU", {"num_parameters": 4, "init": 0.1},
      lambda x: F.prelu(x, ad.astype(ad.full((4,), 0.1), x.dtype))),
 ]
-IDS = [f"{name}-{'-'.join(map(str, kwargs.values()))}" for name, kwargs, _ in CASES]
+IDS = [f"{name}-{'-'.join(map(str, kwargs.values())) or 'default'}" for name, kwargs, _ in CASES]
 #: every class takes an input of this shape: GLU halves dims 1 and -1, PReLU has 4 channels
 SHAPE = (2, 4, 3, 2)
 ALL = ["CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh",
@@ -261,7 +263,10 @@ def test_output_and_gradient_are_pytorchs(backend: str, name: str, kwargs: dict[
         ours.load_state_dict({"weight": weight})
     data = _input()
     tx, x = torch.tensor(data, requires_grad=True), ad.tensor(data, requires_grad=True)
-    tout, out = theirs(tx), ours(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch's warning for an implicit softmax dim
+        tout = theirs(tx)
+    out = ours(x)
     np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-10,
                                atol=1e-12)
     weights = np.random.default_rng(1).standard_normal(tuple(tout.shape))

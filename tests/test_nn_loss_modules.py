@@ -271,6 +271,18 @@ def test_distance_function_is_a_child_module(backend: str) -> None:
     assert repr(custom) == "TripletMarginWithDistanceLoss()"
 
 
+def test_losses_copy_and_pickle(backend: str) -> None:
+    import copy
+    import pickle
+
+    loss = nn.CrossEntropyLoss(weight=ad.tensor([1.0, 2.0]), ignore_index=3)
+    for clone in (copy.deepcopy(loss), pickle.loads(pickle.dumps(loss))):
+        assert clone.weight is not loss.weight and clone.weight.tolist() == [1.0, 2.0]
+        assert (clone.ignore_index, clone.reduction) == (3, "mean")
+    triplet = pickle.loads(pickle.dumps(nn.TripletMarginWithDistanceLoss(margin=2.0)))
+    assert isinstance(triplet.distance_function, nn.PairwiseDistance) and triplet.margin == 2
+
+
 def test_distance_modules(backend: str) -> None:
     a, b = ad.tensor([[1.0, 0.0], [0.0, 2.0]]), ad.tensor([[1.0, 1.0], [0.0, 1.0]])
     np.testing.assert_array_equal(nn.PairwiseDistance(p=1, keepdim=True)(a, b).numpy(),
