@@ -14,13 +14,8 @@ tensor([3., 6.], grad_fn=<MulBackward0>)
 from . import functional as functional
 from . import init as init
 from . import utils as utils
-from .modules import Module as Module
-from .modules import ModuleDict as ModuleDict
-from .modules import ModuleList as ModuleList
-from .modules import ParameterDict as ParameterDict
-from .modules import ParameterList as ParameterList
-from .modules import Sequential as Sequential
+from .modules import *  # noqa: F403 - the layers, listed once in modules/__init__.py
+from .modules import __all__ as _layers
 from .parameter import Parameter as Parameter
 
-__all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "ParameterDict", "ParameterList",
-           "Sequential", "functional", "init", "utils"]
+__all__ = ["Parameter", "functional", "init", "utils", *_layers]

@@ -6,3 +6,62 @@ from .container import ParameterDict as ParameterDict
 from .container import ParameterList as ParameterList
 from .container import Sequential as Sequential
 from .module import Module as Module
+
+# isort: split
+# activations and losses
+from .activation import CELU as CELU
+from .activation import ELU as ELU
+from .activation import GELU as GELU
+from .activation import SELU as SELU
+from .activation import Hardshrink as Hardshrink
+from .activation import Hardsigmoid as Hardsigmoid
+from .activation import Hardswish as Hardswish
+from .activation import Hardtanh as Hardtanh
+from .activation import LeakyReLU as LeakyReLU
+from .activation import LogSigmoid as LogSigmoid
+from .activation import Mish as Mish
+from .activation import ReLU as ReLU
+from .activation import ReLU6 as ReLU6
+from .activation import RReLU as RReLU
+from .activation import Sigmoid as Sigmoid
+from .activation import SiLU as SiLU
+from .activation import Softplus as Softplus
+from .activation import Softshrink as Softshrink
+from .activation import Softsign as Softsign
+from .activation import Tanh as Tanh
+from .activation import Tanhshrink as Tanhshrink
+from .activation import Threshold as Threshold
+from .activation_more import GLU as GLU
+from .activation_more import LogSoftmax as LogSoftmax
+from .activation_more import PReLU as PReLU
+from .activation_more import Softmax as Softmax
+from .activation_more import Softmax2d as Softmax2d
+from .activation_more import Softmin as Softmin
+from .distance import CosineSimilarity as CosineSimilarity
+from .distance import PairwiseDistance as PairwiseDistance
+from .loss import BCELoss as BCELoss
+from .loss import BCEWithLogitsLoss as BCEWithLogitsLoss
+from .loss import CrossEntropyLoss as CrossEntropyLoss
+from .loss import CTCLoss as CTCLoss
+from .loss import GaussianNLLLoss as GaussianNLLLoss
+from .loss import HuberLoss as HuberLoss
+from .loss import KLDivLoss as KLDivLoss
+from .loss import L1Loss as L1Loss
+from .loss import MSELoss as MSELoss
+from .loss import NLLLoss as NLLLoss
+from .loss import NLLLoss2d as NLLLoss2d
+from .loss import PoissonNLLLoss as PoissonNLLLoss
+from .loss import SmoothL1Loss as SmoothL1Loss
+from .loss_margin import CosineEmbeddingLoss as CosineEmbeddingLoss
+from .loss_margin import HingeEmbeddingLoss as HingeEmbeddingLoss
+from .loss_margin import MarginRankingLoss as MarginRankingLoss
+from .loss_margin import MultiLabelMarginLoss as MultiLabelMarginLoss
+from .loss_margin import MultiLabelSoftMarginLoss as MultiLabelSoftMarginLoss
+from .loss_margin import MultiMarginLoss as MultiMarginLoss
+from .loss_margin import SoftMarginLoss as SoftMarginLoss
+from .loss_margin import TripletMarginLoss as TripletMarginLoss
+from .loss_margin import TripletMarginWithDistanceLoss as TripletMarginWithDistanceLoss
+
+# every class above, for ``from autodiff.nn.modules import *`` in autodiff/nn/__init__.py
+__all__ = sorted(name for name, value in dict(globals()).items()
+                 if isinstance(value, type) and not name.startswith("_"))
