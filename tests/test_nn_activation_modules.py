@@ -99,9 +99,7 @@ def test_module_equals_its_functional_op(backend: str, name: str, kwargs: dict[s
 
 
 INPLACE = ["ReLU", "ReLU6", "LeakyReLU", "RReLU", "ELU", "SELU", "SiLU", "Mish", "Hardtanh",
-           "Hardsigmoid", "Hardswish",
-           pytest.param("CELU", marks=pytest.mark.xfail(
-               strict=True, reason="nn.functional.celu does not write in place yet"))]
+           "Hardsigmoid", "Hardswish", "CELU"]
 
 
 @pytest.mark.parametrize("name", INPLACE)

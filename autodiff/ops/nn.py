@@ -15,6 +15,7 @@ from .._primitive import primitive
 from .._rules import tensor_namespace
 from .._tensor import Tensor
 from .comparison import complex_value, real_only
+from .inplace import apply_inplace
 from .reductions import mean as mean_
 from .reductions import sum as sum_
 
@@ -125,6 +126,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (it divides x)")
+    if inplace:
+        return apply_inplace(input, "celu_", lambda x: _celu(x, alpha=float(alpha)))
     return _celu(input, alpha=float(alpha))
 
 
