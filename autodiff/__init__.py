@@ -292,10 +292,12 @@ from . import fft as fft  # noqa: E402
 from . import func as func  # noqa: E402
 from . import linalg as linalg  # noqa: E402
 from . import nn as nn  # noqa: E402
+from . import optim as optim  # noqa: E402
 from . import return_types as return_types  # noqa: E402
 from . import special as special  # noqa: E402
 from . import testing as testing  # noqa: E402
 from . import utils as utils  # noqa: E402
+from . import viz as viz  # noqa: E402
 
 # PyTorch spellings (sub and div below, with add's alpha= and divide's rounding_mode=)
 mul = multiply

@@ -19,6 +19,7 @@ appears here too.
 
 from __future__ import annotations
 
+import importlib as _importlib
 import sys as _sys
 from typing import Any as _Any
 
@@ -62,6 +63,10 @@ from ._functions import var as var
 from ._functions import where as where
 
 _sys.modules[f"{__name__}.autograd"] = autograd
+# autodiff's own packages, importable by PyTorch's paths too
+# (``from autodiff.torch.utils.data import DataLoader``, ``autodiff.torch.optim``)
+for _path in ("optim", "optim.lr_scheduler", "utils", "utils.data", "nn.init", "nn.utils"):
+    _sys.modules[f"{__name__}.{_path}"] = _importlib.import_module(f"autodiff.{_path}")
 
 #: PyTorch's dtype spellings that the Array API does not use
 half = _ad.float16
