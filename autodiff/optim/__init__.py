@@ -1,0 +1,23 @@
+"""``autodiff.optim``: optimizers with PyTorch's API (``torch.optim``).
+
+Each optimizer updates its parameters in place, one pass per parameter, under
+``no_grad``; its state and ``state_dict`` have PyTorch's layout and keys.
+
+>>> import autodiff as ad
+>>> from autodiff import optim
+>>> w = ad.tensor([3.0], requires_grad=True)
+>>> opt = optim.SGD([w], lr=0.25)
+>>> for _ in range(2):
+...     opt.zero_grad()
+...     (w * w).sum().backward()
+...     opt.step()
+>>> w
+tensor([0.7500], requires_grad=True)
+"""
+
+from .adam import Adam as Adam
+from .adam import AdamW as AdamW
+from .optimizer import Optimizer as Optimizer
+from .sgd import SGD as SGD
+
+__all__ = ["Adam", "AdamW", "Optimizer", "SGD"]
