@@ -32,6 +32,26 @@ CASES: list[tuple[str, Any]] = [
     ("Adam", [{"lr": 0.05}, {"lr": 0.01, "amsgrad": True, "weight_decay": 0.3}]),
     ("AdamW", {"lr": 0.05}),
     ("AdamW", {"lr": 0.05, "weight_decay": 0.2, "amsgrad": True}),
+    ("Adamax", {"lr": 0.05}),
+    ("Adamax", {"lr": 0.05, "betas": (0.8, 0.9), "weight_decay": 0.1, "eps": 1e-3}),
+    ("NAdam", {"lr": 0.05}),
+    ("NAdam", {"lr": 0.05, "momentum_decay": 0.01, "weight_decay": 0.1}),
+    ("NAdam", [{"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True},
+               {"lr": 0.02}]),
+    ("RAdam", {"lr": 0.05}),
+    ("RAdam", {"lr": 0.05, "betas": (0.9, 0.9), "weight_decay": 0.1}),
+    ("RAdam", {"lr": 0.05, "betas": (0.8, 0.8), "weight_decay": 0.1,
+               "decoupled_weight_decay": True}),
+    ("RMSprop", {"lr": 0.01}),
+    ("RMSprop", {"lr": 0.01, "alpha": 0.9, "weight_decay": 0.1, "eps": 1e-4}),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.9, "centered": True}),
+    ("RMSprop", [{"lr": 0.01, "centered": True}, {"lr": 0.005, "momentum": 0.5}]),
+    ("Adagrad", {"lr": 0.1}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.1,
+                 "initial_accumulator_value": 0.5}),
+    ("Adadelta", {"lr": 1.0}),
+    ("Adadelta", {"lr": 0.5, "rho": 0.8, "weight_decay": 0.1, "eps": 1e-4}),
+    ("Adadelta", [{"lr": 1.0}, {"lr": 2.0, "rho": 0.95}]),
 ]
 
 
@@ -136,5 +156,7 @@ def test_state_dict_round_trip(backend: str, case: tuple[str, Any]) -> None:
     m = ad.tensor(M)
     ahead = _run(optim, opt, params, m, 6)
     again = _run(optim, fresh, fresh_params, m, 6)
-    _close(again, ahead, 0.0)
+    # PyTorch's load casts NAdam's float32 mu_product to the parameter's dtype (only
+    # step keeps its own), so from there on the product rounds differently
+    _close(again, ahead, 1e-10 if name == "NAdam" else 0.0)
     _close(ahead, trajectory(name, _groups(options), 14)[8:], 1e-10)

@@ -151,12 +151,14 @@ def test_closure_runs_under_grad_mode(backend: str) -> None:
     assert optim.SGD([_leaf([1.0])], lr=0.1).step() is None
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW"])
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam",
+                                  "RMSprop", "Adagrad", "Adadelta"])
 def test_maximize_climbs(backend: str, name: str) -> None:
     """maximize=True on -f takes the same steps as minimizing f."""
     down, up = _leaf([1.0, -2.0]), _leaf([1.0, -2.0])
-    lower = getattr(optim, name)([down], lr=0.1)
-    upper = getattr(optim, name)([up], lr=0.1, maximize=True)
+    lr = 50.0 if name == "Adadelta" else 0.1
+    lower = getattr(optim, name)([down], lr=lr)
+    upper = getattr(optim, name)([up], lr=lr, maximize=True)
     for _ in range(5):
         for opt, p, sign in ((lower, down, 1.0), (upper, up, -1.0)):
             opt.zero_grad()
@@ -246,3 +248,30 @@ def test_pickles_with_its_state(backend: str) -> None:
     (p,) = again.param_groups[0]["params"]
     assert p.tolist() == w.tolist()
     assert again.state[p]["step"].item() == 1.0
+
+
+def test_lbfgs_state_dict_round_trip(backend: str) -> None:
+    def problem(w: ad.Tensor) -> ad.Tensor:
+        return ((w - ad.tensor([1.0, -1.0, 2.0], dtype=ad.float64)) ** 4).sum() + (w * w).sum()
+
+    def run(opt: optim.LBFGS, w: ad.Tensor, steps: int) -> list[list[float]]:
+        def closure() -> ad.Tensor:
+            opt.zero_grad()
+            value = problem(w)
+            value.backward()
+            return value
+
+        out = []
+        for _ in range(steps):
+            opt.step(closure)
+            out.append(w.tolist())
+        return out
+
+    w = _leaf([0.0, 0.0, 0.0])
+    opt = optim.LBFGS([w], max_iter=3, history_size=2)
+    run(opt, w, 2)
+    again = _leaf(w.tolist())
+    fresh = optim.LBFGS([again], max_iter=3, history_size=2)
+    fresh.load_state_dict(opt.state_dict())
+    assert fresh.state[again]["n_iter"] == opt.state[w]["n_iter"] > 2
+    assert run(fresh, again, 3) == run(opt, w, 3)

@@ -16,8 +16,16 @@ tensor([0.7500], requires_grad=True)
 """
 
 from .adam import Adam as Adam
+from .adam import Adamax as Adamax
 from .adam import AdamW as AdamW
+from .adam_variants import NAdam as NAdam
+from .adam_variants import RAdam as RAdam
+from .adaptive import Adadelta as Adadelta
+from .adaptive import Adagrad as Adagrad
+from .adaptive import RMSprop as RMSprop
+from .lbfgs import LBFGS as LBFGS
 from .optimizer import Optimizer as Optimizer
 from .sgd import SGD as SGD
 
-__all__ = ["Adam", "AdamW", "Optimizer", "SGD"]
+__all__ = ["LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam",
+           "Optimizer", "RAdam", "RMSprop"]

@@ -1,13 +1,14 @@
-"""Adam and AdamW (decoupled weight decay), with AMSGrad and ``maximize``."""
+"""Adam, AdamW (decoupled weight decay, AMSGrad) and Adamax (the infinity norm)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ._updates import count_step, decay_square_, descend_, lerp_, weight_decay_grad
 from .optimizer import Optimizer, _step_tensor, _to_scalar, _zeros
 from .sgd import _check_options
 
-__all__ = ["Adam", "AdamW"]
+__all__ = ["Adam", "AdamW", "Adamax"]
 
 
 def _check_adam_options(lr: Any, betas: Any, eps: float, weight_decay: Any,
@@ -22,13 +23,6 @@ def _check_adam_options(lr: Any, betas: Any, eps: float, weight_decay: Any,
     if not 0.0 <= beta2 < 1.0:
         raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
     return beta1, beta2
-
-
-def _count_step(state: dict[str, Any]) -> float:
-    """Bump the 0-d step tensor in place (as PyTorch's ``step_t += 1``) and read it."""
-    step_t = state["step"]
-    step_t += 1
-    return float(step_t.item())
 
 
 class Adam(Optimizer):
@@ -86,21 +80,14 @@ class Adam(Optimizer):
             exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
             if maximize:
                 grad = -grad
-            step = _count_step(state)
+            step = count_step(state)
             if weight_decay != 0:
                 if decoupled:
                     p.mul_(1 - lr * weight_decay)
                 else:
-                    grad = grad + p * weight_decay
-            # The updates below are PyTorch's lerp_, addcmul_ and addcdiv_ spelled with
-            # the one-pass in-place methods (same products and sums, fewer temporaries).
-            delta = grad - exp_avg
-            delta.mul_(1 - beta1)
-            exp_avg.add_(delta)
-            square = grad * grad
-            square.mul_(1 - beta2)
-            exp_avg_sq.mul_(beta2)
-            exp_avg_sq.add_(square)
+                    grad = weight_decay_grad(grad, p, weight_decay)
+            lerp_(exp_avg, grad, 1 - beta1)
+            decay_square_(exp_avg_sq, grad, beta2)
             bias_correction1 = 1 - beta1 ** step
             bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
             if amsgrad:
@@ -111,9 +98,7 @@ class Adam(Optimizer):
                 denom = exp_avg_sq.sqrt()
             denom.div_(bias_correction2_sqrt)
             denom.add_(eps)
-            update = exp_avg / denom
-            update.mul_(lr / bias_correction1)
-            p.sub_(update)
+            descend_(p, exp_avg, denom, lr / bias_correction1)
 
 
 class AdamW(Adam):
@@ -144,3 +129,54 @@ class AdamW(Adam):
         super().load_state_dict(state_dict)
         for group in self.param_groups:  # AdamW always decouples, as in PyTorch
             group["decoupled_weight_decay"] = True
+
+
+class Adamax(Optimizer):
+    """Adamax (PyTorch's ``torch.optim.Adamax``): Adam with the infinity norm, a running
+    maximum of ``|grad| + eps`` in place of the second moment.
+
+    >>> import autodiff as ad
+    >>> from autodiff.optim import Adamax
+    >>> w = ad.tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = Adamax([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w, sorted(opt.state[w])
+    (tensor([ 0.9000, -1.9000], requires_grad=True), ['exp_avg', 'exp_inf', 'step'])
+    """
+
+    def __init__(self, params: Any, lr: Any = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *,
+                 maximize: bool = False, differentiable: bool = False,
+                 capturable: bool = False) -> None:
+        _check_adam_options(lr, betas, eps, weight_decay, differentiable)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                    "foreach": foreach, "maximize": maximize,
+                    "differentiable": differentiable, "capturable": capturable}
+        super().__init__(params, defaults)
+
+    def _update(self, group: dict[str, Any]) -> None:
+        beta1, beta2 = group["betas"]
+        lr, eps = _to_scalar(group["lr"]), group["eps"]
+        weight_decay, maximize = group["weight_decay"], group["maximize"]
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            state = self.state[p]
+            if not state:
+                state["step"] = _step_tensor(p)
+                state["exp_avg"] = _zeros(p)
+                state["exp_inf"] = _zeros(p)
+            exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
+            if maximize:
+                grad = -grad
+            step = count_step(state)
+            if weight_decay != 0:
+                grad = weight_decay_grad(grad, p, weight_decay)
+            lerp_(exp_avg, grad, 1 - beta1)
+            exp_inf.mul_(beta2)
+            norm = grad.abs()
+            norm.add_(eps)
+            exp_inf.copy_(exp_inf.maximum(norm))
+            descend_(p, exp_avg, exp_inf, lr / (1 - beta1 ** step))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._updates import weight_decay_grad
 from .optimizer import Optimizer, _to_scalar
 
 __all__ = ["SGD"]
@@ -64,7 +65,7 @@ class SGD(Optimizer):
             if maximize:
                 grad = -grad
             if weight_decay != 0:
-                grad = grad + p * weight_decay
+                grad = weight_decay_grad(grad, p, weight_decay)
             if momentum != 0:
                 state = self.state[p]
                 buf = state.get("momentum_buffer")
