@@ -96,9 +96,10 @@ class Adam(Optimizer):
                 denom = max_sq.sqrt()
             else:
                 denom = exp_avg_sq.sqrt()
-            denom.div_(bias_correction2_sqrt)
-            denom.add_(eps)
-            descend_(p, exp_avg, denom, lr / bias_correction1)
+            # PyTorch's (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), with sqrt(bc2)
+            # moved into the scalars: one pass over the array fewer
+            denom.add_(eps * bias_correction2_sqrt)
+            descend_(p, exp_avg, denom, lr * bias_correction2_sqrt / bias_correction1)
 
 
 class AdamW(Adam):
