@@ -5,6 +5,7 @@ and casts, ``repr``."""
 
 from __future__ import annotations
 
+import copy
 import pickle
 from typing import Any
 
@@ -239,15 +240,26 @@ def test_repr_like_pytorch(backend: str) -> None:
                          "    momentum: 0\n    nesterov: False\n    weight_decay: 0\n)")
 
 
-def test_pickles_with_its_state(backend: str) -> None:
+@pytest.mark.parametrize("name", ["Adam", "LBFGS"])
+def test_pickles_and_copies_with_its_state(backend: str, name: str) -> None:
     w = _leaf([1.0, 2.0])
-    opt = optim.Adam([w], lr=0.1)
-    _quadratic(w).backward()
-    opt.step()
-    again = pickle.loads(pickle.dumps(opt))
-    (p,) = again.param_groups[0]["params"]
-    assert p.tolist() == w.tolist()
-    assert again.state[p]["step"].item() == 1.0
+    opt = getattr(optim, name)([w], lr=0.1)
+
+    def closure() -> ad.Tensor:
+        opt.zero_grad()
+        value = _quadratic(w)
+        value.backward()
+        return value
+
+    opt.step(closure)
+    inner_step = opt.step
+    opt.step = lambda closure=None: inner_step(closure)  # as a scheduler wraps it
+    for again in (pickle.loads(pickle.dumps(opt)), copy.deepcopy(opt)):
+        assert "step" not in vars(again)
+        (p,) = again.param_groups[0]["params"]
+        assert p.tolist() == w.tolist() and p is not w
+        assert set(again.state[p]) == set(opt.state[w])
+        again.step(lambda again=again, p=p: _quadratic(p))
 
 
 def test_lbfgs_state_dict_round_trip(backend: str) -> None:

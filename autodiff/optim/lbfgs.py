@@ -65,6 +65,10 @@ class LBFGS(Optimizer):
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._params: list[Tensor] = self.param_groups[0]["params"]
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._params = self.param_groups[0]["params"]
+
     def _gather_flat_grad(self) -> Tensor:
         """Every gradient flattened into one fresh vector (zeros where there is none)."""
         views = [(zeros_like(p) if p.grad is None else p.grad).reshape(-1)

@@ -125,6 +125,14 @@ class Optimizer:
         for param_group in param_groups:
             self.add_param_group(param_group)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # only what defines the optimizer: not a step that a scheduler wrapped
+        return {"defaults": self.defaults, "state": self.state,
+                "param_groups": self.param_groups}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     def __repr__(self) -> str:
         text = self.__class__.__name__ + " ("
         for i, group in enumerate(self.param_groups):
@@ -254,9 +262,8 @@ class Optimizer:
                 new_group["param_names"] = group["param_names"]
             return new_group
 
-        self.state = state
-        self.param_groups = [update_group(g, ng)
-                             for g, ng in zip(groups, saved_groups, strict=True)]
+        self.__setstate__({"state": state, "param_groups": [
+            update_group(g, ng) for g, ng in zip(groups, saved_groups, strict=True)]})
 
 
 def _cast(param: Tensor, value: Any, key: Hashable = None) -> Any:
