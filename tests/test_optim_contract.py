@@ -287,3 +287,46 @@ def test_lbfgs_state_dict_round_trip(backend: str) -> None:
     fresh.load_state_dict(opt.state_dict())
     assert fresh.state[again]["n_iter"] == opt.state[w]["n_iter"] > 2
     assert run(fresh, again, 3) == run(opt, w, 3)
+
+
+def test_hooks(backend: str) -> None:
+    w = _leaf([1.0, 2.0])
+    opt = optim.SGD([w], lr=0.1)
+    calls: list[str] = []
+    pre = opt.register_step_pre_hook(lambda o, args, kwargs: calls.append("pre"))
+    opt.register_step_post_hook(lambda o, args, kwargs: calls.append("post"))
+    _quadratic(w).backward()
+    opt.step()
+    assert calls == ["pre", "post"]
+    pre.remove()
+    opt.step()
+    assert calls == ["pre", "post", "post"]
+
+    opt.register_state_dict_pre_hook(lambda o: calls.append("sd-pre"))
+    opt.register_state_dict_post_hook(lambda o, sd: {**sd, "extra": 1})
+    assert opt.state_dict()["extra"] == 1 and calls[-1] == "sd-pre"
+    opt.register_load_state_dict_pre_hook(
+        lambda o, sd: {k: v for k, v in sd.items() if k != "extra"})
+    opt.register_load_state_dict_post_hook(lambda o: calls.append("load-post"))
+    opt.register_load_state_dict_post_hook(lambda o: calls.append("load-first"), prepend=True)
+    opt.load_state_dict(opt.state_dict())
+    assert calls[-2:] == ["load-first", "load-post"]
+
+    bad = opt.register_step_pre_hook(lambda o, args, kwargs: "nonsense")
+    with pytest.raises(RuntimeError, match="optimizer_pre_hook must return None or a tuple"):
+        opt.step()
+    bad.remove()
+
+
+def test_step_hooks_run_once_through_super(backend: str) -> None:
+    class Clipped(optim.SGD):
+        def step(self, closure: Any = None) -> Any:
+            return super().step(closure)
+
+    w = _leaf([1.0])
+    opt = Clipped([w], lr=0.1)
+    calls: list[int] = []
+    opt.register_step_post_hook(lambda o, args, kwargs: calls.append(1))
+    _quadratic(w).backward()
+    opt.step()
+    assert calls == [1] and w.tolist() == [0.8]

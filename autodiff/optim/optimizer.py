@@ -20,6 +20,15 @@ from .. import _mode
 from .._dtypes import float32
 from .._tensor import Tensor
 from ..ops.creation import asarray, tensor, zeros_like
+from ._hooks import (
+    LOAD_POST,
+    LOAD_PRE,
+    STATE_DICT_POST,
+    STATE_DICT_PRE,
+    HookRegistry,
+    hooks_of,
+    with_step_hooks,
+)
 
 __all__ = ["Optimizer", "required"]
 
@@ -88,7 +97,7 @@ def _collect_params(param_group: dict[str, Any]) -> list[Tensor]:
     return tensors
 
 
-class Optimizer:
+class Optimizer(HookRegistry):
     """Base class of every optimizer (PyTorch's ``torch.optim.Optimizer``).
 
     ``params`` is an iterable of tensors, of ``(name, tensor)`` pairs, or of dicts (parameter
@@ -124,6 +133,11 @@ class Optimizer:
             param_groups = [{"params": param_groups}]
         for param_group in param_groups:
             self.add_param_group(param_group)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:  # a subclass's own step runs the step hooks too
+            cls.step = with_step_hooks(cls.__dict__["step"])  # type: ignore[method-assign]
 
     def __getstate__(self) -> dict[str, Any]:
         # only what defines the optimizer: not a step that a scheduler wrapped
@@ -214,6 +228,8 @@ class Optimizer:
         """The optimizer's state, in PyTorch's layout: ``{"state": {index: {...}},
         "param_groups": [{option: value, ..., "params": [index, ...]}]}``, parameters
         numbered in group order. The state's tensors are the live ones (not copies)."""
+        for hook in hooks_of(self, STATE_DICT_PRE):
+            hook(self)
         mapping: dict[int, int] = {}
         start = 0
 
@@ -229,7 +245,10 @@ class Optimizer:
         param_groups = [pack(g) for g in self.param_groups]
         packed_state = {(mapping[id(k)] if isinstance(k, Tensor) else k): v
                         for k, v in self.state.items()}
-        return {"state": packed_state, "param_groups": param_groups}
+        state_dict = {"state": packed_state, "param_groups": param_groups}
+        for hook in hooks_of(self, STATE_DICT_POST):
+            state_dict = hook(self, state_dict) or state_dict
+        return state_dict
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a ``state_dict()`` (this optimizer's, another's or PyTorch's layout).
@@ -238,6 +257,9 @@ class Optimizer:
         parameter's backend and dtype (the ``step`` counts keep theirs), arrays such as
         numpy's are accepted in their place. Unlike PyTorch, the loaded tensors are
         copies: two optimizers never share buffers through a state dict."""
+        state_dict = state_dict.copy()
+        for hook in hooks_of(self, LOAD_PRE):
+            state_dict = hook(self, state_dict) or state_dict
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
@@ -264,6 +286,11 @@ class Optimizer:
 
         self.__setstate__({"state": state, "param_groups": [
             update_group(g, ng) for g, ng in zip(groups, saved_groups, strict=True)]})
+        for hook in hooks_of(self, LOAD_POST):
+            hook(self)
+
+
+Optimizer.step = with_step_hooks(Optimizer.step)  # type: ignore[method-assign]
 
 
 def _cast(param: Tensor, value: Any, key: Hashable = None) -> Any:
