@@ -188,6 +188,9 @@ def test_state_dict_layout(backend: str) -> None:
     assert sorted(sd["state"][0]) == ["exp_avg", "exp_avg_sq", "step"]
     assert sd["state"][0]["step"].item() == 1.0 and sd["state"][0]["step"].ndim == 0
     assert sd["state"][0]["step"].dtype == ad.float32
+    # the count lives in host memory, as PyTorch's on the CPU; the moments by the parameter
+    assert sd["state"][0]["step"].backend == "numpy"
+    assert sd["state"][0]["exp_avg"].backend == backend
     assert [g["params"] for g in sd["param_groups"]] == [[0, 1], [2]]
     assert sd["param_groups"][1]["lr"] == 0.5
 

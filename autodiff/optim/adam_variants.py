@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._dtypes import float32
-from ..ops.creation import tensor
 from ._updates import count_step, decay_square_, descend_, lerp_, weight_decay_grad
 from .adam import _check_adam_options
-from .optimizer import Optimizer, _step_tensor, _to_scalar, _zeros
+from .optimizer import Optimizer, _host_scalar, _step_tensor, _to_scalar, _zeros
 
 __all__ = ["NAdam", "RAdam"]
 
@@ -71,8 +69,7 @@ class NAdam(Optimizer):
             grad = p.grad
             if grad is None:
                 continue
-            state = _moments(self, p, {"mu_product": tensor(1.0, dtype=float32,
-                                                            backend=p._backend.name)})
+            state = _moments(self, p, {"mu_product": _host_scalar(1.0)})
             exp_avg, exp_avg_sq, mu_product = (state["exp_avg"], state["exp_avg_sq"],
                                                state["mu_product"])
             if group["maximize"]:

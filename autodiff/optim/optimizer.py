@@ -53,9 +53,16 @@ def _to_scalar(value: Any) -> Any:
     return value.item() if isinstance(value, Tensor) else value
 
 
-def _step_tensor(param: Tensor) -> Tensor:
-    """A fresh step count: PyTorch keeps it as a 0-d float32 tensor, so do we."""
-    return tensor(0.0, dtype=float32, backend=param._backend.name)
+def _host_scalar(value: float) -> Tensor:
+    """A 0-d float32 tensor in host memory (the numpy backend) whatever the parameters'
+    backend: PyTorch keeps ``step`` (and NAdam's ``mu_product``) on the CPU, so reading
+    it each step never waits for a device."""
+    return tensor(value, dtype=float32, backend="numpy")
+
+
+def _step_tensor(_param: Tensor) -> Tensor:
+    """A fresh step count for ``_param``'s state."""
+    return _host_scalar(0.0)
 
 
 def _zeros(param: Tensor) -> Tensor:
