@@ -333,3 +333,29 @@ def test_step_hooks_run_once_through_super(backend: str) -> None:
     _quadratic(w).backward()
     opt.step()
     assert calls == [1] and w.tolist() == [0.8]
+
+
+def test_a_custom_optimizer_as_pytorch_users_write_one(backend: str) -> None:
+    class SignSGD(optim.Optimizer):
+        def __init__(self, params: Any, lr: float = 0.1) -> None:
+            super().__init__(params, {"lr": lr})
+
+        @ad.no_grad()
+        def step(self, closure: Any = None) -> Any:
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        p.sub_(ad.sign(p.grad) * group["lr"])
+                        self.state[p]["steps"] = self.state[p].get("steps", 0) + 1
+
+    w = _leaf([1.0, -2.0])
+    opt = SignSGD([w], lr=0.5)
+    calls: list[int] = []
+    opt.register_step_post_hook(lambda o, args, kwargs: calls.append(1))
+    _quadratic(w).backward()
+    opt.step()
+    assert w.tolist() == [0.5, -1.5] and calls == [1]
+    assert opt.state_dict()["state"] == {0: {"steps": 1}}
+    assert opt.state_dict()["param_groups"] == [{"lr": 0.5, "params": [0]}]
+    with pytest.raises(NotImplementedError):
+        optim.Optimizer([w], {}).step()
