@@ -1,0 +1,148 @@
+"""NAdam (Nesterov momentum in Adam) and RAdam (Adam with a rectified variance)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._updates import count_step, decay_square_, descend_, lerp_, weight_decay_grad
+from .adam import _check_adam_options
+from .optimizer import Optimizer, _host_scalar, _step_tensor, _to_scalar, _zeros
+
+__all__ = ["NAdam", "RAdam"]
+
+
+def _moments(self: Optimizer, p: Any, extra: dict[str, Any]) -> dict[str, Any]:
+    state = self.state[p]
+    if not state:
+        state["step"] = _step_tensor(p)
+        state.update(extra)
+        state["exp_avg"] = _zeros(p)
+        state["exp_avg_sq"] = _zeros(p)
+    return state
+
+
+def _decay(group: dict[str, Any], p: Any, grad: Any, lr: float) -> Any:
+    """Weight decay, decoupled (shrink the parameter) or L2 (into the gradient)."""
+    weight_decay = group["weight_decay"]
+    if weight_decay != 0:
+        if group["decoupled_weight_decay"]:
+            p.mul_(1 - lr * weight_decay)
+        else:
+            grad = weight_decay_grad(grad, p, weight_decay)
+    return grad
+
+
+class NAdam(Optimizer):
+    """NAdam (PyTorch's ``torch.optim.NAdam``): Adam with Nesterov momentum, whose
+    momentum coefficient warms up by ``momentum_decay``; ``decoupled_weight_decay`` as
+    in AdamW. The state keeps ``mu_product``, a 0-d float32 tensor as in PyTorch.
+
+    >>> import autodiff as ad
+    >>> from autodiff.optim import NAdam
+    >>> w = ad.tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = NAdam([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w
+    tensor([ 0.8944, -1.8944], requires_grad=True)
+    """
+
+    def __init__(self, params: Any, lr: Any = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,
+                 decoupled_weight_decay: bool = False, *, foreach: bool | None = None,
+                 maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
+        _check_adam_options(lr, betas, eps, weight_decay, differentiable)
+        if not 0.0 <= momentum_decay:
+            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                    "momentum_decay": momentum_decay,
+                    "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize,
+                    "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def _update(self, group: dict[str, Any]) -> None:
+        beta1, beta2 = group["betas"]
+        lr, eps, momentum_decay = _to_scalar(group["lr"]), group["eps"], group["momentum_decay"]
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            state = _moments(self, p, {"mu_product": _host_scalar(1.0)})
+            exp_avg, exp_avg_sq, mu_product = (state["exp_avg"], state["exp_avg_sq"],
+                                               state["mu_product"])
+            if group["maximize"]:
+                grad = -grad
+            step = count_step(state)
+            bias_correction2 = 1 - beta2 ** step
+            grad = _decay(group, p, grad, lr)
+            mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+            mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+            # PyTorch multiplies the float32 tensor, so the product rounds to float32
+            mu_product *= mu
+            product = float(mu_product.item())
+            lerp_(exp_avg, grad, 1 - beta1)
+            decay_square_(exp_avg_sq, grad, beta2)
+            denom = exp_avg_sq / bias_correction2
+            denom = denom.sqrt()
+            denom.add_(eps)
+            descend_(p, grad, denom, lr * (1.0 - mu) / (1.0 - product))
+            descend_(p, exp_avg, denom, lr * mu_next / (1.0 - product * mu_next))
+
+
+class RAdam(Optimizer):
+    """RAdam (PyTorch's ``torch.optim.RAdam``): Adam whose adaptive step is rectified by
+    the variance of its second moment, plain momentum SGD while that is undefined;
+    ``decoupled_weight_decay`` as in AdamW.
+
+    >>> import autodiff as ad
+    >>> from autodiff.optim import RAdam
+    >>> w = ad.tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = RAdam([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w
+    tensor([ 0.8000, -1.6000], requires_grad=True)
+    """
+
+    def __init__(self, params: Any, lr: Any = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0,
+                 decoupled_weight_decay: bool = False, *, foreach: bool | None = None,
+                 maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
+        _check_adam_options(lr, betas, eps, weight_decay, differentiable)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "decoupled_weight_decay": decoupled_weight_decay,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def _update(self, group: dict[str, Any]) -> None:
+        beta1, beta2 = group["betas"]
+        lr, eps = _to_scalar(group["lr"]), group["eps"]
+        rho_inf = 2 / (1 - beta2) - 1
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            state = _moments(self, p, {})
+            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+            if group["maximize"]:
+                grad = -grad
+            step = count_step(state)
+            grad = _decay(group, p, grad, lr)
+            lerp_(exp_avg, grad, 1 - beta1)
+            decay_square_(exp_avg_sq, grad, beta2)
+            bias_correction1 = 1 - beta1 ** step
+            bias_correction2 = 1 - beta2 ** step
+            update = exp_avg / bias_correction1
+            update.mul_(lr)
+            rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+            if rho_t > 5.0:
+                root = exp_avg_sq.sqrt()
+                root.add_(eps)
+                update.mul_(bias_correction2 ** 0.5 / root)
+                update.mul_(((rho_t - 4) * (rho_t - 2) * rho_inf
+                             / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5)
+            p.sub_(update)
