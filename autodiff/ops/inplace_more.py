@@ -42,7 +42,7 @@ def _floating(name: str, x: Tensor) -> None:
 
 def _uniform(self: Tensor, from_: float = 0.0, to: float = 1.0, *,
              generator: Any = None) -> Tensor:
-    """Fill with uniform samples on [from_, to)."""
+    """Fill with uniform samples on [``from_``, ``to``)."""
     _floating("check_uniform_bounds", self)
     if from_ > to:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
@@ -85,7 +85,7 @@ def _bernoulli(self: Tensor, p: Any = 0.5, *, generator: Any = None) -> Tensor:
 
 def _random(self: Tensor, from_: int = 0, to: int | None = None, *,
             generator: Any = None) -> Tensor:
-    """Fill with integers on [from_, to) (``random_(to)`` draws from [0, to))."""
+    """Fill with integers on [``from_``, ``to``) (``random_(to)`` draws from [0, ``to``))."""
     if to is None:
         if from_ == 0 and self.dtype.kind == "real floating":
             to = 2 ** {"float16": 11, "float32": 24}.get(self.dtype.name, 53) + 1

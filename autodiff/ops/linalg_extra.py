@@ -308,7 +308,7 @@ def vander(x: Tensor, /, *, N: int | None = None) -> Tensor:
 
 
 def householder_product(a: Tensor, tau: Tensor, /) -> Tensor:
-    """The first n columns of ``H_1 H_2 ... H_k``, ``H_i = I - tau_i v_i v_i^H`` with
+    """The first n columns of ``H_1 H_2 ⋯ H_k``, ``H_i = I - tau_i v_i v_i^H`` with
     v_i the i-th column of ``a`` below the diagonal and 1 on it (LAPACK's orgqr).
 
     >>> import autodiff as ad

@@ -172,7 +172,7 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
                 scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
-    """Resample the spatial axes of ``input`` (N, C, *spatial), as
+    """Resample the spatial axes of ``input`` ``(N, C, *spatial)``, as
     ``torch.nn.functional.interpolate``: to ``size`` or by ``scale_factor``, with
     ``mode`` ``'nearest'``, ``'nearest-exact'``, ``'linear'`` (3-D input),
     ``'bilinear'`` or ``'bicubic'`` (4-D; PyTorch's cubic convolution, A = -0.75),
@@ -331,7 +331,7 @@ def unfold(input: Tensor, kernel_size: IntOr, dilation: IntOr = 1, padding: IntO
 
 def fold(input: Tensor, output_size: IntOr, kernel_size: IntOr, dilation: IntOr = 1,
          padding: IntOr = 0, stride: IntOr = 1) -> Tensor:
-    """Sum columns (N, C k, L) or (C k, L) back into an image (N, C, *output_size), as
+    """Sum columns (N, C k, L) or (C k, L) back into an image ``(N, C, *output_size)``, as
     ``torch.nn.functional.fold`` (col2im, the adjoint of ``unfold``).
 
     >>> import autodiff as ad
