@@ -65,3 +65,12 @@ def test_parameters_in_registration_order(backend: str) -> None:
                      "6.weight", "6.bias"]
     frozen = nn.Embedding.from_pretrained(ad.ones(3, 2))
     assert [p.requires_grad for p in frozen.parameters()] == [False]
+
+
+def test_linear_reads_a_swapped_weight(backend: str) -> None:
+    # weight norm and parametrizations replace the parameter by a plain tensor attribute
+    layer = nn.Linear(2, 1, bias=False)
+    del layer.weight
+    layer.weight = ad.tensor([[2.0, 3.0]])
+    assert layer(ad.ones(1, 2)).tolist() == [[5.0]]
+    assert list(layer.state_dict()) == []
