@@ -22,3 +22,15 @@ from .parameter import Parameter as Parameter
 
 __all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "ParameterDict", "ParameterList",
            "Sequential", "functional"]
+
+# recurrent and attention
+from .modules import GRU as GRU
+from .modules import LSTM as LSTM
+from .modules import RNN as RNN
+from .modules import GRUCell as GRUCell
+from .modules import LSTMCell as LSTMCell
+from .modules import RNNBase as RNNBase
+from .modules import RNNCell as RNNCell
+from .modules import RNNCellBase as RNNCellBase
+
+__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
