@@ -50,7 +50,7 @@ def steps(x: Tensor) -> tuple[Tensor, ...]:
         return tuple(x.unbind(0))
     if x.shape[0] == 1:
         return (x[0],)
-    return _Steps.apply(x)  # type: ignore[no-any-return]
+    return _Steps.apply(x)
 
 
 def rnn_step(gi: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None,

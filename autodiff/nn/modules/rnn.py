@@ -45,10 +45,10 @@ class RNNBase(Module):
         if mode not in _GATES:
             raise ValueError(f"Unrecognized RNN mode: {mode}")
         if (not isinstance(dropout, numbers.Number) or isinstance(dropout, bool)
-                or not 0 <= float(dropout) <= 1):  # type: ignore[arg-type]
+                or not 0 <= float(dropout) <= 1):
             raise ValueError("dropout should be a number in range [0, 1] representing the "
                              "probability of an element being zeroed")
-        if float(dropout) > 0 and num_layers == 1:  # type: ignore[arg-type]
+        if float(dropout) > 0 and num_layers == 1:
             warnings.warn("dropout option adds dropout after all but last recurrent layer, "
                           "so non-zero dropout expects num_layers greater than 1, but got "
                           f"dropout={dropout} and num_layers={num_layers}", stacklevel=2)
@@ -72,7 +72,7 @@ class RNNBase(Module):
         self.num_layers = num_layers
         self.bias = bias
         self.batch_first = batch_first
-        self.dropout = float(dropout)  # type: ignore[arg-type]
+        self.dropout = float(dropout)
         self.bidirectional = bidirectional
         self.proj_size = proj_size
         directions = 2 if bidirectional else 1
@@ -83,8 +83,9 @@ class RNNBase(Module):
         for layer in range(num_layers):
             for direction in range(directions):
                 layer_input = input_size if layer == 0 else real_hidden * directions
-                shapes = [("weight_ih", (gate_size, layer_input)),
-                          ("weight_hh", (gate_size, real_hidden))]
+                shapes: list[tuple[str, tuple[int, ...]]] = [
+                    ("weight_ih", (gate_size, layer_input)),
+                    ("weight_hh", (gate_size, real_hidden))]
                 if bias:
                     shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
                 if proj_size > 0:
@@ -105,7 +106,7 @@ class RNNBase(Module):
         """Kept for PyTorch code: the weights are used where they are (nothing to pack)."""
 
     @property
-    def _flat_weights(self) -> list[Parameter | None]:
+    def _flat_weights(self) -> list[Any]:
         return [self._parameters.get(name) for name in self._flat_weights_names]
 
     @property
