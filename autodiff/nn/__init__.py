@@ -12,6 +12,8 @@ tensor([3., 6.], grad_fn=<MulBackward0>)
 """
 
 from . import functional as functional
+from . import init as init
+from . import utils as utils
 from .modules import Module as Module
 from .modules import ModuleDict as ModuleDict
 from .modules import ModuleList as ModuleList
@@ -21,7 +23,7 @@ from .modules import Sequential as Sequential
 from .parameter import Parameter as Parameter
 
 __all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "ParameterDict", "ParameterList",
-           "Sequential", "functional"]
+           "Sequential", "functional", "init", "utils"]
 
 # recurrent and attention
 from .modules import GRU as GRU
