@@ -32,12 +32,13 @@ from .modules import LSTM as LSTM
 from .modules import RNN as RNN
 from .modules import GRUCell as GRUCell
 from .modules import LSTMCell as LSTMCell
+from .modules import MultiheadAttention as MultiheadAttention
 from .modules import RNNBase as RNNBase
 from .modules import RNNCell as RNNCell
 from .modules import RNNCellBase as RNNCellBase
 
-__all__ = [*__all__, "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell",
-           "RNNCellBase"]
+__all__ = [*__all__, "GRU", "GRUCell", "LSTM", "LSTMCell", "MultiheadAttention", "RNN",
+           "RNNBase", "RNNCell", "RNNCellBase"]
 # end recurrent and attention
 
 # layers

@@ -9,6 +9,7 @@ from .module import Module as Module
 
 # recurrent and attention
 # isort: split
+from .attention import MultiheadAttention as MultiheadAttention
 from .rnn import GRU as GRU
 from .rnn import LSTM as LSTM
 from .rnn import RNN as RNN

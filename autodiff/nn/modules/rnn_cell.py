@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._mode import no_grad
 from ..._tensor import Tensor
 from ...ops.creation import empty, zeros
 from ...ops.layers import linear
+from .. import init
 from ..parameter import Parameter
 from ._recurrence import gru_step, lstm_step, rnn_step
 from .module import Module
@@ -96,9 +96,8 @@ def reset_uniform(module: Module, hidden_size: int) -> None:
     """PyTorch's recurrent initialisation: every parameter ``U(-k, k)``, ``k =
     1/sqrt(hidden_size)``."""
     bound = 1.0 / math.sqrt(hidden_size) if hidden_size > 0 else 0.0
-    with no_grad():
-        for weight in module.parameters():
-            weight.uniform_(-bound, bound)
+    for weight in module.parameters():
+        init.uniform_(weight, -bound, bound)
 
 
 class RNNCell(RNNCellBase):
