@@ -36,9 +36,11 @@ from .modules import MultiheadAttention as MultiheadAttention
 from .modules import RNNBase as RNNBase
 from .modules import RNNCell as RNNCell
 from .modules import RNNCellBase as RNNCellBase
+from .modules import TransformerEncoder as TransformerEncoder
+from .modules import TransformerEncoderLayer as TransformerEncoderLayer
 
 __all__ = [*__all__, "GRU", "GRUCell", "LSTM", "LSTMCell", "MultiheadAttention", "RNN",
-           "RNNBase", "RNNCell", "RNNCellBase"]
+           "RNNBase", "RNNCell", "RNNCellBase", "TransformerEncoder", "TransformerEncoderLayer"]
 # end recurrent and attention
 
 # layers
