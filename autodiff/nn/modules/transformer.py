@@ -114,11 +114,11 @@ class TransformerEncoderLayer(Module):
                   key_padding_mask: Tensor | None, is_causal: bool) -> Tensor:
         out = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
                              need_weights=False, is_causal=is_causal)[0]
-        return self.dropout1(out)  # type: ignore[no-any-return]
+        return self.dropout1(out)
 
     def _ff_block(self, x: Tensor) -> Tensor:
         x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self.dropout2(x)  # type: ignore[no-any-return]
+        return self.dropout2(x)
 
 
 class TransformerEncoder(Module):
