@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import autodiff as ad
-from autodiff.testing import gradcheck
+from autodiff.testing import gradcheck, gradgradcheck
 
 RNG = np.random.default_rng(0)
 
@@ -218,6 +218,17 @@ def test_network_gradcheck(backend: str, name: str, options: dict[str, Any]) -> 
     else:
         fn, params = _with_parameters(net, lambda x, h: _flat(net(x, h)))
         assert gradcheck(fn, (x, h0, *params))
+
+
+@pytest.mark.parametrize("name", ["RNN", "GRU", "LSTM"])
+def test_second_derivatives(backend: str, name: str) -> None:
+    """A layer's loop is one node whose backward runs on arrays; asked for a gradient
+    of the gradient, it re-runs the layer step by step on tensors."""
+    net = getattr(ad.nn, name)(2, 2, bidirectional=True).double()
+    _randomize(net)
+    x = ad.tensor(RNG.standard_normal((3, 2, 2)), requires_grad=True)
+    fn, params = _with_parameters(net, lambda x: _flat(net(x)))
+    assert gradgradcheck(fn, (x, *params))
 
 
 @pytest.mark.parametrize("name", ["RNNCell", "GRUCell", "LSTMCell"])

@@ -24,7 +24,7 @@ from ...ops.dropout import dropout as dropout_
 from ...ops.joining import concat, stack
 from ...ops.layers import linear
 from ..parameter import Parameter
-from ._recurrence import run_layer
+from ._scan import scan_layer
 from .module import Module
 from .rnn_cell import reset_uniform
 
@@ -179,8 +179,8 @@ class RNNBase(Module):
                     gi, b_step = linear(layer_input, w_ih, b_ih + b_hh), None
                 else:
                     gi, b_step = linear(layer_input, w_ih, b_ih), b_hh
-                out, final = run_layer(self.mode, gi, initial[index], w_hh, b_step, w_hr,
-                                       reverse=direction == 1)
+                out, final = scan_layer(self.mode, gi, initial[index], w_hh, b_step, w_hr,
+                                        reverse=direction == 1)
                 outputs.append(out)
                 finals.append(final)
             layer_input = outputs[0] if directions == 1 else concat(outputs, axis=-1)
