@@ -337,6 +337,9 @@ def test_errors(backend: str) -> None:
     with pytest.raises(RuntimeError, match="For batched 3-D input, hx and cx should also be "
                                            "3-D"):
         lstm(ad.ones((2, 1, 3)), (ad.zeros((2, 4)), ad.zeros((2, 4))))
+    with pytest.raises(ValueError, match="input must have the type autodiff.float32, got "
+                                         "type autodiff.float64"):
+        lstm(ad.ones((2, 1, 3), dtype=ad.float64))
     gru = ad.nn.GRU(3, 4)
     with pytest.raises(RuntimeError, match=r"Expected hidden size \(1, 2, 4\), got \[1, 3, 4\]"):
         gru(ad.ones((5, 2, 3)), ad.zeros((1, 3, 4)))

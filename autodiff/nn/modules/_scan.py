@@ -12,7 +12,7 @@ differentiates that, so every order stays exact.
 >>> gi = ad.zeros((4, 1, 8), requires_grad=True)  # 4 steps, batch 1, hidden 2
 >>> hs, c = lstm_scan(gi, ad.zeros((8, 2)), ad.zeros((1, 2)), ad.ones((1, 2)), False)
 >>> hs.shape, c  # every gate 1/2: c halves each step
-((4, 1, 2), tensor([[0.0625, 0.0625]], grad_fn=<_LSTMScanBackward>))
+((4, 1, 2), tensor([[0.0625, 0.0625]], grad_fn=<LSTMLayerBackward>))
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _regrad(ctx: Any, outputs_of: Any, grads: tuple[Tensor, ...]
     return tuple(next(found) if t is not None and t.requires_grad else None for t in inputs)
 
 
-class _LSTMScan(Function):
+class LSTMLayer(Function):
     @staticmethod
     def forward(ctx: Any, gi: Tensor, w_hh: Tensor, h0: Tensor, c0: Tensor,
                 reverse: bool) -> tuple[Tensor, Tensor]:
@@ -112,7 +112,7 @@ class _LSTMScan(Function):
         return (*_wrap(g_hs, d_gi, d_w, dh, dc), None)
 
 
-class _GRUScan(Function):
+class GRULayer(Function):
     @staticmethod
     def forward(ctx: Any, gi: Tensor, w_hh: Tensor, b_hh: Tensor, h0: Tensor,
                 reverse: bool) -> Tensor:
@@ -160,7 +160,7 @@ class _GRUScan(Function):
         return (*_wrap(g_hs, d_gi, d_w, d_b, dh), None)
 
 
-class _RNNScan(Function):
+class RNNLayer(Function):
     @staticmethod
     def forward(ctx: Any, gi: Tensor, w_hh: Tensor, h0: Tensor, reverse: bool,
                 relu: bool) -> Tensor:
@@ -202,17 +202,17 @@ def lstm_scan(gi: Tensor, w_hh: Tensor, h0: Tensor, c0: Tensor, reverse: bool
               ) -> tuple[Tensor, Tensor]:
     """Every step's ``h`` ``(seq, batch, hidden)`` and the last ``c``; ``gi`` holds
     the input projection with both biases."""
-    return _LSTMScan.apply(gi, w_hh, h0, c0, reverse)
+    return LSTMLayer.apply(gi, w_hh, h0, c0, reverse)
 
 
 def gru_scan(gi: Tensor, w_hh: Tensor, b_hh: Tensor, h0: Tensor, reverse: bool) -> Tensor:
     """Every step's ``h``; ``gi`` holds the input projection with ``b_ih``."""
-    return _GRUScan.apply(gi, w_hh, b_hh, h0, reverse)
+    return GRULayer.apply(gi, w_hh, b_hh, h0, reverse)
 
 
 def rnn_scan(gi: Tensor, w_hh: Tensor, h0: Tensor, reverse: bool, relu: bool) -> Tensor:
     """Every step's ``h``; ``gi`` holds the input projection with both biases."""
-    return _RNNScan.apply(gi, w_hh, h0, reverse, relu)
+    return RNNLayer.apply(gi, w_hh, h0, reverse, relu)
 
 
 def scan_layer(mode: str, gi: Tensor, state: tuple[Tensor, ...], w_hh: Tensor,

@@ -138,6 +138,9 @@ class RNNBase(Module):
         if input.shape[-1] != self.input_size:
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
                                f"{self.input_size}, got {input.shape[-1]}")
+        dtype = self.weight_ih_l0.dtype
+        if input.dtype != dtype:
+            raise ValueError(f"input must have the type {dtype}, got type {input.dtype}")
         batched = input.ndim == 3
         if not batched:
             return input.unsqueeze(1), False
