@@ -93,7 +93,8 @@ class TransformerEncoderLayer(Module):
         self.dropout2 = Dropout(dropout)
         self.activation = _activation(activation)
         # PyTorch's flag for its fused path: 1 relu, 2 gelu, 0 anything else
-        self.activation_relu_or_gelu = {relu: 1, gelu: 2}.get(self.activation, 0)
+        self.activation_relu_or_gelu = (1 if self.activation is relu else
+                                        2 if self.activation is gelu else 0)
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None,
                 src_key_padding_mask: Tensor | None = None,
