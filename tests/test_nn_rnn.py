@@ -220,11 +220,13 @@ def test_network_gradcheck(backend: str, name: str, options: dict[str, Any]) -> 
         assert gradcheck(fn, (x, h0, *params))
 
 
-@pytest.mark.parametrize("name", ["RNN", "GRU", "LSTM"])
-def test_second_derivatives(backend: str, name: str) -> None:
+@pytest.mark.parametrize(("name", "options"), [
+    ("RNN", {"bidirectional": True}), ("GRU", {"bidirectional": True}),
+    ("LSTM", {"bidirectional": True}), ("LSTM", {"proj_size": 1}), ("GRU", {"bias": False})])
+def test_second_derivatives(backend: str, name: str, options: dict[str, Any]) -> None:
     """A layer's loop is one node whose backward runs on arrays; asked for a gradient
     of the gradient, it re-runs the layer step by step on tensors."""
-    net = getattr(ad.nn, name)(2, 2, bidirectional=True).double()
+    net = getattr(ad.nn, name)(2, 2, **options).double()
     _randomize(net)
     x = ad.tensor(RNG.standard_normal((3, 2, 2)), requires_grad=True)
     fn, params = _with_parameters(net, lambda x: _flat(net(x)))

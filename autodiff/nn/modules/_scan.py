@@ -10,7 +10,7 @@ differentiates that, so every order stays exact.
 
 >>> import autodiff as ad
 >>> gi = ad.zeros((4, 1, 8), requires_grad=True)  # 4 steps, batch 1, hidden 2
->>> hs, c = lstm_scan(gi, ad.zeros((8, 2)), ad.zeros((1, 2)), ad.ones((1, 2)), False)
+>>> hs, c = lstm_scan(gi, ad.zeros((8, 2)), ad.zeros((1, 2)), ad.ones((1, 2)), None, False)
 >>> hs.shape, c  # every gate 1/2: c halves each step
 ((4, 1, 2), tensor([[0.0625, 0.0625]], grad_fn=<LSTMLayerBackward>))
 """
@@ -66,10 +66,12 @@ def _regrad(ctx: Any, outputs_of: Any, grads: tuple[Tensor, ...]
 class LSTMLayer(Function):
     @staticmethod
     def forward(ctx: Any, gi: Tensor, w_hh: Tensor, h0: Tensor, c0: Tensor,
-                reverse: bool) -> tuple[Tensor, Tensor]:
+                w_hr: Tensor | None, reverse: bool) -> tuple[Tensor, Tensor]:
         xp = gi._backend.xp
         a_gi, w, h, c = _arrays(gi, w_hh, h0, c0)
         a_gi, size, w_t = _flip(xp, a_gi, reverse), c.shape[-1], xp.matrix_transpose(w)
+        proj = None if w_hr is None else w_hr._array
+        proj_t = None if proj is None else xp.matrix_transpose(proj)
         hs, saved = [], []
         for t in range(a_gi.shape[0]):
             gates = a_gi[t, ...] + xp.matmul(h, w_t)
@@ -79,56 +81,67 @@ class LSTMLayer(Function):
             c_prev, h_prev = c, h
             c = f * c + i * g
             tc = xp.tanh(c)
-            h = o * tc
-            saved.append((i, f, g, o, c_prev, h_prev, tc))
+            h = o * tc  # before the projection: what the projection's gradient reads
+            saved.append((i, f, g, o, c_prev, h_prev, tc, h))
+            if proj_t is not None:
+                h = xp.matmul(h, proj_t)
             hs.append(h)
-        ctx.steps, ctx.reverse, ctx.w = saved, reverse, w
-        ctx.save_for_backward(gi, w_hh, h0, c0)
+        ctx.steps, ctx.reverse, ctx.w, ctx.proj = saved, reverse, w, proj
+        ctx.save_for_backward(gi, w_hh, h0, c0, w_hr)
         return _wrap(gi, _flip(xp, xp.stack(hs), reverse), c)  # type: ignore[return-value]
 
     @staticmethod
     def backward(ctx: Any, g_hs: Tensor, g_c: Tensor) -> tuple[Tensor | None, ...]:
         reverse = ctx.reverse
         if is_grad_enabled():
-            def outputs_of(gi: Tensor, w_hh: Tensor, h0: Tensor, c0: Tensor) -> Any:
-                out, (_, c) = run_layer("LSTM", gi, (h0, c0), w_hh, None, None, reverse)
+            def outputs_of(gi: Tensor, w_hh: Tensor, h0: Tensor, c0: Tensor,
+                           w_hr: Tensor | None) -> Any:
+                out, (_, c) = run_layer("LSTM", gi, (h0, c0), w_hh, None, w_hr, reverse)
                 return out, c
 
             return (*_regrad(ctx, outputs_of, (g_hs, g_c)), None)
-        xp = g_hs._backend.xp
+        xp, proj = g_hs._backend.xp, ctx.proj
         dhs, dc = _flip(xp, g_hs._array, reverse), g_c._array
-        dh = xp.zeros_like(dc)
+        dh = xp.zeros_like(dhs[0, ...])
         dgates: list[Any] = [None] * len(ctx.steps)
+        douts: list[Any] = [None] * len(ctx.steps)
         for t in range(len(ctx.steps) - 1, -1, -1):
-            i, f, g, o, c_prev, _, tc = ctx.steps[t]
-            dh = dh + dhs[t, ...]
+            i, f, g, o, c_prev, _, tc, _ = ctx.steps[t]
+            dh = douts[t] = dh + dhs[t, ...]
+            if proj is not None:
+                dh = xp.matmul(dh, proj)
             dc = dc + dh * o * (1.0 - tc * tc)
             dgates[t] = xp.concat([dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
                                    dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o)], axis=-1)
             dc = dc * f
             dh = xp.matmul(dgates[t], ctx.w)
         d_w = _weight_grad(xp, dgates, [step[5] for step in ctx.steps])
+        d_hr = None if proj is None else _weight_grad(xp, douts, [s[7] for s in ctx.steps])
         d_gi = _flip(xp, xp.stack(dgates), reverse)
-        return (*_wrap(g_hs, d_gi, d_w, dh, dc), None)
+        d_proj = None if d_hr is None else _wrap(g_hs, d_hr)[0]
+        return (*_wrap(g_hs, d_gi, d_w, dh, dc), d_proj, None)
 
 
 class GRULayer(Function):
     @staticmethod
-    def forward(ctx: Any, gi: Tensor, w_hh: Tensor, b_hh: Tensor, h0: Tensor,
+    def forward(ctx: Any, gi: Tensor, w_hh: Tensor, b_hh: Tensor | None, h0: Tensor,
                 reverse: bool) -> Tensor:
         xp = gi._backend.xp
-        a_gi, w, b, h = _arrays(gi, w_hh, b_hh, h0)
+        a_gi, w, h = _arrays(gi, w_hh, h0)
+        b = None if b_hh is None else b_hh._array
         a_gi, size, w_t = _flip(xp, a_gi, reverse), h.shape[-1], xp.matrix_transpose(w)
         hs, saved = [], []
         for t in range(a_gi.shape[0]):
-            gh = xp.matmul(h, w_t) + b
+            gh = xp.matmul(h, w_t)
+            if b is not None:
+                gh = gh + b
             rz = _sigmoid(xp, a_gi[t, ...][..., :2 * size] + gh[..., :2 * size])
             r, z, gh_n = rz[..., :size], rz[..., size:], gh[..., 2 * size:]
             n = xp.tanh(a_gi[t, ...][..., 2 * size:] + r * gh_n)
             saved.append((r, z, n, gh_n, h))
             h = n + z * (h - n)
             hs.append(h)
-        ctx.steps, ctx.reverse, ctx.w = saved, reverse, w
+        ctx.steps, ctx.reverse, ctx.w, ctx.bias = saved, reverse, w, b is not None
         ctx.save_for_backward(gi, w_hh, b_hh, h0)
         return _wrap(gi, _flip(xp, xp.stack(hs), reverse))[0]
 
@@ -136,7 +149,7 @@ class GRULayer(Function):
     def backward(ctx: Any, g_hs: Tensor) -> tuple[Tensor | None, ...]:
         reverse = ctx.reverse
         if is_grad_enabled():
-            def outputs_of(gi: Tensor, w_hh: Tensor, b_hh: Tensor, h0: Tensor) -> Any:
+            def outputs_of(gi: Tensor, w_hh: Tensor, b_hh: Tensor | None, h0: Tensor) -> Any:
                 return run_layer("GRU", gi, (h0,), w_hh, b_hh, None, reverse)[0]
 
             return (*_regrad(ctx, outputs_of, (g_hs,)), None)
@@ -155,9 +168,9 @@ class GRULayer(Function):
             dgh[t] = xp.concat([drz, dn * r], axis=-1)
             dh = dh * z + xp.matmul(dgh[t], ctx.w)
         d_w = _weight_grad(xp, dgh, [step[4] for step in ctx.steps])
-        d_b = xp.sum(xp.stack(dgh), axis=(0, 1))
-        d_gi = _flip(xp, xp.stack(dgi), reverse)
-        return (*_wrap(g_hs, d_gi, d_w, d_b, dh), None)
+        d_b = _wrap(g_hs, xp.sum(xp.stack(dgh), axis=(0, 1)))[0] if ctx.bias else None
+        d_gi, d_h0 = _wrap(g_hs, _flip(xp, xp.stack(dgi), reverse), dh)
+        return d_gi, _wrap(g_hs, d_w)[0], d_b, d_h0, None
 
 
 class RNNLayer(Function):
@@ -198,14 +211,15 @@ class RNNLayer(Function):
         return (*_wrap(g_hs, _flip(xp, xp.stack(dpre), reverse), d_w, dh), None, None)
 
 
-def lstm_scan(gi: Tensor, w_hh: Tensor, h0: Tensor, c0: Tensor, reverse: bool
-              ) -> tuple[Tensor, Tensor]:
-    """Every step's ``h`` ``(seq, batch, hidden)`` and the last ``c``; ``gi`` holds
-    the input projection with both biases."""
-    return LSTMLayer.apply(gi, w_hh, h0, c0, reverse)
+def lstm_scan(gi: Tensor, w_hh: Tensor, h0: Tensor, c0: Tensor, w_hr: Tensor | None,
+              reverse: bool) -> tuple[Tensor, Tensor]:
+    """Every step's ``h`` ``(seq, batch, hidden or proj)`` and the last ``c``; ``gi``
+    holds the input projection with both biases."""
+    return LSTMLayer.apply(gi, w_hh, h0, c0, w_hr, reverse)
 
 
-def gru_scan(gi: Tensor, w_hh: Tensor, b_hh: Tensor, h0: Tensor, reverse: bool) -> Tensor:
+def gru_scan(gi: Tensor, w_hh: Tensor, b_hh: Tensor | None, h0: Tensor,
+             reverse: bool) -> Tensor:
     """Every step's ``h``; ``gi`` holds the input projection with ``b_ih``."""
     return GRULayer.apply(gi, w_hh, b_hh, h0, reverse)
 
@@ -218,13 +232,13 @@ def rnn_scan(gi: Tensor, w_hh: Tensor, h0: Tensor, reverse: bool, relu: bool) ->
 def scan_layer(mode: str, gi: Tensor, state: tuple[Tensor, ...], w_hh: Tensor,
                b_hh: Tensor | None, w_hr: Tensor | None, reverse: bool
                ) -> tuple[Tensor, tuple[Tensor, ...]]:
-    """``run_layer``'s contract, one node for the whole loop where a scan covers the
-    layer (no LSTM projection; for GRU, a recurrent bias)."""
+    """``run_layer``'s contract, the whole loop one node (LSTM and RNN: both biases
+    folded into ``gi``; GRU: ``b_hh`` apart)."""
     last = 0 if reverse else -1
-    if mode == "LSTM" and w_hr is None and b_hh is None:
-        hs, c = lstm_scan(gi, w_hh, state[0], state[1], reverse)
+    if mode == "LSTM" and b_hh is None:
+        hs, c = lstm_scan(gi, w_hh, state[0], state[1], w_hr, reverse)
         return hs, (hs[last], c)
-    if mode == "GRU" and b_hh is not None:
+    if mode == "GRU":
         hs = gru_scan(gi, w_hh, b_hh, state[0], reverse)
         return hs, (hs[last],)
     if mode in ("RNN_TANH", "RNN_RELU") and b_hh is None:
