@@ -342,6 +342,10 @@ def test_errors(backend: str) -> None:
     with pytest.raises(ValueError, match="input must have the type autodiff.float32, got "
                                          "type autodiff.float64"):
         lstm(ad.ones((2, 1, 3), dtype=ad.float64))
+    with pytest.raises(RuntimeError, match="Input and hidden tensors are not the same dtype, "
+                                           "found input tensor with autodiff.float32 and "
+                                           "hidden tensor with autodiff.float64"):
+        lstm(ad.ones((2, 1, 3)), (ad.zeros((2, 1, 4), dtype=ad.float64),) * 2)
     gru = ad.nn.GRU(3, 4)
     with pytest.raises(RuntimeError, match=r"Expected hidden size \(1, 2, 4\), got \[1, 3, 4\]"):
         gru(ad.ones((5, 2, 3)), ad.zeros((1, 3, 4)))

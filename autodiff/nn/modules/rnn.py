@@ -35,7 +35,14 @@ _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 
 class RNNBase(Module):
     """What ``RNN``, ``LSTM`` and ``GRU`` share: the parameters of every layer and
-    direction, the checks, and the loop over layers."""
+    direction, the checks, and the loop over layers. ``mode`` is ``'LSTM'``, ``'GRU'``,
+    ``'RNN_TANH'`` or ``'RNN_RELU'``.
+
+    >>> import autodiff as ad
+    >>> base = ad.nn.RNNBase("GRU", 3, 4, bidirectional=True)
+    >>> base, base._flat_weights_names[4:6]
+    (RNNBase(3, 4, bidirectional=True), ['weight_ih_l0_reverse', 'weight_hh_l0_reverse'])
+    """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
@@ -156,6 +163,9 @@ class RNNBase(Module):
             hx = hx.unsqueeze(1)
         if tuple(hx.shape) != expected:
             raise RuntimeError(f"Expected {label} size {expected}, got {list(hx.shape)}")
+        if hx.dtype != x.dtype:
+            raise RuntimeError(f"Input and hidden tensors are not the same dtype, found input "
+                               f"tensor with {x.dtype} and hidden tensor with {hx.dtype}")
         return hx
 
     def _run(self, x: Tensor, states: tuple[Tensor, ...]
