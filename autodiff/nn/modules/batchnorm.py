@@ -38,7 +38,7 @@ class _NormBase(Module):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         self.num_features = num_features
         self.eps = eps
@@ -47,7 +47,10 @@ class _NormBase(Module):
         self.track_running_stats = track_running_stats
         if affine:
             self.weight = Parameter(empty(num_features, device=device, dtype=dtype))
-            self.bias = Parameter(empty(num_features, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(empty(num_features, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -75,14 +78,16 @@ class _NormBase(Module):
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)  # type: ignore[arg-type]
-            init.zeros_(self.bias)  # type: ignore[arg-type]
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
 
     def _load_from_state_dict(self, state_dict: Mapping[str, Any], prefix: str,
                               local_metadata: dict[str, Any], strict: bool,
@@ -123,13 +128,14 @@ class _BatchNorm(_NormBase):
 
 class BatchNorm1d(_BatchNorm):
     """Normalizes each feature of an ``(N, C)`` or ``(N, C, L)`` input over the batch
-    (and length), then scales by ``weight`` and shifts by ``bias``. Training mode moves
+    (and length), then scales by ``weight`` and shifts by ``bias`` (``affine``; ``bias=False``
+    keeps the scale alone). Training mode moves
     the running statistics towards the batch's (the variance unbiased, as PyTorch's);
     evaluation mode normalizes by them.
 
     >>> import autodiff as ad
     >>> ad.nn.BatchNorm1d(4, momentum=None, affine=False)
-    BatchNorm1d(4, eps=1e-05, momentum=None, affine=False, track_running_stats=True)
+    BatchNorm1d(4, eps=1e-05, momentum=None, affine=False, bias=False, track_running_stats=True)
     """
 
     def _check_input_dim(self, input: Tensor) -> None:

@@ -115,11 +115,6 @@ class _ConvNd(Module):
             s += ", padding_mode={padding_mode}"
         return s.format(**self.__dict__)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        if not hasattr(self, "padding_mode"):
-            self.padding_mode = "zeros"
-
 
 class _Conv(_ConvNd):
     """The forward shared by ``Conv1d/2d/3d``: each names its functional and tuple maker."""

@@ -47,16 +47,9 @@ class Unflatten(Module):
     (Unflatten(dim=-1, unflattened_size=(2, -1)), (3, 2, 4))
     """
 
-    def __init__(self, dim: int | str, unflattened_size: Any) -> None:
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
         super().__init__()
-        if isinstance(dim, int):
-            _require_tuple_int(unflattened_size)
-        elif isinstance(dim, str):
-            # PyTorch's named-tensor form; autodiff tensors have no dimension names
-            raise TypeError("Unflatten: named dimensions are not supported (autodiff tensors "
-                            f"have no dimension names); got dim={dim!r}, expected an int")
-        else:
-            raise TypeError("invalid argument type for dim parameter")
+        _require_tuple_int(unflattened_size)
         self.dim = dim
         self.unflattened_size = unflattened_size
 

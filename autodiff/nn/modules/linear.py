@@ -76,10 +76,10 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
-        # the hot path of an MLP: the registry read directly (what ``self.weight`` finds
-        # through ``Module.__getattr__``), then one functional call
-        params = self._parameters
-        return F.linear(input, params["weight"], params["bias"])  # type: ignore[arg-type]
+        # the hot path of an MLP: one functional call. The attributes are read as PyTorch
+        # reads them (not from ``_parameters``), so that code which swaps ``weight`` for a
+        # plain tensor (weight norm, parametrizations) keeps working
+        return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

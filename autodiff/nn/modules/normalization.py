@@ -4,7 +4,7 @@ constructors, attributes, initialisations and ``repr``).
 >>> import autodiff as ad
 >>> norm = ad.nn.LayerNorm(2)
 >>> norm
-LayerNorm((2,), eps=1e-05, elementwise_affine=True)
+LayerNorm((2,), eps=1e-05, elementwise_affine=True, bias=True)
 >>> norm(ad.tensor([[1.0, 3.0]]))
 tensor([[-1.0000,  1.0000]], grad_fn=<AddBackward0>)
 """
@@ -72,7 +72,7 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
 
 class GroupNorm(Module):
@@ -82,24 +82,29 @@ class GroupNorm(Module):
     >>> import autodiff as ad
     >>> gn = ad.nn.GroupNorm(2, 4)
     >>> gn, gn(ad.ones(3, 4, 5)).shape
-    (GroupNorm(2, 4, eps=1e-05, affine=True), (3, 4, 5))
+    (GroupNorm(2, 4, eps=1e-05, affine=True, bias=True), (3, 4, 5))
     """
 
     weight: Parameter | None
     bias: Parameter | None
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
-                 affine: bool = True, device: Any = None, dtype: Any = None) -> None:
+                 affine: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError("num_channels must be divisible by num_groups")
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
         if affine:
             self.weight = Parameter(empty(num_channels, device=device, dtype=dtype))
-            self.bias = Parameter(empty(num_channels, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(empty(num_channels, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -109,13 +114,15 @@ class GroupNorm(Module):
         """``weight`` 1, ``bias`` 0."""
         if self.affine:
             init.ones_(self.weight)  # type: ignore[arg-type]
-            init.zeros_(self.bias)  # type: ignore[arg-type]
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
 
 
 class RMSNorm(Module):

@@ -45,8 +45,9 @@ class Embedding(Module):
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         if padding_idx is not None:
+            # AssertionError, as PyTorch raises (not an assert statement: it always runs)
             if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError("Padding_idx must be within num_embeddings")
+                raise AssertionError("Padding_idx must be within num_embeddings")
             if padding_idx < 0:
                 padding_idx = num_embeddings + padding_idx
         self.padding_idx = padding_idx
@@ -59,9 +60,9 @@ class Embedding(Module):
             self.reset_parameters()
         else:
             if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise ValueError("Shape of weight does not match num_embeddings and "
-                                 f"embedding_dim: expected {(num_embeddings, embedding_dim)}, "
-                                 f"got {tuple(_weight.shape)}")
+                raise AssertionError("Shape of weight does not match num_embeddings and "
+                                     f"embedding_dim: expected {(num_embeddings, embedding_dim)}"
+                                     f", got {tuple(_weight.shape)}")
             self.weight = Parameter(_weight, requires_grad=not _freeze)
         self.sparse = sparse
 
@@ -107,8 +108,8 @@ class Embedding(Module):
         (tensor([[3., 4.]]), False)
         """
         if embeddings.ndim != 2:
-            raise ValueError("Embeddings parameter is expected to be 2-dimensional, got "
-                             f"{embeddings.ndim} dimensions")
+            raise AssertionError("Embeddings parameter is expected to be 2-dimensional, got "
+                                 f"{embeddings.ndim} dimensions")
         rows, cols = embeddings.shape
         return cls(num_embeddings=rows, embedding_dim=cols, _weight=embeddings,
                    _freeze=freeze, padding_idx=padding_idx, max_norm=max_norm,
