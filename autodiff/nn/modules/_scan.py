@@ -40,9 +40,11 @@ def _flip(xp: Any, x: Any, reverse: bool) -> Any:
     return xp.flip(x, axis=0) if reverse else x
 
 
-def _weight_grad(xp: Any, dgates: list[Any], states: list[Any]) -> Any:
-    """``sum_t dgates[t].T @ states[t]`` as one matmul over every step and sample."""
-    dg, hs = xp.stack(dgates), xp.stack(states)
+def _weight_grad(xp: Any, dgates: Any, states: list[Any]) -> Any:
+    """``sum_t dgates[t].T @ states[t]`` as one matmul over every step and sample
+    (``dgates`` a list of steps or the steps stacked)."""
+    dg = dgates if hasattr(dgates, "shape") else xp.stack(dgates)
+    hs = xp.stack(states)
     return xp.matmul(xp.matrix_transpose(xp.reshape(dg, (-1, dg.shape[-1]))),
                      xp.reshape(hs, (-1, hs.shape[-1])))
 
@@ -103,7 +105,10 @@ class LSTMLayer(Function):
         xp, proj = g_hs._backend.xp, ctx.proj
         dhs, dc = _flip(xp, g_hs._array, reverse), g_c._array
         dh = xp.zeros_like(dhs[0, ...])
-        dgates: list[Any] = [None] * len(ctx.steps)
+        steps, size = len(ctx.steps), dc.shape[-1]
+        # every step's gate gradients written in place into one buffer: no concat, no stack
+        dgates = xp.empty((steps, *dc.shape[:-1], 4 * size), dtype=dc.dtype,
+                          device=getattr(dc, "device", None))
         douts: list[Any] = [None] * len(ctx.steps)
         for t in range(len(ctx.steps) - 1, -1, -1):
             i, f, g, o, c_prev, _, tc, _ = ctx.steps[t]
@@ -111,13 +116,15 @@ class LSTMLayer(Function):
             if proj is not None:
                 dh = xp.matmul(dh, proj)
             dc = dc + dh * o * (1.0 - tc * tc)
-            dgates[t] = xp.concat([dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
-                                   dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o)], axis=-1)
+            dgates[t, ..., :size] = dc * g * i * (1.0 - i)
+            dgates[t, ..., size:2 * size] = dc * c_prev * f * (1.0 - f)
+            dgates[t, ..., 2 * size:3 * size] = dc * i * (1.0 - g * g)
+            dgates[t, ..., 3 * size:] = dh * tc * o * (1.0 - o)
             dc = dc * f
-            dh = xp.matmul(dgates[t], ctx.w)
+            dh = xp.matmul(dgates[t, ...], ctx.w)
         d_w = _weight_grad(xp, dgates, [step[5] for step in ctx.steps])
         d_hr = None if proj is None else _weight_grad(xp, douts, [s[7] for s in ctx.steps])
-        d_gi = _flip(xp, xp.stack(dgates), reverse)
+        d_gi = _flip(xp, dgates, reverse)
         d_proj = None if d_hr is None else _wrap(g_hs, d_hr)[0]
         return (*_wrap(g_hs, d_gi, d_w, dh, dc), d_proj, None)
 
