@@ -1,9 +1,9 @@
-"""The arithmetic of one recurrent step (tanh/relu RNN, LSTM, GRU) and of one layer run
-over a whole sequence, shared by the cells (``rnn_cell.py``) and the multi-layer modules
-(``rnn.py``).
+"""The arithmetic of one recurrent step (tanh/relu RNN, LSTM, GRU) on tensors, and of one
+layer run over a sequence step by step: what the cells (``rnn_cell.py``) compute, and
+what a layer's one-node loop (``_scan.py``) differentiates when a second derivative is
+asked for.
 
-A layer computes its input projection for every time step in one matmul, then loops
-over time for the recurrent part only. The projection is cut into steps by
+The input projection of every step comes in as one tensor, cut into steps by
 ``_Steps``: ``unbind`` would give each step's gradient a full-size zero array to
 scatter into (quadratic in the sequence length); ``_Steps`` stacks the steps'
 gradients once.
@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..._mode import is_grad_enabled
+from ..._tensor import Tensor
 from ...autograd.function import Function
 from ...ops.activations import relu
 from ...ops.elementwise import tanh
@@ -29,8 +30,6 @@ from ...ops.linalg import matmul
 from ...ops.nn import sigmoid
 
 __all__ = ["gru_step", "join", "lstm_step", "rnn_step", "run_layer", "steps"]
-
-Tensor = Any  # the steps are written for autodiff tensors; kept loose for brevity
 
 
 class _Steps(Function):
