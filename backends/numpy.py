@@ -47,7 +47,10 @@ class NumpyBackend(Backend):
 
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         result = np.array(target, copy=True)
-        np.add.at(result, index, values)
+        if _basic_index(index):  # each element reached once: a plain add, 5-10x faster
+            result[index] += values
+        else:
+            np.add.at(result, index, values)
         return result
 
     def silent_float_errors(self) -> Any:
@@ -127,3 +130,11 @@ def _matmul_left_vjp(xp: Any, g: Any, _ans: Any, a: Any, b: Any) -> Any:
 def _decline(xp: Any, g: Any, _ans: Any, _a: Any, _b: Any) -> Any:
     """The primitive's own rule, always (numpy has no faster way for this input)."""
     return NotImplemented
+
+
+def _basic_index(index: Any) -> bool:
+    """Whether ``index`` holds only slices, integers, ``...`` and ``None`` (numpy's basic
+    indexing, which never reaches an element twice)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(part is None or part is Ellipsis or type(part) is slice
+               or (type(part) is int) for part in parts)

@@ -68,6 +68,8 @@ RANDOM_WHEN = {"nn.functional.scaled_dot_product_attention": ("dropout_p", 0.0)}
 def _random_sample(op: Any, sample: Any) -> bool:
     if op.name in NONDETERMINISTIC:
         return True
+    if op.name == "nn.functional.multi_head_attention_forward":  # dropout_p is positional
+        return bool(sample.kwargs.get("training", True)) and sample.args[9] > 0
     key, off = RANDOM_WHEN.get(op.name, (None, None))
     return key is not None and sample.kwargs.get(key, off) != off
 # outputs defined up to a sign or phase (singular and eigen vectors): when the raw outputs

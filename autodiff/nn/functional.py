@@ -37,6 +37,7 @@ from ..ops.adaptive_pool import adaptive_avg_pool3d as adaptive_avg_pool3d
 from ..ops.adaptive_pool import adaptive_max_pool1d as adaptive_max_pool1d
 from ..ops.adaptive_pool import adaptive_max_pool2d as adaptive_max_pool2d
 from ..ops.adaptive_pool import adaptive_max_pool3d as adaptive_max_pool3d
+from ..ops.attention import multi_head_attention_forward as multi_head_attention_forward
 from ..ops.conv import conv1d as conv1d
 from ..ops.conv import conv2d as conv2d
 from ..ops.conv import conv3d as conv3d

@@ -62,6 +62,22 @@ from .loss_margin import SoftMarginLoss as SoftMarginLoss
 from .loss_margin import TripletMarginLoss as TripletMarginLoss
 from .loss_margin import TripletMarginWithDistanceLoss as TripletMarginWithDistanceLoss
 
+# recurrent and attention
+# isort: split
+from .attention import MultiheadAttention as MultiheadAttention
+from .rnn import GRU as GRU
+from .rnn import LSTM as LSTM
+from .rnn import RNN as RNN
+from .rnn import RNNBase as RNNBase
+from .rnn_cell import GRUCell as GRUCell
+from .rnn_cell import LSTMCell as LSTMCell
+from .rnn_cell import RNNCell as RNNCell
+from .rnn_cell import RNNCellBase as RNNCellBase
+from .transformer import TransformerEncoder as TransformerEncoder
+from .transformer import TransformerEncoderLayer as TransformerEncoderLayer
+
+# end recurrent and attention
+
 # layers
 # isort: split
 from .batchnorm import BatchNorm1d as BatchNorm1d
@@ -102,7 +118,6 @@ from .pooling import MaxPool3d as MaxPool3d
 from .sparse import Embedding as Embedding
 
 # end layers
-
 
 # every class above, for ``from autodiff.nn.modules import *`` in autodiff/nn/__init__.py
 __all__ = sorted(name for name, value in dict(globals()).items()
