@@ -27,7 +27,7 @@ T_co = TypeVar("T_co", covariant=True)
 
 
 class Dataset(Generic[T_co]):
-    """A map from keys (usually ``0 .. len - 1``) to samples: subclasses define
+    """A map from keys (usually ``0`` to ``len - 1``) to samples: subclasses define
     ``__getitem__`` and, for the default samplers, ``__len__``. They may also define
     ``__getitems__(indices)``, which returns the list of samples of a batch at once.
     ``a + b`` is their ``ConcatDataset``.
