@@ -300,3 +300,32 @@ def test_matches_pytorch_module_contract() -> None:
     loose = {"weight": np.zeros(3), "extra": np.zeros(1)}
     assert repr(ours.load_state_dict(loose, strict=False)) == repr(theirs.load_state_dict(
         {k: torch.from_numpy(v).float() for k, v in loose.items()}, strict=False))
+
+
+def test_model_survives_save_and_load_onto_another_backend(tmp_path: object) -> None:
+    pytest.importorskip("array_api_strict", reason="the strict backend is an optional extra")
+    path = f"{tmp_path}/model.safetensors"
+
+    def build() -> nn.Module:
+        return nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 2))
+
+    model = build().double()
+    optimizer = ad.optim.Adam(model.parameters(), lr=0.1)
+    x = ad.randn(16, 4, dtype=ad.float64)
+    for _ in range(3):
+        optimizer.zero_grad()
+        model(x).square().mean().backward()
+        optimizer.step()
+    model.eval()
+    ad.save({"model": model.state_dict(), "optimizer": optimizer.state_dict()}, path)
+    loaded = ad.load(path, backend="array_api_strict")
+    other = build().double().to("array_api_strict")
+    other.load_state_dict(loaded["model"])
+    other.eval()
+    assert other[0].weight.backend == "array_api_strict"
+    np.testing.assert_allclose(other(x.to("array_api_strict")).detach().numpy(),
+                               model(x).detach().numpy(), rtol=1e-12)
+    resumed = ad.optim.Adam(other.parameters(), lr=0.1)
+    resumed.load_state_dict(loaded["optimizer"])
+    assert float(resumed.state_dict()["state"][0]["step"]) == float(
+        optimizer.state_dict()["state"][0]["step"]) == 3.0
