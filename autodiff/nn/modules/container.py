@@ -91,11 +91,7 @@ class Sequential(Module):
         return self
 
     def insert(self, index: int, module: Module) -> Sequential:
-        modules = list(self._modules.values())
-        modules.insert(index, module)
-        self._modules.clear()
-        for i, item in enumerate(modules):
-            self.add_module(str(i), item)
+        _renumber(self, (index, module))
         return self
 
     def extend(self, sequential: Iterable[Module]) -> Sequential:
@@ -104,8 +100,14 @@ class Sequential(Module):
         return self
 
 
-def _renumber(container: Module) -> None:
+def _renumber(container: Module, insert: tuple[int, Module] | None = None) -> None:
+    """Key the children 0..n-1 in order (after a deletion, or with ``insert``'s module
+    put at its index first), as PyTorch's numbered containers keep them."""
     modules = list(container._modules.values())
+    if insert is not None:
+        if not isinstance(insert[1], Module):
+            raise TypeError(f"{type(insert[1]).__name__} is not a Module subclass")
+        modules.insert(*insert)
     container._modules.clear()
     for i, module in enumerate(modules):
         container._modules[str(i)] = module
@@ -164,11 +166,7 @@ class ModuleList(Module):
         return self
 
     def insert(self, index: int, module: Module) -> None:
-        modules = list(self._modules.values())
-        modules.insert(index, module)
-        self._modules.clear()
-        for i, item in enumerate(modules):
-            self.add_module(str(i), item)
+        _renumber(self, (index, module))
 
     def pop(self, key: int = -1) -> Module:
         module = self[key]
