@@ -40,6 +40,8 @@ from ._dtypes import uint16 as uint16
 from ._dtypes import uint32 as uint32
 from ._dtypes import uint64 as uint64
 from ._info import __array_namespace_info__ as __array_namespace_info__
+from ._lazy import compute as compute
+from ._lazy import persist as persist
 from ._mode import enable_grad as enable_grad
 from ._mode import is_grad_enabled as is_grad_enabled
 from ._mode import no_grad as no_grad

@@ -253,6 +253,24 @@ class Backend:
         """
         return contextlib.nullcontext()
 
+    # -- lazy evaluation ---------------------------------------------------------------
+    #: True for a library whose arrays are task graphs computed on demand (dask): the
+    #: engine then never asks for a value it does not need, and ``autodiff.compute`` and
+    #: ``autodiff.persist`` do the library's work
+    lazy: bool = False
+
+    def compute(self, *arrays: Any) -> tuple[np.ndarray, ...]:
+        """The values of ``arrays`` as numpy arrays, computed together (shared work
+        done once). The default converts each with ``to_numpy``."""
+        return tuple(self.to_numpy(array) for array in arrays)
+
+    def persist(self, *arrays: Any) -> tuple[Any, ...]:
+        """``arrays`` with their values computed and kept where the library keeps them
+        (a cluster's memory, for dask), so that later graphs start from them rather than
+        from the ops that made them. The default returns them unchanged: an eager
+        library's arrays already are values."""
+        return arrays
+
     # -- indexing gradients -----------------------------------------------------------
     def write(self, target: Any, values: Any) -> Any:
         """Store ``values`` (same shape and dtype) into ``target``; return the array that

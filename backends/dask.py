@@ -1,0 +1,85 @@
+"""The dask backend: chunked, lazy arrays, scheduled by dask (dask.distributed on a
+cluster).
+
+Every op builds a task graph; nothing computes until a value is asked for (``.item()``,
+``.numpy()``, printing, ``autodiff.compute``, ``autodiff.persist``). Importing this
+module never imports dask.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from ._base import Backend
+
+
+class DaskBackend(Backend):
+    """dask arrays, through ``array_api_compat.dask.array``."""
+
+    name = "dask"
+    module = "dask"
+    device_type = "cpu"
+    # a dask array's ``__setitem__`` rebinds its graph; a view made by slicing is a new
+    # graph, not a window on the same memory: the engine emulates views and writes
+    mutable_arrays = False
+
+    def unavailable_reason(self) -> str:
+        return ("dask is not installed (pip install 'dask[array]' distributed, or from an "
+                "autodiff checkout: pip install '.[dask]')")
+
+    def namespace(self) -> Any:
+        import array_api_compat.dask.array
+
+        return array_api_compat.dask.array
+
+    @functools.cached_property
+    def _da(self) -> Any:
+        import dask.array
+
+        return dask.array
+
+    def native_array_type(self) -> type:
+        return self._da.Array
+
+    def find_dtype_name(self, native: Any) -> str:
+        return np.dtype(native).name
+
+    def device(self, index: int | None = None) -> Any:
+        if index not in (None, 0):
+            return super().device(index)
+        return "cpu"
+
+    def coerce(self, value: Any) -> Any:
+        return value if isinstance(value, self._da.Array) else self._da.asarray(value)
+
+    def asarray(self, data: Any, dtype: str | None = None, device: Any = None,
+                copy: bool | None = None) -> Any:
+        native = None if dtype is None else np.dtype(dtype)
+        if isinstance(data, self._da.Array):
+            return data if native is None or data.dtype == native else data.astype(native)
+        return self._da.asarray(np.array(data, dtype=native, copy=True) if copy
+                                else np.asarray(data, dtype=native))
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        return np.asarray(array.compute() if isinstance(array, self._da.Array) else array)
+
+    lazy = True
+
+    def compute(self, *arrays: Any) -> tuple[np.ndarray, ...]:
+        import dask
+
+        return tuple(np.asarray(value) for value in dask.compute(*arrays))
+
+    def persist(self, *arrays: Any) -> tuple[Any, ...]:
+        import dask
+
+        return tuple(dask.persist(*arrays))
+
+    def copy(self, array: Any) -> Any:
+        return array  # dask arrays are never written in place here
+
+    def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
+        return super().scatter_add(target, index, values)
