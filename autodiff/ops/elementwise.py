@@ -11,6 +11,7 @@ import cmath
 import math
 from typing import Any
 
+from .._device import device_of
 from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
@@ -122,7 +123,7 @@ def _one_array(xp: Any, condition: Any, a: Any, b: Any) -> tuple[Any, Any]:
         dtype = default_float_name(xp)
     else:
         dtype = xp.int64
-    return xp.asarray(a, dtype=dtype, device=condition.device), b
+    return xp.asarray(a, dtype=dtype, device=device_of(condition)), b
 
 
 def _sub_name(a: Any, b: Any) -> str:

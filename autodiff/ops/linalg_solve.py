@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
+from .._device import device_of
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._linalg_util import (
@@ -293,7 +294,7 @@ def pinv(x: Tensor, /, *, rtol: float | None = None) -> Tensor:
 
 _matrix_rank: Op = primitive(
     "matrix_rank",  # an empty matrix has no singular value (a library's max raises): rank 0
-    forward=lambda xp, x, rtol: xp.zeros(x.shape[:-2], dtype=xp.int64, device=x.device)
+    forward=lambda xp, x, rtol: xp.zeros(x.shape[:-2], dtype=xp.int64, device=device_of(x))
     if 0 in x.shape[-2:] else xp.linalg.matrix_rank(x, rtol=rtol),
     namespace="autodiff.linalg",
 )
