@@ -68,6 +68,8 @@ def namespace() -> types.ModuleType:
     """
     import array_api_compat.dask.array as compat
 
+    from . import _dask_linalg
+
     module = types.ModuleType(
         "autodiff_dask_namespace",
         "array_api_compat.dask.array with the standard's functions dask lacks")
@@ -77,6 +79,7 @@ def namespace() -> types.ModuleType:
         __getattr__=lambda name: getattr(compat, name),
         take_along_axis=_take_along_axis,
         broadcast_shapes=_broadcast_shapes,
+        linalg=_dask_linalg.namespace(),
     )
     return module
 
