@@ -74,7 +74,7 @@ def det(x: Any, /) -> Any:
     """The determinant of each matrix.
 
     >>> import dask.array as da
-    >>> float(det(da.from_array(np.array([[2.0, 1.0], [1.0, 3.0]]))).compute())
+    >>> round(float(det(da.from_array(np.array([[2.0, 1.0], [1.0, 3.0]]))).compute()), 12)
     5.0
     """
     return _per_matrix(np.linalg.det, x, 0, x.dtype)
@@ -199,12 +199,13 @@ def qr(x: Any, /, *, mode: str = "reduced") -> QRResult:
     x = _whole(x)
     m, n = x.shape[-2:]
     k = m if mode == "complete" else min(m, n)
+    how: Any = mode  # numpy types its modes as literals
     stack = x.chunks[:-2]
     meta = np.empty((0,) * x.ndim, dtype=x.dtype)
     return QRResult(
-        da.map_blocks(lambda b: np.linalg.qr(b, mode=mode)[0], x, dtype=x.dtype,
+        da.map_blocks(lambda b: np.linalg.qr(b, mode=how)[0], x, dtype=x.dtype,
                       chunks=(*stack, (m,), (k,)), meta=meta),
-        da.map_blocks(lambda b: np.linalg.qr(b, mode=mode)[1], x, dtype=x.dtype,
+        da.map_blocks(lambda b: np.linalg.qr(b, mode=how)[1], x, dtype=x.dtype,
                       chunks=(*stack, (k,), (n,)), meta=meta))
 
 
@@ -236,6 +237,19 @@ def svdvals(x: Any, /) -> Any:
                        np.empty(0, x.dtype).real.dtype, min(x.shape[-2:]))
 
 
+def matrix_rank(x: Any, /, *, rtol: Any = None) -> Any:
+    """The number of singular values of each matrix above ``rtol`` times the largest
+    (by default ``max(M, N)`` times the dtype's epsilon)."""
+    import dask.array as da
+
+    if not getattr(rtol, "ndim", 0):  # one tolerance for all: numpy's, per matrix
+        return _per_matrix(lambda b: np.linalg.matrix_rank(b, rtol=rtol).astype(np.int64),
+                           x, 0, np.int64)
+    values = svdvals(x)  # one tolerance per matrix of the stack
+    tol = da.max(values, axis=-1, keepdims=True) * rtol[..., None]
+    return da.count_nonzero(values > tol, axis=-1).astype(np.int64)
+
+
 def _compat() -> Any:
     import array_api_compat.dask.array.linalg as compat
 
@@ -253,7 +267,7 @@ def namespace() -> types.ModuleType:
         __getattr__=lambda name: getattr(compat, name),
         det=det, slogdet=slogdet, eigh=eigh, eigvalsh=eigvalsh, eig=eig, eigvals=eigvals,
         pinv=pinv, matrix_power=matrix_power, cross=cross, inv=inv, cholesky=cholesky,
-        solve=solve, qr=qr, svd=svd, svdvals=svdvals, EighResult=EighResult,
-        SlogdetResult=SlogdetResult, QRResult=QRResult, SVDResult=SVDResult,
+        solve=solve, qr=qr, matrix_rank=matrix_rank, svd=svd, svdvals=svdvals,
+        EighResult=EighResult, SlogdetResult=SlogdetResult, QRResult=QRResult, SVDResult=SVDResult,
     )
     return module
