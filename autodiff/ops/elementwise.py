@@ -11,11 +11,10 @@ import cmath
 import math
 from typing import Any
 
-from .._device import device_of
 from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
-from ._helpers import default_float_name
+from ._helpers import default_float_name, device_of
 
 __all__ = ["abs", "add", "cos", "divide", "multiply", "negative", "positive", "pow", "sign",
            "sin", "sqrt", "subtract", "tanh", "where"]

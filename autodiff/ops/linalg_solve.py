@@ -1,9 +1,8 @@
 """Inverses and determinants: inv, solve, det, slogdet, pinv, cholesky, matrix_power and
 matrix_rank. The rules are the standard closed forms (Giles 2008; PyTorch's FunctionsManual),
 batched over leading axes and written for complex inputs too, with ``x^H`` where a real
-formula has ``x^T``. Inverses are applied through ``solve`` rather than formed where the
-formula allows it. At a singular matrix ``det``'s gradient is the cofactor matrix, computed
-from the SVD; the others have none there.
+formula has ``x^T``. Inverses are applied through ``solve``, not formed, where the formula
+allows. At a singular matrix only ``det`` has a gradient (the cofactor matrix, by the SVD).
 """
 
 from __future__ import annotations
