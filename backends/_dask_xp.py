@@ -51,6 +51,18 @@ def _take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Any:
                          chunks=indices.chunks, meta=np.empty((0,) * x.ndim, x.dtype))
 
 
+def _searchsorted(x1: Any, x2: Any, /, *, side: str = "left", sorter: Any = None) -> Any:
+    """``searchsorted``, a 0-d ``x2`` and a ``sorter`` included (dask's own writes into
+    its 0-d result, and takes no sorter)."""
+    import dask.array as da
+
+    if sorter is not None:
+        x1 = da.take(x1, sorter, axis=0)
+    if getattr(x2, "ndim", 1) != 0:
+        return da.searchsorted(x1, x2, side=side)
+    return da.searchsorted(x1, x2[None], side=side)[0]
+
+
 def _broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
     """``broadcast_shapes`` of the standard (shapes are plain tuples: nothing to defer)."""
     return tuple(np.broadcast_shapes(*shapes))
@@ -79,6 +91,7 @@ def namespace() -> types.ModuleType:
         __getattr__=lambda name: getattr(compat, name),
         take_along_axis=_take_along_axis,
         broadcast_shapes=_broadcast_shapes,
+        searchsorted=_searchsorted,
         linalg=_dask_linalg.namespace(),
     )
     return module
