@@ -18,8 +18,8 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "venv"
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-BACKENDS = ["numpy", "array_api_strict", "cupy"]
-EXTRAS = {"numpy": "", "array_api_strict": "[strict]", "cupy": "[cupy]"}
+BACKENDS = ["numpy", "array_api_strict", "cupy", "dask"]
+EXTRAS = {"numpy": "", "array_api_strict": "[strict]", "cupy": "[cupy]", "dask": "[dask]"}
 
 
 def _gpu_usable() -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Device", "device"]
+__all__ = ["Device", "device", "device_of"]
 
 
 class Device:
@@ -68,3 +68,17 @@ def device(spec: Any, index: int | None = None) -> Device:
     if isinstance(index, bool) or not isinstance(index, int) or index < 0:
         raise ValueError(f"device: expected a non-negative integer index, got {index!r}")
     return Device(kind, index)
+
+
+def device_of(array: Any) -> Any:
+    """The device an array reports, or ``None`` where its library gives arrays no
+    ``.device`` (dask): what a rule passes on as ``device=`` to its namespace's
+    creation functions, which read ``None`` as "the default device". A Tensor gives
+    its :class:`Device`.
+
+    >>> import numpy as np
+    >>> device_of(np.zeros(2)), device_of(3.0)
+    ('cpu', None)
+    """
+    # a rule runs on raw arrays of any library: dask arrays have no ``.device``
+    return getattr(array, "device", None)

@@ -45,3 +45,14 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str]:
                                                   strict=True))
     with ad.use_backend(name):
         yield name
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With dask among the selected backends, compute on dask's synchronous scheduler
+    for the whole session: the suite's arrays are tiny, and a thread pool per compute
+    costs more than the work (the distributed tests start their own ``Client``, which
+    takes over while it is open)."""
+    if "dask" in _selected() and backends.unavailable_reason("dask") is None:
+        import dask
+
+        dask.config.set(scheduler="synchronous")

@@ -24,6 +24,7 @@ import itertools
 import math
 from typing import Any
 
+from .._device import device_of
 from .._primitive import primitive
 
 __all__: list[str] = []
@@ -48,7 +49,7 @@ def pad_array(xp: Any, x: Any, padding: Pairs, value: float = 0.0) -> Any:
     lead = x.ndim - len(pads)
     shape = tuple(x.shape[:lead]) + tuple(n + lo + hi for n, (lo, hi)
                                           in zip(x.shape[lead:], pads, strict=True))
-    out = xp.full(shape, value, dtype=x.dtype, device=x.device)
+    out = xp.full(shape, value, dtype=x.dtype, device=device_of(x))
     out[(...,) + tuple(slice(lo, lo + n) for n, (lo, _) in
                        zip(x.shape[lead:], pads, strict=True))] = x
     return out
@@ -94,7 +95,7 @@ def _conv_transpose(xp: Any, g: Any, w: Any, *, stride: Ints, padding: Pairs,
     # col2im: every kernel offset adds its slice back where im2col took it from
     shape = (n, c) + tuple(s + lo + max(hi, 0) for s, (lo, hi)
                            in zip(size, padding, strict=True))
-    padded = xp.zeros(shape, dtype=cols.dtype, device=cols.device)
+    padded = xp.zeros(shape, dtype=cols.dtype, device=device_of(cols))
     for index, where in enumerate(_offsets(kernel, stride, dilation, out)):
         padded[where] += cols[:, :, index, ...]  # a view on numpy: added in place
     return padded[(...,) + tuple(slice(lo, lo + s) for s, (lo, _)

@@ -6,6 +6,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from .._device import device_of as device_of
 from .._dtypes import get_default_dtype
 
 

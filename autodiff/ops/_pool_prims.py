@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from .._device import device_of
 from .._primitive import primitive
 from ._conv_prims import Ints, Pairs, _offsets, out_size, pad_array
 from .comparison import real_only
@@ -94,8 +95,8 @@ def _scatter(xp: Any, g: Any, x: Any, best: Any, *, kernel: Ints, stride: Ints,
     size = tuple(x.shape[2:])
     shape = tuple(x.shape[:2]) + tuple(s + lo + max(hi, 0) for s, (lo, hi)
                                        in zip(size, padding, strict=True))
-    padded = xp.zeros(shape, dtype=g.dtype, device=g.device)
-    zero = xp.zeros((), dtype=g.dtype, device=g.device)
+    padded = xp.zeros(shape, dtype=g.dtype, device=device_of(g))
+    zero = xp.zeros((), dtype=g.dtype, device=device_of(g))
     for hit, index in zip(_firsts(xp, pieces, best), where, strict=True):
         padded[index] += xp.where(hit, g, zero)
     return padded[(...,) + tuple(slice(lo, lo + s) for s, (lo, _)

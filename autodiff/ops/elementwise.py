@@ -14,7 +14,7 @@ from typing import Any
 from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
-from ._helpers import default_float_name
+from ._helpers import default_float_name, device_of
 
 __all__ = ["abs", "add", "cos", "divide", "multiply", "negative", "positive", "pow", "sign",
            "sin", "sqrt", "subtract", "tanh", "where"]
@@ -122,7 +122,7 @@ def _one_array(xp: Any, condition: Any, a: Any, b: Any) -> tuple[Any, Any]:
         dtype = default_float_name(xp)
     else:
         dtype = xp.int64
-    return xp.asarray(a, dtype=dtype, device=condition.device), b
+    return xp.asarray(a, dtype=dtype, device=device_of(condition)), b
 
 
 def _sub_name(a: Any, b: Any) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import return_types
+from .._device import device_of
 from .._dtypes import native_isdtype
 from .._primitive import primitive
 from .._tensor import Tensor
@@ -48,7 +49,7 @@ isneginf = primitive(
 )
 isreal = primitive(
     "isreal",
-    forward=lambda xp, x: (xp.ones(x.shape, dtype=xp.bool, device=x.device)
+    forward=lambda xp, x: (xp.ones(x.shape, dtype=xp.bool, device=device_of(x))
                            if _real_kind(xp, x) else xp.imag(x) == 0),
     doc="""True where an element's imaginary part is 0: everywhere for a real tensor
     (``torch.isreal``).
@@ -66,9 +67,9 @@ def _refuse_complex(op: str) -> Any:
 
 def _isin_forward(xp: Any, x1: Any, x2: Any, *, invert: bool = False) -> Any:
     if not hasattr(x1, "dtype"):
-        x1 = xp.asarray(x1, device=x2.device)
+        x1 = xp.asarray(x1, device=device_of(x2))
     if not hasattr(x2, "dtype"):
-        x2 = xp.asarray(x2, device=x1.device)
+        x2 = xp.asarray(x2, device=device_of(x1))
     test = xp.reshape(x2, (-1,))
     found = xp.any(xp.expand_dims(x1, axis=-1) == test, axis=-1)
     return xp.logical_not(found) if invert else found
@@ -108,7 +109,7 @@ def isin(x1: Any = None, x2: Any = None, /, *, invert: bool = False,
 def _isclose_forward(xp: Any, a: Any, b: Any, *, rtol: float, atol: float,
                      equal_nan: bool) -> Any:
     if not hasattr(b, "dtype"):
-        b = xp.asarray(b, dtype=a.dtype, device=a.device)
+        b = xp.asarray(b, dtype=a.dtype, device=device_of(a))
     same = a == b  # infinities of one sign, exactly
     finite = xp.logical_and(xp.isfinite(a), xp.isfinite(b))
     # infinities left out of the difference, which would be nan (and warn) there

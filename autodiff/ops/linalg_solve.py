@@ -1,9 +1,8 @@
 """Inverses and determinants: inv, solve, det, slogdet, pinv, cholesky, matrix_power and
 matrix_rank. The rules are the standard closed forms (Giles 2008; PyTorch's FunctionsManual),
 batched over leading axes and written for complex inputs too, with ``x^H`` where a real
-formula has ``x^T``. Inverses are applied through ``solve`` rather than formed where the
-formula allows it. At a singular matrix ``det``'s gradient is the cofactor matrix, computed
-from the SVD; the others have none there.
+formula has ``x^T``. Inverses are applied through ``solve``, not formed, where the formula
+allows. At a singular matrix only ``det`` has a gradient (the cofactor matrix, by the SVD).
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
+from .._device import device_of
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._linalg_util import (
@@ -293,7 +293,7 @@ def pinv(x: Tensor, /, *, rtol: float | None = None) -> Tensor:
 
 _matrix_rank: Op = primitive(
     "matrix_rank",  # an empty matrix has no singular value (a library's max raises): rank 0
-    forward=lambda xp, x, rtol: xp.zeros(x.shape[:-2], dtype=xp.int64, device=x.device)
+    forward=lambda xp, x, rtol: xp.zeros(x.shape[:-2], dtype=xp.int64, device=device_of(x))
     if 0 in x.shape[-2:] else xp.linalg.matrix_rank(x, rtol=rtol),
     namespace="autodiff.linalg",
 )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .._device import device_of
 from .._primitive import primitive
 from .._tensor import Tensor
 from ._loss_util import ad, check_tensors, reduction_of, refuse_complex
@@ -36,7 +37,7 @@ def _logsumexp3(xp: Any, a: Any, b: Any, c: Any) -> Any:
 
 def _shift(xp: Any, a: Any, by: int, fill: Any) -> Any:
     """``a`` moved ``by`` places along its last axis (right if positive), ``fill`` in."""
-    pad = xp.full(a.shape[:-1] + (abs(by),), fill, dtype=a.dtype, device=a.device)
+    pad = xp.full(a.shape[:-1] + (abs(by),), fill, dtype=a.dtype, device=device_of(a))
     if by > 0:
         return xp.concat([pad, a[..., :-by]], axis=-1)
     return xp.concat([a[..., -by:], pad], axis=-1)
@@ -55,19 +56,19 @@ def _setup(xp: Any, lp: Any, labels: Labels, blank: int) -> tuple[Any, Any, Any]
         rows.append(ext)
         skips.append([s >= 2 and ext[s] != blank and ext[s] != ext[s - 2]
                       for s in range(width)])
-    ext_array = xp.asarray(rows, dtype=xp.int64, device=lp.device)
+    ext_array = xp.asarray(rows, dtype=xp.int64, device=device_of(lp))
     index = xp.broadcast_to(ext_array[None, ...], (lp.shape[0],) + ext_array.shape)
     ext_lp = xp.take_along_axis(lp, index, axis=2)
-    return ext_array, ext_lp, xp.asarray(skips, dtype=xp.bool, device=lp.device)
+    return ext_array, ext_lp, xp.asarray(skips, dtype=xp.bool, device=device_of(lp))
 
 
 def _alphas(xp: Any, ext_lp: Any, skip: Any, input_lengths: tuple[int, ...]) -> list[Any]:
     neg = -float("inf")
     width = ext_lp.shape[2]
-    start = xp.arange(width, device=ext_lp.device) < 2
+    start = xp.arange(width, device=device_of(ext_lp)) < 2
     alpha = xp.where(start, ext_lp[0, ...], neg)
     out = [alpha]
-    lengths = xp.asarray(input_lengths, device=ext_lp.device)[:, None]
+    lengths = xp.asarray(input_lengths, device=device_of(ext_lp))[:, None]
     for t in range(1, ext_lp.shape[0]):
         two_back = xp.where(skip, _shift(xp, alpha, 2, neg), neg)
         step = _logsumexp3(xp, alpha, _shift(xp, alpha, 1, neg), two_back) + ext_lp[t, ...]
@@ -78,7 +79,7 @@ def _alphas(xp: Any, ext_lp: Any, skip: Any, input_lengths: tuple[int, ...]) -> 
 
 def _final(xp: Any, alpha: Any, target_lengths: tuple[int, ...]) -> Any:
     """-log p(labels): the last alpha at the row's last label or its final blank."""
-    last = xp.asarray([2 * n for n in target_lengths], dtype=xp.int64, device=alpha.device)
+    last = xp.asarray([2 * n for n in target_lengths], dtype=xp.int64, device=device_of(alpha))
     end = xp.take_along_axis(alpha, last[:, None], axis=1)[:, 0]
     before = xp.take_along_axis(alpha, xp.maximum(last - 1, 0)[:, None], axis=1)[:, 0]
     before = xp.where(last > 0, before, -float("inf"))
@@ -104,16 +105,16 @@ def _ctc_vjp(xp: Any, g: Any, _ans: Any, lp: Any, labels: Labels,
     alphas = _alphas(xp, ext_lp, skip, input_lengths)
     nll = _final(xp, alphas[-1], target_lengths)
     steps, batch, width = ext_lp.shape
-    positions = xp.arange(width, device=lp.device)[None, :]
-    last = xp.asarray([2 * n for n in target_lengths], dtype=xp.int64, device=lp.device)
+    positions = xp.arange(width, device=device_of(lp))[None, :]
+    last = xp.asarray([2 * n for n in target_lengths], dtype=xp.int64, device=device_of(lp))
     at_end = (positions == last[:, None]) | (positions == last[:, None] - 1)
-    lengths = xp.asarray(input_lengths, device=lp.device)[:, None]
+    lengths = xp.asarray(input_lengths, device=device_of(lp))[:, None]
     skip_ahead = _shift(xp, skip, -2, False)  # s -> s + 2 allowed where s + 2 may skip
     classes = lp.shape[2]
-    one_hot = xp.astype(ext[..., None] == xp.arange(classes, device=lp.device), lp.dtype)
+    one_hot = xp.astype(ext[..., None] == xp.arange(classes, device=device_of(lp)), lp.dtype)
     scale = xp.where(xp.isinf(nll), 0.0, g) if zero_infinity else g
     finite_nll = xp.where(xp.isinf(nll), 0.0, nll)
-    beta = xp.full((batch, width), neg, dtype=lp.dtype, device=lp.device)
+    beta = xp.full((batch, width), neg, dtype=lp.dtype, device=device_of(lp))
     grads = []
     for t in range(steps - 1, -1, -1):
         two_ahead = xp.where(skip_ahead, _shift(xp, beta, -2, neg), neg)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._device import device_of
 from .._primitive import primitive
 from .._rules import tensor_namespace
 from .._tensor import Tensor
@@ -126,12 +127,12 @@ def _element_weights(xp: Any, x: Any, target: Any, weight: Any, ignore_index: in
     autodiff's when the rule records)."""
     classes = x.shape[-1]
     mask = xp.expand_dims(target, axis=-1) == xp.arange(classes, dtype=target.dtype,
-                                                        device=x.device)
+                                                        device=device_of(x))
     if 0 <= ignore_index < classes:  # else no class is ignore_index: no row to clear
         mask = mask & xp.expand_dims(target != ignore_index, axis=-1)
     if weight is None:
         return xp.astype(mask, x.dtype)
-    return xp.where(mask, weight, xp.zeros((), dtype=x.dtype, device=x.device))
+    return xp.where(mask, weight, xp.zeros((), dtype=x.dtype, device=device_of(x)))
 
 
 def _reduce_losses(xp: Any, losses: Any, weights: Any, reduction: str) -> Any:
@@ -145,7 +146,7 @@ def _nll_forward(xp: Any, x: Any, target: Any, weight: Any, ignore_index: int,
                  reduction: str) -> Any:
     weights = _element_weights(xp, x, target, weight, ignore_index)
     # where, not a product: a -inf log-probability of another class must not give nan
-    picked = xp.where(weights != 0, x, xp.zeros((), dtype=x.dtype, device=x.device))
+    picked = xp.where(weights != 0, x, xp.zeros((), dtype=x.dtype, device=device_of(x)))
     losses = -xp.sum(picked * weights if weight is not None else picked, axis=-1)
     return _reduce_losses(xp, losses, weights, reduction)
 
@@ -204,9 +205,11 @@ def _classes_last(op: str, input: Tensor, target: Tensor, weight: Tensor | None,
     # a data-dependent check, as PyTorch's (on a GPU it costs a synchronization): a target
     # outside [0, C) would otherwise select no class and drop its row silently. On the
     # backend's arrays: a few microseconds, where tensor ops cost a fifth of a small step
+    # On a lazy backend (dask) the check would compute the graph in the forward pass:
+    # it is left out there, and such a target selects no class
     xp, labels = target._backend.xp, target._array
     outside = (labels < 0) | (labels >= classes)
-    if bool(xp.any(outside)):
+    if not target._backend.lazy and bool(xp.any(outside)):
         outside = outside & (labels != ignore_index)
         if bool(xp.any(outside)):
             raise IndexError(f"Target {int(labels[outside][0])} is out of bounds.")
