@@ -182,26 +182,52 @@ def backend_of_namespace(xp: Any) -> Backend:
     raise BackendError(f"no available backend has the namespace {xp!r}")
 
 
-_MODULE_TO_BACKEND: dict[str, str] | None = None
+_CLAIMANTS: dict[str, tuple[str, ...]] | None = None
+
+
+def _claimants() -> dict[str, tuple[str, ...]]:
+    """Each array module root to the declared backends that claim it (their
+    ``claimed_modules()``), in declaration order; made once."""
+    global _CLAIMANTS
+    if _CLAIMANTS is None:
+        mapping: dict[str, tuple[str, ...]] = {}
+        for name in _registry.backend_names():
+            try:
+                claimed = _registry._instance(name).claimed_modules()
+            except Exception:  # a broken plugin must not break inference for the others
+                continue
+            for module in claimed:
+                mapping[module] = (*mapping.get(module, ()), name)
+        _CLAIMANTS = mapping
+    return _CLAIMANTS
 
 
 def backend_of_array(array: Any) -> Backend | None:
-    """The backend whose array type ``array`` is, or None for host data.
+    """The backend whose array ``array`` is, or None for host data.
 
-    numpy arrays count as host data (like lists), so they are not claimed here:
-    they go to the current backend.
+    The root of ``type(array).__module__`` names the candidates (the backends that
+    claim it in ``array_modules``); where there are several, each available one is
+    asked whether it ``owns`` the array, and exactly one must. numpy arrays count as
+    host data (like lists), so they are not claimed here: they go to the current
+    backend.
+
+    >>> import array_api_strict
+    >>> backend_of_array(array_api_strict.ones(2)).name
+    'array_api_strict'
     """
-    global _MODULE_TO_BACKEND
     root = type(array).__module__.partition(".")[0]
     if root in ("numpy", "builtins"):
         return None
-    if _MODULE_TO_BACKEND is None:
-        mapping = {}
-        for name in _registry.backend_names():
-            try:
-                mapping[_registry._instance(name).module] = name
-            except Exception:
-                continue
-        _MODULE_TO_BACKEND = mapping
-    owner = _MODULE_TO_BACKEND.get(root)
-    return None if owner is None else _load(owner)
+    names = _claimants().get(root, ())
+    if len(names) == 1:
+        return _load(names[0])
+    owners = [backend for backend in (_load(name) for name in names
+                                      if _registry.unavailable_reason(name) is None)
+              if backend.owns(array)]
+    if len(owners) > 1:
+        raise BackendError(
+            f"an array of type {type(array).__module__}.{type(array).__name__} belongs to "
+            f"backends {[b.name for b in owners]} (each claims module {root!r} in "
+            "array_modules and owns() it): pass backend= to choose, or narrow one "
+            "backend's owns() or array_modules")
+    return owners[0] if owners else None

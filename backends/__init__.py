@@ -25,14 +25,11 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from ._base import Backend as Backend
+from ._base import BackendError as BackendError
 
 __all__ = ["Backend", "BackendError", "backend_names", "load_backend", "available_backends"]
 
 ENTRY_POINT_GROUP = "autodiff.backends"
-
-
-class BackendError(ValueError):
-    """An unknown or unavailable backend was asked for."""
 
 
 @functools.cache
