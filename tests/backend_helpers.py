@@ -10,6 +10,7 @@ import numpy as np
 
 import backends
 
+
 class _OtherBackend(dict[str, str]):
     """The far end of a move between backends, for any backend: another host backend
     of a different library (numpy's is array_api_strict's), or numpy for one off the
