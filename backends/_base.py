@@ -25,9 +25,7 @@ class Backend:
     ``device_type``, define ``namespace`` and override what differs from these
     defaults, which suit a host-memory library that numpy can exchange data with.
     ``array_modules``, ``host_arrays``, ``linalg_errors``, ``setitem`` and
-    ``test_xfails`` are the hooks for a library that differs further (arrays whose
-    type lives in another module, device memory, immutable arrays, its own
-    exception classes, its own known gaps in the shared test suite).
+    ``test_xfails`` are for a library that differs further (docs: Add a backend).
     Dtypes cross this interface by their standard names (``"float32"``), so backends
     never need autodiff's own dtype objects.
     """
@@ -362,8 +360,7 @@ class Backend:
         ``where``; a TypeError or IndexError from here says that it refused.
 
         >>> from backends import load_backend
-        >>> numpy_backend = load_backend("numpy")
-        >>> numpy_backend.setitem(np.zeros(3), 1, 5.0).tolist()
+        >>> load_backend("numpy").setitem(np.zeros(3), 1, 5.0).tolist()
         [0.0, 5.0, 0.0]
         """
         array[index] = values
