@@ -30,7 +30,9 @@ def _gpu_usable() -> bool:
 
 
 DEFAULT_BACKENDS = [b for b in BACKENDS if b != "cupy" or _gpu_usable()]
-nox.options.sessions = ["lint", "typecheck"] + [f"tests(backend='{b}')" for b in DEFAULT_BACKENDS]
+nox.options.sessions = (["lint", "typecheck"] + [f"tests(backend='{b}')" for b in DEFAULT_BACKENDS]
+                        + ["plugin"])
+PLUGIN = "tests/plugins/autodiff_pure_strict"
 
 
 @nox.session
@@ -42,6 +44,20 @@ def tests(session: nox.Session, backend: str) -> None:
     # the suite picks its backend through the fixture, for the docs pages and the
     # docstring examples too (tests/test_docs.py)
     session.run("pytest", "tests", *session.posargs, env={"AUTODIFF_TEST_BACKENDS": backend})
+
+
+@nox.session
+def plugin(session: nox.Session) -> None:
+    """Install the out-of-tree example backend (its own package, as a user's would be)
+    and run the whole suite on it with the xfails it declares, then numpy's suite with
+    it installed (a plugin must not disturb the built-in backends)."""
+    session.install("-e", ".[strict]")
+    session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
+    session.install("-e", PLUGIN)
+    session.run("pytest", "tests", *session.posargs,
+                env={"AUTODIFF_TEST_BACKENDS": "pure_strict"})
+    session.run("pytest", "tests", *session.posargs,
+                env={"AUTODIFF_TEST_BACKENDS": "numpy"})
 
 
 @nox.session

@@ -165,43 +165,78 @@ def _why_not(device_type: str) -> str:
     return "; " + "; ".join(reasons) if reasons else ""
 
 
-_BY_NAMESPACE: dict[int, Backend] = {}
+_BY_NAMESPACE: dict[int, tuple[Backend, ...]] = {}
 
 
 def backend_of_namespace(xp: Any) -> Backend:
     """The loaded backend whose Array API namespace is ``xp`` (found once, then cached:
-    indexing gradients ask on every backward)."""
-    owner = _BY_NAMESPACE.get(id(xp))
-    if owner is not None:
-        return owner
-    for name in _registry.available_backends():
-        candidate = _load(name)
-        if candidate.xp is xp:
-            _BY_NAMESPACE[id(xp)] = candidate
-            return candidate
-    raise BackendError(f"no available backend has the namespace {xp!r}")
+    indexing gradients ask on every backward). Where several backends share one
+    namespace object (a plugin over another backend's library), the current backend
+    when it is one of them, else the first available: a backend that needs its own
+    hooks (``scatter_add``, ``setitem``) called in a mixed program gives itself its own
+    namespace object."""
+    current = get_backend()
+    if current.xp is xp:  # the common case, and a backend object not (yet) declared
+        return current
+    owners = _BY_NAMESPACE.get(id(xp))
+    if owners is None:
+        owners = tuple(candidate for candidate in map(_load, _registry.available_backends())
+                       if candidate.xp is xp)
+        if not owners:
+            raise BackendError(f"no available backend has the namespace {xp!r}")
+        _BY_NAMESPACE[id(xp)] = owners
+    return owners[0]
 
 
-_MODULE_TO_BACKEND: dict[str, str] | None = None
+_CLAIMANTS: dict[str, tuple[str, ...]] | None = None
 
 
-def backend_of_array(array: Any) -> Backend | None:
-    """The backend whose array type ``array`` is, or None for host data.
+def _claimants() -> dict[str, tuple[str, ...]]:
+    """Each array module root to the declared backends that claim it (their
+    ``claimed_modules()``), in declaration order; made once."""
+    global _CLAIMANTS
+    if _CLAIMANTS is None:
+        mapping: dict[str, tuple[str, ...]] = {}
+        for name in _registry.backend_names():
+            try:
+                claimed = _registry.declared_backend(name).claimed_modules()
+            except Exception:  # a broken plugin must not break inference for the others
+                continue
+            for module in claimed:
+                mapping[module] = (*mapping.get(module, ()), name)
+        _CLAIMANTS = mapping
+    return _CLAIMANTS
 
-    numpy arrays count as host data (like lists), so they are not claimed here:
-    they go to the current backend.
+
+def backend_of_array(array: Any, prefer: Backend | None = None) -> Backend | None:
+    """The backend whose array ``array`` is, or None for host data.
+
+    The root of ``type(array).__module__`` names the candidates (the backends that
+    claim it in ``array_modules``); where there are several, each available one is
+    asked whether it ``owns`` the array, and exactly one must (or ``prefer``, the
+    backend the caller asked for, must be among them). numpy arrays count as
+    host data (like lists), so they are not claimed here: they go to the current
+    backend.
+
+    >>> import array_api_strict
+    >>> backend_of_array(array_api_strict.ones(2)).name
+    'array_api_strict'
     """
-    global _MODULE_TO_BACKEND
     root = type(array).__module__.partition(".")[0]
     if root in ("numpy", "builtins"):
         return None
-    if _MODULE_TO_BACKEND is None:
-        mapping = {}
-        for name in _registry.backend_names():
-            try:
-                mapping[_registry._instance(name).module] = name
-            except Exception:
-                continue
-        _MODULE_TO_BACKEND = mapping
-    owner = _MODULE_TO_BACKEND.get(root)
-    return None if owner is None else _load(owner)
+    names = _claimants().get(root, ())
+    if len(names) == 1:
+        return _load(names[0])
+    owners = [backend for backend in (_load(name) for name in names
+                                      if _registry.unavailable_reason(name) is None)
+              if backend.owns(array)]
+    if len(owners) > 1 and prefer not in owners:
+        raise BackendError(
+            f"an array of type {type(array).__module__}.{type(array).__name__} belongs to "
+            f"backends {[b.name for b in owners]} (each claims module {root!r} in "
+            "array_modules and owns() it): pass backend= to choose, or narrow one "
+            "backend's owns() or array_modules")
+    if prefer in owners:
+        return prefer
+    return owners[0] if owners else None

@@ -191,7 +191,7 @@ def to_array(data: Any, dtype: Any, device: Any, backend: Any,
     if isinstance(data, TensorIO):
         source, values = data._backend, data._array
     else:
-        inferred = _backend.backend_of_array(data)
+        inferred = _backend.backend_of_array(data, target)
         values = data
         if inferred is None:  # host data
             if not isinstance(data, (np.ndarray, np.generic)):

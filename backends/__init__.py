@@ -25,14 +25,12 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from ._base import Backend as Backend
+from ._base import BackendError as BackendError
 
-__all__ = ["Backend", "BackendError", "backend_names", "load_backend", "available_backends"]
+__all__ = ["Backend", "BackendError", "available_backends", "backend_names", "declared_backend",
+           "load_backend"]
 
 ENTRY_POINT_GROUP = "autodiff.backends"
-
-
-class BackendError(ValueError):
-    """An unknown or unavailable backend was asked for."""
 
 
 @functools.cache
@@ -47,6 +45,16 @@ def backend_names() -> list[str]:
     True
     """
     return list(_entry_points())
+
+
+def declared_backend(name: str) -> Backend:
+    """The backend declared as ``name``, not loaded (it may be unavailable here): its
+    declarations (``claimed_modules()``, ``test_xfails()`` ...) without its library.
+
+    >>> declared_backend("cupy").device_type
+    'cuda'
+    """
+    return _instance(name)
 
 
 @functools.cache

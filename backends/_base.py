@@ -13,19 +13,38 @@ import numpy as np
 Shape = tuple[int, ...]
 
 
+class BackendError(ValueError):
+    """An unknown or unavailable backend was asked for, or one that cannot be loaded
+    as declared."""
+
+
 class Backend:
     """One array library as autodiff sees it.
 
     Subclasses set ``name``, ``module`` (the import name of the array library) and
     ``device_type``, define ``namespace`` and override what differs from these
     defaults, which suit a host-memory library that numpy can exchange data with.
+    ``array_modules``, ``host_arrays``, ``linalg_errors``, ``setitem`` and
+    ``test_xfails`` are for a library that differs further (docs: Add a backend).
     Dtypes cross this interface by their standard names (``"float32"``), so backends
     never need autodiff's own dtype objects.
     """
 
     name: str = ""
+    #: the import name of the library (what ``is_available`` looks for)
     module: str = ""
+    #: the root module names of the library's array types, by which the engine infers
+    #: this backend from an array (``type(array).__module__``'s first part): JAX's
+    #: arrays live in ``jaxlib``, not ``jax``. None means ``(module,)``; ``()`` claims
+    #: no arrays (a backend over another backend's library: its arrays then go to that
+    #: one unless ``backend=`` says otherwise). Where several backends claim a module,
+    #: ``owns`` decides, and two owners of one array are an error at inference.
+    array_modules: tuple[str, ...] | None = None
     device_type: str = "cpu"
+    #: True when numpy reads the library's arrays where they are (host memory, no
+    #: transfer): the default ``scatter_add`` and ``to_numpy`` go through numpy. A
+    #: backend that sets it False must define ``scatter_add`` (loading says so)
+    host_arrays: bool = True
     #: True when arrays of this backend may live on different devices, so that the
     #: engine must compare devices as well as backends before mixing two arrays.
     multi_device: bool = False
@@ -59,6 +78,23 @@ class Backend:
         """A sentence saying why ``is_available()`` is False."""
         return f"the {self.module!r} package is not installed (pip install {self.module})"
 
+    def claimed_modules(self) -> tuple[str, ...]:
+        """``array_modules``, or ``(module,)`` where it is None.
+
+        >>> from backends import load_backend
+        >>> load_backend("numpy").claimed_modules()
+        ('numpy',)
+        """
+        return (self.module,) if self.array_modules is None else tuple(self.array_modules)
+
+    def test_xfails(self) -> Any:
+        """This backend's known gaps in autodiff's shared test suite: a path to a file
+        of test ids (one a line, ``#`` comments, as ``tests/xfails/<name>.txt``) or an
+        iterable of ids, or None. The suite marks them as strict xfails, in addition to
+        those in ``tests/xfails/<name>.txt``; an out-of-tree backend ships its own file
+        this way. None by default."""
+        return None
+
     # -- the namespace ------------------------------------------------------------
     #: The Array API namespace of the library, its array class (to recognise its arrays
     #: cheaply) and its native real and complex floating dtypes as arrays report them
@@ -85,6 +121,7 @@ class Backend:
         # ``self.__dict__``, whose reading makes Python keep the attributes in a dict
         if hasattr(self, "differentiable_dtypes"):
             return
+        self.check_declaration()
         self.xp = self.namespace()
         self.array_type = self.native_array_type()
         found = set()
@@ -93,6 +130,26 @@ class Backend:
             if native is not None:
                 found.add(self.xp.empty(0, dtype=native).dtype)
         self.differentiable_dtypes = frozenset(found)
+
+    def check_declaration(self) -> None:
+        """Refuse a backend whose declarations contradict its methods, before its first
+        array: one whose arrays numpy cannot read where they are (``host_arrays =
+        False``: device memory, a cluster) must define ``scatter_add`` and
+        ``to_numpy``, whose defaults would go through numpy on the host (silently
+        copying every indexing gradient to the host and back, or computing a lazy
+        graph). ``load`` calls it."""
+        if self.host_arrays:
+            return
+        missing = [method for method in ("scatter_add", "to_numpy")
+                   if getattr(type(self), method) is getattr(Backend, method)]
+        if missing:
+            needed = " and ".join(f"{method}()" for method in missing)
+            raise BackendError(
+                f"backend {self.name!r} ({type(self).__name__}) sets host_arrays = False "
+                f"(numpy cannot read its arrays where they are) but does not define "
+                f"{needed}, whose default goes through numpy on the host: define "
+                f"{needed} with the library's own operations, or set host_arrays = True "
+                "if numpy reads its arrays directly")
 
     def namespace(self) -> Any:
         """The Array API namespace of this library (importing it): every backend
@@ -233,6 +290,18 @@ class Backend:
         """A new array with the same values, owning its memory."""
         return self.xp.asarray(array, copy=True)
 
+    def linalg_errors(self) -> tuple[type[BaseException], ...]:
+        """The exception classes the library raises when a linear algebra routine
+        fails on its input (a singular matrix): the engine raises them as
+        ``autodiff.linalg.LinAlgError``, naming the op. numpy's by default (what
+        numpy, array_api_strict, cupy and dask raise).
+
+        >>> from backends import load_backend
+        >>> load_backend("numpy").linalg_errors()
+        (<class 'numpy.linalg.LinAlgError'>,)
+        """
+        return (np.linalg.LinAlgError,)
+
     def raising_linalg_errors(self) -> contextlib.AbstractContextManager[Any]:
         """A context in which the library raises its ``LinAlgError`` for a singular or
         indefinite matrix, as PyTorch's ``linalg`` functions do (numpy always raises;
@@ -280,6 +349,23 @@ class Backend:
         target[...] = values
         return target
 
+    def setitem(self, array: Any, index: Any, values: Any) -> Any:
+        """``array`` with ``values`` written at ``index`` (a key the library's
+        ``__setitem__`` takes); return the array that holds the result. The engine's
+        ``x[key] = value`` and ``index_put`` call it on a fresh copy, so a library may
+        write in place (the default, ``array[index] = values``) or return a new array
+        (JAX: ``array.at[index].set(values)``). Where the library refuses the key (an
+        immutable library, or an integer-array key the standard leaves out) the engine
+        writes through the positions the key selects, with ``scatter_add`` and
+        ``where``; a TypeError or IndexError from here says that it refused.
+
+        >>> from backends import load_backend
+        >>> load_backend("numpy").setitem(np.zeros(3), 1, 5.0).tolist()
+        [0.0, 5.0, 0.0]
+        """
+        array[index] = values
+        return array
+
     def shares_memory(self, view: Any, base: Any) -> bool:
         """Whether ``view``, made from ``base`` by an op that may return a view or a copy
         (reshape), shares its memory, so that a write through one shows in the other.
@@ -294,8 +380,9 @@ class Backend:
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         """``target`` with ``values`` added at ``index`` (duplicate indices accumulate).
 
-        The default goes through numpy on the host; backends with a native
-        scatter-add override it.
+        The default goes through numpy on the host, which suits ``host_arrays``
+        libraries only: a backend whose arrays are elsewhere (a GPU, a cluster) must
+        define its own (``load_backend`` refuses it otherwise).
         """
         result = np.array(self.to_numpy(target), copy=True)
         np.add.at(result, _host_index(self, index), self.to_numpy(values))

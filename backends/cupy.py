@@ -23,6 +23,7 @@ class CupyBackend(Backend):
     module = "cupy"
     device_type = "cuda"
     multi_device = True
+    host_arrays = False  # GPU memory: its own scatter_add and to_numpy
 
     def __init__(self) -> None:
         super().__init__()

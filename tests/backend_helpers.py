@@ -6,22 +6,34 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-import array_api_strict
 import numpy as np
 
 import backends
 
-#: the far end of a move between backends: another host backend, or numpy for a GPU one
-OTHER_BACKEND = {"numpy": "array_api_strict", "array_api_strict": "numpy", "cupy": "numpy"}
+
+class _OtherBackend(dict[str, str]):
+    """The far end of a move between backends, for any backend: another host backend
+    of a different library (numpy's is array_api_strict's), or numpy for one off the
+    host; looked up, so that a plugin's name never needs listing here."""
+
+    def __missing__(self, name: str) -> str:
+        own = backends.declared_backend(name)
+        if own.device_type != "cpu":
+            return "numpy"
+        for candidate in ("numpy", "array_api_strict"):
+            if backends.declared_backend(candidate).module != own.module:
+                return candidate
+        raise KeyError(name)
+
+
+OTHER_BACKEND = _OtherBackend()
 
 
 def array_type(name: str) -> type:
-    """The array class of a backend's library, asked of the library itself."""
-    if name == "cupy":
-        import cupy
-
-        return cupy.ndarray  # type: ignore[no-any-return]
-    return {"numpy": np.ndarray, "array_api_strict": type(array_api_strict.asarray(0))}[name]
+    """The array class of a backend's arrays, asked of its library (through the
+    backend's namespace, imported at load)."""
+    loaded = backends.load_backend(name)
+    return type(loaded.xp.asarray(0))
 
 
 def on_host(backend: str) -> bool:

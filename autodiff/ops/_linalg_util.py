@@ -44,14 +44,15 @@ def _raising(backend: Any, op: str, call: Callable[[], Any], reason: str | None)
     try:
         with backend.raising_linalg_errors():
             return call()
-    except Exception as error:
-        if type(error).__name__ != "LinAlgError" or (
-                isinstance(error, LinAlgError) and reason is None):
+    except LinAlgError:  # one of ours, from an inner op: reworded only when asked
+        if reason is None:
             raise
+        why = reason
+    except backend.linalg_errors() as error:  # the library's, as it declares them
         # the library's own words only where we have none: they differ between
         # libraries (numpy's "Singular matrix", cuSOLVER's devInfo) for the same input
         why = reason or _REASONS.get(op, str(error))
-        raise LinAlgError(f"linalg.{op}: the computation failed because {why}") from None
+    raise LinAlgError(f"linalg.{op}: the computation failed because {why}") from None
 
 
 def run(op: str, x: Tensor, call: Callable[[], Any], reason: str | None = None) -> Any:

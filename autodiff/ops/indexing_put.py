@@ -14,6 +14,9 @@ __all__: list[str] = []
 
 
 def _put_forward(xp: Any, x: Any, value: Any, key: Any) -> Any:
+    from .. import _backend
+
+    owner = _backend.backend_of_namespace(xp)
     out = xp.asarray(x, copy=True)
     read = key  # the key as the reading op (getitem) takes it
     if isinstance(key, Take):
@@ -22,18 +25,23 @@ def _put_forward(xp: Any, x: Any, value: Any, key: Any) -> Any:
         value = xp.astype(value, x.dtype)
     try:
         try:
-            out[key] = value
+            # the backend's hook: in place by default, a new array for an immutable
+            # library (JAX's ``.at[key].set``)
+            return owner.setitem(out, key, value)
         except (TypeError, ValueError, IndexError):
-            if not _fancy(key):
+            if not _fancy(key) and owner.mutable_arrays:
                 raise
             # the standard's __setitem__ takes basic keys only (array_api_strict refuses
-            # integer arrays and masks): write through the positions the key reads
+            # integer arrays and masks), and an immutable library none: write through
+            # the positions the key reads
             return _put_by_positions(xp, out, value, read)
     except (TypeError, ValueError, IndexError) as error:
+        hook = "" if owner.mutable_arrays else (
+            f" (backend {owner.name!r} has immutable arrays: its Backend.setitem hook "
+            "writes them)")
         raise type(error)(f"setitem: cannot write a value of shape "
                           f"{getattr(value, 'shape', ())} at this index of a tensor of shape "
-                          f"{tuple(x.shape)}: {error}") from None
-    return out
+                          f"{tuple(x.shape)}{hook}: {error}") from None
 
 
 def _fancy(key: Any) -> bool:
