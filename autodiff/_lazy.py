@@ -48,9 +48,16 @@ def persist(*tensors: Tensor) -> tuple[Tensor, ...]:
     for later ops, and keeps its autograd history. Returns the tensors. On an eager
     backend it changes nothing.
 
-    Call it on parameters after each optimizer step on dask, or each parameter's task
-    graph grows by the step's ops, without bound (an optimizer's ``persist_every=`` does
-    it for you).
+    An ``autodiff.optim`` optimizer's ``step`` does it for its parameters and state.
+    A hand-written update under ``no_grad`` must call it itself, or each parameter's
+    task graph grows by the step's ops, without bound::
+
+        with ad.no_grad():
+            w -= lr * w.grad
+        ad.persist(w)          # w's graph is one task per chunk again
+
+    Persist the loss and the gradients together (``ad.persist(loss, w.grad)``) to
+    compute them in one pass over the data.
 
     >>> import autodiff as ad
     >>> w = ad.ones(2, requires_grad=True)

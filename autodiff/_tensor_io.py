@@ -149,7 +149,8 @@ class TensorIO:
     def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
         """Pickles the values (through numpy), dtype, backend (and device) and
         ``requires_grad``; a non-leaf unpickles as a leaf, and ``.grad`` is not kept,
-        as in PyTorch.
+        as in PyTorch. A lazy backend's array is pickled as it is (on dask, its task
+        graph and chunks), so shipping a tensor to a cluster's workers computes nothing.
 
         >>> import pickle, autodiff as ad
         >>> pickle.loads(pickle.dumps(ad.tensor([1.0, 2.0], requires_grad=True)))
@@ -157,7 +158,8 @@ class TensorIO:
         """
         backend = self._backend
         device = backend.device_index(self._array) if backend.multi_device else None
-        return (rebuild_tensor, (type(self), self._host(), self.dtype.name, backend.name,
+        values = self._array if backend.lazy else self._host()
+        return (rebuild_tensor, (type(self), values, self.dtype.name, backend.name,
                                  device, self._requires_grad))
 
     def __copy__(self) -> Any:

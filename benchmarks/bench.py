@@ -2,6 +2,7 @@
 when it is installed, PyTorch eager, in one process on the same inputs.
 
     python benchmarks/bench.py [--backend numpy] [--repeat 7] [--out results.md]
+    python benchmarks/bench.py --backend dask [--small]   (benchmarks/dask_bench.py)
 
 On a CPU backend (numpy, the default) the floor is numpy and PyTorch runs on the CPU.
 On a GPU backend (``--backend cupy``) the floor is the same code run on cupy arrays,
@@ -625,7 +626,16 @@ def main() -> None:
                              "(to measure what the backend's rules gain)")
     parser.add_argument("--only", default="",
                         help="run only these workloads, comma-separated (W8,W9, say)")
-    args = parser.parse_args()
+    args, rest = parser.parse_known_args()
+    if args.backend == "dask":  # out of core on a cluster: a benchmark of its own
+        import subprocess
+
+        # in a fresh interpreter: the workers it spawns import the main module, and this
+        # one's imports (torch) would take half of their memory limit
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dask_bench.py")
+        sys.exit(subprocess.run([sys.executable, script, *rest], check=False).returncode)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     ad.set_backend(args.backend)  # binding the backend takes its own array rules
     if args.generic_rules:
         for prim in ad.REGISTRY.values():

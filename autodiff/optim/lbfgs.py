@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import _mode
+from .._lazy import persist
 from .._tensor import Tensor
 from ..ops.creation import zeros_like
 from ..ops.joining import concat
@@ -76,19 +77,32 @@ class LBFGS(Optimizer):
         return concat(views) if len(views) > 1 else views[0].clone()
 
     def _add_grad(self, step_size: float, update: Tensor) -> None:
+        if len(self._params) == 1:  # no slice: on dask, one task fewer per evaluation
+            p = self._params[0]
+            p.add_(update.reshape(p.shape) * step_size)
+            return
         offset = 0
         for p in self._params:
             numel = p.numel()
             p.add_(update[offset:offset + numel].reshape(p.shape) * step_size)
             offset += numel
 
+    def _evaluate(self, closure: Callable[[], Any]) -> tuple[Any, float, Tensor]:
+        """The closure's loss (as returned and as a float) and the flat gradient; on a
+        lazy backend both are persisted in one pass over the data, so the dot products
+        that read the gradient afterwards do not recompute it."""
+        with _mode.enable_grad():
+            loss = closure()
+        flat_grad = self._gather_flat_grad()
+        if flat_grad._backend.lazy:
+            persist(*((loss, flat_grad) if isinstance(loss, Tensor) else (flat_grad,)))
+        return loss, float(loss), flat_grad
+
     def _directional_evaluate(self, closure: Callable[[], Any], x: list[Tensor], t: float,
                               d: Tensor) -> tuple[float, Tensor]:
         """The loss and flat gradient at ``x + t d``; the parameters go back to ``x``."""
         self._add_grad(t, d)
-        with _mode.enable_grad():
-            loss = float(closure())
-        flat_grad = self._gather_flat_grad()
+        _, loss, flat_grad = self._evaluate(closure)
         for p, value in zip(self._params, x, strict=True):
             p.copy_(value)
         return loss, flat_grad
@@ -113,12 +127,9 @@ class LBFGS(Optimizer):
         state = self.state[self._params[0]]
         state.setdefault("func_evals", 0)
         state.setdefault("n_iter", 0)
-        with _mode.enable_grad():
-            orig_loss = closure()
-        loss = float(orig_loss)
+        orig_loss, loss, flat_grad = self._evaluate(closure)
         current_evals = 1
         state["func_evals"] += 1
-        flat_grad = self._gather_flat_grad()
         if _max_abs(flat_grad) <= tolerance_grad:  # optimal already
             return orig_loss
 
@@ -198,9 +209,7 @@ class LBFGS(Optimizer):
                 self._add_grad(t, d)
                 opt_cond = False
                 if n_iter != max_iter:
-                    with _mode.enable_grad():
-                        loss = float(closure())
-                    flat_grad = self._gather_flat_grad()
+                    _, loss, flat_grad = self._evaluate(closure)
                     opt_cond = _max_abs(flat_grad) <= tolerance_grad
                     ls_func_evals = 1
             current_evals += ls_func_evals

@@ -9,6 +9,7 @@ version as an in-place op does).
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Hashable
@@ -18,6 +19,7 @@ from typing import Any
 
 from .. import _mode
 from .._dtypes import float32
+from .._lazy import persist
 from .._tensor import Tensor
 from ..ops.creation import asarray, tensor, zeros_like
 from ._hooks import (
@@ -104,6 +106,49 @@ def _collect_params(param_group: dict[str, Any]) -> list[Tensor]:
     return tensors
 
 
+def _lazy_tensors(optimizer: Optimizer, loss: Any) -> list[Tensor]:
+    """The parameters, the tensors of their state (one level of lists included, for
+    LBFGS's history) and ``loss`` where they live on a lazy backend."""
+    found = [p for group in optimizer.param_groups for p in group["params"]
+             if p._backend.lazy]
+    if not found:  # an eager backend: the whole cost of this function on numpy
+        return found
+    for param in list(found):
+        for value in optimizer.state.get(param, {}).values():
+            items = value if isinstance(value, list | tuple) else (value,)
+            found.extend(v for v in items if isinstance(v, Tensor) and v._backend.lazy)
+    if isinstance(loss, Tensor) and loss._backend.lazy:
+        found.append(loss)
+    return found
+
+
+def _persisting(step: Callable[..., Any]) -> Callable[..., Any]:
+    """``step`` followed, on a lazy backend, by one ``autodiff.persist`` of the
+    parameters, their state and the returned loss: each then starts a one-task graph,
+    so training for any number of steps keeps the graphs bounded (and the loss a
+    closure returned is computed in the same pass as the parameters)."""
+    if getattr(step, "_persisting", False):
+        return step
+
+    @functools.wraps(step)
+    def persisting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # once per step: not again in a subclass's step calling super().step()
+        if self.__dict__.get("_in_persisting_step"):
+            return step(self, *args, **kwargs)
+        self.__dict__["_in_persisting_step"] = True
+        try:
+            loss = step(self, *args, **kwargs)
+        finally:
+            del self.__dict__["_in_persisting_step"]
+        lazy = _lazy_tensors(self, loss)
+        if lazy:
+            persist(*lazy)
+        return loss
+
+    persisting._persisting = True  # type: ignore[attr-defined]
+    return persisting
+
+
 class Optimizer(HookRegistry):
     """Base class of every optimizer (PyTorch's ``torch.optim.Optimizer``).
 
@@ -124,6 +169,11 @@ class Optimizer(HookRegistry):
     >>> opt.zero_grad()
     >>> w.grad is None
     True
+
+    On a lazy backend (dask) every ``step`` ends by persisting the parameters, their
+    state tensors and the closure's loss in one ``autodiff.persist`` call: without it an
+    in-place update grows each parameter's task graph by the step's ops, without bound.
+    On an eager backend (numpy, cupy) nothing is added to a step.
     """
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
@@ -144,7 +194,8 @@ class Optimizer(HookRegistry):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "step" in cls.__dict__:  # a subclass's own step runs the step hooks too
-            cls.step = with_step_hooks(cls.__dict__["step"])  # type: ignore[method-assign]
+            cls.step = with_step_hooks(  # type: ignore[method-assign]
+                _persisting(cls.__dict__["step"]))
 
     def __getstate__(self) -> dict[str, Any]:
         # only what defines the optimizer: not a step that a scheduler wrapped
@@ -297,7 +348,7 @@ class Optimizer(HookRegistry):
             hook(self)
 
 
-Optimizer.step = with_step_hooks(Optimizer.step)  # type: ignore[method-assign]
+Optimizer.step = with_step_hooks(_persisting(Optimizer.step))  # type: ignore[method-assign]
 
 
 def _cast(param: Tensor, value: Any, key: Hashable = None) -> Any:

@@ -104,7 +104,20 @@ class TensorDataset(Dataset[tuple[Any, ...]]):
         changed what a sample is."""
         if type(self).__getitem__ is not TensorDataset.__getitem__:
             return None
+        first = self.tensors[0]
+        if first._backend.lazy and _is_run(indices):
+            # on dask a run of rows is a slice: a batch that matches a chunk is that
+            # chunk's one task, where a list of indices makes a gather over every chunk
+            rows = slice(indices[0], indices[-1] + 1)
+            return [tensor[rows] for tensor in self.tensors]
         return [tensor[indices] for tensor in self.tensors]
+
+
+def _is_run(indices: Sequence[int]) -> bool:
+    """Whether ``indices`` are consecutive and increasing (what a sequential sampler
+    gives)."""
+    return len(indices) > 0 and list(indices) == list(
+        range(indices[0], indices[0] + len(indices)))
 
 
 class Subset(Dataset[T_co]):
