@@ -26,17 +26,24 @@ def _outputs(fn: Callable[..., Any], inputs: Sequence[Any]) -> tuple[Tensor, ...
     return tuple(result) if isinstance(result, (tuple, list)) else (result,)
 
 
-def _projected(outputs: Sequence[Tensor], cotangents: Sequence[np.ndarray]) -> float:
+def _projected(values: Sequence[np.ndarray], cotangents: Sequence[np.ndarray]) -> float:
     # A complex output meets a real cotangent v through its real part (v is the
     # cotangent v + 0i of PyTorch's convention).
     total = 0.0
-    for out, v in zip(outputs, cotangents, strict=True):
-        values = out._host()
+    for value, v in zip(values, cotangents, strict=True):
         if np.iscomplexobj(v):
-            total += float(np.sum(values.astype(np.complex128) * v).real)
+            total += float(np.sum(value.astype(np.complex128) * v).real)
         else:
-            total += float(np.sum(np.real(values).astype(np.float64) * v))
+            total += float(np.sum(np.real(value).astype(np.float64) * v))
     return total
+
+
+def _computed(probes: list[tuple[Tensor, ...]]) -> list[list[np.ndarray]]:
+    """Each probe's outputs as numpy arrays, computed in one pass (``ad.compute``)."""
+    from ._lazy import compute
+
+    computed = iter(compute(*(out for outputs in probes for out in outputs)))
+    return [[next(computed) for _ in outputs] for outputs in probes]
 
 
 def numerical_vjp(fn: Callable[..., Any], inputs: Sequence[Any],
@@ -56,18 +63,23 @@ def numerical_vjp(fn: Callable[..., Any], inputs: Sequence[Any],
                 result.append(None)
                 continue
             base = np.array(value._host(), dtype=np.float64, copy=True)
-            gradient = np.zeros_like(base)
+            # a lazy backend (dask) computes every probe in one pass, rather than a
+            # scheduler round trip for each finite difference of each element
+            lazy = value._backend.lazy
+            probes: list[Any] = []
             for index in np.ndindex(base.shape):
-                shifted = []
                 for sign in (1.0, -1.0):
                     probe = base.copy()
                     probe[index] += sign * eps
                     trial = list(inputs)
                     trial[position] = Tensor._wrap(value._backend.asarray(
                         probe, value._backend.dtype_name(value._array.dtype)), value._backend)
-                    shifted.append(_projected(_outputs(fn, trial), cotangents))
-                gradient[index] = (shifted[0] - shifted[1]) / (2 * eps)
-            result.append(gradient)
+                    outputs = _outputs(fn, trial)
+                    probes.append(outputs if lazy else [out._host() for out in outputs])
+            shifted = [_projected(values, cotangents)
+                       for values in (_computed(probes) if lazy else probes)]
+            result.append(((np.array(shifted[0::2]) - np.array(shifted[1::2])) / (2 * eps))
+                          .reshape(base.shape))
     return result
 
 

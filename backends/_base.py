@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from ._lazy import LazyHooks
+
 Shape = tuple[int, ...]
 
 
@@ -18,14 +20,15 @@ class BackendError(ValueError):
     as declared."""
 
 
-class Backend:
+class Backend(LazyHooks):
     """One array library as autodiff sees it.
 
     Subclasses set ``name``, ``module`` (the import name of the array library) and
     ``device_type``, define ``namespace`` and override what differs from these
     defaults, which suit a host-memory library that numpy can exchange data with.
     ``array_modules``, ``host_arrays``, ``linalg_errors``, ``setitem`` and
-    ``test_xfails`` are for a library that differs further (docs: Add a backend).
+    ``test_xfails`` are for a library that differs further, and the hooks of
+    ``LazyHooks`` for a lazy one (docs: Add a backend).
     Dtypes cross this interface by their standard names (``"float32"``), so backends
     never need autodiff's own dtype objects.
     """
@@ -321,24 +324,6 @@ class Backend:
         inf
         """
         return contextlib.nullcontext()
-
-    # -- lazy evaluation ---------------------------------------------------------------
-    #: True for a library whose arrays are task graphs computed on demand (dask): the
-    #: engine then never asks for a value it does not need, and ``autodiff.compute`` and
-    #: ``autodiff.persist`` do the library's work
-    lazy: bool = False
-
-    def compute(self, *arrays: Any) -> tuple[np.ndarray, ...]:
-        """The values of ``arrays`` as numpy arrays, computed together (shared work
-        done once). The default converts each with ``to_numpy``."""
-        return tuple(self.to_numpy(array) for array in arrays)
-
-    def persist(self, *arrays: Any) -> tuple[Any, ...]:
-        """``arrays`` with their values computed and kept where the library keeps them
-        (a cluster's memory, for dask), so that later graphs start from them rather than
-        from the ops that made them. The default returns them unchanged: an eager
-        library's arrays already are values."""
-        return arrays
 
     # -- indexing gradients -----------------------------------------------------------
     def write(self, target: Any, values: Any) -> Any:

@@ -9,6 +9,7 @@ module never imports dask.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ class DaskBackend(Backend):
     # a dask array's ``__setitem__`` rebinds its graph; a view made by slicing is a new
     # graph, not a window on the same memory: the engine emulates views and writes
     mutable_arrays = False
+    host_arrays = False  # lazy arrays: its own scatter_add and to_numpy, never a compute
 
     def unavailable_reason(self) -> str:
         return ("dask is not installed (pip install 'dask[array]' distributed, or from an "
@@ -79,6 +81,17 @@ class DaskBackend(Backend):
         import dask
 
         return tuple(dask.persist(*arrays))
+
+    def checked(self, array: Any, check: Callable[[Any, Any], None]) -> Any:
+        """``array``, checked block by block as it is computed (numpy's namespace)."""
+        import array_api_compat.numpy as host_xp
+
+        def checked_block(values: np.ndarray) -> np.ndarray:
+            check(host_xp, values)
+            return values
+
+        return self._da.map_blocks(checked_block, array, dtype=array.dtype,
+                                   meta=np.empty((0,) * array.ndim, array.dtype))
 
     def copy(self, array: Any) -> Any:
         return array  # dask arrays are never written in place here

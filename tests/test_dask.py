@@ -183,3 +183,18 @@ def test_mixing_dask_and_numpy_names_both() -> None:
     b = ad.tensor(np.ones(2), backend="numpy")
     with pytest.raises(ValueError, match=r"dask.*numpy|numpy.*dask"):
         a + b
+
+
+def test_an_out_of_range_target_raises_when_the_loss_is_computed() -> None:
+    # PyTorch's data-dependent check, run on each block as the graph computes: the
+    # forward and backward passes compute nothing, and the value asked for raises
+    logits = _on_dask(np.zeros((6, 3)), True)
+    target = _on_dask(np.array([0, 1, 2, 3, 0, 1]), False)
+    with counting() as counter:
+        loss = F.cross_entropy(logits, target)
+        loss.backward()
+    assert counter.computes == 0
+    with pytest.raises(IndexError, match=r"^Target 3 is out of bounds\.$"):
+        ad.compute(loss)
+    with pytest.raises(IndexError, match=r"^Target 3 is out of bounds\.$"):
+        logits.grad.numpy()

@@ -204,15 +204,19 @@ def _classes_last(op: str, input: Tensor, target: Tensor, weight: Tensor | None,
     _check_weight(op, input, weight, classes)
     # a data-dependent check, as PyTorch's (on a GPU it costs a synchronization): a target
     # outside [0, C) would otherwise select no class and drop its row silently. On the
-    # backend's arrays: a few microseconds, where tensor ops cost a fifth of a small step
-    # On a lazy backend (dask) the check would compute the graph in the forward pass:
-    # it is left out there, and such a target selects no class
-    xp, labels = target._backend.xp, target._array
-    outside = (labels < 0) | (labels >= classes)
-    if not target._backend.lazy and bool(xp.any(outside)):
-        outside = outside & (labels != ignore_index)
+    # backend's arrays: a few microseconds, where tensor ops cost a fifth of a small step;
+    # a lazy backend (dask) checks when the graph computes, not in the forward pass
+
+    def in_range(xp: Any, labels: Any) -> None:
+        outside = (labels < 0) | (labels >= classes)
         if bool(xp.any(outside)):
-            raise IndexError(f"Target {int(labels[outside][0])} is out of bounds.")
+            outside = outside & (labels != ignore_index)
+            if bool(xp.any(outside)):
+                raise IndexError(f"Target {int(labels[outside][0])} is out of bounds.")
+
+    labels = target._backend.checked(target._array, in_range)
+    if labels is not target._array:
+        target = Tensor._wrap(labels, target._backend)
     return (moveaxis(input, 1, -1) if input.ndim > 2 else input), target
 
 
