@@ -68,6 +68,55 @@ def _broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(np.broadcast_shapes(*shapes))
 
 
+def _compat() -> Any:
+    import array_api_compat.dask.array as compat
+
+    return compat
+
+
+def _reshape(x: Any, /, shape: tuple[int, ...], *, copy: bool | None = None) -> Any:
+    """``reshape``, for any shape: dask reshapes only by merging or splitting axes
+    along its chunks, so another reshape first puts the array in one chunk."""
+    compat = _compat()
+
+    try:
+        return compat.reshape(x, shape, copy=copy)
+    except NotImplementedError:
+        return compat.reshape(x.rechunk(-1), shape, copy=copy)
+
+
+def _fft_module() -> types.ModuleType:
+    """array-api-compat's dask ``fft``, with each transform given its axes in one
+    chunk (dask transforms an axis only when it is whole in a block)."""
+    compat = _compat()
+
+    module = types.ModuleType("autodiff_dask_fft", "dask's fft, any chunks")
+    module.__dict__.update({name: value for name, value in vars(compat.fft).items()
+                            if not name.startswith("__")})
+
+    def whole(transform: Any, nd: bool) -> Any:
+        def call(x: Any, /, *args: Any, **kwargs: Any) -> Any:
+            # (x, n, axis, norm) or (x, s, axes, norm), positional or by keyword
+            if nd:
+                size = args[0] if args else kwargs.get("s")
+                axes = args[1] if len(args) > 1 else kwargs.get("axes")
+                if axes is None:
+                    axes = range(x.ndim) if size is None else range(-len(size), 0)
+            else:
+                axes = (args[1] if len(args) > 1 else kwargs.get("axis", -1),)
+            return transform(x.rechunk({axis % x.ndim: -1 for axis in axes}),
+                             *args, **kwargs)
+
+        call.__name__ = call.__qualname__ = transform.__name__
+        call.__doc__ = transform.__doc__
+        return call
+
+    for name in ("fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn",
+                 "hfft", "ihfft"):
+        module.__dict__[name] = whole(getattr(compat.fft, name), name.endswith("n"))
+    return module
+
+
 def namespace() -> types.ModuleType:
     """array-api-compat's dask namespace, with the functions above added: a module
     holding array-api-compat's names (so that ``dir`` lists them), and whose reads of
@@ -92,6 +141,8 @@ def namespace() -> types.ModuleType:
         take_along_axis=_take_along_axis,
         broadcast_shapes=_broadcast_shapes,
         searchsorted=_searchsorted,
+        reshape=_reshape,
+        fft=_fft_module(),
         linalg=_dask_linalg.namespace(),
     )
     return module

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
+from ._helpers import device_of
 from .creation import full
 from .elementwise import where
 from .indexing import Take, _getitem, _scatter_add
@@ -97,9 +98,15 @@ def _extremum(x: Tensor, t: Any, v: Tensor, flat: Tensor, count: Any, largest: b
     by_value = xp.argsort(keys, stable=True)
     by_target = xp.take(by_value, xp.argsort(xp.take(t, by_value), stable=True))
     ranked = xp.take(t, by_target)
-    last = _last_of_runs(xp, ranked)
-    best = backend.scatter_add(xp.zeros((n,), dtype=values.dtype), ranked[last],
-                               xp.take(values, by_target)[last])
+    # each target's best is the last value of its run in rank order, taken (not added:
+    # the ties below compare values with it for equality, so it must be a value bit for
+    # bit, whatever the backend's scatter_add rounds), at a position found by searching
+    # the sorted targets (a mask would give a shape known only from the data: dask)
+    targets = xp.arange(n, dtype=ranked.dtype, device=device_of(ranked))
+    end = xp.searchsorted(ranked, targets, side="right")
+    ordered = xp.take(values, by_target)
+    best = (xp.take(ordered, xp.clip(end - 1, 0, None)) if values.shape[0]
+            else xp.zeros((n,), dtype=values.dtype, device=device_of(values)))
     old = xp.reshape(x._array, (-1,))
     if include_self:
         pick = xp.maximum if largest else xp.minimum

@@ -158,15 +158,16 @@ def _basic(key: Any) -> bool:
 
 
 def _portable(xp: Any, key: Any, ndim: int) -> Any:
-    """The key in a form every standard namespace accepts: one 1-D integer array among
-    full slices becomes a ``Take``, and a key naming fewer axes than ``x`` has gets the
-    trailing ``...`` that numpy and PyTorch imply and the standard requires."""
+    """The key in a form every standard namespace accepts: one integer array (of one
+    or more dimensions) among full slices becomes a ``Take``, and a key naming fewer
+    axes than ``x`` has gets the trailing ``...`` that numpy and PyTorch imply and the
+    standard requires."""
     parts = key if isinstance(key, tuple) else (key,)
     arrays = [i for i, part in enumerate(parts) if not isinstance(
         part, (int, slice, type(None), type(Ellipsis)))]
     if len(arrays) == 1:
         axis, indices = arrays[0], parts[arrays[0]]
-        if indices.ndim == 1 and not native_isdtype(xp, indices.dtype, "bool") and all(
+        if indices.ndim >= 1 and not native_isdtype(xp, indices.dtype, "bool") and all(
                 part == slice(None) for i, part in enumerate(parts) if i != axis):
             return Take(axis, indices)
     if any(part is Ellipsis for part in parts):
