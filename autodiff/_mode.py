@@ -79,6 +79,20 @@ class _AnomalyState:
 anomaly = _AnomalyState()
 
 
+class _TracingState:
+    """The recorder of ``autodiff.compile`` while it traces a call, else None.
+    Process-wide like ``anomaly``; an op reads it only on the departed path (a trace
+    counts itself as a departure), so ops outside a trace never pay for it."""
+
+    __slots__ = ("active",)
+
+    def __init__(self) -> None:
+        self.active: Any = None
+
+
+tracing = _TracingState()
+
+
 def is_grad_enabled() -> bool:
     """True when operations record a graph for backward.
 

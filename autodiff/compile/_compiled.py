@@ -1,0 +1,174 @@
+"""``autodiff.compile``: the compiled function, its cache of programs and its guards."""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from .. import _mode
+from .._tensor import Tensor
+from ._program import MISS, GraphBreak, Program
+from ._recorder import describe
+from ._trace import finish, rebuild, trace
+
+#: programs kept per compiled function (one per guard key)
+CACHE_SIZE = 8
+
+
+class _Entry:
+    """One guard key's state: the last trace's signature until two traces agree, then
+    the replay; or eager for good after a graph break."""
+
+    __slots__ = ("signature", "replay", "program", "structure", "broken", "refs")
+
+    def __init__(self) -> None:
+        self.signature: Any = None
+        self.replay: Any = None
+        self.program: Program | None = None
+        self.structure: Any = None
+        self.broken: str | None = None
+        self.refs: dict[str, Any] = {}
+
+
+def _flatten(value: Any, tensors: list[Tensor], key: list[Any]) -> None:
+    """The tensors among the arguments, in order, and the guard key: per tensor its
+    shape, dtype, backend, device and ``requires_grad``; other values as they are."""
+    if isinstance(value, Tensor):
+        array = value._array
+        tensors.append(value)
+        key.append(("T", tuple(array.shape), str(array.dtype), value._backend.name,
+                    str(value.device), value._requires_grad))
+    elif isinstance(value, (list, tuple)):
+        key.append((type(value).__name__, len(value)))
+        for item in value:
+            _flatten(item, tensors, key)
+    elif isinstance(value, dict):
+        key.append(("dict", tuple(value)))
+        for item in value.values():
+            _flatten(item, tensors, key)
+    else:
+        key.append(describe(value))
+
+
+def _guard_names(new: tuple[Any, ...], old: tuple[Any, ...]) -> str:
+    """Which guard tells two keys apart, in words."""
+    if new[0] != old[0]:
+        return "grad mode"
+    for index, (a, b) in enumerate(zip(new[1], old[1], strict=False)):
+        if a != b:
+            return f"argument leaf {index}: {b} -> {a}"
+    return "argument structure"
+
+
+class Compiled:
+    """A function traced on its first calls and replayed on arrays afterwards; see
+    ``autodiff.compile``."""
+
+    def __init__(self, fn: Callable[..., Any], fullgraph: bool = False) -> None:
+        self.fn = fn
+        self.fullgraph = fullgraph
+        self.cache: OrderedDict[Any, _Entry] = OrderedDict()
+        self.misses = 0
+        self.breaks: list[str] = []
+        functools.update_wrapper(self, fn)
+
+    def _key(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, list[Tensor]]:
+        tensors: list[Tensor] = []
+        key: list[Any] = []
+        _flatten(args, tensors, key)
+        _flatten(kwargs, tensors, key)
+        return (_mode.state.enabled, tuple(key)), tensors
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if _mode.tracing.active is not None or _mode.state.forward_levels:
+            return self.fn(*args, **kwargs)  # inside another trace, or forward mode
+        key, tensors = self._key(args, kwargs)
+        entry = self.cache.get(key)
+        if entry is not None:
+            self.cache.move_to_end(key)
+            if entry.broken is not None:
+                return self.fn(*args, **kwargs)
+            if entry.replay is not None:
+                arrays = entry.replay(*tensors)
+                if arrays is not MISS:
+                    refs = dict(entry.refs, **{f"a{i}": t for i, t in enumerate(tensors)})
+                    return rebuild(entry.structure, arrays, refs)
+                self._missed("captured state (a parameter's shape or dtype, or whether "
+                             "a .grad is set)")
+                entry.replay = None
+        else:
+            if self.cache:
+                self._missed(_guard_names(key, next(reversed(self.cache))))
+            entry = self.cache[key] = _Entry()
+            if len(self.cache) > CACHE_SIZE:
+                self.cache.popitem(last=False)
+        return self._trace(entry, args, kwargs, tensors)
+
+    def _missed(self, guard: str) -> None:
+        self.misses += 1
+        if self.misses >= CACHE_SIZE:
+            warnings.warn(f"autodiff.compile({self.fn.__name__}): retraced {self.misses} "
+                          f"times; the last guard that failed: {guard}", stacklevel=3)
+
+    def _trace(self, entry: _Entry, args: tuple[Any, ...], kwargs: dict[str, Any],
+               tensors: list[Tensor]) -> Any:
+        result, rec = trace(self.fn, args, kwargs, tensors, self.fullgraph)
+        reason = rec.broken
+        if reason is None:
+            try:
+                structure = finish(rec, result)
+            except GraphBreak as error:
+                reason = str(error)
+        if reason is not None:
+            entry.broken = reason
+            self.breaks.append(reason)
+            if self.fullgraph:
+                raise RuntimeError(f"autodiff.compile(fullgraph=True): graph break: {reason}")
+            warnings.warn(f"autodiff.compile({self.fn.__name__}): graph break: {reason}; "
+                          "the function runs eagerly", stacklevel=3)
+            return result
+        signature = (rec.signature, [(expr, w, b) for expr, w, b in rec.program.writes])
+        if entry.signature == signature:
+            # two traces agree: the Python around the ops took the same path twice
+            entry.program = rec.program
+            entry.replay = rec.program.build(len(tensors))
+            entry.structure = structure
+            entry.refs = {name: value for name, value in rec.program.names.items()
+                          if name.startswith("T")}
+        entry.signature = signature
+        return result
+
+    def explain(self, *args: Any, **kwargs: Any) -> str:
+        """What the trace for these arguments holds (tracing them if need be): ops,
+        guards, graph breaks and the memory plan. The text is returned and printed."""
+        key, _ = self._key(args, kwargs)
+        for _ in range(3):
+            entry = self.cache.get(key)
+            if entry is not None and (entry.program is not None or entry.broken):
+                break
+            self(*args, **kwargs)
+        entry = self.cache.get(key)
+        text = _explain(self.fn.__name__, entry)
+        print(text)
+        return text
+
+
+def _explain(name: str, entry: _Entry | None) -> str:
+    if entry is None or entry.program is None:
+        reason = "no program" if entry is None else entry.broken or "traces disagree"
+        return f"autodiff.compile({name}): runs eagerly: {reason}"
+    program = entry.program
+    labels: dict[str, int] = {}
+    for instr in program.instrs:
+        labels[instr.label] = labels.get(instr.label, 0) + 1
+    lines = [f"autodiff.compile({name}): {len(program.instrs)} ops, "
+             f"{len(program.reads)} inputs, {len(program.writes)} tensors written back",
+             "ops: " + ", ".join(f"{label} x{count}" for label, count in labels.items()),
+             f"guards ({len(program.guards)}):"]
+    lines += [f"  {text}" for _, text in program.guards]
+    lines.append("graph breaks: none")
+    lines.append(f"memory plan: {program.frees} arrays freed at their last use")
+    return "\n".join(lines)

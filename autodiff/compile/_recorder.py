@@ -1,0 +1,301 @@
+"""The recorder: while a call runs eagerly, every op's forward, every backward rule,
+every in-place write and ``.grad`` update is recorded on raw arrays into a ``Program``.
+
+Arrays are told apart by identity: the recorder keeps each array it has seen alive for
+the trace, so an ``id`` names one array. An array the program did not make is an input,
+read from the tensor that held it (an argument, or a tensor reached from ``fn``:
+parameters, optimizer state) at each replay. A tensor the call made outside the ops
+(``ad.tensor(...)``, a backward seed) is a constant, copied afresh at each replay.
+What cannot be recorded soundly ends the trace (``GraphBreak``): the call goes on
+eagerly and the function is not replayed.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from typing import Any
+
+from .. import _mode, _views
+from .._tensor import Tensor
+from ._program import Const, GraphBreak, Instr, Program, Ref
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+#: forwards from these modules draw random numbers: a replay would not redraw them
+_RANDOM_MODULES = ("autodiff.ops.random", "autodiff.ops.random_more", "autodiff.ops.dropout",
+                   "autodiff.nn._init_draws")
+#: array attributes a guard compares (the program is specialised to them)
+_SMALL_CONSTANT = 64
+
+
+def where() -> str:
+    """``file:line`` of the innermost frame outside autodiff.compile (the read)."""
+    compile_dir = os.path.dirname(os.path.abspath(__file__))
+    for frame in reversed(traceback.extract_stack()):
+        if not os.path.abspath(frame.filename).startswith(compile_dir):
+            return f"{frame.filename}:{frame.lineno}"
+    return "<unknown>"
+
+
+def describe(value: Any) -> Any:
+    """A comparable description of a constant, for the check that two traces agree."""
+    if value is None or isinstance(value, (bool, int, float, complex, str)):
+        return (type(value).__name__, repr(value))
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, tuple(describe(item) for item in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((key, describe(item)) for key, item in value.items()))
+    if isinstance(value, slice):
+        return ("slice", repr(value))
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and getattr(value, "dtype", None) is not None:
+        size = 1
+        for extent in shape:
+            size *= int(extent)
+        if size <= _SMALL_CONSTANT:
+            return ("array", tuple(shape), str(value.dtype), repr(value.tolist()))
+    return ("object", id(value))
+
+
+class Recorder:
+    """The tracer ``_mode.tracing.active`` points at while a call is traced."""
+
+    def __init__(self, args: list[Tensor], fullgraph: bool) -> None:
+        self.program = Program()
+        self.fullgraph = fullgraph
+        self.slots: dict[int, str] = {}  # id(array) -> the slot now holding it
+        self.kept: list[Any] = []  # every array seen, so that ids stay unique
+        self.refs: dict[int, str] = {}  # id(tensor) -> its expression in the code
+        self.tensors: dict[int, Tensor] = {}  # the tensors named by refs
+        self.first: dict[int, Any] = {}  # id(input tensor) -> its array when first read
+        self.writes: dict[int, list[Any]] = {}  # id(tensor) -> [expression, slot, bumps]
+        self.grad_known: set[int] = set()  # tensors whose .grad the program has set
+        self.born: set[int] = set()  # tensors made during the call outside the ops
+        self.signature: list[Any] = []
+        self.broken: str | None = None
+        self.backward_runs = 0
+        self.count = 0
+        for index, tensor in enumerate(args):
+            self.refs[id(tensor)] = f"a{index}"
+            self.tensors[id(tensor)] = tensor
+            self._input(tensor, f"a{index}._array", tensor._array)
+
+    # -- slots ----------------------------------------------------------------
+
+    def _new(self, array: Any) -> str:
+        name = f"v{self.count}"
+        self.count += 1
+        self.slots[id(array)] = name
+        self.kept.append(array)
+        return name
+
+    def _input(self, tensor: Tensor, expression: str, array: Any) -> str:
+        slot = self._new(array)
+        self.program.reads.append((slot, expression))
+        self.first[id(tensor)] = array
+        shape, dtype = self.program.name(tuple(array.shape)), self.program.name(array.dtype)
+        self.program.guards.append((
+            f"{expression}.shape == {shape} and {expression}.dtype == {dtype}",
+            f"{expression}: shape {tuple(array.shape)}, dtype {array.dtype}"))
+        self.signature.append(("in", expression, tuple(array.shape), str(array.dtype)))
+        return slot
+
+    def ref(self, tensor: Tensor) -> str:
+        """The expression naming ``tensor`` in the replay (an argument or a held one)."""
+        key = id(tensor)
+        name = self.refs.get(key)
+        if name is None:
+            if key in self.born:
+                self.fail("a tensor made inside the function is updated in place")
+            name = self.refs[key] = self.program.name(tensor, "T")
+            self.tensors[key] = tensor
+            self.signature.append(("tensor", name, key))
+        return name
+
+    def slot(self, tensor: Tensor) -> str:
+        """The slot holding ``tensor``'s array, made an input on a first read."""
+        array = tensor._array
+        name = self.slots.get(id(array))
+        if name is not None:
+            return name
+        key = id(tensor)
+        if key in self.first:  # read before, and since rebound outside the trace
+            self.fail("a tensor's array was replaced outside the recorded ops")
+        if key in self.born:
+            return self._constant(tensor)
+        return self._input(tensor, f"{self.ref(tensor)}._array", array)
+
+    def _constant(self, tensor: Tensor) -> str:
+        """A tensor made during the call outside the ops: its values, copied afresh at
+        each replay (in-place writes must not reach the recorded copy)."""
+        array = tensor._array
+        backend = tensor._backend
+        original = backend.copy(array)
+        slot = self._new(array)
+        self.program.reads.append(
+            (slot, f"{self.program.name(backend.copy, 'F')}({self.program.name(original)})"))
+        self.signature.append(("const", describe(array)))
+        return slot
+
+    def array(self, array: Any) -> str:
+        name = self.slots.get(id(array))
+        if name is None:
+            self.fail("an array the trace did not make reached a rule")
+        return name  # type: ignore[return-value]
+
+    # -- recording ------------------------------------------------------------
+
+    def emit(self, label: str, fn: Any, args: list[Any], params: dict[str, Any] | None,
+             results: list[Any], single: bool = True) -> None:
+        """Record ``fn(*args, **params)`` that gave ``results`` (arrays or None)."""
+        outs = tuple(None if result is None else self._new(result) for result in results)
+        self.program.instrs.append(Instr(label, fn, tuple(args), params or None, outs, single))
+        self.signature.append((label, fn_key(fn), tuple(
+            arg if isinstance(arg, str) else arg.text if isinstance(arg, Ref)
+            else describe(arg.value) for arg in args),
+            describe(params or {}), tuple(out is None for out in outs)))
+
+    def fail(self, reason: str) -> None:
+        raise GraphBreak(f"{reason} (at {where()})")
+
+    def stop(self, reason: str) -> None:
+        """End the trace: the rest of the call runs eagerly, unrecorded."""
+        if self.broken is None:
+            self.broken = reason
+        _mode.tracing.active = None
+        if self.fullgraph:
+            raise RuntimeError(f"autodiff.compile(fullgraph=True): graph break: {reason}")
+
+    def guarded(self, method: Any, *args: Any) -> Any:
+        try:
+            return method(*args)
+        except GraphBreak as error:
+            self.stop(str(error))
+            return None
+
+    # -- the hooks the engine calls ---------------------------------------------
+
+    def op(self, prim: Any, forward: Any, args: tuple[Any, ...], params: Any,
+           result: Tensor) -> None:
+        self.guarded(self._op, prim, forward, args, params, result)
+
+    def _op(self, prim: Any, forward: Any, args: tuple[Any, ...], params: Any,
+            result: Tensor) -> None:
+        if getattr(forward, "__module__", "") in _RANDOM_MODULES:
+            self.fail(f"{prim.name} draws random numbers")
+        if _mode.state.forward_levels:
+            self.fail("forward-mode AD")
+        backend = None
+        slots: list[Any] = []
+        for arg in args:
+            if isinstance(arg, Tensor):
+                backend = backend or arg._backend
+                slots.append(self.slot(arg))
+            else:
+                slots.append(Const(arg))
+        out = result._array
+        call = [Const(backend.xp), *slots]  # type: ignore[union-attr]
+        fn = forward
+        if out.ndim == 0:  # numpy answers 0-d math with a scalar: the op coerces it
+            fn = _coercing(forward, result._backend)
+        self.emit(prim.name, fn, call, dict(params) if params else None, [out])
+
+    def store(self, tensor: Tensor, update: Any, value: Any) -> Any:
+        """An in-place write ``tensor._array = update(tensor._array, value)``."""
+        if self.guarded(self._check_store, tensor) is False or _mode.tracing.active is None:
+            return update(tensor._array, value)
+        target = self.slot(tensor)
+        source = self.slots.get(id(value)) if not isinstance(value, (int, float)) else None
+        if source is None and not isinstance(value, (int, float)):
+            self.stop(f"an unrecorded array written in place (at {where()})")
+            return update(tensor._array, value)
+        new = update(tensor._array, value)
+        arg = source if source is not None else Const(value)
+        self.emit("write", update, [target, arg], None, [new])
+        key = id(tensor)
+        if key in self.first or key in self.writes:  # state the replay writes back
+            entry = self.writes.setdefault(key, [self.ref(tensor), "", 0])
+            entry[1] = self.slots[id(new)]
+            entry[2] += 1
+        return new
+
+    def _check_store(self, tensor: Tensor) -> bool:
+        # a write into a view, or into an immutable array with views, rebinds aliases
+        # the trace does not follow
+        view = tensor._view
+        if view.__class__ is _views.ViewOf or (
+                view is not None and not tensor._backend.mutable_arrays):
+            self.fail("an in-place write into a view")
+        return True
+
+    def grad_read(self, tensor: Tensor) -> None:
+        self.guarded(self._grad_read, tensor)
+
+    def _grad_read(self, tensor: Tensor) -> None:
+        key = id(tensor)
+        grad = tensor._grad
+        if key in self.grad_known:
+            return
+        # the program did not set this .grad: the replay must find it as traced
+        ref = self.ref(tensor)
+        if grad is None:
+            self.program.guards.append((f"{ref}._grad is None", f"{ref}.grad is None"))
+            self.signature.append(("grad None", ref))
+            return
+        self.program.guards.append((f"{ref}._grad is not None", f"{ref}.grad is set"))
+        self.grad_known.add(key)
+        if id(grad) not in self.refs:  # read through its owner at each replay, if at all
+            self.refs[id(grad)] = f"{ref}._grad"
+            self.tensors[id(grad)] = grad
+
+    def grad_set(self, tensor: Tensor, value: Any) -> None:
+        if value is not None:
+            self.stop(f"a tensor assigned to .grad (at {where()})")
+            return
+        ref = self.guarded(self.ref, tensor)
+        if ref is None:
+            return
+        self.grad_known.add(id(tensor))
+        self.emit("grad = None", _set_grad_none, [Ref(ref)], None, [])
+
+    def data_read(self, what: str) -> None:
+        self.stop(f"{what} reads a tensor's data (at {where()})")
+
+    def backward(self, roots: Any, grads: Any, retain_graph: bool, create_graph: bool,
+                 inputs: Any, capture: Any) -> Any:
+        from ._backward import traced_backward
+
+        if create_graph or inputs is not None or capture is not None:
+            self.stop(f"backward with create_graph, inputs or autograd.grad (at {where()})")
+            return None
+        try:
+            return traced_backward(self, roots, grads, retain_graph)
+        except GraphBreak as error:
+            self.stop(str(error))
+            return None
+
+
+def _set_grad_none(tensor: Tensor) -> None:
+    tensor._grad = None
+
+
+def _coercing(forward: Any, backend: Any) -> Any:
+    array_type, coerce = backend.array_type, backend.coerce
+
+    def run(*args: Any, **params: Any) -> Any:
+        out = forward(*args, **params)
+        return out if out.__class__ is array_type else coerce(out)
+
+    run.__name__ = getattr(forward, "__name__", "forward")
+    run.__wrapped__ = forward  # type: ignore[attr-defined]
+    return run
+
+
+def fn_key(fn: Any) -> Any:
+    """What identifies a recorded function across two traces (a bound method or a
+    wrapper is made afresh each time)."""
+    fn = getattr(fn, "__wrapped__", fn)
+    owner = getattr(fn, "__self__", None)
+    if owner is not None and hasattr(fn, "__func__"):
+        return (id(owner), id(fn.__func__))
+    return id(fn)

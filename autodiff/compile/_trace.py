@@ -1,0 +1,124 @@
+"""One traced call: the recorder installed, the reads of a tensor's data turned into
+graph breaks, and what the call returned mapped onto the program's slots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .. import _mode
+from .._tensor import Tensor
+from ._program import GraphBreak
+from ._recorder import Recorder
+
+#: Tensor methods that hand a tensor's values to Python: the trace cannot follow them
+DATA_READS = ("item", "tolist", "numpy", "__array__", "__float__", "__int__", "__complex__",
+              "__index__", "__bool__", "__repr__", "__str__", "__format__")
+
+
+def _reading(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    def read(self: Any, *args: Any, **kwargs: Any) -> Any:
+        tracer = _mode.tracing.active
+        if tracer is not None:
+            tracer.data_read(f"Tensor.{name}")
+        return method(self, *args, **kwargs)
+
+    return read
+
+
+def _wrapping(original: Any, born: set[int]) -> Any:
+    def wrap(cls: type[Tensor], array: Any, backend: Any) -> Tensor:
+        tensor = original.__func__(cls, array, backend)
+        born.add(id(tensor))
+        return tensor
+
+    return classmethod(wrap)
+
+
+class Leaf:
+    """A returned value: a new tensor on a slot, an argument, a held tensor or a
+    Python value (``kind`` says which)."""
+
+    __slots__ = ("kind", "value", "backend", "requires_grad")
+
+    def __init__(self, kind: str, value: Any, backend: Any = None) -> None:
+        self.kind, self.value, self.backend = kind, value, backend
+
+
+def trace(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+          tensors: list[Tensor], fullgraph: bool) -> tuple[Any, Recorder]:
+    """Run ``fn`` eagerly under a recorder; the result and the recorder."""
+    rec = Recorder(tensors, fullgraph)
+    # the methods may live on a base class: patched on Tensor, then removed again
+    own = {name: Tensor.__dict__.get(name) for name in DATA_READS}
+    wrap = Tensor.__dict__["_wrap"]
+    for name in DATA_READS:
+        setattr(Tensor, name, _reading(name, getattr(Tensor, name)))
+    Tensor._wrap = _wrapping(wrap, rec.born)  # type: ignore[method-assign]
+    if _mode.tracing.active is not None:
+        raise RuntimeError("autodiff.compile: a compiled function called inside another's "
+                           "trace; compile the outer function only")
+    _mode.tracing.active = rec
+    _mode.departures.update(True, False)  # every op now takes the path that records
+    try:
+        result = fn(*args, **kwargs)
+    finally:
+        _mode.departures.update(False, True)
+        _mode.tracing.active = None
+        for name, method in own.items():
+            if method is None:
+                delattr(Tensor, name)
+            else:
+                setattr(Tensor, name, method)
+        Tensor._wrap = wrap  # type: ignore[method-assign]
+    return result, rec
+
+
+def finish(rec: Recorder, result: Any) -> Any:
+    """Map ``result`` onto the program (a structure of ``Leaf``); writes back the
+    state the program updated. Raises GraphBreak where it cannot."""
+    program = rec.program
+    for key, (expression, slot, bumps) in rec.writes.items():
+        tensor = rec.tensors[key]
+        if rec.slots.get(id(tensor._array)) != slot:
+            raise GraphBreak("a tensor's array was replaced outside the recorded ops")
+        program.writes.append((expression, slot, bumps))
+    return _map(rec, result)
+
+
+def _map(rec: Recorder, value: Any) -> Any:
+    if isinstance(value, Tensor):
+        if value._requires_grad and value._grad_fn is not None and not rec.backward_runs:
+            raise GraphBreak("the function returns a tensor with a graph and runs no "
+                             "backward: the replay could not be differentiated")
+        key = id(value)
+        if key in rec.refs and (rec.refs[key].startswith("a") or key in rec.first):
+            return Leaf("ref", rec.refs[key])
+        slot = rec.slots.get(id(value._array))
+        if slot is None:
+            raise GraphBreak("the function returns a tensor the trace did not make")
+        rec.program.results.append(slot)
+        return Leaf("new", len(rec.program.results) - 1, value._backend)
+    if isinstance(value, (list, tuple)):
+        mapped = [_map(rec, item) for item in value]
+        return tuple(mapped) if isinstance(value, tuple) else mapped
+    if isinstance(value, dict):
+        return {key: _map(rec, item) for key, item in value.items()}
+    if value is None or isinstance(value, (bool, int, float, complex, str)):
+        return Leaf("const", value)
+    raise GraphBreak(f"the function returns a {type(value).__name__}")
+
+
+def rebuild(structure: Any, arrays: tuple[Any, ...], refs: dict[str, Any]) -> Any:
+    """The replay's return value from the mapped structure."""
+    if isinstance(structure, Leaf):
+        if structure.kind == "new":
+            return Tensor._wrap(arrays[structure.value], structure.backend)
+        if structure.kind == "ref":  # an argument, a held tensor or its .grad
+            return eval(structure.value, {}, refs)
+        return structure.value
+    if isinstance(structure, tuple):
+        return tuple(rebuild(item, arrays, refs) for item in structure)
+    if isinstance(structure, list):
+        return [rebuild(item, arrays, refs) for item in structure]
+    return {key: rebuild(item, arrays, refs) for key, item in structure.items()}

@@ -1,0 +1,202 @@
+"""``autodiff.compile``: a traced and replayed training step equals eager bit for bit;
+guards retrace; what cannot be traced breaks the graph with a warning naming the line."""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autodiff as ad
+from autodiff import nn, optim
+
+
+def _mlp(seed: int = 0) -> nn.Module:
+    rng = np.random.default_rng(seed)
+    model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 3))
+    with ad.no_grad():
+        for p in model.parameters():
+            p.copy_(ad.tensor(rng.standard_normal(tuple(p.shape)) * 0.5, dtype=p.dtype))
+    return model
+
+
+def _batches(count: int, seed: int = 1) -> list[tuple[ad.Tensor, ad.Tensor]]:
+    rng = np.random.default_rng(seed)
+    return [(ad.tensor(rng.standard_normal((8, 4))), ad.tensor(rng.standard_normal((8, 3))))
+            for _ in range(count)]
+
+
+def _step(model: nn.Module, opt: optim.Optimizer) -> Callable[..., Any]:
+    def step(x: ad.Tensor, y: ad.Tensor) -> ad.Tensor:
+        opt.zero_grad()
+        loss = ((model(x) - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+def _same(a: ad.Tensor, b: ad.Tensor) -> bool:
+    return bool(np.array_equal(a.detach().numpy(), b.detach().numpy()))
+
+
+def _train_both(make_opt: Callable[[Any], optim.Optimizer], steps: int = 100) -> Any:
+    eager_model = _mlp()
+    compiled_model = copy.deepcopy(eager_model)
+    eager_opt, compiled_opt = make_opt(eager_model.parameters()), make_opt(
+        compiled_model.parameters())
+    eager, compiled = _step(eager_model, eager_opt), ad.compile(_step(compiled_model,
+                                                                      compiled_opt))
+    for x, y in _batches(steps):
+        assert _same(eager(x, y), compiled(x, y))
+    for p, q in zip(eager_model.parameters(), compiled_model.parameters(), strict=True):
+        assert _same(p, q) and _same(p.grad, q.grad)
+    return compiled, eager_opt, compiled_opt
+
+
+def test_sgd_momentum_training_equals_eager_bit_for_bit() -> None:
+    compiled, eager_opt, compiled_opt = _train_both(
+        lambda params: optim.SGD(params, lr=0.05, momentum=0.9, nesterov=True,
+                                 weight_decay=1e-3))
+    entry = next(iter(compiled.cache.values()))
+    assert entry.replay is not None  # the later steps were replays, not eager calls
+    for p, q in zip(eager_opt.param_groups[0]["params"], compiled_opt.param_groups[0]["params"],
+                    strict=True):
+        assert _same(eager_opt.state[p]["momentum_buffer"],
+                     compiled_opt.state[q]["momentum_buffer"])
+
+
+def test_adam_training_equals_eager_bit_for_bit() -> None:
+    # Adam reads its step count with .item(): a graph break, so the step runs eagerly
+    # (with a warning naming the read) and stays exact
+    with pytest.warns(UserWarning, match=r"graph break: Tensor.item .*_updates.py:\d+"):
+        compiled, eager_opt, compiled_opt = _train_both(
+            lambda params: optim.Adam(params, lr=1e-2), steps=20)
+    for p, q in zip(eager_opt.param_groups[0]["params"], compiled_opt.param_groups[0]["params"],
+                    strict=True):
+        assert _same(eager_opt.state[p]["exp_avg_sq"], compiled_opt.state[q]["exp_avg_sq"])
+
+
+def test_replay_makes_no_tensor_but_the_results() -> None:
+    w = ad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+
+    @ad.compile
+    def step(x: ad.Tensor) -> ad.Tensor:
+        loss = (w * x).sin().sum()
+        loss.backward()
+        with ad.no_grad():
+            w.sub_(w.grad * 0.1)
+        w.grad = None
+        return loss
+
+    reference = w.detach().clone().requires_grad_(True)
+    for k in range(5):
+        x = ad.tensor([0.5, -1.0, 2.0]) * (k + 1)
+        loss = step(x)
+        ref_loss = (reference * x).sin().sum()
+        ref_loss.backward()
+        with ad.no_grad():
+            reference.sub_(reference.grad * 0.1)
+        reference.grad = None
+        assert _same(loss, ref_loss) and _same(w, reference)
+    assert w.grad is None and w.requires_grad
+    source = next(iter(step.cache.values())).program.source
+    assert "Tensor" not in source and "del " in source
+
+
+def test_guard_miss_retraces_and_stays_exact() -> None:
+    @ad.compile
+    def f(x: ad.Tensor) -> ad.Tensor:
+        return (x * x).sum(axis=0)
+
+    for n in (2, 3, 2, 3, 2):
+        x = ad.ones((n, 2)) * n
+        assert _same(f(x), (x * x).sum(axis=0))
+    assert len(f.cache) == 2
+
+
+def test_a_guard_that_keeps_missing_warns_naming_it() -> None:
+    f = ad.compile(lambda x: x + 1)
+    with pytest.warns(UserWarning, match=r"retraced .* argument leaf .*\(\d+,\)"):
+        for n in range(1, 12):
+            f(ad.ones(n))
+    assert len(f.cache) <= 8
+
+
+def test_a_data_read_breaks_the_graph_naming_the_line() -> None:
+    def f(x: ad.Tensor) -> ad.Tensor:
+        if (x.sum() > 0).item():  # the read
+            return x * 2
+        return x * 3
+
+    compiled = ad.compile(f)
+    with pytest.warns(UserWarning, match=r"graph break: Tensor.item .*test_compile.py:\d+"):
+        out = compiled(ad.ones(3))
+    assert _same(out, ad.ones(3) * 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # later calls run eagerly, without warning again
+        assert _same(compiled(-ad.ones(3)), -ad.ones(3) * 3)
+
+
+def test_fullgraph_raises_on_a_graph_break() -> None:
+    compiled = ad.compile(lambda x: x * float(x.sum()), fullgraph=True)
+    with pytest.raises(RuntimeError, match=r"fullgraph=True.*graph break.*__float__"):
+        compiled(ad.ones(3))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: (lambda x: ad.nn.functional.dropout(x, 0.5, training=True)),
+    lambda: (lambda x: x + ad.randn(3)),
+])
+def test_random_numbers_are_never_replayed_as_constants(make: Callable[[], Any]) -> None:
+    compiled = ad.compile(make())
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        first, second, third = (compiled(ad.ones(3)) for _ in range(3))
+    assert not (_same(first, second) and _same(second, third))
+
+
+def test_hooks_break_the_graph() -> None:
+    w = ad.tensor([1.0, 2.0], requires_grad=True)
+    w.register_hook(lambda g: g * 2)
+
+    def f(x: ad.Tensor) -> None:
+        (w * x).sum().backward()
+
+    compiled = ad.compile(f)
+    with pytest.warns(UserWarning, match="graph break: backward through a node with hooks"):
+        for _ in range(3):
+            compiled(ad.ones(2))
+    assert _same(w.grad, ad.tensor([6.0, 6.0]))
+
+
+def test_a_returned_graph_without_backward_is_not_replayed() -> None:
+    w = ad.tensor([1.0, 2.0], requires_grad=True)
+    compiled = ad.compile(lambda x: (w * x).sum())
+    with pytest.warns(UserWarning, match="returns a tensor with a graph"):
+        loss = compiled(ad.ones(2))
+    loss.backward()
+    assert _same(w.grad, ad.ones(2))
+
+
+def test_explain_lists_ops_guards_and_frees(capsys: pytest.CaptureFixture[str]) -> None:
+    w = ad.tensor([1.0, 2.0], requires_grad=True)
+
+    def step(x: ad.Tensor) -> ad.Tensor:
+        loss = (w * x).exp().sum()
+        loss.backward()
+        return loss
+
+    text = ad.compile(step).explain(ad.ones(2))
+    assert "ops: multiply x1, exp x1, sum x1" in text
+    assert "AccumulateGrad x1" in text and "guards (" in text and "a0._array: shape (2,)" in text
+    assert "memory plan:" in text and "graph breaks: none" in text
+    assert text in capsys.readouterr().out
+    with pytest.warns(UserWarning, match="graph break"):
+        broken = ad.compile(lambda x: x * x.sum().item()).explain(ad.ones(2))
+    assert "runs eagerly" in broken and "Tensor.item" in broken
