@@ -71,15 +71,25 @@ def test_sgd_momentum_training_equals_eager_bit_for_bit() -> None:
                      compiled_opt.state[q]["momentum_buffer"])
 
 
-def test_adam_training_equals_eager_bit_for_bit() -> None:
-    # Adam reads its step count with .item(): a graph break, so the step runs eagerly
-    # (with a warning naming the read) and stays exact
-    with pytest.warns(UserWarning, match=r"graph break: Tensor.item .*_updates.py:\d+"):
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_training_equals_eager_bit_for_bit(amsgrad: bool) -> None:
+    # Adam's bias corrections depend on the step count: recorded as a call on the step
+    # tensor, they are recomputed at each replay rather than baked in
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         compiled, eager_opt, compiled_opt = _train_both(
-            lambda params: optim.Adam(params, lr=1e-2), steps=20)
+            lambda params: optim.Adam(params, lr=1e-2, weight_decay=1e-2, amsgrad=amsgrad))
+    assert next(iter(compiled.cache.values())).replay is not None
     for p, q in zip(eager_opt.param_groups[0]["params"], compiled_opt.param_groups[0]["params"],
                     strict=True):
-        assert _same(eager_opt.state[p]["exp_avg_sq"], compiled_opt.state[q]["exp_avg_sq"])
+        for name in eager_opt.state[p]:
+            assert _same(eager_opt.state[p][name], compiled_opt.state[q][name])
+
+
+def test_an_optimizer_reading_its_step_breaks_the_graph_and_stays_exact() -> None:
+    # Adamax reads its step count with .item(): the step runs eagerly, with a warning
+    with pytest.warns(UserWarning, match=r"graph break: Tensor.item .*_updates.py:\d+"):
+        _train_both(lambda params: optim.Adamax(params, lr=1e-2), steps=10)
 
 
 def test_replay_makes_no_tensor_but_the_results() -> None:

@@ -258,6 +258,21 @@ class Recorder:
         self.grad_known.add(id(tensor))
         self.emit("grad = None", _set_grad_none, [Ref(ref)], None, [])
 
+    def host(self, fn: Any, tensor: Tensor, consts: tuple[Any, ...], like: Tensor) -> tuple[
+            Tensor, ...]:
+        """Python numbers ``fn(float(tensor), *consts)`` (an optimizer's step-dependent
+        scalars) as 0-d arrays of ``like``'s dtype, recorded as one call on ``tensor``'s
+        array, so that a replay computes them afresh rather than baking them in."""
+        backend = like._backend
+        run = _host_call(fn, backend.xp, like._array.dtype)
+        results = run(tensor._array, *consts)
+        try:
+            self.emit(f"host {fn.__name__}", run, [self.slot(tensor), *map(Const, consts)],
+                      None, results, single=False)
+        except GraphBreak as error:
+            self.stop(str(error))
+        return tuple(Tensor._wrap(array, backend) for array in results)
+
     def data_read(self, what: str) -> None:
         self.stop(f"{what} reads a tensor's data (at {where()})")
 
@@ -288,6 +303,14 @@ def _coercing(forward: Any, backend: Any) -> Any:
 
     run.__name__ = getattr(forward, "__name__", "forward")
     run.__wrapped__ = forward  # type: ignore[attr-defined]
+    return run
+
+
+def _host_call(fn: Any, xp: Any, dtype: Any) -> Any:
+    def run(array: Any, *consts: Any) -> list[Any]:
+        return [xp.asarray(value, dtype=dtype) for value in fn(float(array), *consts)]
+
+    run.__wrapped__ = fn  # type: ignore[attr-defined]
     return run
 
 
