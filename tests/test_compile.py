@@ -59,7 +59,7 @@ def _train_both(make_opt: Callable[[Any], optim.Optimizer], steps: int = 100) ->
     return compiled, eager_opt, compiled_opt
 
 
-def test_sgd_momentum_training_equals_eager_bit_for_bit() -> None:
+def test_sgd_momentum_training_equals_eager_bit_for_bit(backend: str) -> None:
     compiled, eager_opt, compiled_opt = _train_both(
         lambda params: optim.SGD(params, lr=0.05, momentum=0.9, nesterov=True,
                                  weight_decay=1e-3))
@@ -72,7 +72,7 @@ def test_sgd_momentum_training_equals_eager_bit_for_bit() -> None:
 
 
 @pytest.mark.parametrize("amsgrad", [False, True])
-def test_adam_training_equals_eager_bit_for_bit(amsgrad: bool) -> None:
+def test_adam_training_equals_eager_bit_for_bit(backend: str, amsgrad: bool) -> None:
     # Adam's bias corrections depend on the step count: recorded as a call on the step
     # tensor, they are recomputed at each replay rather than baked in
     with warnings.catch_warnings():
@@ -92,7 +92,7 @@ def test_an_optimizer_reading_its_step_breaks_the_graph_and_stays_exact() -> Non
         _train_both(lambda params: optim.Adamax(params, lr=1e-2), steps=10)
 
 
-def test_replay_makes_no_tensor_but_the_results() -> None:
+def test_replay_makes_no_tensor_but_the_results(backend: str) -> None:
     w = ad.tensor([1.0, 2.0, 3.0], requires_grad=True)
 
     @ad.compile
@@ -119,7 +119,7 @@ def test_replay_makes_no_tensor_but_the_results() -> None:
     assert "Tensor" not in source and "del " in source
 
 
-def test_guard_miss_retraces_and_stays_exact() -> None:
+def test_guard_miss_retraces_and_stays_exact(backend: str) -> None:
     @ad.compile
     def f(x: ad.Tensor) -> ad.Tensor:
         return (x * x).sum(axis=0)

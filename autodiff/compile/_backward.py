@@ -64,10 +64,9 @@ def node_function(node: Node, g: Any) -> Any:
         rules = prim.backend_vjps.get(backend.name, rules)
     if prim.holomorphic and complex_dtype(backend, g.dtype):
         rules = prim.conjugated(rules)
-    params = dict(node._params or {})
     xp = backend.rule_namespace or array_namespace(backend)
     if prim.moves:
-        backend = params["source"]
+        backend = node._params["source"]
     array_type = backend.array_type
     arity = node._arity
     edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
@@ -75,7 +74,7 @@ def node_function(node: Node, g: Any) -> Any:
     plan = tuple(None if edge is None else (rule, meta)
                  for edge, rule, meta in zip(edges, rules, node._meta))  # noqa: B905
 
-    def run(g: Any, out: Any, *inputs: Any) -> list[Any]:
+    def run(g: Any, out: Any, *inputs: Any, **params: Any) -> list[Any]:
         results: list[Any] = []
         for item in plan:
             if item is None:
@@ -117,7 +116,7 @@ def _run_node(rec: Recorder, node: Node, g: Any, retain_graph: bool) -> list[Any
     fn = node_function(node, g)
     saved = [value._array if value is not None and hasattr(value, "_array") else value
              for value in node._inputs]
-    results = fn(g, node._out, *saved)
+    results = fn(g, node._out, *saved, **(node._params or {}))
     if _recording(rec):
         rec.guarded(_record_node, rec, node, fn, g, results)
     if not retain_graph and node._holds:  # what run_arrays does after its rules
@@ -131,7 +130,7 @@ def _record_node(rec: Recorder, node: Node, fn: Any, g: Any, results: list[Any])
     args: list[Any] = [rec.array(g), Const(None) if node._out is None else rec.array(node._out)]
     for value in node._inputs:
         args.append(rec.slot(value) if hasattr(value, "_array") else Const(value))
-    rec.emit(node.name(), fn, args, None, results, single=False)
+    rec.emit(node.name(), fn, args, dict(node._params or {}), results, single=False)
 
 
 def _add(rec: Recorder, earlier: Any, cotangent: Any) -> Any:

@@ -11,18 +11,31 @@ from typing import Any
 from .. import _mode
 from .._tensor import Tensor
 from ._program import MISS, GraphBreak, Program
-from ._recorder import describe
 from ._trace import finish, rebuild, trace
+from ._values import describe
 
 #: programs kept per compiled function (one per guard key)
 CACHE_SIZE = 8
+#: traces that differ from the one before (a Python number or a tensor made anew each
+#: call, a path taken on Python state) before a guard key is left to run eagerly
+DISAGREEMENTS = 3
+
+
+def _difference(old: Any, new: Any) -> str:
+    """The first recorded step where two traces differ, in words."""
+    for index, (a, b) in enumerate(zip(old[0], new[0], strict=False)):
+        if a != b:
+            return f"step {index} was {a!r}, now {b!r}"
+    if len(old[0]) != len(new[0]):
+        return f"{len(old[0])} steps, now {len(new[0])}"
+    return "the tensors written back differ"
 
 
 class _Entry:
     """One guard key's state: the last trace's signature until two traces agree, then
     the replay; or eager for good after a graph break."""
 
-    __slots__ = ("signature", "replay", "program", "structure", "broken", "refs")
+    __slots__ = ("signature", "replay", "program", "structure", "broken", "refs", "disagreed")
 
     def __init__(self) -> None:
         self.signature: Any = None
@@ -31,6 +44,7 @@ class _Entry:
         self.structure: Any = None
         self.broken: str | None = None
         self.refs: dict[str, Any] = {}
+        self.disagreed = 0
 
 
 def _flatten(value: Any, tensors: list[Tensor], key: list[Any]) -> None:
@@ -138,6 +152,14 @@ class Compiled:
             entry.structure = structure
             entry.refs = {name: value for name, value in rec.program.names.items()
                           if name.startswith("T")}
+        elif entry.signature is not None:
+            entry.disagreed += 1
+            if entry.disagreed >= DISAGREEMENTS:
+                entry.broken = reason = "its traces keep differing: " + _difference(
+                    entry.signature, signature)
+                self.breaks.append(reason)
+                warnings.warn(f"autodiff.compile({self.fn.__name__}): {reason}; the function "
+                              "runs eagerly", stacklevel=3)
         entry.signature = signature
         return result
 

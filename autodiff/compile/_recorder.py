@@ -13,50 +13,29 @@ eagerly and the function is not replayed.
 from __future__ import annotations
 
 import os
-import traceback
 from typing import Any
 
 from .. import _mode, _views
 from .._tensor import Tensor
 from ._program import Const, GraphBreak, Instr, Program, Ref
+from ._values import (
+    Hole,
+    Rebuild,
+    coercing,
+    describe,
+    fields_of,
+    filling,
+    fn_key,
+    host_call,
+    set_grad_none,
+    where,
+)
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: forwards from these modules draw random numbers: a replay would not redraw them
 _RANDOM_MODULES = ("autodiff.ops.random", "autodiff.ops.random_more", "autodiff.ops.dropout",
                    "autodiff.nn._init_draws")
 #: array attributes a guard compares (the program is specialised to them)
-_SMALL_CONSTANT = 64
-
-
-def where() -> str:
-    """``file:line`` of the innermost frame outside autodiff.compile (the read)."""
-    compile_dir = os.path.dirname(os.path.abspath(__file__))
-    for frame in reversed(traceback.extract_stack()):
-        if not os.path.abspath(frame.filename).startswith(compile_dir):
-            return f"{frame.filename}:{frame.lineno}"
-    return "<unknown>"
-
-
-def describe(value: Any) -> Any:
-    """A comparable description of a constant, for the check that two traces agree."""
-    if value is None or isinstance(value, (bool, int, float, complex, str)):
-        return (type(value).__name__, repr(value))
-    if isinstance(value, (tuple, list)):
-        return (type(value).__name__, tuple(describe(item) for item in value))
-    if isinstance(value, dict):
-        return ("dict", tuple((key, describe(item)) for key, item in value.items()))
-    if isinstance(value, slice):
-        return ("slice", repr(value))
-    shape = getattr(value, "shape", None)
-    if isinstance(shape, tuple) and getattr(value, "dtype", None) is not None:
-        size = 1
-        for extent in shape:
-            size *= int(extent)
-        if size <= _SMALL_CONSTANT:
-            return ("array", tuple(shape), str(value.dtype), repr(value.tolist()))
-    return ("object", id(value))
-
-
 class Recorder:
     """The tracer ``_mode.tracing.active`` points at while a call is traced."""
 
@@ -148,12 +127,39 @@ class Recorder:
     def emit(self, label: str, fn: Any, args: list[Any], params: dict[str, Any] | None,
              results: list[Any], single: bool = True) -> None:
         """Record ``fn(*args, **params)`` that gave ``results`` (arrays or None)."""
+        if params:
+            # arrays among the parameters (an index tensor's, in a key) are slots too:
+            # the replay fills them in, rather than reusing the traced ones
+            holes: list[str] = []
+            template = self._template(params, holes)
+            if holes:
+                fn = filling(fn, len(args), template)
+                args = [*args, *holes]
+                params = None
+                self.signature.append(("template", describe(template)))
         outs = tuple(None if result is None else self._new(result) for result in results)
         self.program.instrs.append(Instr(label, fn, tuple(args), params or None, outs, single))
         self.signature.append((label, fn_key(fn), tuple(
             arg if isinstance(arg, str) else arg.text if isinstance(arg, Ref)
             else describe(arg.value) for arg in args),
             describe(params or {}), tuple(out is None for out in outs)))
+
+    def _template(self, value: Any, holes: list[str]) -> Any:
+        if isinstance(value, (tuple, list)):
+            items = [self._template(item, holes) for item in value]
+            return tuple(items) if isinstance(value, tuple) else items
+        if isinstance(value, dict):
+            return {key: self._template(item, holes) for key, item in value.items()}
+        if isinstance(getattr(value, "shape", None), tuple) and id(value) in self.slots:
+            holes.append(self.slots[id(value)])
+            return Hole(len(holes) - 1)
+        fields = fields_of(value)
+        if fields:  # a key object (``Take``): rebuilt around its arrays if it holds any
+            before = len(holes)
+            template = {name: self._template(item, holes) for name, item in fields.items()}
+            if len(holes) > before:
+                return Rebuild(type(value), template)
+        return value
 
     def fail(self, reason: str) -> None:
         raise GraphBreak(f"{reason} (at {where()})")
@@ -185,6 +191,9 @@ class Recorder:
             self.fail(f"{prim.name} draws random numbers")
         if _mode.state.forward_levels:
             self.fail("forward-mode AD")
+        if params and any(isinstance(value, dict) for value in params.values()):
+            # a memo shared by the calls of one op (unique_all's fields): state per call
+            self.fail(f"{prim.name} keeps state in a parameter")
         backend = None
         slots: list[Any] = []
         for arg in args:
@@ -197,7 +206,7 @@ class Recorder:
         call = [Const(backend.xp), *slots]  # type: ignore[union-attr]
         fn = forward
         if out.ndim == 0:  # numpy answers 0-d math with a scalar: the op coerces it
-            fn = _coercing(forward, result._backend)
+            fn = coercing(forward, result._backend)
         self.emit(prim.name, fn, call, dict(params) if params else None, [out])
 
     def store(self, tensor: Tensor, update: Any, value: Any) -> Any:
@@ -256,7 +265,7 @@ class Recorder:
         if ref is None:
             return
         self.grad_known.add(id(tensor))
-        self.emit("grad = None", _set_grad_none, [Ref(ref)], None, [])
+        self.emit("grad = None", set_grad_none, [Ref(ref)], None, [])
 
     def host(self, fn: Any, tensor: Tensor, consts: tuple[Any, ...], like: Tensor) -> tuple[
             Tensor, ...]:
@@ -264,7 +273,7 @@ class Recorder:
         scalars) as 0-d arrays of ``like``'s dtype, recorded as one call on ``tensor``'s
         array, so that a replay computes them afresh rather than baking them in."""
         backend = like._backend
-        run = _host_call(fn, backend.xp, like._array.dtype)
+        run = host_call(fn, backend.xp, like._array.dtype)
         results = run(tensor._array, *consts)
         try:
             self.emit(f"host {fn.__name__}", run, [self.slot(tensor), *map(Const, consts)],
@@ -290,35 +299,3 @@ class Recorder:
             return None
 
 
-def _set_grad_none(tensor: Tensor) -> None:
-    tensor._grad = None
-
-
-def _coercing(forward: Any, backend: Any) -> Any:
-    array_type, coerce = backend.array_type, backend.coerce
-
-    def run(*args: Any, **params: Any) -> Any:
-        out = forward(*args, **params)
-        return out if out.__class__ is array_type else coerce(out)
-
-    run.__name__ = getattr(forward, "__name__", "forward")
-    run.__wrapped__ = forward  # type: ignore[attr-defined]
-    return run
-
-
-def _host_call(fn: Any, xp: Any, dtype: Any) -> Any:
-    def run(array: Any, *consts: Any) -> list[Any]:
-        return [xp.asarray(value, dtype=dtype) for value in fn(float(array), *consts)]
-
-    run.__wrapped__ = fn  # type: ignore[attr-defined]
-    return run
-
-
-def fn_key(fn: Any) -> Any:
-    """What identifies a recorded function across two traces (a bound method or a
-    wrapper is made afresh each time)."""
-    fn = getattr(fn, "__wrapped__", fn)
-    owner = getattr(fn, "__self__", None)
-    if owner is not None and hasattr(fn, "__func__"):
-        return (id(owner), id(fn.__func__))
-    return id(fn)

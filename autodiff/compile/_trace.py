@@ -101,6 +101,8 @@ def _map(rec: Recorder, value: Any) -> Any:
         return Leaf("new", len(rec.program.results) - 1, value._backend)
     if isinstance(value, (list, tuple)):
         mapped = [_map(rec, item) for item in value]
+        if type(value) not in (tuple, list):  # a named tuple (return_types): its type
+            return Leaf("typed", (type(value), mapped))
         return tuple(mapped) if isinstance(value, tuple) else mapped
     if isinstance(value, dict):
         return {key: _map(rec, item) for key, item in value.items()}
@@ -114,6 +116,10 @@ def rebuild(structure: Any, arrays: tuple[Any, ...], refs: dict[str, Any]) -> An
     if isinstance(structure, Leaf):
         if structure.kind == "new":
             return Tensor._wrap(arrays[structure.value], structure.backend)
+        if structure.kind == "typed":
+            kind, items = structure.value
+            values = [rebuild(item, arrays, refs) for item in items]
+            return kind(*values) if hasattr(kind, "_fields") else kind(values)
         if structure.kind == "ref":  # an argument, a held tensor or its .grad
             return eval(structure.value, {}, refs)
         return structure.value
