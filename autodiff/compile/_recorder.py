@@ -12,7 +12,6 @@ eagerly and the function is not replayed.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from .. import _mode, _views
@@ -31,7 +30,6 @@ from ._values import (
     where,
 )
 
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: forwards from these modules draw random numbers: a replay would not redraw them
 _RANDOM_MODULES = ("autodiff.ops.random", "autodiff.ops.random_more", "autodiff.ops.dropout",
                    "autodiff.nn._init_draws")
