@@ -53,10 +53,10 @@ def _check_plain(start: list[Any]) -> None:
                      if arity == 2 else node._edges)
 
 
-def node_function(node: Node, g: Any) -> Any:
-    """``node.run_arrays`` as a function of the arrays it reads, ``fn(g, out, *inputs)``:
-    the rules (the backend's own, conjugated on a complex cotangent), the parameters,
-    the fitting of each cotangent to its input, fixed at trace time."""
+def node_plan(node: Node, g: Any) -> tuple[Any, Any, tuple[Any, ...]]:
+    """What ``node.run_arrays`` would call, fixed at trace time: the namespace, the
+    backend the cotangents are fitted to, and per edge ``(rule, meta)`` or None (the
+    backend's own rules, conjugated on a complex cotangent)."""
     prim: Any = node._prim
     backend = node._backend
     rules = prim.vjps
@@ -67,31 +67,34 @@ def node_function(node: Node, g: Any) -> Any:
     xp = backend.rule_namespace or array_namespace(backend)
     if prim.moves:
         backend = node._params["source"]
-    array_type = backend.array_type
     arity = node._arity
     edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
         arity == 2) else node._edges
     plan = tuple(None if edge is None else (rule, meta)
                  for edge, rule, meta in zip(edges, rules, node._meta))  # noqa: B905
+    return xp, backend, plan
 
-    def run(g: Any, out: Any, *inputs: Any, **params: Any) -> list[Any]:
-        results: list[Any] = []
-        for item in plan:
-            if item is None:
-                results.append(None)
-                continue
-            rule, meta = item
-            array = rule(xp, g, out, *inputs, **params)
-            if array is not None and (
-                    array.__class__ is not array_type or array.shape != meta[0]
-                    or ((dtype := array.dtype) is not meta[1] and dtype != meta[1])):
-                array = fit_array(array, meta, backend)
-            results.append(array)
-        return results
 
-    run.__name__ = node.name()
-    run.__wrapped__ = prim.vjps  # type: ignore[attr-defined]
-    return run
+def run_rules(xp: Any, backend: Any, plan: tuple[Any, ...], g: Any, out: Any,
+              inputs: list[Any], params: Any) -> tuple[list[Any], list[Any]]:
+    """The cotangents (as ``run_arrays`` gives them) and each rule's own result."""
+    array_type = backend.array_type
+    results: list[Any] = []
+    raws: list[Any] = []
+    for item in plan:
+        if item is None:
+            results.append(None)
+            raws.append(None)
+            continue
+        rule, meta = item
+        array = raw = rule(xp, g, out, *inputs, **params)
+        if array is not None and (
+                array.__class__ is not array_type or array.shape != meta[0]
+                or ((dtype := array.dtype) is not meta[1] and dtype != meta[1])):
+            array = fit_array(array, meta, backend)
+        results.append(array)
+        raws.append(raw)
+    return results, raws
 
 
 def accumulate(leaf: Tensor, array: Any, owned: bool, backend: Any) -> Any:
@@ -113,12 +116,12 @@ def _recording(rec: Recorder) -> bool:
 
 
 def _run_node(rec: Recorder, node: Node, g: Any, retain_graph: bool) -> list[Any]:
-    fn = node_function(node, g)
+    xp, backend, plan = node_plan(node, g)
     saved = [value._array if value is not None and hasattr(value, "_array") else value
              for value in node._inputs]
-    results = fn(g, node._out, *saved, **(node._params or {}))
+    results, raws = run_rules(xp, backend, plan, g, node._out, saved, node._params or {})
     if _recording(rec):
-        rec.guarded(_record_node, rec, node, fn, g, results)
+        rec.guarded(_record_node, rec, node, xp, backend, plan, g, results, raws)
     if not retain_graph and node._holds:  # what run_arrays does after its rules
         node._inputs = ()
         node._out = None
@@ -126,11 +129,25 @@ def _run_node(rec: Recorder, node: Node, g: Any, retain_graph: bool) -> list[Any
     return results
 
 
-def _record_node(rec: Recorder, node: Node, fn: Any, g: Any, results: list[Any]) -> None:
-    args: list[Any] = [rec.array(g), Const(None) if node._out is None else rec.array(node._out)]
+def _record_node(rec: Recorder, node: Node, xp: Any, backend: Any, plan: tuple[Any, ...],
+                 g: Any, results: list[Any], raws: list[Any]) -> None:
+    """One instruction per rule, the rule itself (no wrapper: the replay's cost is
+    its calls), and one more where its result had to be fitted to its input (a
+    broadcast summed away, a dtype cast): a decision fixed by the guarded shapes."""
+    args: list[Any] = [Const(xp), rec.array(g),
+                       Const(None) if node._out is None else rec.array(node._out)]
     for value in node._inputs:
         args.append(rec.slot(value) if hasattr(value, "_array") else Const(value))
-    rec.emit(node.name(), fn, args, dict(node._params or {}), results, single=False)
+    name = node.name()
+    params = dict(node._params or {})
+    for item, result, raw in zip(plan, results, raws, strict=True):
+        if item is None:
+            continue
+        rule, meta = item
+        rec.emit(name, rule, args, params, [raw])
+        if raw is not result:
+            rec.emit("fit", fit_array, [rec.array(raw), Const(meta), Const(backend)], None,
+                     [result])
 
 
 def _add(rec: Recorder, earlier: Any, cotangent: Any) -> Any:
