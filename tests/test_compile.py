@@ -210,3 +210,31 @@ def test_explain_lists_ops_guards_and_frees(capsys: pytest.CaptureFixture[str]) 
     with pytest.warns(UserWarning, match="graph break"):
         broken = ad.compile(lambda x: x * x.sum().item()).explain(ad.ones(2))
     assert "runs eagerly" in broken and "Tensor.item" in broken
+
+
+def test_a_write_through_a_differentiable_view_breaks_the_graph() -> None:
+    def f(x: ad.Tensor) -> ad.Tensor:
+        y = x * 1.0
+        y[0:1].mul_(3.0)  # rewrites y's history (CopySlices)
+        y.sum().backward()
+        return x.grad
+
+    compiled = ad.compile(f)
+    with pytest.warns(UserWarning, match="graph break: an in-place write through a "
+                                         "differentiable view"):
+        grad = compiled(ad.ones(3, requires_grad=True))
+    assert _same(grad, ad.tensor([3.0, 1.0, 1.0]))
+
+
+def test_a_module_trained_from_scratch_replays() -> None:
+    # nn.Linear's parameters are views of the memory their initialiser drew into: a
+    # write into them under no_grad is a plain write, which the replay repeats
+    model = nn.Linear(3, 2)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    step = ad.compile(_step(model, opt))
+    x, y = ad.ones((4, 3)), ad.zeros((4, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(4):
+            step(x, y)
+    assert next(iter(step.cache.values())).replay is not None

@@ -73,7 +73,7 @@ class Recorder:
         shape, dtype = self.program.name(tuple(array.shape)), self.program.name(array.dtype)
         self.program.guards.append((
             f"{expression}.shape == {shape} and {expression}.dtype == {dtype}",
-            f"{expression}: shape {tuple(array.shape)}, dtype {array.dtype}"))
+            f"{expression}: shape {tuple(array.shape)}, dtype {tensor.dtype.name}"))
         self.signature.append(("in", expression, tuple(array.shape), str(array.dtype)))
         return slot
 
@@ -227,12 +227,15 @@ class Recorder:
         return new
 
     def _check_store(self, tensor: Tensor) -> bool:
-        # a write into a view, or into an immutable array with views, rebinds aliases
-        # the trace does not follow
+        # On a mutable backend a write into a view is a write into the memory its base
+        # shares, which the replay repeats as it is; what the trace does not follow is
+        # a recorded write through a differentiable view (the base's history is
+        # rewritten) and, on immutable arrays, the rebinding of every alias
         view = tensor._view
-        if view.__class__ is _views.ViewOf or (
-                view is not None and not tensor._backend.mutable_arrays):
-            self.fail("an in-place write into a view")
+        if not tensor._backend.mutable_arrays and view is not None:
+            self.fail("an in-place write into a tensor with views, on immutable arrays")
+        if view.__class__ is _views.ViewOf and view.differentiable and _mode.state.enabled:
+            self.fail("an in-place write through a differentiable view")
         return True
 
     def grad_read(self, tensor: Tensor) -> None:
