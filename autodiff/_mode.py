@@ -79,15 +79,13 @@ class _AnomalyState:
 anomaly = _AnomalyState()
 
 
-class _TracingState:
-    """The recorder of ``autodiff.compile`` while it traces a call, else None.
-    Process-wide like ``anomaly``; an op reads it only on the departed path (a trace
-    counts itself as a departure), so ops outside a trace never pay for it."""
+class _TracingState(threading.local):
+    """The recorder of ``autodiff.compile`` while this thread traces a call, else None.
+    An op reads it only on the departed path (a trace counts itself as a departure),
+    so ops outside a trace never pay for it; local to the thread, so that another
+    thread's ops never enter a trace."""
 
-    __slots__ = ("active",)
-
-    def __init__(self) -> None:
-        self.active: Any = None
+    active: Any = None
 
 
 tracing = _TracingState()

@@ -238,3 +238,52 @@ def test_a_module_trained_from_scratch_replays() -> None:
         for _ in range(4):
             step(x, y)
     assert next(iter(step.cache.values())).replay is not None
+
+
+def test_a_changed_learning_rate_is_a_guard_miss_not_a_stale_constant() -> None:
+    eager_model = _mlp()
+    model = copy.deepcopy(eager_model)
+    eager_opt = optim.SGD(eager_model.parameters(), lr=0.1, momentum=0.9)
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    eager_sched = optim.lr_scheduler.StepLR(eager_opt, step_size=3, gamma=0.5)
+    sched = optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+    eager, compiled = _step(eager_model, eager_opt), ad.compile(_step(model, opt))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the retraces may warn
+        for x, y in _batches(12):
+            assert _same(eager(x, y), compiled(x, y))
+            eager_sched.step()
+            sched.step()
+    for p, q in zip(eager_model.parameters(), model.parameters(), strict=True):
+        assert _same(p, q)
+
+
+def test_train_and_eval_modes_are_guarded() -> None:
+    model = nn.Sequential(nn.Linear(4, 4), nn.BatchNorm1d(4))
+    forward = ad.compile(lambda x: model(x))
+    x = ad.tensor(np.random.default_rng(0).standard_normal((6, 4)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with ad.no_grad():
+            for _ in range(3):
+                forward(x)  # train mode: batch statistics, running stats updated
+            model.eval()
+            for _ in range(3):
+                got, want = forward(x), model(x)
+                assert _same(got, want)
+
+
+def test_a_hook_added_after_compiling_is_a_guard_miss() -> None:
+    w = ad.tensor([1.0, 2.0], requires_grad=True)
+
+    @ad.compile
+    def f(x: ad.Tensor) -> None:
+        w.grad = None
+        (w * x).sum().backward()
+
+    for _ in range(3):
+        f(ad.ones(2))
+    w.register_hook(lambda g: g * 10)
+    with pytest.warns(UserWarning, match="graph break: backward through a node with hooks"):
+        f(ad.ones(2))
+    assert _same(w.grad, ad.tensor([10.0, 10.0]))

@@ -172,6 +172,10 @@ def _leaf(rec: Recorder, node: AccumulateGrad, grad: Any, shared: set[int]) -> N
 
 def _record_leaf(rec: Recorder, leaf: Tensor, grad: Any, owned: bool, total: Any) -> None:
     rec.grad_known.add(id(leaf))
+    ref = rec.ref(leaf)
+    # a hook registered on the leaf after the trace would not run in a replay
+    rec.program.guards.append((f"({ref}._acc is None or {ref}._acc._extra is None)",
+                               f"{ref} has no hooks"))
     rec.emit("AccumulateGrad", accumulate, [
         Ref(rec.ref(leaf)), rec.array(grad), Const(owned), Const(leaf._backend)], None, [total])
 

@@ -25,7 +25,9 @@ from ._values import (
     fields_of,
     filling,
     fn_key,
+    hooks_registered,
     host_call,
+    option_values,
     set_grad_none,
     where,
 )
@@ -48,6 +50,7 @@ class Recorder:
         self.writes: dict[int, list[Any]] = {}  # id(tensor) -> [expression, slot, bumps]
         self.grad_known: set[int] = set()  # tensors whose .grad the program has set
         self.born: set[int] = set()  # tensors made during the call outside the ops
+        self.modules: set[Any] = set()  # the modules whose call is guarded
         self.signature: list[Any] = []
         self.broken: str | None = None
         self.backward_runs = 0
@@ -100,7 +103,11 @@ class Recorder:
             self.fail("a tensor's array was replaced outside the recorded ops")
         if key in self.born:
             return self._constant(tensor)
-        return self._input(tensor, f"{self.ref(tensor)}._array", array)
+        ref = self.ref(tensor)
+        # whether it requires grad decides which rules a backward runs
+        self.program.guards.append((f"{ref}._requires_grad is {tensor._requires_grad}",
+                                    f"{ref}.requires_grad is {tensor._requires_grad}"))
+        return self._input(tensor, f"{ref}._array", array)
 
     def _constant(self, tensor: Tensor) -> str:
         """A tensor made during the call outside the ops: its values, copied afresh at
@@ -282,6 +289,39 @@ class Recorder:
         except GraphBreak as error:
             self.stop(str(error))
         return tuple(Tensor._wrap(array, backend) for array in results)
+
+    def optimizer(self, opt: Any) -> None:
+        """An optimizer's step: its options (a learning rate a scheduler changes) are
+        Python numbers the trace bakes in, so the replay checks them first."""
+        if hooks_registered(opt):
+            self.stop(f"an optimizer with step hooks (at {where()})")
+            return
+        options = option_values(opt)
+        if options is None:
+            self.stop(f"an optimizer option that is a tensor (at {where()})")
+            return
+        name = self.program.name(opt, "O")
+        self.program.guards.append((f"{self.program.name(option_values, 'F')}({name}) == "
+                                    f"{self.program.name(options)}",
+                                    f"{type(opt).__name__}'s options as traced"))
+        self.signature.append(("optimizer", id(opt), describe(options)))
+
+    def module(self, module: Any) -> None:
+        """A module's call: forward hooks are Python the replay would not run, and
+        ``training`` picks the ops (dropout, batch norm's statistics)."""
+        if module._forward_pre_hooks or module._forward_hooks:
+            self.stop(f"a module with forward hooks (at {where()})")
+            return
+        key = ("module", id(module))
+        if key in self.modules:
+            return
+        self.modules.add(key)
+        name = self.program.name(module, "M")
+        self.program.guards.append((
+            f"{name}.training is {module.training} and not {name}._forward_pre_hooks and "
+            f"not {name}._forward_hooks",
+            f"{type(module).__name__}.training is {module.training}, no forward hooks"))
+        self.signature.append(key + (module.training,))
 
     def data_read(self, what: str) -> None:
         self.stop(f"{what} reads a tensor's data (at {where()})")

@@ -35,6 +35,17 @@ def _wrapping(original: Any, born: set[int]) -> Any:
     return classmethod(wrap)
 
 
+def _calling(call: Callable[..., Any]) -> Callable[..., Any]:
+    """``Module.__call__`` that tells the recorder which module runs (its guards)."""
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        tracer = _mode.tracing.active
+        if tracer is not None:
+            tracer.module(self)
+        return call(self, *args, **kwargs)
+
+    return run
+
+
 class Leaf:
     """A returned value: a new tensor on a slot, an argument, a held tensor or a
     Python value (``kind`` says which)."""
@@ -55,6 +66,10 @@ def trace(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
     for name in DATA_READS:
         setattr(Tensor, name, _reading(name, getattr(Tensor, name)))
     Tensor._wrap = _wrapping(wrap, rec.born)  # type: ignore[method-assign]
+    from ..nn.modules.module import Module
+
+    call = Module.__dict__["__call__"]
+    Module.__call__ = _calling(call)  # type: ignore[method-assign]
     if _mode.tracing.active is not None:
         raise RuntimeError("autodiff.compile: a compiled function called inside another's "
                            "trace; compile the outer function only")
@@ -71,6 +86,7 @@ def trace(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
             else:
                 setattr(Tensor, name, method)
         Tensor._wrap = wrap  # type: ignore[method-assign]
+        Module.__call__ = call  # type: ignore[method-assign]
     return result, rec
 
 

@@ -155,3 +155,21 @@ def fn_key(fn: Any) -> Any:
     if owner is not None and hasattr(fn, "__func__"):
         return (id(owner), id(fn.__func__))
     return id(fn)
+
+
+def option_values(opt: Any) -> tuple[Any, ...] | None:
+    """An optimizer's options, group by group (None where one is a tensor)."""
+    options = []
+    for group in opt.param_groups:
+        items = tuple((key, value) for key, value in group.items() if key != "params")
+        if any(isinstance(value, Tensor) for _, value in items):
+            return None
+        options.append(items)
+    return tuple(options)
+
+
+def hooks_registered(opt: Any) -> bool:
+    """Whether an optimizer has step hooks of its own or global ones."""
+    from ..optim._hooks import STEP_POST, STEP_PRE, hooks_of
+
+    return bool(list(hooks_of(opt, STEP_PRE)) or list(hooks_of(opt, STEP_POST)))
