@@ -287,3 +287,31 @@ def test_a_hook_added_after_compiling_is_a_guard_miss() -> None:
     with pytest.warns(UserWarning, match="graph break: backward through a node with hooks"):
         f(ad.ones(2))
     assert _same(w.grad, ad.tensor([10.0, 10.0]))
+
+
+def test_a_tensor_kept_in_python_state_is_never_replayed_stale() -> None:
+    log: dict[str, ad.Tensor] = {}
+
+    def f(x: ad.Tensor) -> ad.Tensor:
+        h = x * 2
+        log["h"] = h  # read by the caller, not returned: a replay would not update it
+        return h.sum()
+
+    compiled = ad.compile(f)
+    with pytest.warns(UserWarning, match="outlives the call"):
+        for k in range(5):
+            compiled(ad.ones(2) * k)
+            assert _same(log["h"], ad.ones(2) * 2 * k)
+
+
+def test_a_recurrent_state_rebound_each_call_stays_eager_and_exact() -> None:
+    state = {"h": ad.zeros(2)}
+
+    def f(x: ad.Tensor) -> ad.Tensor:
+        state["h"] = state["h"] * 0.5 + x
+        return state["h"]
+
+    compiled = ad.compile(f)
+    with pytest.warns(UserWarning, match="traces keep differing"):
+        outs = [compiled(ad.ones(2)) for _ in range(6)]
+    assert _same(outs[-1], ad.ones(2) * (2 - 0.5 ** 5))

@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import _mode
 from .._tensor import Tensor
-from ._program import MISS, GraphBreak, Program
+from ._program import MISS, GraphBreak, Program, Unsettled
 from ._trace import finish, rebuild, trace
 from ._values import describe
 
@@ -134,6 +134,13 @@ class Compiled:
         if reason is None:
             try:
                 structure = finish(rec, result)
+            except Unsettled as error:
+                # state made on this call (an optimizer's first step): trace again
+                entry.signature = None
+                entry.disagreed += 1
+                if entry.disagreed < DISAGREEMENTS:
+                    return result
+                reason = str(error)
             except GraphBreak as error:
                 reason = str(error)
         if reason is not None:

@@ -22,6 +22,10 @@ class GraphBreak(RuntimeError):
     """What ends a trace: the reason and the ``file:line`` where it happened."""
 
 
+class Unsettled(GraphBreak):
+    """A trace that made state which outlives the call: the next call may settle."""
+
+
 @dataclass
 class Instr:
     """``outs = fn(*args, **params)``: ``args`` items are slot names (``str``) or

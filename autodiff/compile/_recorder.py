@@ -12,6 +12,7 @@ eagerly and the function is not replayed.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from .. import _mode, _views
@@ -51,6 +52,7 @@ class Recorder:
         self.grad_known: set[int] = set()  # tensors whose .grad the program has set
         self.born: set[int] = set()  # tensors made during the call outside the ops
         self.modules: set[Any] = set()  # the modules whose call is guarded
+        self.made: list[weakref.ref[Tensor]] = []  # every op's result tensor
         self.signature: list[Any] = []
         self.broken: str | None = None
         self.backward_runs = 0
@@ -199,6 +201,7 @@ class Recorder:
         if params and any(isinstance(value, dict) for value in params.values()):
             # a memo shared by the calls of one op (unique_all's fields): state per call
             self.fail(f"{prim.name} keeps state in a parameter")
+        self.made.append(weakref.ref(result))
         backend = None
         slots: list[Any] = []
         for arg in args:

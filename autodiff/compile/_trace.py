@@ -3,12 +3,13 @@ graph breaks, and what the call returned mapped onto the program's slots."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
 from .. import _mode
 from .._tensor import Tensor
-from ._program import GraphBreak
+from ._program import GraphBreak, Unsettled
 from ._recorder import Recorder
 
 #: Tensor methods that hand a tensor's values to Python: the trace cannot follow them
@@ -99,7 +100,39 @@ def finish(rec: Recorder, result: Any) -> Any:
         if rec.slots.get(id(tensor._array)) != slot:
             raise GraphBreak("a tensor's array was replaced outside the recorded ops")
         program.writes.append((expression, slot, bumps))
-    return _map(rec, result)
+    structure = _map(rec, result)
+    _check_outlived(rec, result)
+    return structure
+
+
+def _returned(value: Any, found: set[int]) -> None:
+    if isinstance(value, Tensor):
+        found.add(id(value))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _returned(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _returned(item, found)
+
+
+def _check_outlived(rec: Recorder, result: Any) -> None:
+    """A tensor an op made that is still alive after the call, not returned, was kept
+    somewhere (``self.hidden = h``): a replay would not rebind it. Cycles are
+    collected before concluding (only while tracing)."""
+    returned: set[int] = set()
+    _returned(result, returned)
+
+    def survivors() -> list[Tensor]:
+        alive = (ref() for ref in rec.made)
+        return [t for t in alive if t is not None and id(t) not in returned]
+
+    if survivors():
+        gc.collect()
+        if survivors():
+            raise Unsettled("a tensor made inside the function outlives the call (kept "
+                             "in Python state, or a view of it returned): a replay would "
+                             "not update it")
 
 
 def _map(rec: Recorder, value: Any) -> Any:
