@@ -79,7 +79,16 @@ def _guard_names(new: tuple[Any, ...], old: tuple[Any, ...]) -> str:
 
 class Compiled:
     """A function traced on its first calls and replayed on arrays afterwards; see
-    ``autodiff.compile``."""
+    ``autodiff.compile``. ``cache`` holds a program per guard key, ``breaks`` the
+    reasons the function ran eagerly.
+
+    >>> import autodiff as ad
+    >>> double = ad.compile(lambda x: x * 2)
+    >>> [double(ad.ones(2)).tolist() for _ in range(3)][-1]
+    [2.0, 2.0]
+    >>> [entry.replay is not None for entry in double.cache.values()]
+    [True]
+    """
 
     def __init__(self, fn: Callable[..., Any], fullgraph: bool = False) -> None:
         self.fn = fn
@@ -172,7 +181,17 @@ class Compiled:
 
     def explain(self, *args: Any, **kwargs: Any) -> str:
         """What the trace for these arguments holds (tracing them if need be): ops,
-        guards, graph breaks and the memory plan. The text is returned and printed."""
+        guards, graph breaks and the memory plan. The text is returned and printed.
+
+        >>> import autodiff as ad
+        >>> text = ad.compile(lambda x: (x * x).sum()).explain(ad.ones(3))
+        autodiff.compile(<lambda>): 2 ops, 1 inputs, 0 tensors written back
+        ops: multiply x1, sum x1
+        guards (1):
+          a0._array: shape (3,), dtype float32
+        graph breaks: none
+        memory plan: 2 arrays freed at their last use
+        """
         key, _ = self._key(args, kwargs)
         for _ in range(3):
             entry = self.cache.get(key)

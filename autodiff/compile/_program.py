@@ -125,6 +125,10 @@ class Program:
         lines.append(f"    return ({''.join(slot + ', ' for slot in self.results)})")
         self.source = "\n".join(lines) + "\n"
         self.frees = frees
-        scope: dict[str, Any] = dict(self.names, MISS=MISS)
-        exec(compile(self.source, "<autodiff.compile>", "exec"), scope)
-        return scope["replay"]
+        # the names are a factory's parameters, so the replay reads them as closure
+        # cells (LOAD_DEREF) rather than through the globals dict
+        factory = (f"def make({', '.join(self.names)}):\n"
+                   + "".join(f"    {line}\n" for line in lines) + "    return replay\n")
+        scope: dict[str, Any] = {"MISS": MISS}
+        exec(compile(factory, "<autodiff.compile>", "exec"), scope)
+        return scope["make"](**self.names)
