@@ -315,3 +315,20 @@ def test_a_recurrent_state_rebound_each_call_stays_eager_and_exact() -> None:
     with pytest.warns(UserWarning, match="traces keep differing"):
         outs = [compiled(ad.ones(2)) for _ in range(6)]
     assert _same(outs[-1], ad.ones(2) * (2 - 0.5 ** 5))
+
+
+def test_a_grad_read_in_python_is_guarded() -> None:
+    w = ad.tensor([1.0, 2.0], requires_grad=True)
+    w.grad = ad.ones(2)
+
+    @ad.compile
+    def f(x: ad.Tensor) -> ad.Tensor:
+        g = w.grad
+        return x * 2 if g is None else x + g  # Python branches on whether it is set
+
+    for _ in range(3):
+        assert _same(f(ad.ones(2)), ad.ones(2) * 2)
+    w.grad = None
+    assert _same(f(ad.ones(2)), ad.ones(2) * 2)
+    w.grad = ad.ones(2) * 5
+    assert _same(f(ad.ones(2)), ad.ones(2) * 6)

@@ -190,7 +190,7 @@ class Compiled:
         guards (1):
           a0._array: shape (3,), dtype float32
         graph breaks: none
-        memory plan: 2 arrays freed at their last use
+        memory plan: 2 arrays freed at their last use, at most 2 bound at once
         """
         key, _ = self._key(args, kwargs)
         for _ in range(3):
@@ -218,5 +218,6 @@ def _explain(name: str, entry: _Entry | None) -> str:
              f"guards ({len(program.guards)}):"]
     lines += [f"  {text}" for _, text in program.guards]
     lines.append("graph breaks: none")
-    lines.append(f"memory plan: {program.frees} arrays freed at their last use")
+    lines.append(f"memory plan: {program.frees} arrays freed at their last use, at most "
+                 f"{program.peak} bound at once")
     return "\n".join(lines)

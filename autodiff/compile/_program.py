@@ -70,6 +70,8 @@ class Program:
     #: objects the generated code names (tensors, functions, constants)
     names: dict[str, Any] = field(default_factory=dict)
     frees: int = 0
+    #: the most slots bound at once during a replay (views of one array count apart)
+    peak: int = 0
     source: str = ""
 
     def name(self, value: Any, prefix: str = "K") -> str:
@@ -97,6 +99,7 @@ class Program:
         if unused:
             lines.append(f"    del {', '.join(unused)}")
             frees += len(unused)
+        live = peak = len(self.reads) - len(unused)
         for index, instr in enumerate(self.instrs):
             fn = self.name(instr.fn, "F")
             parts = [arg if isinstance(arg, str) else arg.text if isinstance(arg, Ref)
@@ -115,9 +118,12 @@ class Program:
                            and last.get(arg) == index and arg not in live_out}
                           | {out for out in instr.outs if out is not None
                              and out not in last and out not in live_out})
+            live += sum(out is not None for out in instr.outs)
+            peak = max(peak, live)
             if dead:
                 lines.append(f"    del {', '.join(dead)}")
                 frees += len(dead)
+                live -= len(dead)
         for expression, slot, bumps in self.writes:
             lines.append(f"    {expression}._array = {slot}")
             if bumps:
@@ -125,6 +131,7 @@ class Program:
         lines.append(f"    return ({''.join(slot + ', ' for slot in self.results)})")
         self.source = "\n".join(lines) + "\n"
         self.frees = frees
+        self.peak = peak
         # the names are a factory's parameters, so the replay reads them as closure
         # cells (LOAD_DEREF) rather than through the globals dict
         factory = (f"def make({', '.join(self.names)}):\n"
