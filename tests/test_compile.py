@@ -332,3 +332,14 @@ def test_a_grad_read_in_python_is_guarded() -> None:
     assert _same(f(ad.ones(2)), ad.ones(2) * 2)
     w.grad = ad.ones(2) * 5
     assert _same(f(ad.ones(2)), ad.ones(2) * 6)
+
+
+def test_a_value_decided_shape_breaks_the_graph() -> None:
+    def f(x: ad.Tensor) -> ad.Tensor:
+        return x[x > 0].mean()  # the mean's count is how many are positive
+
+    compiled = ad.compile(f)
+    with pytest.warns(UserWarning, match="output shape depends on its input's values"):
+        for values in ([1.0, -1.0, 2.0], [1.0, 3.0, 2.0], [-1.0, -1.0, 4.0]):
+            x = ad.tensor(values)
+            assert _same(compiled(x), f(x))

@@ -37,6 +37,27 @@ from ._values import (
 _RANDOM_MODULES = ("autodiff.ops.random", "autodiff.ops.random_more", "autodiff.ops.dropout",
                    "autodiff.nn._init_draws")
 #: array attributes a guard compares (the program is specialised to them)
+#: primitives whose output shape depends on their input's values
+_VALUE_SHAPED = frozenset(("nonzero", "unique_all", "unique_counts", "unique_dim",
+                           "unique_inverse", "unique_values"))
+
+
+def _holds_array(value: Any, any_dtype: bool) -> bool:
+    """Whether ``value`` (parameters) holds a boolean array (a mask as an index: the
+    selection's size is the count of its true values), or any array if ``any_dtype``."""
+    if isinstance(value, dict):
+        return any(_holds_array(item, any_dtype) for item in value.values())
+    if isinstance(value, (tuple, list)):
+        return any(_holds_array(item, any_dtype) for item in value)
+    fields = fields_of(value)
+    if fields:
+        return _holds_array(fields, any_dtype)
+    dtype = getattr(value, "dtype", None)
+    if not isinstance(getattr(value, "shape", None), tuple) or dtype is None:
+        return False
+    return any_dtype or "bool" in str(dtype)
+
+
 class Recorder:
     """The tracer ``_mode.tracing.active`` points at while a call is traced."""
 
@@ -201,6 +222,11 @@ class Recorder:
         if params and any(isinstance(value, dict) for value in params.values()):
             # a memo shared by the calls of one op (unique_all's fields): state per call
             self.fail(f"{prim.name} keeps state in a parameter")
+        if prim.name in _VALUE_SHAPED or (params and _holds_array(
+                params, prim.name == "repeat")):
+            # a shape the values decide: the counts, fits and parameters recorded
+            # downstream (a mean's count, say) would be the trace's
+            self.fail(f"{prim.name}'s output shape depends on its input's values")
         self.made.append(weakref.ref(result))
         backend = None
         slots: list[Any] = []
