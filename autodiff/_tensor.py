@@ -225,7 +225,9 @@ class Tensor(TensorIO, TensorMethods):
     def grad(self) -> Tensor | None:
         if self._grad_fn is not None and not self.retains_grad:
             warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
-        if _mode.tracing.active is not None:  # autodiff.compile: where the array came from
+        # autodiff.compile: where the array came from (a trace counts as a departure,
+        # so outside one this costs a plain read, not the thread-local one)
+        if _mode.departures.count and _mode.tracing.active is not None:
             _mode.tracing.active.grad_read(self)
         return self._grad
 
@@ -233,8 +235,8 @@ class Tensor(TensorIO, TensorMethods):
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
             self._check_assigned_grad(value)
-        if _mode.tracing.active is not None:  # autodiff.compile records the reset
-            _mode.tracing.active.grad_set(self, value)
+        if _mode.departures.count and _mode.tracing.active is not None:
+            _mode.tracing.active.grad_set(self, value)  # autodiff.compile records it
         self._grad = value
 
     def _check_assigned_grad(self, value: Any) -> None:

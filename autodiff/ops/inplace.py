@@ -155,9 +155,10 @@ def _refresh_views(base: Tensor, history: bool) -> None:
 def _store(x: Tensor, update: Callable[[Any, Any], Any], value: Any) -> Any:
     """``update(x._array, value)``, the array ``x`` holds after a write: recorded (or
     refused, ending the trace) while ``autodiff.compile`` traces a call."""
-    tracer = _mode.tracing.active
-    if tracer is not None:
-        return tracer.store(x, update, value)
+    if _mode.departures.count:  # a trace counts as one: no thread-local read otherwise
+        tracer = _mode.tracing.active
+        if tracer is not None:
+            return tracer.store(x, update, value)
     return update(x._array, value)
 
 
