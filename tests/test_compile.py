@@ -343,3 +343,22 @@ def test_a_value_decided_shape_breaks_the_graph() -> None:
         for values in ([1.0, -1.0, 2.0], [1.0, 3.0, 2.0], [-1.0, -1.0, 4.0]):
             x = ad.tensor(values)
             assert _same(compiled(x), f(x))
+
+
+def test_compile_decorates_a_method() -> None:
+    class Trainer:
+        def __init__(self, scale: float) -> None:
+            self.w = ad.tensor([1.0, 2.0], requires_grad=True)
+            self.scale = scale
+
+        @ad.compile
+        def step(self, x: ad.Tensor) -> ad.Tensor:
+            self.w.grad = None
+            loss = (self.w * x).sum() * self.scale
+            loss.backward()
+            return self.w.grad
+
+    a, b = Trainer(1.0), Trainer(3.0)
+    for _ in range(3):
+        assert _same(a.step(ad.ones(2)), ad.ones(2))
+        assert _same(b.step(ad.ones(2)), ad.ones(2) * 3)

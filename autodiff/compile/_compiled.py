@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import types
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,7 +36,8 @@ class _Entry:
     """One guard key's state: the last trace's signature until two traces agree, then
     the replay; or eager for good after a graph break."""
 
-    __slots__ = ("signature", "replay", "program", "structure", "broken", "refs", "disagreed")
+    __slots__ = ("signature", "replay", "program", "structure", "broken", "refs", "disagreed",
+                 "pins", "held")
 
     def __init__(self) -> None:
         self.signature: Any = None
@@ -45,9 +47,15 @@ class _Entry:
         self.broken: str | None = None
         self.refs: dict[str, Any] = {}
         self.disagreed = 0
+        #: the arguments told apart by identity (an instance, say), kept alive so that
+        #: their ids name them for as long as the entry lives
+        self.pins: list[Any] = []
+        #: the last trace's program: what its signature names by id stays alive, so
+        #: that no new object takes one of those ids before the next trace compares
+        self.held: Any = None
 
 
-def _flatten(value: Any, tensors: list[Tensor], key: list[Any]) -> None:
+def _flatten(value: Any, tensors: list[Tensor], key: list[Any], pins: list[Any]) -> None:
     """The tensors among the arguments, in order, and the guard key: per tensor its
     shape, dtype, backend, device and ``requires_grad``; other values as they are."""
     if isinstance(value, Tensor):
@@ -58,13 +66,16 @@ def _flatten(value: Any, tensors: list[Tensor], key: list[Any]) -> None:
     elif isinstance(value, (list, tuple)):
         key.append((type(value).__name__, len(value)))
         for item in value:
-            _flatten(item, tensors, key)
+            _flatten(item, tensors, key, pins)
     elif isinstance(value, dict):
         key.append(("dict", tuple(value)))
         for item in value.values():
-            _flatten(item, tensors, key)
+            _flatten(item, tensors, key, pins)
     else:
-        key.append(describe(value))
+        described = describe(value)
+        if described[0] == "object":
+            pins.append(value)
+        key.append(described)
 
 
 def _guard_names(new: tuple[Any, ...], old: tuple[Any, ...]) -> str:
@@ -98,17 +109,24 @@ class Compiled:
         self.breaks: list[str] = []
         functools.update_wrapper(self, fn)
 
-    def _key(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, list[Tensor]]:
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        """As a method (``@ad.compile`` on a ``def step(self, ...)``): bound to the
+        instance, which is part of the guard key (one program per instance)."""
+        return self if instance is None else types.MethodType(self, instance)
+
+    def _key(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, list[Tensor],
+                                                                           list[Any]]:
         tensors: list[Tensor] = []
         key: list[Any] = []
-        _flatten(args, tensors, key)
-        _flatten(kwargs, tensors, key)
-        return (_mode.state.enabled, tuple(key)), tensors
+        pins: list[Any] = []
+        _flatten(args, tensors, key, pins)
+        _flatten(kwargs, tensors, key, pins)
+        return (_mode.state.enabled, tuple(key)), tensors, pins
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _mode.tracing.active is not None or _mode.state.forward_levels:
             return self.fn(*args, **kwargs)  # inside another trace, or forward mode
-        key, tensors = self._key(args, kwargs)
+        key, tensors, pins = self._key(args, kwargs)
         entry = self.cache.get(key)
         if entry is not None:
             self.cache.move_to_end(key)
@@ -126,6 +144,7 @@ class Compiled:
             if self.cache:
                 self._missed(_guard_names(key, next(reversed(self.cache))))
             entry = self.cache[key] = _Entry()
+            entry.pins = pins
             if len(self.cache) > CACHE_SIZE:
                 self.cache.popitem(last=False)
         return self._trace(entry, args, kwargs, tensors)
@@ -177,6 +196,7 @@ class Compiled:
                 warnings.warn(f"autodiff.compile({self.fn.__name__}): {reason}; the function "
                               "runs eagerly", stacklevel=3)
         entry.signature = signature
+        entry.held = rec.program
         return result
 
     def explain(self, *args: Any, **kwargs: Any) -> str:
@@ -192,7 +212,7 @@ class Compiled:
         graph breaks: none
         memory plan: 2 arrays freed at their last use, at most 2 bound at once
         """
-        key, _ = self._key(args, kwargs)
+        key, _, _ = self._key(args, kwargs)
         for _ in range(3):
             entry = self.cache.get(key)
             if entry is not None and (entry.program is not None or entry.broken):
