@@ -37,6 +37,7 @@ from ._values import (
 _RANDOM_MODULES = ("autodiff.ops.random", "autodiff.ops.random_more", "autodiff.ops.dropout",
                    "autodiff.nn._init_draws")
 #: array attributes a guard compares (the program is specialised to them)
+_FLOAT_KINDS = ("real floating", "complex floating")
 #: primitives whose output shape depends on their input's values
 _VALUE_SHAPED = frozenset(("nonzero", "unique_all", "unique_counts", "unique_dim",
                            "unique_inverse", "unique_values"))
@@ -239,6 +240,12 @@ class Recorder:
         out = result._array
         call = [Const(backend.xp), *slots]  # type: ignore[union-attr]
         fn = forward
+        direct = getattr(forward, "direct", None)
+        if direct is not None and all(arg.dtype.kind in _FLOAT_KINDS for arg in args
+                                      if isinstance(arg, Tensor)):
+            # an elementwise forward's promotion of integer inputs is a no-op on
+            # floating ones (their dtypes are guarded): the replay calls what it wraps
+            fn = direct
         if out.ndim == 0:  # numpy answers 0-d math with a scalar: the op coerces it
             fn = coercing(forward, result._backend)
         self.emit(prim.name, fn, call, dict(params) if params else None, [out])
