@@ -362,3 +362,21 @@ def test_compile_decorates_a_method() -> None:
     for _ in range(3):
         assert _same(a.step(ad.ones(2)), ad.ones(2))
         assert _same(b.step(ad.ones(2)), ad.ones(2) * 3)
+
+
+def test_a_scheduler_stepped_inside_breaks_the_graph() -> None:
+    model = _mlp()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    sched = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    inner = _step(model, opt)
+
+    def step(x: ad.Tensor, y: ad.Tensor) -> ad.Tensor:
+        loss = inner(x, y)
+        sched.step()
+        return loss
+
+    compiled = ad.compile(step)
+    with pytest.warns(UserWarning, match="LR scheduler stepped inside the function"):
+        for x, y in _batches(6):
+            compiled(x, y)
+    assert opt.param_groups[0]["lr"] == 0.1 * 0.5 ** 3

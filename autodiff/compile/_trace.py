@@ -47,6 +47,33 @@ def _calling(call: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _scheduler_steps() -> list[tuple[Any, Any]]:
+    """Every LR scheduler class's own ``step``, to be watched while tracing."""
+    from ..optim._scheduler_base import LRScheduler
+
+    found: list[tuple[Any, Any]] = []
+    kinds: list[Any] = [LRScheduler]
+    while kinds:
+        kind = kinds.pop()
+        kinds.extend(kind.__subclasses__())
+        if "step" in kind.__dict__:
+            found.append((kind, kind.__dict__["step"]))
+    return found
+
+
+def _stepping(step: Callable[..., Any]) -> Callable[..., Any]:
+    """A scheduler's step inside a trace: Python state (its epoch counter) that a replay
+    would not advance, so the learning rate would never change again."""
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        tracer = _mode.tracing.active
+        if tracer is not None:
+            tracer.stop("an LR scheduler stepped inside the function (a replay would not "
+                        "advance it): step it outside the compiled function")
+        return step(self, *args, **kwargs)
+
+    return run
+
+
 class Leaf:
     """A returned value: a new tensor on a slot, an argument, a held tensor or a
     Python value (``kind`` says which)."""
@@ -71,6 +98,9 @@ def trace(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
 
     call = Module.__dict__["__call__"]
     Module.__call__ = _calling(call)  # type: ignore[method-assign]
+    steps = _scheduler_steps()
+    for kind, method in steps:
+        kind.step = _stepping(method)
     if _mode.tracing.active is not None:
         raise RuntimeError("autodiff.compile: a compiled function called inside another's "
                            "trace; compile the outer function only")
@@ -88,6 +118,8 @@ def trace(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
                 setattr(Tensor, name, method)
         Tensor._wrap = wrap  # type: ignore[method-assign]
         Module.__call__ = call  # type: ignore[method-assign]
+        for kind, method in steps:
+            kind.step = method
     return result, rec
 
 
