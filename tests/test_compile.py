@@ -380,3 +380,13 @@ def test_a_scheduler_stepped_inside_breaks_the_graph() -> None:
         for x, y in _batches(6):
             compiled(x, y)
     assert opt.param_groups[0]["lr"] == 0.1 * 0.5 ** 3
+
+
+def test_a_captured_guard_that_keeps_failing_is_named() -> None:
+    w = ad.tensor([1.0, 2.0])
+    f = ad.compile(lambda x: x * w)
+    with pytest.warns(UserWarning, match=r"retraced .*requires_grad is False \(now false\)"):
+        for k in range(40):
+            w.requires_grad_(k % 2 == 1)
+            with ad.no_grad():
+                assert _same(f(ad.ones(2)), w)

@@ -137,8 +137,7 @@ class Compiled:
                 if arrays is not MISS:
                     refs = dict(entry.refs, **{f"a{i}": t for i, t in enumerate(tensors)})
                     return rebuild(entry.structure, arrays, refs)
-                self._missed("captured state (a parameter's shape or dtype, or whether "
-                             "a .grad is set)")
+                self._missed(_failed_guard(entry.program, tensors))
                 entry.replay = None
         else:
             if self.cache:
@@ -151,7 +150,8 @@ class Compiled:
 
     def _missed(self, guard: str) -> None:
         self.misses += 1
-        if self.misses >= CACHE_SIZE:
+        # from the cache's size on, at each power of two: said, but not on every call
+        if self.misses >= CACHE_SIZE and not self.misses & (self.misses - 1):
             warnings.warn(f"autodiff.compile({self.fn.__name__}): retraced {self.misses} "
                           f"times; the last guard that failed: {guard}", stacklevel=3)
 
@@ -222,6 +222,21 @@ class Compiled:
         text = _explain(self.fn.__name__, entry)
         print(text)
         return text
+
+
+def _failed_guard(program: Program | None, tensors: list[Tensor]) -> str:
+    """The first guard of ``program`` that fails now, in words (on a miss only)."""
+    if program is None:
+        return "captured state"
+    scope = dict(program.names, **{f"a{i}": t for i, t in enumerate(tensors)})
+    for condition, text in program.guards:
+        try:
+            holds = eval(condition, {}, scope)
+        except Exception:  # a guard that cannot even be evaluated has failed
+            holds = False
+        if not holds:
+            return f"{text} (now false)"
+    return "captured state"
 
 
 def _explain(name: str, entry: _Entry | None) -> str:
