@@ -91,6 +91,24 @@ class _TracingState(threading.local):
 tracing = _TracingState()
 
 
+class _Traces:
+    """How many threads are tracing: the hooks of ``autodiff.compile`` read this plain
+    counter first, and the thread-local ``tracing`` only while some trace runs."""
+
+    __slots__ = ("count", "_lock")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def change(self, by: int) -> None:
+        with self._lock:
+            self.count += by
+
+
+traces = _Traces()
+
+
 def is_grad_enabled() -> bool:
     """True when operations record a graph for backward.
 

@@ -225,9 +225,9 @@ class Tensor(TensorIO, TensorMethods):
     def grad(self) -> Tensor | None:
         if self._grad_fn is not None and not self.retains_grad:
             warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
-        # autodiff.compile: where the array came from (a trace counts as a departure,
-        # so outside one this costs a plain read, not the thread-local one)
-        if _mode.departures.count and _mode.tracing.active is not None:
+        # autodiff.compile: where the array came from (outside a trace this costs a
+        # plain read, not the thread-local one)
+        if _mode.traces.count and _mode.tracing.active is not None:
             _mode.tracing.active.grad_read(self)
         return self._grad
 
@@ -235,7 +235,7 @@ class Tensor(TensorIO, TensorMethods):
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
             self._check_assigned_grad(value)
-        if _mode.departures.count and _mode.tracing.active is not None:
+        if _mode.traces.count and _mode.tracing.active is not None:
             _mode.tracing.active.grad_set(self, value)  # autodiff.compile records it
         self._grad = value
 

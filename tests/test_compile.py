@@ -390,3 +390,28 @@ def test_a_captured_guard_that_keeps_failing_is_named() -> None:
             w.requires_grad_(k % 2 == 1)
             with ad.no_grad():
                 assert _same(f(ad.ones(2)), w)
+
+
+def test_another_threads_ops_never_enter_a_trace() -> None:
+    import threading
+
+    stop = threading.Event()
+    side = ad.ones(3)
+
+    def busy() -> None:
+        while not stop.is_set():
+            with ad.no_grad():
+                side.mul_(1.0)  # an in-place write, in another thread, during the trace
+
+    worker = threading.Thread(target=busy)
+    worker.start()
+    try:
+        f = ad.compile(lambda x: (x * 3).sin())
+        for k in range(5):
+            x = ad.ones(3) * k
+            assert _same(f(x), (x * 3).sin())
+    finally:
+        stop.set()
+        worker.join()
+    entry = next(iter(f.cache.values()))
+    assert entry.replay is not None and len(entry.program.instrs) == 2

@@ -63,7 +63,7 @@ def run_backward(  # noqa: C901 - the loop reads in one sitting, as the engine's
     with ``capture`` nothing accumulates and the cotangents reaching the captured
     tensors are returned instead (``autograd.grad``).
     """
-    tracer = _mode.tracing.active
+    tracer = _mode.tracing.active if _mode.traces.count else None
     if tracer is not None:  # autodiff.compile records the pass (or lets it run eagerly)
         done = tracer.backward(roots, grads, retain_graph, create_graph, inputs, capture)
         if done is not None:

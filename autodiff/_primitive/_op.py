@@ -136,7 +136,7 @@ def make_op(prim: Primitive) -> Callable[..., Tensor]:  # noqa: C901 - hot path
     state = _mode.state
     departures = _mode.departures
     anomaly = _mode.anomaly
-    tracing = _mode.tracing
+    tracing, traces = _mode.tracing, _mode.traces
     new = object.__new__
     tensor_type = Tensor
     scalars = _SCALARS
@@ -222,7 +222,7 @@ def make_op(prim: Primitive) -> Callable[..., Tensor]:  # noqa: C901 - hot path
         if departed:
             if differentiable and state.forward_levels:
                 _forward.propagate(prim, args, params, result)
-            if tracing.active is not None:  # autodiff.compile records the call
+            if traces.count and tracing.active is not None:  # autodiff.compile records it
                 tracing.active.op(prim, forward, args, params, result)
         return result
 

@@ -4,6 +4,7 @@ graph breaks, and what the call returned mapped onto the program's slots."""
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -84,32 +85,44 @@ class Leaf:
         self.kind, self.value, self.backend = kind, value, backend
 
 
+#: one trace at a time patches the classes (traces are rare; two at once would each
+#: restore the other's patches)
+_PATCHING = threading.Lock()
+
+
 def trace(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
           tensors: list[Tensor], fullgraph: bool) -> tuple[Any, Recorder]:
     """Run ``fn`` eagerly under a recorder; the result and the recorder."""
-    rec = Recorder(tensors, fullgraph)
-    # the methods may live on a base class: patched on Tensor, then removed again
-    own = {name: Tensor.__dict__.get(name) for name in DATA_READS}
-    wrap = Tensor.__dict__["_wrap"]
-    for name in DATA_READS:
-        setattr(Tensor, name, _reading(name, getattr(Tensor, name)))
-    Tensor._wrap = _wrapping(wrap, rec.born)  # type: ignore[method-assign]
-    from ..nn.modules.module import Module
-
-    call = Module.__dict__["__call__"]
-    Module.__call__ = _calling(call)  # type: ignore[method-assign]
-    steps = _scheduler_steps()
-    for kind, method in steps:
-        kind.step = _stepping(method)
     if _mode.tracing.active is not None:
         raise RuntimeError("autodiff.compile: a compiled function called inside another's "
                            "trace; compile the outer function only")
+    with _PATCHING:
+        return _traced(fn, args, kwargs, Recorder(tensors, fullgraph))
+
+
+def _traced(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+            rec: Recorder) -> tuple[Any, Recorder]:
+    from ..nn.modules.module import Module
+
+    # the methods may live on a base class: patched on Tensor, then removed again
+    own = {name: Tensor.__dict__.get(name) for name in DATA_READS}
+    wrap = Tensor.__dict__["_wrap"]
+    call = Module.__dict__["__call__"]
+    steps = _scheduler_steps()
+    for name in DATA_READS:
+        setattr(Tensor, name, _reading(name, getattr(Tensor, name)))
+    Tensor._wrap = _wrapping(wrap, rec.born)  # type: ignore[method-assign]
+    Module.__call__ = _calling(call)  # type: ignore[method-assign]
+    for kind, method in steps:
+        kind.step = _stepping(method)
     _mode.tracing.active = rec
+    _mode.traces.change(1)
     _mode.departures.update(True, False)  # every op now takes the path that records
     try:
         result = fn(*args, **kwargs)
     finally:
         _mode.departures.update(False, True)
+        _mode.traces.change(-1)
         _mode.tracing.active = None
         for name, method in own.items():
             if method is None:

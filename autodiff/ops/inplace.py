@@ -155,7 +155,7 @@ def _refresh_views(base: Tensor, history: bool) -> None:
 def _store(x: Tensor, update: Callable[[Any, Any], Any], value: Any) -> Any:
     """``update(x._array, value)``, the array ``x`` holds after a write: recorded (or
     refused, ending the trace) while ``autodiff.compile`` traces a call."""
-    if _mode.departures.count:  # a trace counts as one: no thread-local read otherwise
+    if _mode.traces.count:  # some thread traces: only then the thread-local read
         tracer = _mode.tracing.active
         if tracer is not None:
             return tracer.store(x, update, value)
