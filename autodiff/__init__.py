@@ -300,6 +300,7 @@ from . import special as special  # noqa: E402
 from . import testing as testing  # noqa: E402
 from . import utils as utils  # noqa: E402
 from . import viz as viz  # noqa: E402
+from .compile import compile as compile  # noqa: E402  (the function; the package is autodiff.compile)
 
 # PyTorch spellings (sub and div below, with add's alpha= and divide's rounding_mode=)
 mul = multiply

@@ -79,6 +79,36 @@ class _AnomalyState:
 anomaly = _AnomalyState()
 
 
+class _TracingState(threading.local):
+    """The recorder of ``autodiff.compile`` while this thread traces a call, else None.
+    An op reads it only on the departed path (a trace counts itself as a departure),
+    so ops outside a trace never pay for it; local to the thread, so that another
+    thread's ops never enter a trace."""
+
+    active: Any = None
+
+
+tracing = _TracingState()
+
+
+class _Traces:
+    """How many threads are tracing: the hooks of ``autodiff.compile`` read this plain
+    counter first, and the thread-local ``tracing`` only while some trace runs."""
+
+    __slots__ = ("count", "_lock")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def change(self, by: int) -> None:
+        with self._lock:
+            self.count += by
+
+
+traces = _Traces()
+
+
 def is_grad_enabled() -> bool:
     """True when operations record a graph for backward.
 

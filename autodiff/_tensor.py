@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from backends import Backend
 
-from . import _backend, _dtypes, _graph, _views
+from . import _backend, _dtypes, _graph, _mode, _views
 from ._convert import to_array
 from ._device import Device
 from ._dtypes import DType
@@ -225,12 +225,18 @@ class Tensor(TensorIO, TensorMethods):
     def grad(self) -> Tensor | None:
         if self._grad_fn is not None and not self.retains_grad:
             warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        # autodiff.compile: where the array came from (outside a trace this costs a
+        # plain read, not the thread-local one)
+        if _mode.traces.count and _mode.tracing.active is not None:
+            _mode.tracing.active.grad_read(self)
         return self._grad
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
             self._check_assigned_grad(value)
+        if _mode.traces.count and _mode.tracing.active is not None:
+            _mode.tracing.active.grad_set(self, value)  # autodiff.compile records it
         self._grad = value
 
     def _check_assigned_grad(self, value: Any) -> None:

@@ -41,6 +41,7 @@ import numpy as np  # noqa: E402
 import autodiff as ad  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compiled import run_compiled  # noqa: E402 - W1, W2, W4, W5 under autodiff.compile
 from convolution import run_w8_w9  # noqa: E402 - W8, W9, in a module of their own
 from recurrent import run_w7  # noqa: E402 - W7, in a module of its own
 from training import run_w10_w11  # noqa: E402 - W10, W11: the examples' training epochs
@@ -660,7 +661,7 @@ def main() -> None:
     runs: list[tuple[str, Callable[[], None]]] = [
         ("W1", lambda: run_w1(bench)), ("W2", lambda: run_w2(bench)),
         ("W4", lambda: run_w4(bench)), ("W5", lambda: run_w5(bench)),
-        ("W3", lambda: run_w3(bench))]
+        ("W3", lambda: run_w3(bench)), ("C", lambda: run_compiled(bench, globals()))]
     if not target.gpu:  # 48,000 tiny ops: host-bound, and the GPU's minutes are few
         runs.append(("W7", lambda: run_w7(bench, host)))
     if target.gpu:

@@ -49,7 +49,7 @@ class Pass:
         self.shared: set[int] = set()
 
 
-def run_backward(
+def run_backward(  # noqa: C901 - the loop reads in one sitting, as the engine's
     roots: Sequence[Tensor],
     grads: Sequence[Tensor],
     retain_graph: bool,
@@ -63,6 +63,11 @@ def run_backward(
     with ``capture`` nothing accumulates and the cotangents reaching the captured
     tensors are returned instead (``autograd.grad``).
     """
+    tracer = _mode.tracing.active if _mode.traces.count else None
+    if tracer is not None:  # autodiff.compile records the pass (or lets it run eagerly)
+        done = tracer.backward(roots, grads, retain_graph, create_graph, inputs, capture)
+        if done is not None:
+            return done
     run = Pass(type(roots[0]), create_graph, retain_graph, inputs, capture)
     start: list[Any] = [root._grad_fn or root._accumulator() for root in roots]
     _catch_targets(run, inputs if capture is None else capture, start)

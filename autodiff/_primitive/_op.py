@@ -136,6 +136,7 @@ def make_op(prim: Primitive) -> Callable[..., Tensor]:  # noqa: C901 - hot path
     state = _mode.state
     departures = _mode.departures
     anomaly = _mode.anomaly
+    tracing, traces = _mode.tracing, _mode.traces
     new = object.__new__
     tensor_type = Tensor
     scalars = _SCALARS
@@ -218,8 +219,11 @@ def make_op(prim: Primitive) -> Callable[..., Tensor]:  # noqa: C901 - hot path
             node._freed = False
             result._grad_fn = node
             result._requires_grad = True
-        if departed and differentiable and state.forward_levels:
-            _forward.propagate(prim, args, params, result)
+        if departed:
+            if differentiable and state.forward_levels:
+                _forward.propagate(prim, args, params, result)
+            if traces.count and tracing.active is not None:  # autodiff.compile records it
+                tracing.active.op(prim, forward, args, params, result)
         return result
 
     public = op

@@ -79,7 +79,7 @@ def apply_inplace(x: Tensor, name: str, compute: Callable[[Tensor], Tensor]) -> 
         _write_through_view(x, view, result, recording)
         return x
     _bump_version(x)
-    x._array = x._backend.write(x._array, result._array)
+    x._array = _store(x, x._backend.write, result._array)
     if recording and (result._requires_grad or x._requires_grad):
         x._grad_fn = node
         x._requires_grad = result._requires_grad
@@ -115,7 +115,7 @@ def _write_through_view(x: Tensor, view: _views.ViewOf, result: Tensor,
     if node is not None and any(saved is base for saved in node._inputs):
         _give_old_values(node, base)
     _bump_version(x)
-    x._array = x._backend.write(x._array, result._array)
+    x._array = _store(x, x._backend.write, result._array)
     if not x._backend.mutable_arrays:
         base._array = new_base._array
     if recording:
@@ -150,6 +150,16 @@ def _refresh_views(base: Tensor, history: bool) -> None:
             alias._grad_fn, alias._requires_grad = fresh._grad_fn, fresh._requires_grad
         if tangents:
             alias._tangents = fresh._tangents
+
+
+def _store(x: Tensor, update: Callable[[Any, Any], Any], value: Any) -> Any:
+    """``update(x._array, value)``, the array ``x`` holds after a write: recorded (or
+    refused, ending the trace) while ``autodiff.compile`` traces a call."""
+    if _mode.traces.count:  # some thread traces: only then the thread-local read
+        tracer = _mode.tracing.active
+        if tracer is not None:
+            return tracer.store(x, update, value)
+    return update(x._array, value)
 
 
 def _bump_version(x: Tensor) -> None:
@@ -201,7 +211,8 @@ def _arithmetic_inplace(op: Callable[..., Tensor], name: str,
         if kwargs or not isinstance(self, Tensor) or not _in_one_pass(self, other):
             return general(self, other, **kwargs)
         _bump_version(self)
-        self._array = update(self._array, other._array if isinstance(other, Tensor) else other)
+        self._array = _store(self, update,
+                             other._array if isinstance(other, Tensor) else other)
         return self
 
     method.__name__ = name

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _mode
 from .._tensor import Tensor
 
 __all__: list[str] = []
@@ -17,6 +18,31 @@ def count_step(state: dict[str, Any]) -> float:
     step_t = state["step"]
     step_t += 1
     return float(step_t.item())
+
+
+def _bias_corrected(step: float, beta1: float, beta2: float, lr: float,
+                    eps: float) -> tuple[float, float]:
+    """Adam's ``eps * sqrt(1 - beta2**step)`` and ``lr * sqrt(1 - beta2**step) /
+    (1 - beta1**step)``, computed in Python floats as PyTorch does."""
+    bias_correction1 = 1 - beta1 ** step
+    bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
+    return eps * bias_correction2_sqrt, lr * bias_correction2_sqrt / bias_correction1
+
+
+def adam_scalars(state: dict[str, Any], beta1: float, beta2: float, lr: float, eps: float,
+                 like: Tensor) -> tuple[Any, Any]:
+    """``count_step``, then Adam's two bias-corrected numbers (``_bias_corrected``).
+    While ``autodiff.compile`` traces, the step is not read into Python: the numbers
+    are 0-d arrays of ``like``'s dtype computed by a recorded call on the step tensor,
+    so a replay counts on (numpy rounds a Python float operand to the array's dtype,
+    so the in-place updates give the same bits either way)."""
+    tracer = _mode.tracing.active
+    if tracer is None:
+        return _bias_corrected(count_step(state), beta1, beta2, lr, eps)
+    step_t = state["step"]
+    step_t += 1
+    eps_term, step_size = tracer.host(_bias_corrected, step_t, (beta1, beta2, lr, eps), like)
+    return eps_term, step_size
 
 
 def lerp_(average: Tensor, grad: Tensor, weight: float) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._updates import count_step, decay_square_, descend_, lerp_, weight_decay_grad
+from ._updates import adam_scalars, count_step, decay_square_, descend_, lerp_, weight_decay_grad
 from .optimizer import Optimizer, _step_tensor, _to_scalar, _zeros
 from .sgd import _check_options
 
@@ -80,7 +80,7 @@ class Adam(Optimizer):
             exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
             if maximize:
                 grad = -grad
-            step = count_step(state)
+            eps_term, step_size = adam_scalars(state, beta1, beta2, lr, eps, p)
             if weight_decay != 0:
                 if decoupled:
                     p.mul_(1 - lr * weight_decay)
@@ -88,8 +88,6 @@ class Adam(Optimizer):
                     grad = weight_decay_grad(grad, p, weight_decay)
             lerp_(exp_avg, grad, 1 - beta1)
             decay_square_(exp_avg_sq, grad, beta2)
-            bias_correction1 = 1 - beta1 ** step
-            bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
             if amsgrad:
                 max_sq = state["max_exp_avg_sq"]
                 max_sq.copy_(max_sq.maximum(exp_avg_sq))
@@ -98,8 +96,8 @@ class Adam(Optimizer):
                 denom = exp_avg_sq.sqrt()
             # PyTorch's (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), with sqrt(bc2)
             # moved into the scalars: one pass over the array fewer
-            denom.add_(eps * bias_correction2_sqrt)
-            descend_(p, exp_avg, denom, lr * bias_correction2_sqrt / bias_correction1)
+            denom.add_(eps_term)
+            descend_(p, exp_avg, denom, step_size)
 
 
 class AdamW(Adam):

@@ -269,6 +269,8 @@ class Optimizer(HookRegistry):
         LBFGS) re-evaluates the model under grad mode and returns the loss, which
         ``step`` returns."""
         loss = None
+        if _mode.tracing.active is not None:  # autodiff.compile guards on the options
+            _mode.tracing.active.optimizer(self)
         if closure is not None:
             with _mode.enable_grad():
                 loss = closure()

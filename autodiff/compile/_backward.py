@@ -1,0 +1,253 @@
+"""The backward pass as the recorder runs it: the engine's loop (``_graph._backward``),
+in the same order, so that every sum is taken in the same order and the replay equals
+eager bit for bit, with each node's rules, each cotangent sum and each ``.grad``
+accumulation recorded as an instruction on arrays.
+
+Only a plain first-order pass is recorded: a node with hooks, a retained gradient,
+anomaly mode or a custom ``Function`` ends the trace before the pass starts (it then
+runs eagerly, unrecorded).
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import TYPE_CHECKING, Any
+
+from .. import _mode
+from .._graph import AccumulateGrad, Node
+from .._graph._cotangents import fit_array
+from .._graph._counting import Dependencies
+from .._graph._node import complex_dtype
+from .._rules import array_namespace
+from ._program import Const, GraphBreak, Ref
+
+#: the recorder (``_recorder.Recorder``, which imports this module)
+Recorder = Any
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+
+
+def _check_plain(start: list[Any]) -> None:
+    """Raise GraphBreak (through the recorder) unless every node is one it records."""
+    seen: set[int] = set()
+    stack = list(start)
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node._extra is not None:
+            raise GraphBreak("backward through a node with hooks or a retained grad")
+        if node.__class__ is AccumulateGrad:
+            continue
+        if node.__class__ is not Node or node._prim is None:
+            raise GraphBreak(f"backward through {type(node).__name__} (a custom Function?)")
+        if node._freed:
+            raise GraphBreak("backward through a freed graph")
+        for saved, version in zip(node._inputs, node._versions or (), strict=False):
+            if version is not None and saved._version != version:
+                raise GraphBreak("a saved tensor was modified in place")
+        arity = node._arity
+        stack.extend((node._edge0,) if arity == 1 else (node._edge0, node._edge1)
+                     if arity == 2 else node._edges)
+
+
+def node_plan(node: Node, g: Any) -> tuple[Any, Any, tuple[Any, ...]]:
+    """What ``node.run_arrays`` would call, fixed at trace time: the namespace, the
+    backend the cotangents are fitted to, and per edge ``(rule, meta)`` or None (the
+    backend's own rules, conjugated on a complex cotangent)."""
+    prim: Any = node._prim
+    backend = node._backend
+    rules = prim.vjps
+    if prim.backend_vjps is not None:
+        rules = prim.backend_vjps.get(backend.name, rules)
+    if prim.holomorphic and complex_dtype(backend, g.dtype):
+        rules = prim.conjugated(rules)
+    xp = backend.rule_namespace or array_namespace(backend)
+    if prim.moves:
+        backend = node._params["source"]
+    arity = node._arity
+    edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
+        arity == 2) else node._edges
+    plan = tuple(None if edge is None else (rule, meta)
+                 for edge, rule, meta in zip(edges, rules, node._meta))  # noqa: B905
+    return xp, backend, plan
+
+
+def run_rules(xp: Any, backend: Any, plan: tuple[Any, ...], g: Any, out: Any,
+              inputs: list[Any], params: Any) -> tuple[list[Any], list[Any]]:
+    """The cotangents (as ``run_arrays`` gives them) and each rule's own result."""
+    array_type = backend.array_type
+    results: list[Any] = []
+    raws: list[Any] = []
+    for item in plan:
+        if item is None:
+            results.append(None)
+            raws.append(None)
+            continue
+        rule, meta = item
+        array = raw = rule(xp, g, out, *inputs, **params)
+        if array is not None and (
+                array.__class__ is not array_type or array.shape != meta[0]
+                or ((dtype := array.dtype) is not meta[1] and dtype != meta[1])):
+            array = fit_array(array, meta, backend)
+        results.append(array)
+        raws.append(raw)
+    return results, raws
+
+
+def accumulate(leaf: Tensor, array: Any, owned: bool, backend: Any) -> Any:
+    """``accumulate_into`` on arrays (first-order): the new ``.grad`` array."""
+    grad = leaf._grad
+    if grad is None:
+        if not (owned and backend.exclusive(array)):
+            array = backend.copy(array)
+        leaf._grad = type(leaf)._wrap(array, backend)
+        return array
+    grad._array = total = grad._array + array
+    return total
+
+
+def _recording(rec: Recorder) -> bool:
+    """Whether the trace still records: a break in the middle of the pass stops the
+    recording, and the pass goes on computing what eager would."""
+    return _mode.tracing.active is rec
+
+
+def _run_node(rec: Recorder, node: Node, g: Any, retain_graph: bool) -> list[Any]:
+    xp, backend, plan = node_plan(node, g)
+    saved = [value._array if value is not None and hasattr(value, "_array") else value
+             for value in node._inputs]
+    results, raws = run_rules(xp, backend, plan, g, node._out, saved, node._params or {})
+    if _recording(rec):
+        rec.guarded(_record_node, rec, node, xp, backend, plan, g, results, raws)
+    if not retain_graph and node._holds:  # what run_arrays does after its rules
+        node._inputs = ()
+        node._out = None
+        node._freed = True
+    return results
+
+
+def _record_node(rec: Recorder, node: Node, xp: Any, backend: Any, plan: tuple[Any, ...],
+                 g: Any, results: list[Any], raws: list[Any]) -> None:
+    """One instruction per rule, the rule itself (no wrapper: the replay's cost is
+    its calls), and one more where its result had to be fitted to its input (a
+    broadcast summed away, a dtype cast): a decision fixed by the guarded shapes."""
+    args: list[Any] = [Const(xp), rec.array(g),
+                       Const(None) if node._out is None else rec.array(node._out)]
+    for value in node._inputs:
+        args.append(rec.slot(value) if hasattr(value, "_array") else Const(value))
+    name = node.name()
+    params = dict(node._params or {})
+    for item, result, raw in zip(plan, results, raws, strict=True):
+        if item is None:
+            continue
+        rule, meta = item
+        rec.emit(name, rule, args, params, [raw])
+        if raw is not result:
+            rec.emit("fit", fit_array, [rec.array(raw), Const(meta), Const(backend)], None,
+                     [result])
+
+
+def _add(rec: Recorder, earlier: Any, cotangent: Any) -> Any:
+    total = earlier + cotangent
+    if _recording(rec):
+        rec.guarded(lambda: rec.emit("add", operator.add, [
+            rec.array(earlier), rec.array(cotangent)], None, [total]))
+    return total
+
+
+def _leaf(rec: Recorder, node: AccumulateGrad, grad: Any, shared: set[int]) -> None:
+    leaf = node.variable
+    if grad is None or leaf is None:
+        return
+    owned = id(grad) not in shared
+    backend = leaf._backend
+    with node.lock:
+        total = accumulate(leaf, grad, owned, backend)
+    if _recording(rec):
+        rec.guarded(_record_leaf, rec, leaf, grad, owned, total)
+
+
+def _record_leaf(rec: Recorder, leaf: Tensor, grad: Any, owned: bool, total: Any) -> None:
+    rec.grad_known.add(id(leaf))
+    ref = rec.ref(leaf)
+    # a hook registered on the leaf after the trace would not run in a replay
+    rec.program.guards.append((f"({ref}._acc is None or {ref}._acc._extra is None)",
+                               f"{ref} has no hooks"))
+    rec.emit("AccumulateGrad", accumulate, [
+        Ref(rec.ref(leaf)), rec.array(grad), Const(owned), Const(leaf._backend)], None, [total])
+
+
+def traced_backward(  # noqa: C901 - the engine's loop, kept in its shape
+        rec: Recorder, roots: Any, grads: Any, retain_graph: bool) -> list[Any]:
+    """``run_backward`` for a plain first-order pass, recorded (see the module)."""
+    start: list[Any] = [root._grad_fn or root._accumulator() for root in roots]
+    _check_plain(start)
+    counts = Dependencies(start, None)
+    shared: set[int] = set()
+    pending: dict[Any, Any] = {}
+    for seed in grads:  # before any effect: a break here lets the pass run eagerly
+        rec.slot(seed)
+    for node, seed in zip(start, grads, strict=True):
+        shared.add(id(seed._array))
+        value = seed._array
+        pending[node] = value if node not in pending else _add(rec, pending[node], value)
+    ready = counts.ready_at_start(start)
+    remaining, single = counts.remaining, counts.single
+    rec.backward_runs += 1
+    silent = roots[0]._backend.silent_float_errors()
+    silent.__enter__()
+    previous_mode = _mode.state.enabled
+    _mode.state.enabled = False
+    node, handed = (ready.pop() if ready else None), None
+    try:
+        while node is not None:
+            grad = pending.pop(node, None) if handed is None else handed
+            if node.__class__ is AccumulateGrad:
+                _leaf(rec, node, grad, shared)
+                cotangents: Any = ()
+            elif grad is None:
+                cotangents = [None] * node._arity
+            else:
+                cotangents = _run_node(rec, node, grad, retain_graph)
+            arity = node._arity
+            edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
+                arity == 2) else node._edges
+            following = handed = None
+            for edge, cotangent in zip(edges, cotangents):  # noqa: B905
+                if edge is None:
+                    continue
+                if cotangent is grad:
+                    shared.add(id(cotangent))
+                uses = edge._uses
+                if uses != single:
+                    if cotangent is not None:
+                        earlier = pending.get(edge)
+                        pending[edge] = cotangent if earlier is None else _add(
+                            rec, earlier, cotangent)
+                        cotangent = None
+                    left = remaining[edge] = remaining.get(edge, uses) - 1
+                    if left:
+                        continue
+                if following is not None:
+                    ready.append(following)
+                    if handed is not None:
+                        pending[following] = handed
+                following, handed = edge, cotangent
+            grad = cotangents = cotangent = None
+            if following is not None:
+                node = following
+                if handed is None:
+                    handed = pending.pop(node, None)
+            elif ready:
+                node = ready.pop()
+            else:
+                ready = counts.unstick()
+                remaining, single = counts.remaining, counts.single
+                node = ready.pop() if ready else None
+    finally:
+        silent.__exit__(None, None, None)
+        _mode.state.enabled = previous_mode
+    return []

@@ -1,0 +1,67 @@
+"""Random programs (tests/program_helpers.py) compiled: each one's forward and backward,
+traced and then replayed, gives eager's loss and gradients bit for bit; a program the
+trace cannot follow (a write through a view, say) says so with a warning."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from program_helpers import Program, weights
+from test_random_programs import programs
+
+import autodiff as ad
+import autodiff.nn.functional as F
+
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+def _step(program: Program) -> Any:
+    code = compile(program.code(0), "<program>", "exec")
+
+    def step(*xs: ad.Tensor) -> ad.Tensor:
+        env: dict[str, Any] = {"ad": ad, "F": F,
+                               "w": lambda shape, k: ad.asarray(weights(shape, k))}
+        env.update({f"x{i}": x for i, x in enumerate(xs)})
+        exec(code, env)
+        env["loss"].backward()
+        return env["loss"]
+
+    return step
+
+
+def _inputs(program: Program) -> list[ad.Tensor]:
+    return [ad.tensor(a, dtype=ad.float64, requires_grad=True) for a in program.inputs]
+
+
+def _check(program: Program) -> None:
+    eager, compiled = _step(program), ad.compile(_step(program))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(4):
+            xs_e, xs_c = _inputs(program), _inputs(program)
+            loss_e, loss_c = eager(*xs_e), compiled(*xs_c)
+            assert np.array_equal(loss_e.detach().numpy(), loss_c.detach().numpy())
+            for e, c in zip(xs_e, xs_c, strict=True):
+                assert (e.grad is None) == (c.grad is None)
+                if e.grad is not None:
+                    assert np.array_equal(e.grad.numpy(), c.grad.numpy())
+    replayed = any(entry.replay is not None for entry in compiled.cache.values())
+    assert replayed or any("autodiff.compile" in str(w.message) for w in caught)
+
+
+@SETTINGS
+@given(program=programs())
+def test_compiled_random_programs_equal_eager(backend: str, program: Program) -> None:
+    _check(program)
+
+
+@SETTINGS
+@given(program=programs(views=True))
+def test_compiled_random_programs_writing_through_views(backend: str,
+                                                        program: Program) -> None:
+    _check(program)
