@@ -212,10 +212,15 @@ class TensorIO:
         # pass on only what was given: older producers do not know every keyword
         given = {"stream": stream, "max_version": max_version, "dl_device": dl_device,
                  "copy": copy}
-        return self._array.__dlpack__(**{k: v for k, v in given.items() if v is not None})
+        return self._dlpack_source().__dlpack__(
+            **{k: v for k, v in given.items() if v is not None})
 
     def __dlpack_device__(self) -> tuple[Any, builtins.int]:
-        return self._array.__dlpack_device__()
+        return self._dlpack_source().__dlpack_device__()
+
+    def _dlpack_source(self) -> Any:
+        # a lazy array (dask) is a task graph, not memory: its computed values go out
+        return self._host() if self._backend.lazy else self._array
 
     # -- printing -----------------------------------------------------------------
     def __repr__(self) -> str:

@@ -117,6 +117,23 @@ def _fft_module() -> types.ModuleType:
     return module
 
 
+def _eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None,
+         device: Any = None) -> Any:
+    """``eye``, lazily, as a comparison of two ramps (dask's own builds a graph with a
+    missing block for a non-square matrix with an offset ``k``).
+
+    >>> _eye(2, 3, k=1).compute()
+    array([[0., 1., 0.],
+           [0., 0., 1.]])
+    """
+    import dask.array as da
+
+    n_cols = n_rows if n_cols is None else n_cols
+    rows = da.arange(n_rows, dtype=np.int64)[:, None] + k
+    return (rows == da.arange(n_cols, dtype=np.int64)[None, :]).astype(
+        np.float64 if dtype is None else dtype)
+
+
 def namespace() -> types.ModuleType:
     """array-api-compat's dask namespace, with the functions above added: a module
     holding array-api-compat's names (so that ``dir`` lists them), and whose reads of
@@ -142,6 +159,7 @@ def namespace() -> types.ModuleType:
         broadcast_shapes=_broadcast_shapes,
         searchsorted=_searchsorted,
         reshape=_reshape,
+        eye=_eye,
         fft=_fft_module(),
         linalg=_dask_linalg.namespace(),
     )

@@ -67,6 +67,13 @@ class DaskBackend(Backend):
         return self._da.asarray(np.array(data, dtype=native, copy=True) if copy
                                 else np.asarray(data, dtype=native))
 
+    def from_dlpack(self, obj: Any) -> Any:
+        """A dask array (one chunk) of what ``obj`` exports, read by numpy (a dask
+        array is itself)."""
+        if isinstance(obj, self._da.Array):
+            return obj
+        return self._da.from_array(np.from_dlpack(obj))
+
     def to_numpy(self, array: Any) -> np.ndarray:
         return np.asarray(array.compute() if isinstance(array, self._da.Array) else array)
 

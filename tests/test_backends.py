@@ -444,7 +444,9 @@ def test_dlpack_export(backend: str) -> None:
     values = dlpack_consumer(backend).from_dlpack(x)
     assert values.tolist() == [1.0, 2.0, 3.0]
     assert values.dtype == np.float32
-    assert x.__dlpack_device__() == x.array.__dlpack_device__()
+    # a lazy array (dask) exports its computed values, from host memory
+    exporter = np.asarray(0.0) if backends.load_backend(backend).lazy else x.array
+    assert x.__dlpack_device__() == exporter.__dlpack_device__()
     if on_host(backend):
         assert x.__dlpack_device__() == np.asarray(0.0).__dlpack_device__()
 
@@ -466,7 +468,8 @@ def test_from_dlpack_numpy_round_trip(backend: str) -> None:
     assert x.tolist() == [0.0, 1.0, 2.0]
     back = np.from_dlpack(x)
     assert back.tolist() == [0.0, 1.0, 2.0]
-    assert np.shares_memory(back, source)
+    # shared, but for a lazy backend, whose export is a computed value
+    assert np.shares_memory(back, source) or backends.load_backend(backend).lazy
 
 
 def test_from_dlpack_shares_memory_on_numpy() -> None:

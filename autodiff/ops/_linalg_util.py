@@ -55,6 +55,17 @@ def _raising(backend: Any, op: str, call: Callable[[], Any], reason: str | None)
     raise LinAlgError(f"linalg.{op}: the computation failed because {why}") from None
 
 
+def settle(op: str, result: Tensor) -> Tensor:
+    """``result``, computed now on a lazy backend (dask; kept there, ``persist``), so
+    that a failure raises here as ours: an ``_ex`` function must know which matrices
+    failed before it returns. An eager backend has raised already."""
+    if result._backend.lazy:
+        from .._lazy import persist
+
+        _raising(result._backend, op, lambda: persist(result), None)
+    return result
+
+
 def run(op: str, x: Tensor, call: Callable[[], Any], reason: str | None = None) -> Any:
     """``call()`` on ``x``'s backend, with the library's LinAlgError (numpy's, say)
     raised as ours, naming the op and what went wrong (``reason`` also rewords one of

@@ -9,7 +9,7 @@ import math
 from typing import Any, NamedTuple
 
 from .._tensor import Tensor
-from ._linalg_util import LinAlgError, check_matrix, tensor_xp
+from ._linalg_util import LinAlgError, check_matrix, settle, tensor_xp
 from .linalg_lu import lu_factor
 from .linalg_solve import inv, solve
 
@@ -71,7 +71,7 @@ def solve_ex(a: Tensor, b: Tensor, /, *, left: bool = True,
         out = solve_ex(a.mT, b.mT, check_errors=check_errors)
         return SolveExResult(out.result.mT, out.info)
     try:
-        result = solve(a, b)
+        result = settle("solve", solve(a, b))
         return SolveExResult(result, _first_zero_pivot(lu_factor(a.detach()).LU) * 0)
     except LinAlgError:
         if check_errors:
@@ -89,7 +89,7 @@ def solve_ex(a: Tensor, b: Tensor, /, *, left: bool = True,
     results = []
     for i in range(systems.shape[0]):
         try:
-            results.append(solve(systems[i], sides[i]))
+            results.append(settle("solve", solve(systems[i], sides[i])))
         except LinAlgError:
             results.append(sides[i] * math.nan)
     result = stack(results).reshape(batch + tuple(rhs.shape[-2:]))

@@ -4,8 +4,7 @@ cond, householder_product and PyTorch's ``linalg.norm`` (eig and eigvals, primit
 are in ``linalg_eig``).
 
 The composites take their gradients from the primitives they are built of, so they run
-on every backend; where the standard has no routine of its own (a triangular solve, a
-matrix exponential) the composite says what it computes instead.
+on every backend (each says what it computes where the standard has no routine).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from ._linalg_util import (
     diagonal_of,
     eye_mask,
     row,
+    settle,
     tensor_xp,
 )
 from .creation import eye
@@ -152,7 +152,7 @@ def _each(op: str, x: Tensor, call: Any, first_failure: Any) -> tuple[Tensor, Te
     results, failed = [], []
     for i in range(flat.shape[0]):
         try:
-            results.append(call(flat[i]))
+            results.append(settle(op, call(flat[i])))
             failed.append(0)
         except LinAlgError:
             results.append(flat[i] * math.nan)
@@ -171,11 +171,11 @@ def inv_ex(x: Tensor, /, *, check_errors: bool = False) -> InvExResult:
     tensor(2, dtype=autodiff.int32)
     """
     check_matrix("inv_ex", x, square=True)
-    if check_errors:
-        return InvExResult(inv(x), _info(x, [0] * math.prod(x.shape[:-2])))
     try:
-        return InvExResult(inv(x), _info(x, [0] * math.prod(x.shape[:-2])))
+        return InvExResult(settle("inv", inv(x)), _info(x, [0] * math.prod(x.shape[:-2])))
     except LinAlgError:
+        if check_errors:
+            raise
         from .linalg_solve import matrix_rank
 
         # LAPACK's info is the first zero pivot of the LU factors; without them, the rank
@@ -202,16 +202,17 @@ def cholesky_ex(x: Tensor, /, *, upper: bool = False,
     def first_failure(m: Tensor) -> int:
         for k in range(1, m.shape[-1] + 1):
             try:
-                cholesky(m[:k, :k].detach())
+                settle("cholesky", cholesky(m[:k, :k].detach()))
             except LinAlgError:
                 return k
         return m.shape[-1]
 
-    if check_errors:
-        return CholeskyExResult(factor(x), _info(x, [0] * math.prod(x.shape[:-2])))
     try:
-        return CholeskyExResult(factor(x), _info(x, [0] * math.prod(x.shape[:-2])))
+        return CholeskyExResult(settle("cholesky", factor(x)),
+                                _info(x, [0] * math.prod(x.shape[:-2])))
     except LinAlgError:
+        if check_errors:
+            raise
         return CholeskyExResult(*_each("cholesky_ex", x, factor, first_failure))
 
 
