@@ -322,6 +322,28 @@ def test_gradgradcheck_catches_a_non_differentiable_backward(backend: str) -> No
     assert not gradgradcheck(Detached.apply, (x,), raise_exception=False)
 
 
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_gradcheck_catches_a_wrong_gradient_in_either_mode(backend: str, fast_mode: bool) -> None:
+    # PyTorch's fast_mode checks one random direction per input: a rule off by a few
+    # percent, for one input of two, fails it as it fails the full Jacobian
+    class SlightlyWrong(Function):
+        @staticmethod
+        def forward(ctx: Any, x: ad.Tensor, y: ad.Tensor) -> ad.Tensor:
+            ctx.save_for_backward(x, y)
+            return x * x * y
+
+        @staticmethod
+        def backward(ctx: Any, g: ad.Tensor) -> tuple[ad.Tensor, ad.Tensor]:
+            x, y = ctx.saved_tensors
+            return 2 * g * x * y, 0.97 * g * x * x
+
+    x, y = _leaf([[0.5, -1.2, 2.0]] * 2), _leaf([[1.5, 0.3, -0.7]] * 2)
+    assert gradcheck(lambda a, b: a * a * b, (x, y), fast_mode=fast_mode)
+    assert gradgradcheck(lambda a, b: a * a * b, (x, y), fast_mode=fast_mode)
+    with pytest.raises(GradcheckError, match="Jacobian mismatch for input 1"):
+        gradcheck(SlightlyWrong.apply, (x, y), fast_mode=fast_mode)
+
+
 def test_once_differentiable(backend: str) -> None:
     class Square(Function):
         @staticmethod
