@@ -30,6 +30,13 @@ def _gpu_usable() -> bool:
 
 
 DEFAULT_BACKENDS = [b for b in BACKENDS if b != "cupy" or _gpu_usable()]
+# What a backend's session runs when given no arguments: the whole suite, but on dask,
+# whose graphs cost about a millisecond an op to build (ten times the numpy session in
+# all, the training tutorials and long recurrences above all), the conformance suite of
+# every primitive and dask's own tests (laziness, training, a LocalCluster). The whole
+# suite on dask: nox -s "tests(backend='dask')" -- tests
+DEFAULT_PATHS = {"dask": ["tests/conformance", "tests/test_dask.py",
+                          "tests/test_dask_training.py", "tests/test_dask_distributed.py"]}
 nox.options.sessions = (["lint", "typecheck"] + [f"tests(backend='{b}')" for b in DEFAULT_BACKENDS]
                         + ["plugin"])
 PLUGIN = "tests/plugins/autodiff_pure_strict"
@@ -43,7 +50,8 @@ def tests(session: nox.Session, backend: str) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
     # the suite picks its backend through the fixture, for the docs pages and the
     # docstring examples too (tests/test_docs.py)
-    session.run("pytest", "tests", *session.posargs, env={"AUTODIFF_TEST_BACKENDS": backend})
+    args = session.posargs or DEFAULT_PATHS.get(backend, ["tests"])
+    session.run("pytest", *args, env={"AUTODIFF_TEST_BACKENDS": backend})
 
 
 @nox.session
