@@ -73,8 +73,10 @@ def test_compiled_forward_backward_equals_eager(backend: str, case: Case) -> Non
     try:
         ws = _weights(case, case.tensors(arrays))
         eager(*case.tensors(arrays), *ws)
-    except Exception as error:
-        pytest.skip(f"the eager call fails on this backend: {type(error).__name__}")
+    except Exception as error:  # a known deviation of this backend: compiled fails alike
+        with pytest.raises(type(error)):
+            compiled(*case.tensors(arrays), *ws)
+        return
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for _ in range(CALLS):
