@@ -1,15 +1,12 @@
 """The dask backend stays lazy: forward and backward build one task graph and compute
 nothing until a value is asked for, and the values asked for are the numpy backend's.
 
-A dask callback counts the computes (its ``_start`` runs once per compute, on every
-local scheduler).
+A dask callback counts the computes (``dask_helpers.CountComputes``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -17,28 +14,12 @@ import pytest
 da = pytest.importorskip(
     "dask.array", reason="dask is not installed (pip install '.[dask]'): the dask "
     "backend's own tests need it")
-from dask.callbacks import Callback  # noqa: E402
+
+from dask_helpers import CountComputes  # noqa: E402
 
 import autodiff as ad  # noqa: E402
 import autodiff.nn.functional as F  # noqa: E402
 import autodiff.torch as torch  # noqa: E402
-
-
-class _Counter(Callback):  # type: ignore[misc]
-    """Counts dask computes: ``_start`` runs once at the start of each."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.computes = 0
-
-    def _start(self, dsk: Any) -> None:
-        self.computes += 1
-
-
-@contextmanager
-def counting() -> Iterator[_Counter]:
-    with _Counter() as counter:
-        yield counter
 
 
 def _mlp_data(seed: int = 0) -> dict[str, np.ndarray]:
@@ -72,13 +53,13 @@ def _on_numpy(array: np.ndarray, requires_grad: bool) -> ad.Tensor:
 
 
 def test_mlp_forward_and_backward_compute_nothing() -> None:
-    with counting() as counter:
+    with CountComputes() as counter:
         loss, params = _mlp_step(_on_dask)
-        assert counter.computes == 0
+        assert counter.count == 0
         assert loss.backend == "dask" and all(p.grad is not None for p in params)
         assert all(isinstance(p.grad._array, da.Array) for p in params)
         values = ad.compute(loss, *(p.grad for p in params))
-        assert counter.computes == 1
+        assert counter.count == 1
     want_loss, want_params = _mlp_step(_on_numpy)
     np.testing.assert_allclose(values[0], want_loss.detach().numpy(), rtol=1e-12)
     for got, param in zip(values[1:], want_params, strict=True):
@@ -108,12 +89,12 @@ def _gather(make: Callable[[np.ndarray, bool], ad.Tensor]) -> tuple[ad.Tensor, a
 
 
 def test_gather_forward_and_backward_compute_nothing() -> None:
-    with counting() as counter:
+    with CountComputes() as counter:
         out, x = _gather(lambda a, g: ad.tensor(da.from_array(a, chunks=2),
                                                 requires_grad=g))
-        assert counter.computes == 0
+        assert counter.count == 0
         got_out, got_grad = ad.compute(out, x.grad)
-        assert counter.computes == 1
+        assert counter.count == 1
     want_out, want_x = _gather(_on_numpy)
     np.testing.assert_array_equal(got_out, want_out.detach().numpy())
     np.testing.assert_array_equal(got_grad, want_x.grad.numpy())
@@ -122,12 +103,12 @@ def test_gather_forward_and_backward_compute_nothing() -> None:
 def test_sort_and_max_backward_stay_lazy() -> None:
     # their backward takes along an axis: take_along_axis, filled in for dask
     data = np.random.default_rng(1).standard_normal((4, 6))
-    with counting() as counter:
+    with CountComputes() as counter:
         x = ad.tensor(da.from_array(data, chunks=(2, 3)), requires_grad=True)
         values, _ = torch.sort(x, dim=1)
         best, _ = torch.max(x, 1)
         ((values * ad.arange(6.0, backend="dask")).sum() + best.sum()).backward()
-        assert counter.computes == 0
+        assert counter.count == 0
         (grad,) = ad.compute(x.grad)
     want = ad.tensor(data, requires_grad=True, backend="numpy")
     want_values, _ = torch.sort(want, dim=1)
@@ -190,10 +171,10 @@ def test_an_out_of_range_target_raises_when_the_loss_is_computed() -> None:
     # forward and backward passes compute nothing, and the value asked for raises
     logits = _on_dask(np.zeros((6, 3)), True)
     target = _on_dask(np.array([0, 1, 2, 3, 0, 1]), False)
-    with counting() as counter:
+    with CountComputes() as counter:
         loss = F.cross_entropy(logits, target)
         loss.backward()
-    assert counter.computes == 0
+    assert counter.count == 0
     with pytest.raises(IndexError, match=r"^Target 3 is out of bounds\.$"):
         ad.compute(loss)
     with pytest.raises(IndexError, match=r"^Target 3 is out of bounds\.$"):

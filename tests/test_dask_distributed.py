@@ -26,21 +26,10 @@ distributed = pytest.importorskip("distributed",
                                   reason="dask.distributed is not installed (the dask extra)")
 cloudpickle = pytest.importorskip("cloudpickle", reason="cloudpickle comes with distributed")
 
-callbacks = pytest.importorskip("dask.callbacks", reason="dask is not installed")
+from dask_helpers import CountComputes  # noqa: E402
 
 CHUNKS, CHUNK_ROWS, FEATURES = 8, 64, 10
 ROWS = CHUNKS * CHUNK_ROWS
-
-
-class CountComputes(callbacks.Callback):
-    """Counts the graphs dask computes on a local scheduler."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def _start(self, dsk: object) -> None:
-        self.count += 1
 
 
 @pytest.fixture(scope="module", params=["threads", "processes"])

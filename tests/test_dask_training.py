@@ -19,20 +19,10 @@ from autodiff.optim import LBFGS, SGD, Adam, AdamW
 from autodiff.utils.data import DataLoader, TensorDataset
 
 da = pytest.importorskip("dask.array", reason="dask is not installed (the dask extra)")
-callbacks = pytest.importorskip("dask.callbacks", reason="dask is not installed")
+
+from dask_helpers import CountComputes  # noqa: E402
 
 ROWS, CHUNK = 64, 16
-
-
-class CountComputes(callbacks.Callback):
-    """Counts the graphs dask computes (each ``compute``/``persist`` starts one)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def _start(self, dsk: object) -> None:
-        self.count += 1
 
 
 def _data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
