@@ -145,13 +145,17 @@ def host(values: Any) -> np.ndarray:
 CHAIN = 250  # four ops a link: add, mul, tanh, sin
 
 
-def w1_autodiff(x0: Any, links: int = CHAIN) -> Any:
-    x = ad.tensor(x0, requires_grad=True)
+def w1_chain(x: ad.Tensor, links: int = CHAIN) -> Any:
+    """W1's step on a leaf tensor (compiled as is by ``compiled.py``)."""
     y = x
     for _ in range(links):
         y = ad.sin(ad.tanh((y + 0.5) * 0.9))
     y.sum().backward()
     return x.grad
+
+
+def w1_autodiff(x0: Any, links: int = CHAIN) -> Any:
+    return w1_chain(ad.tensor(x0, requires_grad=True), links)
 
 
 def w1_numpy(x0: Any, links: int = CHAIN, xp: Any = np) -> Any:
@@ -193,12 +197,13 @@ def mlp_data(hidden: int = 1024, batch: int = 256) -> dict[str, np.ndarray]:
 PARAMETERS = ("w0", "b0", "w1", "b1", "w2", "b2")
 
 
-def w2_autodiff(data: dict[str, np.ndarray]) -> Callable[[], list[Any]]:
-    """A training step on parameters made once (as a training loop holds them)."""
+def w2_autodiff(data: dict[str, np.ndarray], compiled: bool = False) -> Callable[[], list[Any]]:
+    """A training step on parameters made once (as a training loop holds them); with
+    ``compiled``, the same step through ``ad.compile``."""
     params = [ad.tensor(data[k], requires_grad=True) for k in PARAMETERS]
     x, y = ad.tensor(data["x"]), ad.tensor(data["y"])
 
-    def step() -> list[Any]:
+    def step(x: ad.Tensor, y: ad.Tensor) -> list[Any]:
         for p in params:
             p.grad = None
         loss = ad.nn.functional.cross_entropy(w2_forward(params, x), y)
@@ -208,7 +213,8 @@ def w2_autodiff(data: dict[str, np.ndarray]) -> Callable[[], list[Any]]:
                 p -= 0.01 * p.grad
         return [p.grad for p in params]
 
-    return step
+    run = ad.compile(step) if compiled else step
+    return lambda: run(x, y)
 
 
 def w2_forward(params: list[ad.Tensor], x: ad.Tensor) -> ad.Tensor:
@@ -284,12 +290,13 @@ def attention_data() -> dict[str, np.ndarray]:
     return data
 
 
-def w4_autodiff(data: dict[str, np.ndarray]) -> Callable[[], list[Any]]:
-    """Forward and backward on an input and parameters made once, as W2's step."""
+def w4_autodiff(data: dict[str, np.ndarray], compiled: bool = False) -> Callable[[], list[Any]]:
+    """Forward and backward on an input and parameters made once, as W2's step; with
+    ``compiled``, through ``ad.compile``."""
     x, y = ad.tensor(data["x"]), ad.tensor(data["y"])
     params = [ad.tensor(data[k], requires_grad=True) for k in (*ATTENTION, *BIASES)]
 
-    def step() -> list[Any]:
+    def step(x: ad.Tensor, y: ad.Tensor) -> list[Any]:
         for p in params:
             p.grad = None
         wq, wk, wv, wo, bq, bk, bv, bo = params
@@ -299,7 +306,8 @@ def w4_autodiff(data: dict[str, np.ndarray]) -> Callable[[], list[Any]]:
         ((out - y) ** 2).mean().backward()
         return [p.grad for p in params]
 
-    return step
+    run = ad.compile(step) if compiled else step
+    return lambda: run(x, y)
 
 
 def w4_numpy(data: dict[str, Any], xp: Any = np) -> list[Any]:

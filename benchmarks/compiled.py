@@ -27,56 +27,6 @@ def _same(got: list[Any], want: list[Any], host: Callable[[Any], np.ndarray]) ->
         np.testing.assert_array_equal(host(a), host(b))
 
 
-def w1_compiled(x0: Any, links: int) -> Callable[[], Any]:
-    @ad.compile
-    def chain(x: ad.Tensor) -> ad.Tensor:
-        y = x
-        for _ in range(links):
-            y = ad.sin(ad.tanh((y + 0.5) * 0.9))
-        y.sum().backward()
-        return x.grad
-
-    return lambda: chain(ad.tensor(x0, requires_grad=True))
-
-
-def w2_compiled(data: dict[str, np.ndarray], forward: Callable[..., Any],
-                names: tuple[str, ...]) -> Callable[[], list[Any]]:
-    """W2's step (grads reset, cross entropy, backward, SGD in place) compiled."""
-    params = [ad.tensor(data[k], requires_grad=True) for k in names]
-    x, y = ad.tensor(data["x"]), ad.tensor(data["y"])
-
-    @ad.compile
-    def step(x: ad.Tensor, y: ad.Tensor) -> list[Any]:
-        for p in params:
-            p.grad = None
-        loss = ad.nn.functional.cross_entropy(forward(params, x), y)
-        loss.backward()
-        with ad.no_grad():
-            for p in params:
-                p -= 0.01 * p.grad
-        return [p.grad for p in params]
-
-    return lambda: step(x, y)
-
-
-def w4_compiled(data: dict[str, np.ndarray], names: tuple[str, ...]) -> Callable[[], list[Any]]:
-    x, y = ad.tensor(data["x"]), ad.tensor(data["y"])
-    params = [ad.tensor(data[k], requires_grad=True) for k in names]
-
-    @ad.compile
-    def step(x: ad.Tensor, y: ad.Tensor) -> list[Any]:
-        for p in params:
-            p.grad = None
-        wq, wk, wv, wo, bq, bk, bv, bo = params
-        q, k, v = x @ wq + bq, x @ wk + bk, x @ wv + bv
-        a = ad.nn.functional.softmax(q @ k.mT / 8.0, dim=-1)
-        out = (a @ v) @ wo + bo
-        ((out - y) ** 2).mean().backward()
-        return [p.grad for p in params]
-
-    return lambda: step(x, y)
-
-
 def run_compiled(bench: Any, ns: dict[str, Any]) -> None:
     """The compiled rows; ``ns`` is bench.py's namespace (its workloads and helpers)."""
     host, target = ns["host"], bench.target
@@ -85,7 +35,11 @@ def run_compiled(bench: Any, ns: dict[str, Any]) -> None:
         return
     x0 = np.random.default_rng(0).standard_normal(16)
     links = ns["CHAIN"]
-    w1c = w1_compiled(x0, links)
+    chain = ad.compile(ns["w1_chain"])
+
+    def w1c() -> Any:
+        return chain(ad.tensor(x0, requires_grad=True), links)
+
     _warm(w1c)
     _same([w1c()], [ns["w1_autodiff"](x0)], host)
     ops = links * 4
@@ -96,7 +50,7 @@ def run_compiled(bench: Any, ns: dict[str, Any]) -> None:
     bench.notes.append(f"W1 eager in the same run: {eager[0][0] / eager[1][0]:.2f}x numpy.")
 
     sizes = target.mlp
-    w2c = w2_compiled(ns["mlp_data"](*sizes), ns["w2_forward"], ns["PARAMETERS"])
+    w2c = ns["w2_autodiff"](ns["mlp_data"](*sizes), compiled=True)
     w2e = ns["w2_autodiff"](ns["mlp_data"](*sizes))
     for _ in range(3):
         _same(w2c(), w2e(), host)
@@ -107,8 +61,7 @@ def run_compiled(bench: Any, ns: dict[str, Any]) -> None:
     bench.notes.append(f"W2 eager in the same run: {eager[0][0] / eager[1][0]:.2f}x numpy.")
 
     attention = ns["attention_data"]()
-    names = (*ns["ATTENTION"], *ns["BIASES"])
-    w4c, w4e = w4_compiled(attention, names), ns["w4_autodiff"](attention)
+    w4c, w4e = ns["w4_autodiff"](attention, compiled=True), ns["w4_autodiff"](attention)
     for _ in range(3):
         _same(w4c(), w4e(), host)
     eager = ns["timed"]([ns["w4_autodiff"](attention),
@@ -118,7 +71,7 @@ def run_compiled(bench: Any, ns: dict[str, Any]) -> None:
     bench.notes.append(f"W4 eager in the same run: {eager[0][0] / eager[1][0]:.2f}x numpy.")
 
     peak = ns["peak_bytes"]
-    compiled_step = w2_compiled(ns["mlp_data"](*sizes), ns["w2_forward"], ns["PARAMETERS"])
+    compiled_step = ns["w2_autodiff"](ns["mlp_data"](*sizes), compiled=True)
     _warm(compiled_step)
     ours = peak(compiled_step)
     eager_peak = peak(ns["w2_autodiff"](ns["mlp_data"](*sizes)))
