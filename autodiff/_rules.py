@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 __all__ = ["REGISTRY", "RuleNamespace", "array_namespace", "reads", "set_tensor_namespace",
-           "tensor_namespace"]
+           "tensor_namespace", "writes_into"]
 
 
 class RuleNamespace:
@@ -190,3 +190,24 @@ def argument_names(rule: Callable[..., Any] | None, count: int) -> list[str]:
         return fallback
     return [parameter.name.lstrip("_") or f"input{index}"
             for index, parameter in enumerate(parameters)]
+
+
+def writes_into(position: int, into: Any) -> Any:
+    """Declare ``into`` the in-place form of the function it decorates: the same
+    arithmetic, its result written into the array at argument ``position`` (which
+    ``autodiff.compile``'s replay passes where that array dies there; see
+    ``autodiff/compile/_inplace.py``).
+
+    >>> import numpy as np
+    >>> @writes_into(0, lambda a, b: a.__iadd__(b))
+    ... def plus(a, b):
+    ...     return a + b
+    >>> a = np.ones(2)
+    >>> plus.inplace[1](a, 1.0) is a, a
+    (True, array([2., 2.]))
+    """
+    def declare(fn: Any) -> Any:
+        fn.inplace = (position, into)
+        return fn
+
+    return declare

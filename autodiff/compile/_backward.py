@@ -18,7 +18,7 @@ from .._graph import AccumulateGrad, Node
 from .._graph._cotangents import fit_array
 from .._graph._counting import Dependencies
 from .._graph._node import complex_dtype
-from .._rules import array_namespace
+from .._rules import array_namespace, writes_into
 from ._program import Const, GraphBreak, Ref
 
 #: the recorder (``_recorder.Recorder``, which imports this module)
@@ -144,17 +144,26 @@ def _record_node(rec: Recorder, node: Node, xp: Any, backend: Any, plan: tuple[A
         if item is None:
             continue
         rule, meta = item
-        rec.emit(name, rule, args, params, [raw])
+        # a move's rule returns its source backend's arrays (then fitted): not reused
+        moves = node._prim is not None and node._prim.moves
+        rec.emit(name, rule, args, params, [raw], backend=None if moves else backend)
         if raw is not result:
             rec.emit("fit", fit_array, [rec.array(raw), Const(meta), Const(backend)], None,
-                     [result])
+                     [result], backend=backend)
+
+
+@writes_into(0, operator.iadd)
+def _sum(earlier: Any, cotangent: Any) -> Any:
+    """Two cotangents of one input added, as the engine adds them."""
+    return earlier + cotangent
 
 
 def _add(rec: Recorder, earlier: Any, cotangent: Any) -> Any:
-    total = earlier + cotangent
+    total = _sum(earlier, cotangent)
     if _recording(rec):
-        rec.guarded(lambda: rec.emit("add", operator.add, [
-            rec.array(earlier), rec.array(cotangent)], None, [total]))
+        rec.guarded(lambda: rec.emit("add", _sum, [
+            rec.array(earlier), rec.array(cotangent)], None, [total],
+            backend=rec.owners.get(rec.array(earlier))))
     return total
 
 

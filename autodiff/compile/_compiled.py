@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import _mode
 from .._tensor import Tensor
+from ._inplace import reuse_buffers
 from ._program import MISS, GraphBreak, Program, Unsettled
 from ._trace import finish, rebuild, trace
 from ._values import describe
@@ -183,6 +184,7 @@ class Compiled:
         if entry.signature == signature:
             # two traces agree: the Python around the ops took the same path twice
             entry.program = rec.program
+            rec.program.in_place = reuse_buffers(rec.program, rec.kept, rec.owners)
             entry.replay = rec.program.build(len(tensors))
             entry.structure = structure
             entry.refs = {name: value for name, value in rec.program.names.items()
@@ -211,6 +213,7 @@ class Compiled:
           a0._array: shape (3,), dtype float32
         graph breaks: none
         memory plan: 2 arrays freed at their last use, at most 2 bound at once
+        buffers reused: 0 results written over a dying operand
         """
         key, _, _ = self._key(args, kwargs)
         for _ in range(3):
@@ -255,4 +258,5 @@ def _explain(name: str, entry: _Entry | None) -> str:
     lines.append("graph breaks: none")
     lines.append(f"memory plan: {program.frees} arrays freed at their last use, at most "
                  f"{program.peak} bound at once")
+    lines.append(f"buffers reused: {program.in_place} results written over a dying operand")
     return "\n".join(lines)

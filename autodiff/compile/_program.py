@@ -70,6 +70,8 @@ class Program:
     #: objects the generated code names (tensors, functions, constants)
     names: dict[str, Any] = field(default_factory=dict)
     frees: int = 0
+    #: instructions that write into a dying operand's memory (``_inplace``)
+    in_place: int = 0
     #: the most slots bound at once during a replay (views of one array count apart)
     peak: int = 0
     source: str = ""

@@ -66,7 +66,7 @@ class Recorder:
         self.program = Program()
         self.fullgraph = fullgraph
         self.slots: dict[int, str] = {}  # id(array) -> the slot now holding it
-        self.kept: list[Any] = []  # every array seen, so that ids stay unique
+        self.kept: list[Any] = []  # every array seen (slot vN's is kept[N]): ids stay unique
         self.refs: dict[int, str] = {}  # id(tensor) -> its expression in the code
         self.tensors: dict[int, Tensor] = {}  # the tensors named by refs
         self.first: dict[int, Any] = {}  # id(input tensor) -> its array when first read
@@ -79,6 +79,7 @@ class Recorder:
         self.broken: str | None = None
         self.backward_runs = 0
         self.count = 0
+        self.owners: dict[str, Any] = {}  # a slot an instruction made -> its backend
         for index, tensor in enumerate(args):
             self.refs[id(tensor)] = f"a{index}"
             self.tensors[id(tensor)] = tensor
@@ -154,8 +155,9 @@ class Recorder:
     # -- recording ------------------------------------------------------------
 
     def emit(self, label: str, fn: Any, args: list[Any], params: dict[str, Any] | None,
-             results: list[Any], single: bool = True) -> None:
-        """Record ``fn(*args, **params)`` that gave ``results`` (arrays or None)."""
+             results: list[Any], single: bool = True, backend: Any = None) -> None:
+        """Record ``fn(*args, **params)`` that gave ``results`` (arrays or None), the
+        arrays of ``backend`` where it is given (their memory may be reused)."""
         if params:
             # arrays among the parameters (an index tensor's, in a key) are slots too:
             # the replay fills them in, rather than reusing the traced ones
@@ -167,6 +169,8 @@ class Recorder:
                 params = None
                 self.signature.append(("template", describe(template)))
         outs = tuple(None if result is None else self._new(result) for result in results)
+        if backend is not None:
+            self.owners.update((out, backend) for out in outs if out is not None)
         self.program.instrs.append(Instr(label, fn, tuple(args), params or None, outs, single))
         self.signature.append((label, fn_key(fn), tuple(
             arg if isinstance(arg, str) else arg.text if isinstance(arg, Ref)
@@ -248,7 +252,8 @@ class Recorder:
             fn = direct
         if out.ndim == 0:  # numpy answers 0-d math with a scalar: the op coerces it
             fn = coercing(forward, result._backend)
-        self.emit(prim.name, fn, call, dict(params) if params else None, [out])
+        self.emit(prim.name, fn, call, dict(params) if params else None, [out],
+                  backend=result._backend)
 
     def store(self, tensor: Tensor, update: Any, value: Any) -> Any:
         """An in-place write ``tensor._array = update(tensor._array, value)``."""

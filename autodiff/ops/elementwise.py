@@ -3,13 +3,14 @@ its vjp rules written once against ``xp`` (a backend's arrays, or autodiff's ten
 
 from __future__ import annotations
 
-import cmath
-import math
+import operator
 from typing import Any
 
 from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
+from .._rules import writes_into
 from .._tensor import Tensor
+from ._arithmetic_rules import over_right, pow_base_vjp, pow_exponent_vjp, times_left, times_right
 from ._helpers import default_float_name, device_of
 
 __all__ = ["abs", "add", "cos", "divide", "multiply", "negative", "positive", "pow", "sign",
@@ -50,10 +51,19 @@ def _floating_input(xp: Any, x: Any) -> Any:
     return xp.astype(x, default_float_name(xp))
 
 
-def _arithmetic(fn: Any) -> Any:
+def _into_first(op: Any) -> Any:
+    """``a op= b`` for a function ``(xp, a, b)``: the in-place form ``autodiff.compile``
+    may run where ``a`` dies (``writes_into``)."""
+    return writes_into(1, lambda xp, a, b: op(a, b))
+
+
+def _arithmetic(fn: Any, inplace: Any = None) -> Any:
     """The forward of a binary numeric op ``fn(xp, a, b)``: an integer or bool array
     beside a Python float is computed in the default float dtype, as PyTorch promotes
-    it (the standard leaves that mix undefined)."""
+    it (the standard leaves that mix undefined). ``inplace`` is the operator that
+    computes it into ``a`` (``operator.iadd``), for ``autodiff.compile``."""
+    if inplace is not None:
+        fn = _into_first(inplace)(fn)
     def forward(xp: Any, a: Any, b: Any) -> Any:
         # the cache lookup is inline: ``x * 0.9`` is among the commonest calls
         if type(b) is float:
@@ -100,6 +110,7 @@ def _floating2(fn: Any) -> Any:
     return forward
 
 
+@_into_first(operator.itruediv)
 def _true_divide(xp: Any, a: Any, b: Any) -> Any:
     # Integer / integer is a float in PyTorch (and undefined in the standard).
     if _integral(xp, a) and _integral(xp, b):
@@ -134,38 +145,9 @@ def _pow_name(a: Any, b: Any) -> str:
     return "PowBackward1" if isinstance(b, Tensor) else "PowBackward0"
 
 
-def _pow_base_vjp(xp: Any, g: Any, _ans: Any, x: Any, y: Any) -> Any:
-    if not hasattr(y, "shape"):  # a Python number
-        if y == 0:  # d(x**0)/dx is 0 everywhere, x = 0 included (PyTorch)
-            return g * 0.0
-        if y == 2:  # a square (a squared error): one pass fewer, the same bits
-            return g * (2.0 * x)
-        return g * y * x ** (y - 1)
-    return xp.where(y == 0, 0.0, g * y * x ** (y - 1))
-
-
-def _pow_exponent_vjp(xp: Any, g: Any, ans: Any, x: Any, y: Any) -> Any:
-    # PyTorch: g * x**y * log(x), but 0 where x == 0 and y >= 0 (-inf where y < 0, and
-    # nan for a negative base, as log says)
-    # (for a complex exponent, where its real part is >= 0: complex numbers have no order)
-    if hasattr(y, "shape") and xp.isdtype(y.dtype, "complex floating"):
-        y = xp.real(y)
-    elif isinstance(y, complex):
-        y = y.real
-    if not hasattr(x, "shape"):  # a Python number
-        if isinstance(x, complex):
-            log_x = cmath.log(x) if x != 0 else -math.inf
-        else:
-            log_x = math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
-        out = g * (ans * log_x)
-        return xp.where(y >= 0, 0.0, out) if x == 0 else out
-    zero = xp.logical_and(x == 0, y >= 0)
-    return xp.where(zero, 0.0, g * (ans * xp.log(xp.where(zero, 1.0, x))))
-
-
 add = primitive(
     "add", torch_name="Add",
-    forward=_arithmetic(lambda xp, a, b: a + b),
+    forward=_arithmetic(lambda xp, a, b: a + b, operator.iadd),
     vjp=(lambda xp, g, _ans, _a, _b: g, lambda xp, g, _ans, _a, _b: g),
     jvp="linear",
     doc="""``a + b`` elementwise, broadcast; either may be a Python number (an integer tensor
@@ -178,7 +160,7 @@ add = primitive(
 )
 subtract = primitive(
     "subtract", torch_name=_sub_name,
-    forward=_arithmetic(lambda xp, a, b: a - b),
+    forward=_arithmetic(lambda xp, a, b: a - b, operator.isub),
     vjp=(lambda xp, g, _ans, _a, _b: g, lambda xp, g, _ans, _a, _b: -g),
     jvp="linear", scalar_free_nodes=("RsubBackward1",),
     doc="""``a - b`` elementwise, broadcast; either may be a Python number
@@ -193,8 +175,8 @@ subtract = primitive(
 )
 multiply = primitive(
     "multiply", torch_name="Mul",
-    forward=_arithmetic(lambda xp, a, b: a * b),
-    vjp=(lambda xp, g, _ans, _a, b: g * b, lambda xp, g, _ans, a, _b: g * a),
+    forward=_arithmetic(lambda xp, a, b: a * b, operator.imul),
+    vjp=(times_right, times_left),
     jvp="multilinear", holomorphic=True,
     doc="""``a * b`` elementwise, broadcast; either may be a Python number. Each operand's
     gradient is the upstream gradient times the other operand.
@@ -211,7 +193,7 @@ divide = primitive(
     forward=_true_divide,
     # b's rule reads a and b, as PyTorch's does, not the output: a write into the
     # quotient must not invalidate it ((a / b) / b rather than a / b**2: no overflow)
-    vjp=(lambda xp, g, _ans, _a, b: g / b, lambda xp, g, _ans, a, b: -g * ((a / b) / b)),
+    vjp=(over_right, lambda xp, g, _ans, a, b: -g * ((a / b) / b)),
     jvp="elementwise", holomorphic=True,
     doc="""``a / b`` elementwise, broadcast: true division, so integer by integer gives the
     default float dtype, as in PyTorch's ``torch.div``.
@@ -224,7 +206,7 @@ divide = primitive(
 pow = primitive(
     "pow", torch_name=_pow_name,
     forward=_arithmetic(lambda xp, a, b: a**b),
-    vjp=(_pow_base_vjp, _pow_exponent_vjp),
+    vjp=(pow_base_vjp, pow_exponent_vjp),
     jvp="elementwise", scalar_free_nodes=("PowBackward0", "PowBackward2"), holomorphic=True,
     doc="""``a ** b`` elementwise, broadcast; either may be a Python number. As in PyTorch,
     the gradient of ``x ** 0`` is 0 everywhere (x = 0 included), and the exponent's is 0

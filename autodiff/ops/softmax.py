@@ -13,7 +13,7 @@ from typing import Any
 
 from .._device import device_of
 from .._primitive import primitive
-from .._rules import tensor_namespace
+from .._rules import tensor_namespace, writes_into
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
 from .comparison import real_only
@@ -61,6 +61,14 @@ def _log_softmax_forward(xp: Any, x: Any, axis: int) -> Any:
     return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
 
 
+def _softmax_vjp_into(xp: Any, g: Any, ans: Any, _x: Any, axis: int) -> Any:
+    """``_softmax_vjp`` into ``g``'s memory, for ``autodiff.compile`` where g dies."""
+    g -= xp.sum(g * ans, axis=axis, keepdims=True)
+    g *= ans
+    return g
+
+
+@writes_into(1, _softmax_vjp_into)
 def _softmax_vjp(xp: Any, g: Any, ans: Any, _x: Any, axis: int) -> Any:
     grad = g - xp.sum(g * ans, axis=axis, keepdims=True)
     grad *= ans
