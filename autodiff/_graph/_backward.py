@@ -9,6 +9,7 @@ What is not plain (leaves, targets, hooks, anomaly) is in ``_special``, the coun
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,7 @@ class Pass:
         self.shared: set[int] = set()
 
 
-def run_backward(  # noqa: C901 - the loop reads in one sitting, as the engine's
+def run_backward(
     roots: Sequence[Tensor],
     grads: Sequence[Tensor],
     retain_graph: bool,
@@ -64,10 +65,13 @@ def run_backward(  # noqa: C901 - the loop reads in one sitting, as the engine's
     tensors are returned instead (``autograd.grad``).
     """
     tracer = _mode.tracing.active if _mode.traces.count else None
-    if tracer is not None:  # autodiff.compile records the pass (or lets it run eagerly)
-        done = tracer.backward(roots, grads, retain_graph, create_graph, inputs, capture)
-        if done is not None:
-            return done
+    # autodiff.compile records a plain pass through this same loop: its recording runs
+    # each node and adds each pair of cotangents, as this loop would, recording them
+    # (None: the pass runs unrecorded; the trace has ended)
+    recording = tracer.backward(roots, grads, retain_graph, create_graph, inputs,
+                                capture) if tracer is not None else None
+    visit_node = visit if recording is None else recording.visit
+    add = operator.add if recording is None else recording.add
     run = Pass(type(roots[0]), create_graph, retain_graph, inputs, capture)
     start: list[Any] = [root._grad_fn or root._accumulator() for root in roots]
     _catch_targets(run, inputs if capture is None else capture, start)
@@ -78,10 +82,11 @@ def run_backward(  # noqa: C901 - the loop reads in one sitting, as the engine's
     for node, seed in zip(start, grads, strict=True):
         shared.add(id(seed._array))  # the caller's: never taken over
         value = seed._array if arrays else seed
-        pending[node] = value if node not in pending else pending[node] + value
+        pending[node] = value if node not in pending else add(pending[node], value)
     ready = counts.ready_at_start(start)
     remaining, single = counts.remaining, counts.single
-    plain = not run.catch  # no targets: a node without extras takes the direct path
+    # no targets: a node without extras takes the direct path (a recorded pass never)
+    plain = not run.catch and recording is None
 
     # As PyTorch's backward, no warning for an infinity or a nan a rule computes (the
     # gradient of sqrt at 0): the backend's silence, entered once a pass. Measured on
@@ -103,7 +108,7 @@ def run_backward(  # noqa: C901 - the loop reads in one sitting, as the engine's
                 cotangents = node.run_arrays(grad, retain_graph) if arrays else node.run(
                     grad, tensor_type, create_graph, retain_graph)
             else:
-                cotangents = visit(run, node, grad)
+                cotangents = visit_node(run, node, grad)
             arity = node._arity
             edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
                 arity == 2) else node._edges
@@ -118,7 +123,8 @@ def run_backward(  # noqa: C901 - the loop reads in one sitting, as the engine's
                 if uses != single:  # several consumers: sum into pending, count down
                     if cotangent is not None:
                         earlier = pending.get(edge)
-                        pending[edge] = cotangent if earlier is None else earlier + cotangent
+                        pending[edge] = cotangent if earlier is None else add(earlier,
+                                                                              cotangent)
                         cotangent = None
                     left = remaining[edge] = remaining.get(edge, uses) - 1
                     if left:

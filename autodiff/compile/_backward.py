@@ -1,7 +1,8 @@
-"""The backward pass as the recorder runs it: the engine's loop (``_graph._backward``),
-in the same order, so that every sum is taken in the same order and the replay equals
-eager bit for bit, with each node's rules, each cotangent sum and each ``.grad``
-accumulation recorded as an instruction on arrays.
+"""The backward pass recorded: the engine's own loop (``_graph._backward``) runs it, in
+eager's order, so that every sum is taken in the same order and the replay equals eager
+bit for bit, and calls a ``Recording`` for each node and each cotangent sum: each
+node's rules, each sum and each ``.grad`` accumulation are recorded as instructions on
+arrays.
 
 Only a plain first-order pass is recorded: a node with hooks, a retained gradient,
 anomaly mode or a custom ``Function`` ends the trace before the pass starts (it then
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from .. import _mode
 from .._graph import AccumulateGrad, Node
 from .._graph._cotangents import fit_array
-from .._graph._counting import Dependencies
 from .._graph._node import complex_dtype
 from .._rules import array_namespace, writes_into
 from ._program import Const, GraphBreak, Ref
@@ -189,74 +189,34 @@ def _record_leaf(rec: Recorder, leaf: Tensor, grad: Any, owned: bool, total: Any
         Ref(rec.ref(leaf)), rec.array(grad), Const(owned), Const(leaf._backend)], None, [total])
 
 
-def traced_backward(  # noqa: C901 - the engine's loop, kept in its shape
-        rec: Recorder, roots: Any, grads: Any, retain_graph: bool) -> list[Any]:
-    """``run_backward`` for a plain first-order pass, recorded (see the module)."""
-    start: list[Any] = [root._grad_fn or root._accumulator() for root in roots]
-    _check_plain(start)
-    counts = Dependencies(start, None)
-    shared: set[int] = set()
-    pending: dict[Any, Any] = {}
-    for seed in grads:  # before any effect: a break here lets the pass run eagerly
+class Recording:
+    """What the engine's backward loop (``_graph._backward.run_backward``) calls in
+    place of its own steps while a pass is recorded: each node (a leaf's accumulation,
+    a node's rules) and each sum of two cotangents, computed as eager computes them and
+    recorded. After a graph break mid-pass they compute without recording."""
+
+    __slots__ = ("rec",)
+
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+
+    def visit(self, run: Any, node: Any, grad: Any) -> Any:
+        if node.__class__ is AccumulateGrad:
+            _leaf(self.rec, node, grad, run.shared)
+            return ()
+        if grad is None:
+            return [None] * node._arity
+        return _run_node(self.rec, node, grad, run.retain_graph)
+
+    def add(self, earlier: Any, cotangent: Any) -> Any:
+        return _add(self.rec, earlier, cotangent)
+
+
+def start_recording(rec: Recorder, roots: Any, grads: Any) -> Recording:
+    """The recording of a plain first-order pass from ``roots``: raises GraphBreak,
+    before the pass has any effect, where a node is one it cannot record."""
+    _check_plain([root._grad_fn or root._accumulator() for root in roots])
+    for seed in grads:
         rec.slot(seed)
-    for node, seed in zip(start, grads, strict=True):
-        shared.add(id(seed._array))
-        value = seed._array
-        pending[node] = value if node not in pending else _add(rec, pending[node], value)
-    ready = counts.ready_at_start(start)
-    remaining, single = counts.remaining, counts.single
     rec.backward_runs += 1
-    silent = roots[0]._backend.silent_float_errors()
-    silent.__enter__()
-    previous_mode = _mode.state.enabled
-    _mode.state.enabled = False
-    node, handed = (ready.pop() if ready else None), None
-    try:
-        while node is not None:
-            grad = pending.pop(node, None) if handed is None else handed
-            if node.__class__ is AccumulateGrad:
-                _leaf(rec, node, grad, shared)
-                cotangents: Any = ()
-            elif grad is None:
-                cotangents = [None] * node._arity
-            else:
-                cotangents = _run_node(rec, node, grad, retain_graph)
-            arity = node._arity
-            edges = (node._edge0,) if arity == 1 else (node._edge0, node._edge1) if (
-                arity == 2) else node._edges
-            following = handed = None
-            for edge, cotangent in zip(edges, cotangents):  # noqa: B905
-                if edge is None:
-                    continue
-                if cotangent is grad:
-                    shared.add(id(cotangent))
-                uses = edge._uses
-                if uses != single:
-                    if cotangent is not None:
-                        earlier = pending.get(edge)
-                        pending[edge] = cotangent if earlier is None else _add(
-                            rec, earlier, cotangent)
-                        cotangent = None
-                    left = remaining[edge] = remaining.get(edge, uses) - 1
-                    if left:
-                        continue
-                if following is not None:
-                    ready.append(following)
-                    if handed is not None:
-                        pending[following] = handed
-                following, handed = edge, cotangent
-            grad = cotangents = cotangent = None
-            if following is not None:
-                node = following
-                if handed is None:
-                    handed = pending.pop(node, None)
-            elif ready:
-                node = ready.pop()
-            else:
-                ready = counts.unstick()
-                remaining, single = counts.remaining, counts.single
-                node = ready.pop() if ready else None
-    finally:
-        silent.__exit__(None, None, None)
-        _mode.state.enabled = previous_mode
-    return []
+    return Recording(rec)

@@ -369,13 +369,16 @@ class Recorder:
 
     def backward(self, roots: Any, grads: Any, retain_graph: bool, create_graph: bool,
                  inputs: Any, capture: Any) -> Any:
-        from ._backward import traced_backward
+        """The recording the engine's loop runs this pass with (None: unrecorded)."""
+        from ._backward import start_recording
 
-        if create_graph or inputs is not None or capture is not None:
-            self.stop(f"backward with create_graph, inputs or autograd.grad (at {where()})")
+        if (create_graph or inputs is not None or capture is not None
+                or _mode.state.forward_levels):
+            self.stop("backward with create_graph, inputs, autograd.grad or forward-mode "
+                      f"AD (at {where()})")
             return None
         try:
-            return traced_backward(self, roots, grads, retain_graph)
+            return start_recording(self, roots, grads)
         except GraphBreak as error:
             self.stop(str(error))
             return None
