@@ -36,7 +36,7 @@ def adam_scalars(state: dict[str, Any], beta1: float, beta2: float, lr: float, e
     are 0-d arrays of ``like``'s dtype computed by a recorded call on the step tensor,
     so a replay counts on (numpy rounds a Python float operand to the array's dtype,
     so the in-place updates give the same bits either way)."""
-    tracer = _mode.tracing.active
+    tracer = _mode.tracing.active if _mode.traces.count else None
     if tracer is None:
         return _bias_corrected(count_step(state), beta1, beta2, lr, eps)
     step_t = state["step"]

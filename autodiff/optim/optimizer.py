@@ -269,8 +269,9 @@ class Optimizer(HookRegistry):
         LBFGS) re-evaluates the model under grad mode and returns the loss, which
         ``step`` returns."""
         loss = None
-        if _mode.tracing.active is not None:  # autodiff.compile guards on the options
-            _mode.tracing.active.optimizer(self)
+        tracer = _mode.tracing.active if _mode.traces.count else None
+        if tracer is not None:  # autodiff.compile guards on the options
+            tracer.optimizer(self)
         if closure is not None:
             with _mode.enable_grad():
                 loss = closure()
