@@ -86,10 +86,30 @@ def test_adam_training_equals_eager_bit_for_bit(backend: str, amsgrad: bool) -> 
             assert _same(eager_opt.state[p][name], compiled_opt.state[q][name])
 
 
+@pytest.mark.parametrize("make", [
+    lambda params: optim.Adamax(params, lr=1e-2, weight_decay=1e-2),
+    lambda params: optim.Adagrad(params, lr=1e-2, lr_decay=1e-2),
+    lambda params: optim.RMSprop(params, lr=1e-3, momentum=0.5, centered=True),
+    lambda params: optim.Adadelta(params, lr=0.5),
+], ids=["Adamax", "Adagrad", "RMSprop", "Adadelta"])
+def test_step_counting_optimizers_replay_bit_for_bit(make: Callable[[Any], Any]) -> None:
+    # their step-dependent rates are a recorded call on the step tensor (or the count is
+    # never read): the replays count on, and no graph break is warned of
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiled, eager_opt, compiled_opt = _train_both(make, steps=30)
+    assert next(iter(compiled.cache.values())).replay is not None
+    for p, q in zip(eager_opt.param_groups[0]["params"], compiled_opt.param_groups[0]["params"],
+                    strict=True):
+        for name in eager_opt.state[p]:
+            assert _same(eager_opt.state[p][name], compiled_opt.state[q][name])
+
+
 def test_an_optimizer_reading_its_step_breaks_the_graph_and_stays_exact() -> None:
-    # Adamax reads its step count with .item(): the step runs eagerly, with a warning
+    # NAdam reads its step count (and its running momentum product) with .item(): the
+    # step runs eagerly, with a warning naming the line
     with pytest.warns(UserWarning, match=r"graph break: Tensor.item .*_updates.py:\d+"):
-        _train_both(lambda params: optim.Adamax(params, lr=1e-2), steps=10)
+        _train_both(lambda params: optim.NAdam(params, lr=1e-2), steps=10)
 
 
 def test_replay_makes_no_tensor_but_the_results(backend: str) -> None:

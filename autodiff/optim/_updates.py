@@ -13,36 +13,40 @@ from .._tensor import Tensor
 __all__: list[str] = []
 
 
-def count_step(state: dict[str, Any]) -> float:
-    """Bump the 0-d step tensor in place (PyTorch's ``step_t += 1``) and read it."""
+def bump_step(state: dict[str, Any]) -> None:
+    """Bump the 0-d step tensor in place (PyTorch's ``step_t += 1``), without reading it
+    (an optimizer whose update does not depend on the count)."""
     step_t = state["step"]
     step_t += 1
-    return float(step_t.item())
 
 
-def _bias_corrected(step: float, beta1: float, beta2: float, lr: float,
-                    eps: float) -> tuple[float, float]:
+def count_step(state: dict[str, Any]) -> float:
+    """Bump the 0-d step tensor in place and read it."""
+    bump_step(state)
+    return float(state["step"].item())
+
+
+def step_scalars(state: dict[str, Any], fn: Any, consts: tuple[float, ...],
+                 like: Tensor) -> tuple[Any, ...]:
+    """``count_step``, then the numbers ``fn(step, *consts)`` (a tuple) that scale the
+    update. While ``autodiff.compile`` traces, the step is not read into Python: the
+    numbers are 0-d arrays of ``like``'s dtype computed by a recorded call on the step
+    tensor, so a replay counts on (numpy rounds a Python float operand to the array's
+    dtype, so the in-place updates give the same bits either way)."""
+    tracer = _mode.tracing.active if _mode.traces.count else None
+    if tracer is None:
+        return tuple(fn(count_step(state), *consts))
+    bump_step(state)
+    return tuple(tracer.host(fn, state["step"], consts, like))
+
+
+def bias_corrected(step: float, beta1: float, beta2: float, lr: float,
+                   eps: float) -> tuple[float, float]:
     """Adam's ``eps * sqrt(1 - beta2**step)`` and ``lr * sqrt(1 - beta2**step) /
     (1 - beta1**step)``, computed in Python floats as PyTorch does."""
     bias_correction1 = 1 - beta1 ** step
     bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
     return eps * bias_correction2_sqrt, lr * bias_correction2_sqrt / bias_correction1
-
-
-def adam_scalars(state: dict[str, Any], beta1: float, beta2: float, lr: float, eps: float,
-                 like: Tensor) -> tuple[Any, Any]:
-    """``count_step``, then Adam's two bias-corrected numbers (``_bias_corrected``).
-    While ``autodiff.compile`` traces, the step is not read into Python: the numbers
-    are 0-d arrays of ``like``'s dtype computed by a recorded call on the step tensor,
-    so a replay counts on (numpy rounds a Python float operand to the array's dtype,
-    so the in-place updates give the same bits either way)."""
-    tracer = _mode.tracing.active if _mode.traces.count else None
-    if tracer is None:
-        return _bias_corrected(count_step(state), beta1, beta2, lr, eps)
-    step_t = state["step"]
-    step_t += 1
-    eps_term, step_size = tracer.host(_bias_corrected, step_t, (beta1, beta2, lr, eps), like)
-    return eps_term, step_size
 
 
 def lerp_(average: Tensor, grad: Tensor, weight: float) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._updates import adam_scalars, count_step, decay_square_, descend_, lerp_, weight_decay_grad
+from ._updates import (
+    bias_corrected,
+    decay_square_,
+    descend_,
+    lerp_,
+    step_scalars,
+    weight_decay_grad,
+)
 from .optimizer import Optimizer, _step_tensor, _to_scalar, _zeros
 from .sgd import _check_options
 
@@ -80,7 +87,7 @@ class Adam(Optimizer):
             exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
             if maximize:
                 grad = -grad
-            eps_term, step_size = adam_scalars(state, beta1, beta2, lr, eps, p)
+            eps_term, step_size = step_scalars(state, bias_corrected, (beta1, beta2, lr, eps), p)
             if weight_decay != 0:
                 if decoupled:
                     p.mul_(1 - lr * weight_decay)
@@ -170,7 +177,7 @@ class Adamax(Optimizer):
             exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
             if maximize:
                 grad = -grad
-            step = count_step(state)
+            (rate,) = step_scalars(state, _adamax_rate, (beta1, lr), p)
             if weight_decay != 0:
                 grad = weight_decay_grad(grad, p, weight_decay)
             lerp_(exp_avg, grad, 1 - beta1)
@@ -178,4 +185,9 @@ class Adamax(Optimizer):
             norm = grad.abs()
             norm.add_(eps)
             exp_inf.copy_(exp_inf.maximum(norm))
-            descend_(p, exp_avg, exp_inf, lr / (1 - beta1 ** step))
+            descend_(p, exp_avg, exp_inf, rate)
+
+
+def _adamax_rate(step: float, beta1: float, lr: float) -> tuple[float]:
+    """Adamax's bias-corrected learning rate, in Python floats as PyTorch computes it."""
+    return (lr / (1 - beta1 ** step),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ops.creation import full_like
-from ._updates import count_step, decay_square_, descend_, lerp_, weight_decay_grad
+from ._updates import bump_step, decay_square_, descend_, lerp_, step_scalars, weight_decay_grad
 from .optimizer import Optimizer, _step_tensor, _to_scalar, _zeros
 from .sgd import _check_options
 
@@ -67,7 +67,7 @@ class RMSprop(Optimizer):
             square_avg = state["square_avg"]
             if group["maximize"]:
                 grad = -grad
-            count_step(state)
+            bump_step(state)  # counted, never read
             if weight_decay != 0:
                 grad = weight_decay_grad(grad, p, weight_decay)
             decay_square_(square_avg, grad, alpha)
@@ -141,14 +141,14 @@ class Adagrad(Optimizer):
             state = self.state[p] or self._initial_state(p, group)  # a group added later
             if group["maximize"]:
                 grad = -grad
-            step = count_step(state)
+            (rate,) = step_scalars(state, _adagrad_rate, (lr, lr_decay), p)
             if weight_decay != 0:
                 grad = weight_decay_grad(grad, p, weight_decay)
             state_sum = state["sum"]
             state_sum.add_(grad * grad)
             std = state_sum.sqrt()
             std.add_(eps)
-            descend_(p, grad, std, lr / (1 + (step - 1) * lr_decay))
+            descend_(p, grad, std, rate)
 
 
 class Adadelta(Optimizer):
@@ -194,7 +194,7 @@ class Adadelta(Optimizer):
             square_avg, acc_delta = state["square_avg"], state["acc_delta"]
             if group["maximize"]:
                 grad = -grad
-            count_step(state)
+            bump_step(state)  # counted, never read
             if weight_decay != 0:
                 grad = weight_decay_grad(grad, p, weight_decay)
             decay_square_(square_avg, grad, rho)
@@ -204,3 +204,8 @@ class Adadelta(Optimizer):
             delta.mul_(grad)
             decay_square_(acc_delta, delta, rho)
             p.sub_(delta * lr)
+
+
+def _adagrad_rate(step: float, lr: float, lr_decay: float) -> tuple[float]:
+    """Adagrad's decayed learning rate, in Python floats as PyTorch computes it."""
+    return (lr / (1 + (step - 1) * lr_decay),)
