@@ -22,7 +22,9 @@ def compile(fn: Callable[..., Any] | None = None, *, fullgraph: bool = False) ->
     optimizer's step): a decorator, with or without ``fullgraph``.
 
     ``fullgraph=True`` raises on a graph break (a read of a tensor's data, a hook, a
-    random op …) instead of running eagerly with a warning.
+    random op …) instead of running eagerly with a warning. The Python numbers ``fn``
+    reads from its closure or its module's globals are guarded: a changed one traces
+    again.
 
     >>> import autodiff as ad
     >>> w = ad.tensor([1.0, 2.0], requires_grad=True)

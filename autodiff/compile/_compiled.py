@@ -79,10 +79,45 @@ def _flatten(value: Any, tensors: list[Tensor], key: list[Any], pins: list[Any])
         key.append(described)
 
 
+#: the Python values a trace bakes in where the function reads them from its closure or
+#: its module's globals (a learning rate, a flag): guarded by value
+_SCALARS = frozenset((bool, int, float, complex, str, type(None)))
+_ABSENT = object()
+
+
+def _read_scalars(fn: Any) -> tuple[tuple[str, str], ...]:
+    """``(name, repr(value))`` of each Python number, string, bool or None that ``fn``'s
+    own code reads from its closure or its module's globals (not those of the functions
+    it calls: pass such a value in as an argument). ``repr`` tells 0.0 from -0.0, and a
+    nan equals itself."""
+    fn = getattr(fn, "__func__", fn)
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return ()
+    values = []
+    for name, cell in zip(code.co_freevars, fn.__closure__ or (), strict=False):
+        try:
+            value = cell.cell_contents
+        except ValueError:  # a cell not yet bound
+            continue
+        if type(value) in _SCALARS:
+            values.append((name, repr(value)))
+    module = fn.__globals__
+    for name in code.co_names:  # attribute names too: a spare guard at worst
+        value = module.get(name, _ABSENT)
+        if type(value) in _SCALARS:
+            values.append((name, repr(value)))
+    return tuple(values)
+
+
 def _guard_names(new: tuple[Any, ...], old: tuple[Any, ...]) -> str:
     """Which guard tells two keys apart, in words."""
     if new[0] != old[0]:
         return "grad mode"
+    if new[2] != old[2]:
+        changed = [f"{name}: {was} -> {now}" for (name, now), (_, was)
+                   in zip(new[2], old[2], strict=False) if now != was]
+        return "a Python value the function reads, " + (", ".join(changed) or "its names")
     for index, (a, b) in enumerate(zip(new[1], old[1], strict=False)):
         if a != b:
             return f"argument leaf {index}: {b} -> {a}"
@@ -122,7 +157,7 @@ class Compiled:
         pins: list[Any] = []
         _flatten(args, tensors, key, pins)
         _flatten(kwargs, tensors, key, pins)
-        return (_mode.state.enabled, tuple(key)), tensors, pins
+        return (_mode.state.enabled, tuple(key), _read_scalars(self.fn)), tensors, pins
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _mode.tracing.active is not None or _mode.state.forward_levels:
