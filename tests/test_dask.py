@@ -179,3 +179,21 @@ def test_an_out_of_range_target_raises_when_the_loss_is_computed() -> None:
         ad.compute(loss)
     with pytest.raises(IndexError, match=r"^Target 3 is out of bounds\.$"):
         logits.grad.numpy()
+
+
+def test_a_segmented_product_keeps_its_blocks() -> None:
+    # scatter_reduce's product is a scan that shifts by concatenating and slicing: a
+    # boundary at each joint would double the blocks at every step (to one an element:
+    # 100,000 writes took minutes), so a concat of one-block inputs stays one block
+    rng = np.random.default_rng(2)
+    index, src = rng.integers(0, 400, 2_000), rng.uniform(0.9, 1.1, 2_000)
+    x = ad.tensor(da.from_array(np.ones(400)), requires_grad=True)
+    out = x.scatter_reduce(0, ad.tensor(da.from_array(index)),
+                           ad.tensor(da.from_array(src)), "prod")
+    assert out._array.numblocks == (1,)
+    assert len(out._array.__dask_graph__()) < 500
+    want = np.ones(400)
+    np.multiply.at(want, index, src)
+    np.testing.assert_allclose(out.detach().numpy(), want, rtol=1e-12)
+    (out * ad.arange(400.0, backend="dask")).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), want * np.arange(400.0), rtol=1e-12)
