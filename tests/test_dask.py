@@ -197,3 +197,18 @@ def test_a_segmented_product_keeps_its_blocks() -> None:
     np.testing.assert_allclose(out.detach().numpy(), want, rtol=1e-12)
     (out * ad.arange(400.0, backend="dask")).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), want * np.arange(400.0), rtol=1e-12)
+
+
+def test_an_lstm_backward_graph_grows_linearly_with_the_steps() -> None:
+    # the LSTM layer's backward wrote each step's gate gradients into one buffer: on
+    # immutable arrays each write made a new array holding the writes before it, a
+    # graph quadratic in the steps (a 64-character window took minutes)
+    def tasks(steps: int) -> int:
+        with ad.use_backend("dask"):
+            lstm = torch.nn.LSTM(3, 4, batch_first=True)
+            x = ad.ones(2, steps, 3, requires_grad=True)
+            out, _ = lstm(x)
+        out.sum().backward()
+        return len(lstm.weight_hh_l0.grad._array.__dask_graph__())
+
+    assert tasks(32) < 5 * tasks(8)
