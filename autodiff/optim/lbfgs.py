@@ -171,18 +171,22 @@ class LBFGS(Optimizer):
                 if "al" not in state:
                     state["al"] = [None] * history_size
                 al = state["al"]
+                # on a lazy backend each update is persisted: the next dot product then
+                # computes one op, not the chain of the updates before it, and the
+                # direction (whose history holds earlier directions) stays one task
+                lazy = flat_grad._backend.lazy
                 q = -flat_grad
                 for i in range(num_old - 1, -1, -1):
                     al[i] = _dot(old_stps[i], q) * ro[i]
                     q.sub_(old_dirs[i] * al[i])
+                    if lazy:
+                        persist(q)
                 d = r = q * h_diag
                 for i in range(num_old):
                     be_i = _dot(old_dirs[i], r) * ro[i]
                     r.add_(old_stps[i] * (al[i] - be_i))
-                if d._backend.lazy:
-                    # the direction reads the whole history, whose steps are earlier
-                    # directions: computed once here, not again in every later graph
-                    persist(d)
+                    if lazy:
+                        persist(r)
             if prev_flat_grad is None:
                 prev_flat_grad = flat_grad.clone()
             else:
