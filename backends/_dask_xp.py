@@ -85,6 +85,26 @@ def _reshape(x: Any, /, shape: tuple[int, ...], *, copy: bool | None = None) -> 
         return compat.reshape(x.rechunk(-1), shape, copy=copy)
 
 
+def _concat(arrays: Any, /, *, axis: int | None = 0) -> Any:
+    """``concat``, in one chunk along ``axis`` where each input is: dask keeps a chunk
+    boundary at every joint, and a scan that shifts an array by concatenating and
+    slicing (``scatter_reduce``'s segmented product) would double its blocks at each
+    step, to one an element.
+
+    >>> import dask.array as da
+    >>> _concat([da.zeros(2), da.ones(3)]).numblocks
+    (1,)
+    """
+    out = _compat().concat(arrays, axis=axis)
+    if axis is None or out.ndim == 0:
+        return out
+    axis %= out.ndim
+    if (out.numblocks[axis] > 1 and not any(np.isnan(out.chunks[axis]))
+            and all(array.numblocks[axis] == 1 for array in arrays)):
+        out = out.rechunk({axis: -1})
+    return out
+
+
 def _fft_module() -> types.ModuleType:
     """array-api-compat's dask ``fft``, with each transform given its axes in one
     chunk (dask transforms an axis only when it is whole in a block)."""
@@ -159,6 +179,7 @@ def namespace() -> types.ModuleType:
         broadcast_shapes=_broadcast_shapes,
         searchsorted=_searchsorted,
         reshape=_reshape,
+        concat=_concat,
         eye=_eye,
         fft=_fft_module(),
         linalg=_dask_linalg.namespace(),

@@ -179,3 +179,36 @@ def test_an_out_of_range_target_raises_when_the_loss_is_computed() -> None:
         ad.compute(loss)
     with pytest.raises(IndexError, match=r"^Target 3 is out of bounds\.$"):
         logits.grad.numpy()
+
+
+def test_a_segmented_product_keeps_its_blocks() -> None:
+    # scatter_reduce's product is a scan that shifts by concatenating and slicing: a
+    # boundary at each joint would double the blocks at every step (to one an element:
+    # 100,000 writes took minutes), so a concat of one-block inputs stays one block
+    rng = np.random.default_rng(2)
+    index, src = rng.integers(0, 400, 2_000), rng.uniform(0.9, 1.1, 2_000)
+    x = ad.tensor(da.from_array(np.ones(400)), requires_grad=True)
+    out = x.scatter_reduce(0, ad.tensor(da.from_array(index)),
+                           ad.tensor(da.from_array(src)), "prod")
+    assert out._array.numblocks == (1,)
+    assert len(out._array.__dask_graph__()) < 500
+    want = np.ones(400)
+    np.multiply.at(want, index, src)
+    np.testing.assert_allclose(out.detach().numpy(), want, rtol=1e-12)
+    (out * ad.arange(400.0, backend="dask")).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), want * np.arange(400.0), rtol=1e-12)
+
+
+def test_an_lstm_backward_graph_grows_linearly_with_the_steps() -> None:
+    # the LSTM layer's backward wrote each step's gate gradients into one buffer: on
+    # immutable arrays each write made a new array holding the writes before it, a
+    # graph quadratic in the steps (a 64-character window took minutes)
+    def tasks(steps: int) -> int:
+        with ad.use_backend("dask"):
+            lstm = torch.nn.LSTM(3, 4, batch_first=True)
+            x = ad.ones(2, steps, 3, requires_grad=True)
+            out, _ = lstm(x)
+        out.sum().backward()
+        return len(lstm.weight_hh_l0.grad._array.__dask_graph__())
+
+    assert tasks(32) < 5 * tasks(8)

@@ -158,7 +158,9 @@ def test_encoder_layer_gradcheck(backend: str, norm_first: bool) -> None:
     x = ad.tensor(RNG.standard_normal((3, 2, 4)), requires_grad=True)
     mask = ad.tensor(np.triu(np.ones((3, 3), dtype=bool), 1))
     fn, params = _with_parameters(layer, lambda x: layer(x, src_mask=mask))
-    assert gradcheck(fn, (x, *params))
+    # on a lazy backend (dask: a graph of some hundred ops for each of 2 x 190 probes
+    # takes minutes), one random direction per input: a wrong gradient still fails it
+    assert gradcheck(fn, (x, *params), fast_mode=ad.get_backend().lazy)
 
 
 def test_post_norm_output_is_normalized(backend: str) -> None:

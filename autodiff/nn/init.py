@@ -194,7 +194,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     2.0
     """
     _check_tensor("dirac_", tensor)
-    from ..ops.creation import arange
+    from ..ops.creation import arange, zeros
 
     if tensor.ndim not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
@@ -213,8 +213,14 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
         d = arange(min_dim, **place)
         rows = (arange(groups, **place)[:, None] * out_chans_per_grp + d).reshape(-1)
         cols = d.repeat(groups)
-        centre = tuple(size // 2 for size in sizes[2:])
-        tensor[(rows, cols, *centre)] = 1
+        centre = sum(size // 2 * math.prod(sizes[k + 1:])
+                     for k, size in enumerate(sizes) if k >= 2)
+        # one integer array of flat positions into a fresh tensor, copied in: a key of
+        # several index arrays is beyond some libraries' __setitem__ (dask's)
+        flat = rows * math.prod(sizes[1:]) + cols * math.prod(sizes[2:]) + centre
+        delta = zeros(tensor.numel(), dtype=tensor.dtype, **place)
+        delta[flat] = 1
+        tensor.copy_(delta.reshape(sizes))
     return tensor
 
 

@@ -124,18 +124,20 @@ def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
     if low > high:
         raise RuntimeError(f"torch.histc: max must be larger than min, but got min {low} "
                            f"max {high}")
-    if low == high and data.shape[0]:
-        finite = data[xp.logical_not(xp.isnan(data))]
-        if finite.shape[0]:
-            low, high = float(xp.min(finite)), float(xp.max(finite))
+    # no boolean-mask indexing: its result's size is known to a lazy array (dask) only
+    # once computed; the elements left out are counted with weight 0 instead
+    nan = xp.isnan(data)
+    if low == high and data.shape[0] and not bool(xp.all(nan)):
+        low = float(xp.min(xp.where(nan, xp.full_like(data, math.inf), data)))
+        high = float(xp.max(xp.where(nan, xp.full_like(data, -math.inf), data)))
     if low == high:
         low, high = low - 1, high + 1
     inside = xp.logical_and(data >= low, data <= high)
-    kept = data[inside]
+    kept = xp.where(inside, data, xp.full_like(data, low))  # no NaN cast to an integer
     where = xp.astype(xp.floor((kept - low) * bins / (high - low)), xp.int64)
     where = xp.clip(where, 0, bins - 1)
     zeros = xp.zeros((bins,), dtype=data.dtype)
-    counts = input._backend.scatter_add(zeros, where, xp.ones(where.shape, dtype=data.dtype))
+    counts = input._backend.scatter_add(zeros, where, xp.astype(inside, data.dtype))
     return _wrap(input, counts)
 
 

@@ -73,7 +73,10 @@ def _in_range(op: str, xp: Any, index: Any, extent: int, dim: int,
     low = -extent if negative else 0
     bad = xp.logical_or(index < low, index >= extent)
     if index.size and bool(xp.any(bad)):
-        first = int(xp.reshape(index[bad], (-1,))[0])
+        # the first bad index, found without a mask (whose size a lazy array knows
+        # only once computed)
+        where_bad = xp.argmax(xp.astype(xp.reshape(bad, (-1,)), xp.int8))
+        first = int(xp.reshape(index, (-1,))[int(where_bad)])
         if op == "put":
             raise IndexError(f"out of range: tried to access index {first} on a tensor of "
                              f"{extent} elements.")

@@ -90,12 +90,15 @@ class LBFGS(Optimizer):
     def _evaluate(self, closure: Callable[[], Any]) -> tuple[Any, float, Tensor]:
         """The closure's loss (as returned and as a float) and the flat gradient; on a
         lazy backend both are persisted in one pass over the data, so the dot products
-        that read the gradient afterwards do not recompute it."""
+        that read the gradient afterwards do not recompute it, and so are the
+        parameters: else each one's graph grows by every step taken, and each evaluation
+        recomputes them all from the first (quadratic in the iterations)."""
         with _mode.enable_grad():
             loss = closure()
         flat_grad = self._gather_flat_grad()
         if flat_grad._backend.lazy:
-            persist(*((loss, flat_grad) if isinstance(loss, Tensor) else (flat_grad,)))
+            persist(*((loss, flat_grad) if isinstance(loss, Tensor) else (flat_grad,)),
+                    *self._params)
         return loss, float(loss), flat_grad
 
     def _directional_evaluate(self, closure: Callable[[], Any], x: list[Tensor], t: float,
@@ -168,14 +171,22 @@ class LBFGS(Optimizer):
                 if "al" not in state:
                     state["al"] = [None] * history_size
                 al = state["al"]
+                # on a lazy backend each update is persisted: the next dot product then
+                # computes one op, not the chain of the updates before it, and the
+                # direction (whose history holds earlier directions) stays one task
+                lazy = flat_grad._backend.lazy
                 q = -flat_grad
                 for i in range(num_old - 1, -1, -1):
                     al[i] = _dot(old_stps[i], q) * ro[i]
                     q.sub_(old_dirs[i] * al[i])
+                    if lazy:
+                        persist(q)
                 d = r = q * h_diag
                 for i in range(num_old):
                     be_i = _dot(old_dirs[i], r) * ro[i]
                     r.add_(old_stps[i] * (al[i] - be_i))
+                    if lazy:
+                        persist(r)
             if prev_flat_grad is None:
                 prev_flat_grad = flat_grad.clone()
             else:

@@ -106,9 +106,12 @@ class LSTMLayer(Function):
         dhs, dc = _flip(xp, g_hs._array, reverse), g_c._array
         dh = xp.zeros_like(dhs[0, ...])
         steps, size = len(ctx.steps), dc.shape[-1]
-        # every step's gate gradients written in place into one buffer: no concat, no stack
-        dgates = xp.empty((steps, *dc.shape[:-1], 4 * size), dtype=dc.dtype,
-                          device=getattr(dc, "device", None))
+        # every step's gate gradients written in place into one buffer: no concat, no
+        # stack; where arrays are immutable (dask), each write would make a new array
+        # holding the writes before it (a graph quadratic in the steps): a list, stacked
+        mutable = g_hs._backend.mutable_arrays
+        dgates: Any = xp.empty((steps, *dc.shape[:-1], 4 * size), dtype=dc.dtype,
+                               device=getattr(dc, "device", None)) if mutable else [None] * steps
         douts: list[Any] = [None] * len(ctx.steps)
         for t in range(len(ctx.steps) - 1, -1, -1):
             i, f, g, o, c_prev, _, tc, _ = ctx.steps[t]
@@ -116,12 +119,17 @@ class LSTMLayer(Function):
             if proj is not None:
                 dh = xp.matmul(dh, proj)
             dc = dc + dh * o * (1.0 - tc * tc)
-            dgates[t, ..., :size] = dc * g * i * (1.0 - i)
-            dgates[t, ..., size:2 * size] = dc * c_prev * f * (1.0 - f)
-            dgates[t, ..., 2 * size:3 * size] = dc * i * (1.0 - g * g)
-            dgates[t, ..., 3 * size:] = dh * tc * o * (1.0 - o)
+            parts = (dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
+                     dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o))
+            if mutable:
+                for k, part in enumerate(parts):
+                    dgates[t, ..., k * size:(k + 1) * size] = part
+                step = dgates[t, ...]
+            else:
+                step = dgates[t] = xp.concat(parts, axis=-1)
             dc = dc * f
-            dh = xp.matmul(dgates[t, ...], ctx.w)
+            dh = xp.matmul(step, ctx.w)
+        dgates = dgates if mutable else xp.stack(dgates)
         d_w = _weight_grad(xp, dgates, [step[5] for step in ctx.steps])
         d_hr = None if proj is None else _weight_grad(xp, douts, [s[7] for s in ctx.steps])
         d_gi = _flip(xp, dgates, reverse)
