@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _mode
 from ._tensor import Tensor
 
 __all__ = ["compute", "persist"]
@@ -24,6 +25,15 @@ def _by_backend(tensors: tuple[Tensor, ...], op: str) -> dict[Any, list[int]]:
     return groups
 
 
+def _read_by(op: str, tensors: tuple[Tensor, ...], lazy_only: bool) -> None:
+    """Tell ``autodiff.compile``'s trace that ``op`` hands values to Python (a graph
+    break, named): a replay would not compute them again."""
+    tracer = _mode.tracing.active if _mode.traces.count else None
+    if tracer is not None and any(
+            not lazy_only or t._backend.lazy for t in tensors if isinstance(t, Tensor)):
+        tracer.data_read(f"autodiff.{op}")
+
+
 def compute(*tensors: Tensor) -> tuple[np.ndarray, ...]:
     """The values of ``tensors`` as numpy arrays, computed in one pass: on dask, one
     ``dask.compute`` call, so the work the tensors share is done once.
@@ -35,6 +45,7 @@ def compute(*tensors: Tensor) -> tuple[np.ndarray, ...]:
     (3.0, [0.0, 2.0, 4.0])
     """
     values: list[Any] = [None] * len(tensors)
+    _read_by("compute", tensors, lazy_only=False)
     for backend, positions in _by_backend(tensors, "compute").items():
         results = backend.compute(*(tensors[i]._array for i in positions))
         for position, value in zip(positions, results, strict=True):
@@ -64,6 +75,7 @@ def persist(*tensors: Tensor) -> tuple[Tensor, ...]:
     >>> ad.persist(w)[0] is w
     True
     """
+    _read_by("persist", tensors, lazy_only=True)
     for backend, positions in _by_backend(tensors, "persist").items():
         results = backend.persist(*(tensors[i]._array for i in positions))
         for position, value in zip(positions, results, strict=True):

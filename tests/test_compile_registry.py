@@ -72,6 +72,11 @@ def test_compiled_forward_backward_equals_eager(backend: str, case: Case) -> Non
     eager = _step(case, count)
     try:
         ws = _weights(case, case.tensors(arrays))
+    except Exception as error:  # the forward fails on this backend: compiled fails alike
+        with pytest.raises(type(error)):
+            compiled(*case.tensors(arrays))
+        return
+    try:
         eager(*case.tensors(arrays), *ws)
     except Exception as error:  # a known deviation of this backend: compiled fails alike
         with pytest.raises(type(error)):
