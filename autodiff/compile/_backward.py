@@ -140,13 +140,13 @@ def _record_node(rec: Recorder, node: Node, xp: Any, backend: Any, plan: tuple[A
         args.append(rec.slot(value) if hasattr(value, "_array") else Const(value))
     name = node.name()
     params = dict(node._params or {})
+    # a move's rule returns its source backend's arrays (then fitted): not reused
+    owner = None if node._prim is not None and node._prim.moves else backend
     for item, result, raw in zip(plan, results, raws, strict=True):
         if item is None:
             continue
         rule, meta = item
-        # a move's rule returns its source backend's arrays (then fitted): not reused
-        moves = node._prim is not None and node._prim.moves
-        rec.emit(name, rule, args, params, [raw], backend=None if moves else backend)
+        rec.emit(name, rule, args, params, [raw], backend=owner)
         if raw is not result:
             rec.emit("fit", fit_array, [rec.array(raw), Const(meta), Const(backend)], None,
                      [result], backend=backend)

@@ -3,10 +3,10 @@ that dies there writes its result into that operand's memory (``a += b`` for
 ``a + b``), where the backend allows it.
 
 A function a program calls may declare such a form (``autodiff._rules.writes_into``:
-``fn.inplace = (position, into)``): ``into`` takes the same arguments, writes the result
-into the array at ``position`` and returns it. Its arithmetic is the same, in the same order, so the
-bits are too: only the allocation of a new array and the cold memory it brings are
-saved (hand-written numpy code does the same with ``+=`` and ``out=``).
+``fn.inplace = (position, into)``): ``into`` takes the same arguments, writes the
+result into the array at ``position`` and returns it. Its arithmetic is the same, in
+the same order, so the bits are too: only the allocation of a new array and the cold
+memory it brings are saved (hand-written numpy code does the same with ``+=``).
 
 The operand may be written when, at trace time:
 
