@@ -139,7 +139,6 @@ def lstsq(a: Tensor, b: Tensor, /, rcond: float | None = None, *,
 # -- inv_ex, cholesky_ex --------------------------------------------------------------------
 def _info(x: Tensor, failed: Sequence[int]) -> Tensor:
     from .creation import asarray
-
     return asarray(list(failed), dtype="int32", backend=x._backend).reshape(x.shape[:-2])
 
 
