@@ -98,3 +98,17 @@ def test_a_cotangent_summed_from_two_paths_is_exact() -> None:
         return loss
 
     _run(step)
+
+
+def test_a_result_keeps_the_layout_eager_gives_it() -> None:
+    # the cotangent of a sum over rows, made dense, is column-major; written over in
+    # place it would stay so where eager's sum is row-major, and the matrix product
+    # that reads it next would take another BLAS path, with other bits
+    def step(w: ad.Tensor, b: ad.Tensor) -> ad.Tensor:
+        h = (w[:, :1] * w[:, :1]).log1p()
+        square = h @ h.mT
+        loss = (square * b[0]).sum() + (square.sum(axis=0) * b).sum()
+        loss.backward()
+        return loss
+
+    _run(step)

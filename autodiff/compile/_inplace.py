@@ -14,13 +14,15 @@ The operand may be written when, at trace time:
   and it is not among what the program returns or writes back;
 * this instruction is its last use, and it is not passed twice;
 * the backend says it owns its memory and may be written (``Backend.exclusive``: not a
-  view, not read-only), and it has the result's shape, dtype and type;
+  view, not read-only), and it has the result's shape, dtype, type and layout (its
+  strides: a column-major sum would send a later matrix product to another BLAS
+  call, whose bits differ);
 * no other slot alive after this instruction is the same array or a view of it;
 * nothing outside the program holds it (a ``.grad`` that took it as is, say): its
   reference count is the recorder's own.
 
-Shapes and dtypes are guarded, so each replay makes the same arrays with the same
-ownership as the trace did.
+The inputs' shapes, dtypes and strides are guarded, so each replay makes the same
+arrays, with the same ownership and layouts, as the trace did.
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ def _writable(slot: str, out: str, index: int, kept: list[Any], owners: dict[str
     array, result = kept[int(slot[1:])], kept[int(out[1:])]
     if (backend is None or type(array) is not backend.array_type
             or type(result) is not type(array) or array.shape != result.shape
-            or array.dtype != result.dtype or not backend.exclusive(array)):
+            or array.dtype != result.dtype or not backend.exclusive(array)
+            or getattr(array, "strides", None) != getattr(result, "strides", None)):
         return False
     for other in by_root.get(id(array), ()):
         if other != slot and (other in live_out or last.get(other, -1) > index

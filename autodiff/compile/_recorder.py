@@ -99,9 +99,16 @@ class Recorder:
         self.program.reads.append((slot, expression))
         self.first[id(tensor)] = array
         shape, dtype = self.program.name(tuple(array.shape)), self.program.name(array.dtype)
-        self.program.guards.append((
-            f"{expression}.shape == {shape} and {expression}.dtype == {dtype}",
-            f"{expression}: shape {tuple(array.shape)}, dtype {tensor.dtype.name}"))
+        condition = f"{expression}.shape == {shape} and {expression}.dtype == {dtype}"
+        text = f"{expression}: shape {tuple(array.shape)}, dtype {tensor.dtype.name}"
+        strides = getattr(array, "strides", None)
+        if isinstance(strides, tuple) and array.ndim > 1:
+            # the layout decides the layouts of what is made from it, and so the order
+            # in which a matrix product or a reduction adds: a replay is specialised
+            # on it, as eager's bits are
+            condition += f" and {expression}.strides == {self.program.name(strides)}"
+            text += f", strides {strides}"
+        self.program.guards.append((condition, text))
         self.signature.append(("in", expression, tuple(array.shape), str(array.dtype)))
         return slot
 
