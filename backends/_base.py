@@ -54,6 +54,10 @@ class Backend(LazyHooks):
     #: False for a library whose arrays cannot be written in place (as JAX's): in-place
     #: tensor operations then rebind the tensor to a new array under the same semantics
     mutable_arrays: bool = True
+    #: the bytes of one block when ``autodiff.compile`` runs a chain of elementwise
+    #: instructions over large arrays block by block (a cache's share: a host library
+    #: that defines ``flat`` sets it); None: never blocked
+    block_bytes: int | None = None
 
     def __init__(self) -> None:
         self._rng = np.random.default_rng()
@@ -288,6 +292,12 @@ class Backend(LazyHooks):
         """True when ``array`` owns its memory and may be written: not a view, not
         read-only. The default (False) is always safe; it only costs a copy."""
         return False
+
+    def flat(self, array: Any) -> Any:
+        """``array``'s elements in order as a 1-D view of its memory, where ``array``
+        owns that memory in one contiguous piece; None otherwise (the default: never
+        blocked). Slices of it are written in place (``autodiff.compile``'s blocks)."""
+        return None
 
     def copy(self, array: Any) -> Any:
         """A new array with the same values, owning its memory."""

@@ -15,6 +15,9 @@ class NumpyBackend(Backend):
     name = "numpy"
     module = "numpy"
     device_type = "cpu"
+    #: a quarter of a core's L2 on current x86 parts: ``p -= lr * g`` on a 4 MiB weight
+    #: ran fastest there (64 KiB: 1.4x slower, 1 MiB: 1.03x)
+    block_bytes = 256 * 1024
 
     def namespace(self) -> Any:
         import array_api_compat.numpy
@@ -44,6 +47,11 @@ class NumpyBackend(Backend):
 
     def exclusive(self, array: Any) -> bool:
         return array.base is None and array.flags.writeable
+
+    def flat(self, array: Any) -> Any:
+        if array.base is None and array.flags.c_contiguous and array.flags.writeable:
+            return array.reshape(-1)
+        return None
 
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         result = np.array(target, copy=True)

@@ -1,4 +1,4 @@
-"""W1, W2, W4 and W5 compiled (``autodiff.compile``), side by side with the hand-written
+"""W1, W2, W4, W5 and W7 compiled (``autodiff.compile``), side by side with the hand-written
 numpy floor and with eager autodiff, in the same run (``bench.py --only C``).
 
 Each compiled step is called until it replays (two traces that agree), and its results
@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from optim_step import numpy_adam
 
 import autodiff as ad
+from autodiff import optim
 
 
 def _warm(step: Callable[[], Any]) -> None:
@@ -33,6 +35,45 @@ def _eager_note(bench: Any, ns: dict[str, Any], name: str, eager: Callable[[], A
     times = ns["timed"]([eager, floor], bench.repeat, bench.target.sync)
     bench.notes.append(f"{name} eager in the same run: {times[0][0] / times[1][0]:.2f}x "
                        f"{bench.target.floor}.")
+
+
+#: W7's parameters: a 4096-wide MLP's two largest layers (5.2 million float32)
+ADAM_SHAPES = [(1024, 1024), (1024,), (4096, 1024), (4096,)]
+
+
+def _adam_step(arrays: list[Any], grads: list[Any], compiled: bool) -> Callable[[], Any]:
+    params = [ad.tensor(a, requires_grad=True) for a in arrays]
+    for p, g in zip(params, grads, strict=True):
+        p.grad = ad.tensor(g)
+    step = optim.Adam(params, lr=1e-3).step
+    run = ad.compile(step) if compiled else step
+    return lambda: (run(), params)[1]
+
+
+def _adam_row(bench: Any, ns: dict[str, Any]) -> None:
+    """W7: one Adam step (``ad.compile(opt.step)``) on large parameters, where the
+    update's dozen passes over each weight run cache-blocked on the CPU; beside the
+    same update written in in-place numpy (``optim_step.numpy_adam``)."""
+    target, xp = bench.target, bench.target.xp
+    rng = np.random.default_rng(0)
+    host = [rng.standard_normal(s, dtype=np.float32) for s in ADAM_SHAPES]
+    grads = [xp.asarray(rng.standard_normal(s, dtype=np.float32)) for s in ADAM_SHAPES]
+    compiled = _adam_step([xp.asarray(a) for a in host], grads, compiled=True)
+    eager = _adam_step([xp.asarray(a) for a in host], grads, compiled=False)
+    for _ in range(3):
+        _same([p.detach() for p in compiled()], [p.detach() for p in eager()],
+              ns["host"])
+    floor = numpy_adam([xp.asarray(a) for a in host], grads, xp)
+    theirs = None
+    if target.torch_device:
+        torch = ns["torch"]
+        params = [torch.tensor(a, requires_grad=True, device=target.torch_device)
+                  for a in host]
+        for p, g in zip(params, grads, strict=True):
+            p.grad = torch.as_tensor(ns["host"](g), device=target.torch_device)
+        theirs = torch.optim.Adam(params, lr=1e-3).step
+    bench.add("W7 Adam step (5.2M parameters), compiled", "ms", 1e3, compiled, floor, theirs)
+    _eager_note(bench, ns, "W7", eager, floor)
 
 
 def run_compiled(bench: Any, ns: dict[str, Any]) -> None:
@@ -78,6 +119,8 @@ def run_compiled(bench: Any, ns: dict[str, Any]) -> None:
     bench.add("W4 attention block, compiled", "ms", 1e3, w4c, w4_floor,
               ns["w4_torch"](attention, torch_device) if torch_device else None)
     _eager_note(bench, ns, "W4", ns["w4_autodiff"](attention), w4_floor)
+
+    _adam_row(bench, ns)
 
     peak = ns["cupy_peak_bytes"] if target.gpu else ns["peak_bytes"]
     compiled_step = ns["w2_autodiff"](ns["mlp_data"](*sizes), compiled=True)

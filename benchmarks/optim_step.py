@@ -34,9 +34,10 @@ OPTIONS: dict[str, dict[str, Any]] = {"Adam": {"lr": 1e-3},
                                       "SGD": {"lr": 1e-2, "momentum": 0.9}}
 
 
-def _numpy_adam(params: list[np.ndarray], grads: list[np.ndarray]) -> Callable[[], None]:
-    """Adam on raw arrays with in-place numpy: the floor for the same passes."""
-    moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
+def numpy_adam(params: list[Any], grads: list[Any], xp: Any = np) -> Callable[[], None]:
+    """Adam on raw arrays with in-place numpy (or cupy, as ``xp``): the floor for the
+    same passes."""
+    moments = [(xp.zeros_like(p), xp.zeros_like(p)) for p in params]
     step = [0]
 
     def run() -> None:
@@ -47,7 +48,7 @@ def _numpy_adam(params: list[np.ndarray], grads: list[np.ndarray]) -> Callable[[
             v *= 0.999
             v += (g * g) * 0.001
             root_bc2 = (1 - 0.999 ** t) ** 0.5
-            denom = np.sqrt(v)
+            denom = xp.sqrt(v)
             denom += 1e-8 * root_bc2
             update = m / denom
             update *= 1e-3 * root_bc2 / (1 - 0.9 ** t)
@@ -103,7 +104,7 @@ def main() -> None:
                 p.grad = torch.tensor(g)
             sides["torch"] = getattr(torch.optim, name)(tparams, **options).step
         if name == "Adam":
-            sides["numpy"] = _numpy_adam([a.copy() for a in arrays], grads)
+            sides["numpy"] = numpy_adam([a.copy() for a in arrays], grads)
         times: dict[str, list[float]] = {side: [] for side in sides}
         for run in sides.values():
             _time(run, 5)  # warm up

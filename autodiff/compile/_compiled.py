@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import _mode
 from .._tensor import Tensor
+from ._blocked import block_runs
 from ._inplace import reuse_buffers
 from ._program import MISS, GraphBreak, Program, Unsettled
 from ._trace import finish, rebuild, trace
@@ -220,6 +221,9 @@ class Compiled:
             # two traces agree: the Python around the ops took the same path twice
             entry.program = rec.program
             rec.program.in_place = reuse_buffers(rec.program, rec.kept, rec.owners)
+            backends = set(rec.owners.values())
+            if len(backends) == 1:
+                rec.program.blocked = block_runs(rec.program, rec.kept, backends.pop())
             entry.replay = rec.program.build(len(tensors))
             entry.structure = structure
             entry.refs = {name: value for name, value in rec.program.names.items()
@@ -249,6 +253,7 @@ class Compiled:
         graph breaks: none
         memory plan: 2 arrays freed at their last use, at most 2 bound at once
         buffers reused: 0 results written over a dying operand
+        cache-blocked runs: 0
         """
         key, _, _ = self._key(args, kwargs)
         for _ in range(3):
@@ -284,8 +289,9 @@ def _explain(name: str, entry: _Entry | None) -> str:
     program = entry.program
     labels: dict[str, int] = {}
     for instr in program.instrs:
-        labels[instr.label] = labels.get(instr.label, 0) + 1
-    lines = [f"autodiff.compile({name}): {len(program.instrs)} ops, "
+        for step in instr.steps or (instr,):
+            labels[step.label] = labels.get(step.label, 0) + 1
+    lines = [f"autodiff.compile({name}): {sum(labels.values())} ops, "
              f"{len(program.reads)} inputs, {len(program.writes)} tensors written back",
              "ops: " + ", ".join(f"{label} x{count}" for label, count in labels.items()),
              f"guards ({len(program.guards)}):"]
@@ -294,4 +300,6 @@ def _explain(name: str, entry: _Entry | None) -> str:
     lines.append(f"memory plan: {program.frees} arrays freed at their last use, at most "
                  f"{program.peak} bound at once")
     lines.append(f"buffers reused: {program.in_place} results written over a dying operand")
+    lines.append(f"cache-blocked runs: {program.blocked}" + "".join(
+        f"\n  {instr.label}" for instr in program.instrs if instr.steps))
     return "\n".join(lines)

@@ -73,7 +73,7 @@ def reuse_buffers(program: Program, kept: list[Any], owners: dict[str, Any]) -> 
             continue
         if _writable(slot, instr.outs[0], index, kept, owners, by_root, last, live_out,
                      instr.args):
-            instr.fn = into
+            instr.fn, instr.writes = into, position
             instr.label += " (in place)"
             rewritten += 1
     return rewritten

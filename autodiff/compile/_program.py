@@ -38,6 +38,10 @@ class Instr:
     outs: tuple[str | None, ...]
     #: one result (not a sequence to unpack)
     single: bool = True
+    #: the argument whose array the result is written into (an in-place form), if known
+    writes: int | None = None
+    #: the instructions a cache-blocked run stands for (``_blocked``)
+    steps: list[Instr] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class Program:
     frees: int = 0
     #: instructions that write into a dying operand's memory (``_inplace``)
     in_place: int = 0
+    #: runs of elementwise instructions over large arrays run block by block (``_blocked``)
+    blocked: int = 0
     #: the most slots bound at once during a replay (views of one array count apart)
     peak: int = 0
     source: str = ""

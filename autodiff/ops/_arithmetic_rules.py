@@ -9,20 +9,23 @@ import math
 import operator
 from typing import Any
 
-from .._rules import writes_into
+from .._rules import positionwise, writes_into
 
 
-@writes_into(1, lambda xp, g, _ans, _a, b: operator.imul(g, b))
+@writes_into(1, positionwise(lambda xp, g, _ans, _a, b: operator.imul(g, b)))
+@positionwise
 def times_right(xp: Any, g: Any, _ans: Any, _a: Any, b: Any) -> Any:
     return g * b
 
 
-@writes_into(1, lambda xp, g, _ans, a, _b: operator.imul(g, a))
+@writes_into(1, positionwise(lambda xp, g, _ans, a, _b: operator.imul(g, a)))
+@positionwise
 def times_left(xp: Any, g: Any, _ans: Any, a: Any, _b: Any) -> Any:
     return g * a
 
 
-@writes_into(1, lambda xp, g, _ans, _a, b: operator.itruediv(g, b))
+@writes_into(1, positionwise(lambda xp, g, _ans, _a, b: operator.itruediv(g, b)))
+@positionwise
 def over_right(xp: Any, g: Any, _ans: Any, _a: Any, b: Any) -> Any:
     return g / b
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
-from .._rules import writes_into
+from .._rules import positionwise, writes_into
 from .._tensor import Tensor
 from ._arithmetic_rules import over_right, pow_base_vjp, pow_exponent_vjp, times_left, times_right
 from ._helpers import default_float_name, device_of
@@ -54,7 +54,7 @@ def _floating_input(xp: Any, x: Any) -> Any:
 def _into_first(op: Any) -> Any:
     """``a op= b`` for a function ``(xp, a, b)``: the in-place form ``autodiff.compile``
     may run where ``a`` dies (``writes_into``)."""
-    return writes_into(1, lambda xp, a, b: op(a, b))
+    return writes_into(1, positionwise(lambda xp, a, b: op(a, b)))
 
 
 def _arithmetic(fn: Any, inplace: Any = None) -> Any:
@@ -111,6 +111,7 @@ def _floating2(fn: Any) -> Any:
 
 
 @_into_first(operator.itruediv)
+@positionwise
 def _true_divide(xp: Any, a: Any, b: Any) -> Any:
     # Integer / integer is a float in PyTorch (and undefined in the standard).
     if _integral(xp, a) and _integral(xp, b):
@@ -147,7 +148,7 @@ def _pow_name(a: Any, b: Any) -> str:
 
 add = primitive(
     "add", torch_name="Add",
-    forward=_arithmetic(lambda xp, a, b: a + b, operator.iadd),
+    forward=_arithmetic(positionwise(lambda xp, a, b: a + b), operator.iadd),
     vjp=(lambda xp, g, _ans, _a, _b: g, lambda xp, g, _ans, _a, _b: g),
     jvp="linear",
     doc="""``a + b`` elementwise, broadcast; either may be a Python number (an integer tensor
@@ -160,7 +161,7 @@ add = primitive(
 )
 subtract = primitive(
     "subtract", torch_name=_sub_name,
-    forward=_arithmetic(lambda xp, a, b: a - b, operator.isub),
+    forward=_arithmetic(positionwise(lambda xp, a, b: a - b), operator.isub),
     vjp=(lambda xp, g, _ans, _a, _b: g, lambda xp, g, _ans, _a, _b: -g),
     jvp="linear", scalar_free_nodes=("RsubBackward1",),
     doc="""``a - b`` elementwise, broadcast; either may be a Python number
@@ -175,7 +176,7 @@ subtract = primitive(
 )
 multiply = primitive(
     "multiply", torch_name="Mul",
-    forward=_arithmetic(lambda xp, a, b: a * b, operator.imul),
+    forward=_arithmetic(positionwise(lambda xp, a, b: a * b), operator.imul),
     vjp=(times_right, times_left),
     jvp="multilinear", holomorphic=True,
     doc="""``a * b`` elementwise, broadcast; either may be a Python number. Each operand's
@@ -221,7 +222,7 @@ pow = primitive(
 )
 negative = primitive(
     "negative", torch_name="Neg",
-    forward=lambda xp, x: -x,
+    forward=positionwise(lambda xp, x: -x),
     vjp=lambda xp, g, _ans, _x: -g,
     jvp="linear",
     doc="""``-x`` elementwise (PyTorch's ``torch.neg``).
@@ -275,7 +276,7 @@ tanh = primitive(
 )
 sqrt = primitive(  # at 0 the gradient is inf, as in PyTorch
     "sqrt", torch_name="Sqrt",
-    forward=_floating(lambda xp, x: xp.sqrt(x)),
+    forward=_floating(positionwise(lambda xp, x: xp.sqrt(x))),
     vjp=lambda xp, g, ans, _x: g / (2.0 * ans),
     jvp="elementwise", holomorphic=True,
     doc="""The square root of each element (PyTorch's ``torch.sqrt``); integer and bool

@@ -12,7 +12,7 @@ import warnings
 from typing import Any
 
 from .._primitive import primitive
-from .._rules import tensor_namespace
+from .._rules import positionwise, tensor_namespace
 from .._tensor import Tensor
 from .comparison import complex_value, real_only
 from .inplace import apply_inplace
@@ -37,6 +37,7 @@ def _stable_sigmoid(xp: Any, x: Any) -> Any:
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+@positionwise
 def _relu_forward(xp: Any, x: Any) -> Any:
     if complex_value(xp, x):  # maximum would order complex numbers lexicographically
         raise NotImplementedError("clamp is not supported for complex types")
