@@ -88,7 +88,7 @@ def block_runs(program: Program, kept: list[Any], backend: Any) -> int:
     made = 0
     for run in reversed(runs):  # later runs first: the earlier indices stay valid
         steps = program.instrs[run.start:run.stop]
-        itemsize = max(kept[int(instr.outs[0][1:])].dtype.itemsize for instr in steps)
+        itemsize = max(kept[int(str(instr.outs[0])[1:])].dtype.itemsize for instr in steps)
         size = math.prod(run.shape)
         block = max(1, block_bytes // itemsize)
         if size < MIN_BLOCKS * block:
@@ -142,7 +142,7 @@ def _alias(instr: Instr, kept: list[Any]) -> int | None:
 def _fused(steps: list[Instr], kept: list[Any], backend: Any, block: int, size: int,
            last: dict[str, int], live_out: set[str], end: int) -> Instr:
     """One instruction running ``steps`` block by block, as generated code."""
-    made = {instr.outs[0] for instr in steps}
+    made = {str(instr.outs[0]) for instr in steps}  # each step has its one result
     inputs: list[str] = []  # the slots the run reads from before it
     for instr in steps:
         for arg in instr.args:
