@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._updates import count_step, decay_square_, descend_, lerp_, weight_decay_grad
+from ._updates import (
+    count_step,
+    decay_square_,
+    descend_,
+    host_scalars,
+    lerp_,
+    step_scalars,
+    weight_decay_grad,
+)
 from .adam import _check_adam_options
 from .optimizer import Optimizer, _host_scalar, _step_tensor, _to_scalar, _zeros
 
@@ -74,21 +82,39 @@ class NAdam(Optimizer):
                                                state["mu_product"])
             if group["maximize"]:
                 grad = -grad
-            step = count_step(state)
-            bias_correction2 = 1 - beta2 ** step
+            # mu depends on the step alone; the rates also on the product that mu updates,
+            # so they are a second call, on both tensors, once the product is updated
+            (mu,) = step_scalars(state, _momentum, (beta1, momentum_decay), mu_product)
             grad = _decay(group, p, grad, lr)
-            mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
-            mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-            # PyTorch multiplies the float32 tensor, so the product rounds to float32
+            # PyTorch multiplies the float32 tensor, so the product rounds to float32; the
+            # traced mu is a float32 0-d array (like=mu_product), which rounds alike
             mu_product *= mu
-            product = float(mu_product.item())
+            bias_correction2, grad_rate, avg_rate = host_scalars(
+                _nadam_rates, (state["step"], mu_product), (beta1, beta2, lr, momentum_decay),
+                p)
             lerp_(exp_avg, grad, 1 - beta1)
             decay_square_(exp_avg_sq, grad, beta2)
             denom = exp_avg_sq / bias_correction2
             denom = denom.sqrt()
             denom.add_(eps)
-            descend_(p, grad, denom, lr * (1.0 - mu) / (1.0 - product))
-            descend_(p, exp_avg, denom, lr * mu_next / (1.0 - product * mu_next))
+            descend_(p, grad, denom, grad_rate)
+            descend_(p, exp_avg, denom, avg_rate)
+
+
+def _momentum(step: float, beta1: float, momentum_decay: float) -> tuple[float]:
+    """NAdam's momentum coefficient ``mu`` at ``step``, in Python floats as PyTorch
+    computes it."""
+    return (beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay))),)
+
+
+def _nadam_rates(step: float, product: float, beta1: float, beta2: float, lr: float,
+                 momentum_decay: float) -> tuple[float, float, float]:
+    """NAdam's second-moment bias correction and the rates of its gradient and momentum
+    terms, given the momentum product through ``step`` (as read from float32)."""
+    (mu,) = _momentum(step, beta1, momentum_decay)
+    (mu_next,) = _momentum(step + 1, beta1, momentum_decay)
+    return (1 - beta2 ** step, lr * (1.0 - mu) / (1.0 - product),
+            lr * mu_next / (1.0 - product * mu_next))
 
 
 class RAdam(Optimizer):
