@@ -95,14 +95,19 @@ def test_adam_training_equals_eager_bit_for_bit(backend: str, amsgrad: bool) -> 
     lambda params: optim.NAdam(params, lr=1e-2),
     lambda params: optim.NAdam(params, lr=1e-2, weight_decay=1e-2),
     lambda params: optim.NAdam(params, lr=1e-2, weight_decay=1e-2, decoupled_weight_decay=True),
-], ids=["Adamax", "Adagrad", "RMSprop", "Adadelta", "NAdam", "NAdam-L2", "NAdam-decoupled"])
+    lambda params: optim.RAdam(params, lr=1e-2),
+    lambda params: optim.RAdam(params, lr=1e-2, weight_decay=1e-2),
+    lambda params: optim.RAdam(params, lr=1e-2, weight_decay=1e-2, decoupled_weight_decay=True),
+], ids=["Adamax", "Adagrad", "RMSprop", "Adadelta", "NAdam", "NAdam-L2", "NAdam-decoupled",
+        "RAdam", "RAdam-L2", "RAdam-decoupled"])
 @pytest.mark.parametrize("double", [False, True], ids=["float32", "float64"])
 def test_step_counting_optimizers_replay_bit_for_bit(make: Callable[[Any], Any],
                                                      double: bool) -> None:
     # their step-dependent rates are a recorded call on the step tensor (NAdam's on its
     # momentum product too; or the count is never read): the replays count on, and no
     # graph break is warned of. In float64, NAdam's momentum product stays float32: its
-    # factor must be rounded to float32, not to the parameters' dtype
+    # factor must be rounded to float32, not to the parameters' dtype. RAdam's 30 steps
+    # cross its rectification threshold (the next test checks that replays do)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         compiled, eager_opt, compiled_opt = _train_both(make, steps=30, double=double)
@@ -111,6 +116,36 @@ def test_step_counting_optimizers_replay_bit_for_bit(make: Callable[[Any], Any],
                     strict=True):
         for name in eager_opt.state[p]:
             assert _same(eager_opt.state[p][name], compiled_opt.state[q][name])
+
+
+def _radam_rho(step: int, beta2: float = 0.999) -> float:
+    """RAdam's ``rho_t`` (PyTorch's formula): rectified where it exceeds 5."""
+    rho_inf = 2 / (1 - beta2) - 1
+    return rho_inf - 2 * step * beta2 ** step / (1 - beta2 ** step)
+
+
+def test_radam_replays_on_both_sides_of_its_rectification_threshold() -> None:
+    # plain momentum while rho_t <= 5, rectified after: a replay that kept the regime of
+    # the steps it traced would be wrong on the other side
+    eager_model = _mlp()
+    compiled_model = copy.deepcopy(eager_model)
+    eager_opt = optim.RAdam(eager_model.parameters(), lr=1e-2)
+    compiled_opt = optim.RAdam(compiled_model.parameters(), lr=1e-2)
+    eager, compiled = _step(eager_model, eager_opt), ad.compile(_step(compiled_model,
+                                                                      compiled_opt))
+    replayed = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for step, (x, y) in enumerate(_batches(12), start=1):
+            entry = next(iter(compiled.cache.values()), None)
+            if entry is not None and entry.replay is not None:
+                replayed.append(step)
+            assert _same(eager(x, y), compiled(x, y))
+            for p, q in zip(eager_model.parameters(), compiled_model.parameters(),
+                            strict=True):
+                assert _same(p, q)
+    assert any(_radam_rho(step) <= 5.0 for step in replayed)
+    assert any(_radam_rho(step) > 5.0 for step in replayed)
 
 
 def test_an_optimizer_reading_tensor_data_breaks_the_graph_and_stays_exact() -> None:

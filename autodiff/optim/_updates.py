@@ -20,12 +20,6 @@ def bump_step(state: dict[str, Any]) -> None:
     step_t += 1
 
 
-def count_step(state: dict[str, Any]) -> float:
-    """Bump the 0-d step tensor in place and read it."""
-    bump_step(state)
-    return float(state["step"].item())
-
-
 def host_scalars(fn: Any, tensors: tuple[Tensor, ...], consts: tuple[float, ...],
                  like: Tensor) -> tuple[Any, ...]:
     """The numbers ``fn(*values, *consts)`` (a tuple) that scale an update, ``values``

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._tensor import Tensor
+from ..ops.elementwise import where
 from ._updates import (
-    count_step,
     decay_square_,
     descend_,
     host_scalars,
@@ -147,7 +148,6 @@ class RAdam(Optimizer):
     def _update(self, group: dict[str, Any]) -> None:
         beta1, beta2 = group["betas"]
         lr, eps = _to_scalar(group["lr"]), group["eps"]
-        rho_inf = 2 / (1 - beta2) - 1
         for p in group["params"]:
             grad = p.grad
             if grad is None:
@@ -156,19 +156,51 @@ class RAdam(Optimizer):
             exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
             if group["maximize"]:
                 grad = -grad
-            step = count_step(state)
+            bias_correction1, correction_sqrt, rectifier, rectified = step_scalars(
+                state, _radam_scalars, (beta1, beta2), p)
             grad = _decay(group, p, grad, lr)
             lerp_(exp_avg, grad, 1 - beta1)
             decay_square_(exp_avg_sq, grad, beta2)
-            bias_correction1 = 1 - beta1 ** step
-            bias_correction2 = 1 - beta2 ** step
             update = exp_avg / bias_correction1
             update.mul_(lr)
-            rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
-            if rho_t > 5.0:
-                root = exp_avg_sq.sqrt()
-                root.add_(eps)
-                update.mul_(bias_correction2 ** 0.5 / root)
-                update.mul_(((rho_t - 4) * (rho_t - 2) * rho_inf
-                             / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5)
-            p.sub_(update)
+            p.sub_(_rectify(update, exp_avg_sq, eps, correction_sqrt, rectifier, rectified))
+
+
+def _radam_scalars(step: float, beta1: float, beta2: float) -> tuple[float, float, float,
+                                                                    float]:
+    """RAdam's first-moment bias correction, then, where the variance is tractable
+    (``rho_t > 5``), the square root of the second one, the rectifier and 1.0; else 1.0,
+    1.0 and 0.0. In Python floats as PyTorch computes them."""
+    bias_correction2 = 1 - beta2 ** step
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+    if rho_t > 5.0:
+        rectifier = ((rho_t - 4) * (rho_t - 2) * rho_inf
+                     / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+        return 1 - beta1 ** step, bias_correction2 ** 0.5, rectifier, 1.0
+    # the rectifier's square root may be of a negative number here: never computed
+    return 1 - beta1 ** step, 1.0, 1.0, 0.0
+
+
+def _rectify(update: Tensor, exp_avg_sq: Tensor, eps: float, correction_sqrt: Any,
+             rectifier: Any, rectified: Any) -> Tensor:
+    """The update times ``correction_sqrt / (sqrt(exp_avg_sq) + eps) * rectifier`` where
+    ``rectified``, else the update as it is (plain momentum)."""
+    traced = isinstance(rectified, Tensor)
+    if not (traced or rectified):
+        return update
+    root = exp_avg_sq.sqrt()
+    root.add_(eps)
+    scale = correction_sqrt / root
+    if not traced:
+        update.mul_(scale)
+        update.mul_(rectifier)
+        return update
+    # a traced step is replayed at every count, in either regime: both updates are
+    # computed (the same ops as eager's, on the same numbers) and the regime's is
+    # selected by the recorded flag. A selection copies its operand's bits, so each
+    # regime is exact, where a factor of 1 for the plain one would not be (the adaptive
+    # term is not 1, and 0 times an overflowed root is nan)
+    adapted = update * scale
+    adapted.mul_(rectifier)
+    return where(rectified > 0, adapted, update)
