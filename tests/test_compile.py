@@ -45,8 +45,9 @@ def _same(a: ad.Tensor, b: ad.Tensor) -> bool:
     return bool(np.array_equal(a.detach().numpy(), b.detach().numpy()))
 
 
-def _train_both(make_opt: Callable[[Any], optim.Optimizer], steps: int = 100) -> Any:
-    eager_model = _mlp()
+def _train_both(make_opt: Callable[[Any], optim.Optimizer], steps: int = 100,
+                double: bool = False) -> Any:
+    eager_model = _mlp().double() if double else _mlp()
     compiled_model = copy.deepcopy(eager_model)
     eager_opt, compiled_opt = make_opt(eager_model.parameters()), make_opt(
         compiled_model.parameters())
@@ -91,13 +92,25 @@ def test_adam_training_equals_eager_bit_for_bit(backend: str, amsgrad: bool) -> 
     lambda params: optim.Adagrad(params, lr=1e-2, lr_decay=1e-2),
     lambda params: optim.RMSprop(params, lr=1e-3, momentum=0.5, centered=True),
     lambda params: optim.Adadelta(params, lr=0.5),
-], ids=["Adamax", "Adagrad", "RMSprop", "Adadelta"])
-def test_step_counting_optimizers_replay_bit_for_bit(make: Callable[[Any], Any]) -> None:
-    # their step-dependent rates are a recorded call on the step tensor (or the count is
-    # never read): the replays count on, and no graph break is warned of
+    lambda params: optim.NAdam(params, lr=1e-2),
+    lambda params: optim.NAdam(params, lr=1e-2, weight_decay=1e-2),
+    lambda params: optim.NAdam(params, lr=1e-2, weight_decay=1e-2, decoupled_weight_decay=True),
+    lambda params: optim.RAdam(params, lr=1e-2),
+    lambda params: optim.RAdam(params, lr=1e-2, weight_decay=1e-2),
+    lambda params: optim.RAdam(params, lr=1e-2, weight_decay=1e-2, decoupled_weight_decay=True),
+], ids=["Adamax", "Adagrad", "RMSprop", "Adadelta", "NAdam", "NAdam-L2", "NAdam-decoupled",
+        "RAdam", "RAdam-L2", "RAdam-decoupled"])
+@pytest.mark.parametrize("double", [False, True], ids=["float32", "float64"])
+def test_step_counting_optimizers_replay_bit_for_bit(make: Callable[[Any], Any],
+                                                     double: bool) -> None:
+    # their step-dependent rates are a recorded call on the step tensor (NAdam's on its
+    # momentum product too; or the count is never read): the replays count on, and no
+    # graph break is warned of. In float64, NAdam's momentum product stays float32: its
+    # factor must be rounded to float32, not to the parameters' dtype. RAdam's 30 steps
+    # cross its rectification threshold (the next test checks that replays do)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        compiled, eager_opt, compiled_opt = _train_both(make, steps=30)
+        compiled, eager_opt, compiled_opt = _train_both(make, steps=30, double=double)
     assert next(iter(compiled.cache.values())).replay is not None
     for p, q in zip(eager_opt.param_groups[0]["params"], compiled_opt.param_groups[0]["params"],
                     strict=True):
@@ -105,11 +118,61 @@ def test_step_counting_optimizers_replay_bit_for_bit(make: Callable[[Any], Any])
             assert _same(eager_opt.state[p][name], compiled_opt.state[q][name])
 
 
-def test_an_optimizer_reading_its_step_breaks_the_graph_and_stays_exact() -> None:
-    # NAdam reads its step count (and its running momentum product) with .item(): the
-    # step runs eagerly, with a warning naming the line
-    with pytest.warns(UserWarning, match=r"graph break: Tensor.item .*_updates.py:\d+"):
-        _train_both(lambda params: optim.NAdam(params, lr=1e-2), steps=10)
+def _radam_rho(step: int, beta2: float = 0.999) -> float:
+    """RAdam's ``rho_t`` (PyTorch's formula): rectified where it exceeds 5."""
+    rho_inf = 2 / (1 - beta2) - 1
+    return rho_inf - 2 * step * beta2 ** step / (1 - beta2 ** step)
+
+
+def test_radam_replays_on_both_sides_of_its_rectification_threshold() -> None:
+    # plain momentum while rho_t <= 5, rectified after: a replay that kept the regime of
+    # the steps it traced would be wrong on the other side
+    eager_model = _mlp()
+    compiled_model = copy.deepcopy(eager_model)
+    eager_opt = optim.RAdam(eager_model.parameters(), lr=1e-2)
+    compiled_opt = optim.RAdam(compiled_model.parameters(), lr=1e-2)
+    eager, compiled = _step(eager_model, eager_opt), ad.compile(_step(compiled_model,
+                                                                      compiled_opt))
+    replayed = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for step, (x, y) in enumerate(_batches(12), start=1):
+            entry = next(iter(compiled.cache.values()), None)
+            if entry is not None and entry.replay is not None:
+                replayed.append(step)
+            assert _same(eager(x, y), compiled(x, y))
+            for p, q in zip(eager_model.parameters(), compiled_model.parameters(),
+                            strict=True):
+                assert _same(p, q)
+    assert any(_radam_rho(step) <= 5.0 for step in replayed)
+    assert any(_radam_rho(step) > 5.0 for step in replayed)
+
+
+def test_an_optimizer_reading_tensor_data_breaks_the_graph_and_stays_exact() -> None:
+    # LBFGS reads its closure's loss (and its gradients' norms) into Python: the step
+    # runs eagerly, with a warning naming the line
+    def train(model: nn.Module, opt: optim.Optimizer) -> Callable[..., Any]:
+        def step(x: ad.Tensor, y: ad.Tensor) -> Any:
+            def closure() -> ad.Tensor:
+                opt.zero_grad()
+                loss = ((model(x) - y) ** 2).mean()
+                loss.backward()
+                return loss
+
+            return opt.step(closure)
+
+        return step
+
+    eager_model = _mlp()
+    compiled_model = copy.deepcopy(eager_model)
+    eager = train(eager_model, optim.LBFGS(eager_model.parameters(), lr=0.5, max_iter=4))
+    compiled = ad.compile(train(compiled_model,
+                                optim.LBFGS(compiled_model.parameters(), lr=0.5, max_iter=4)))
+    with pytest.warns(UserWarning, match=r"graph break: Tensor.__float__ .*lbfgs.py:\d+"):
+        for x, y in _batches(5):
+            assert _same(eager(x, y), compiled(x, y))
+    for p, q in zip(eager_model.parameters(), compiled_model.parameters(), strict=True):
+        assert _same(p, q)
 
 
 def test_replay_makes_no_tensor_but_the_results(backend: str) -> None:

@@ -27,7 +27,6 @@ from ._values import (
     filling,
     fn_key,
     hooks_registered,
-    host_call,
     option_values,
     set_grad_none,
     where,
@@ -323,17 +322,25 @@ class Recorder:
         self.grad_known.add(id(tensor))
         self.emit("grad = None", set_grad_none, [Ref(ref)], None, [])
 
-    def host(self, fn: Any, tensor: Tensor, consts: tuple[Any, ...], like: Tensor) -> tuple[
-            Tensor, ...]:
-        """Python numbers ``fn(float(tensor), *consts)`` (an optimizer's step-dependent
-        scalars) as 0-d arrays of ``like``'s dtype, recorded as one call on ``tensor``'s
-        array, so that a replay computes them afresh rather than baking them in."""
+    def host(self, fn: Any, tensors: tuple[Tensor, ...], consts: tuple[Any, ...],
+             like: Tensor) -> tuple[Tensor, ...]:
+        """Python numbers ``fn(*map(float, tensors), *consts)`` (an optimizer's
+        step-dependent scalars) as 0-d arrays of ``like``'s dtype, recorded as one call on
+        the tensors' arrays, so that a replay computes them afresh rather than baking them
+        in."""
         backend = like._backend
-        run = host_call(fn, backend.xp, like._array.dtype)
-        results = run(tensor._array, *consts)
+        xp, dtype, count = backend.xp, like._array.dtype, len(tensors)
+
+        def run(*args: Any) -> list[Any]:
+            values = fn(*[float(array) for array in args[:count]], *args[count:])
+            return [xp.asarray(value, dtype=dtype) for value in values]
+
+        run.__wrapped__ = fn  # type: ignore[attr-defined]
+        results = run(*[tensor._array for tensor in tensors], *consts)
         try:
-            self.emit(f"host {fn.__name__}", run, [self.slot(tensor), *map(Const, consts)],
-                      None, results, single=False)
+            self.emit(f"host {fn.__name__}", run,
+                      [*map(self.slot, tensors), *map(Const, consts)], None, results,
+                      single=False)
         except GraphBreak as error:
             self.stop(str(error))
         return tuple(Tensor._wrap(array, backend) for array in results)

@@ -20,24 +20,35 @@ def bump_step(state: dict[str, Any]) -> None:
     step_t += 1
 
 
-def count_step(state: dict[str, Any]) -> float:
-    """Bump the 0-d step tensor in place and read it."""
-    bump_step(state)
-    return float(state["step"].item())
+def host_scalars(fn: Any, tensors: tuple[Tensor, ...], consts: tuple[float, ...],
+                 like: Tensor) -> tuple[Any, ...]:
+    """The numbers ``fn(*values, *consts)`` (a tuple) that scale an update, ``values``
+    being the 0-d ``tensors`` (a step count, NAdam's momentum product) read as Python
+    floats. While ``autodiff.compile`` traces, the tensors are not read into Python: the
+    numbers are 0-d arrays of ``like``'s dtype computed by a recorded call on them, so a
+    replay computes them afresh. ``fn`` computes in Python floats either way, so the
+    two differ only where a number meets an array: there numpy (and the standard's
+    Python-scalar rule) rounds a Python float to the array's dtype, which is the value
+    the 0-d array of that dtype holds. So ``like`` must be the array a number meets
+    (NAdam's float32 momentum product, not a float64 parameter); the in-place updates
+    then give the same bits either way.
+
+    >>> import autodiff as ad
+    >>> step = ad.tensor(3.0)
+    >>> host_scalars(lambda n, lr: (lr / n,), (step,), (0.3,), step)
+    (0.09999999999999999,)
+    """
+    tracer = _mode.tracing.active if _mode.traces.count else None
+    if tracer is None:
+        return tuple(fn(*[float(tensor.item()) for tensor in tensors], *consts))
+    return tuple(tracer.host(fn, tensors, consts, like))
 
 
 def step_scalars(state: dict[str, Any], fn: Any, consts: tuple[float, ...],
                  like: Tensor) -> tuple[Any, ...]:
-    """``count_step``, then the numbers ``fn(step, *consts)`` (a tuple) that scale the
-    update. While ``autodiff.compile`` traces, the step is not read into Python: the
-    numbers are 0-d arrays of ``like``'s dtype computed by a recorded call on the step
-    tensor, so a replay counts on (numpy rounds a Python float operand to the array's
-    dtype, so the in-place updates give the same bits either way)."""
-    tracer = _mode.tracing.active if _mode.traces.count else None
-    if tracer is None:
-        return tuple(fn(count_step(state), *consts))
+    """Bump the step, then ``host_scalars`` of ``fn(step, *consts)``."""
     bump_step(state)
-    return tuple(tracer.host(fn, state["step"], consts, like))
+    return host_scalars(fn, (state["step"],), consts, like)
 
 
 def bias_corrected(step: float, beta1: float, beta2: float, lr: float,

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._updates import count_step, decay_square_, descend_, lerp_, weight_decay_grad
+from .._tensor import Tensor
+from ..ops.elementwise import where
+from ._updates import (
+    decay_square_,
+    descend_,
+    host_scalars,
+    lerp_,
+    step_scalars,
+    weight_decay_grad,
+)
 from .adam import _check_adam_options
 from .optimizer import Optimizer, _host_scalar, _step_tensor, _to_scalar, _zeros
 
@@ -74,21 +83,39 @@ class NAdam(Optimizer):
                                                state["mu_product"])
             if group["maximize"]:
                 grad = -grad
-            step = count_step(state)
-            bias_correction2 = 1 - beta2 ** step
+            # mu depends on the step alone; the rates also on the product that mu updates,
+            # so they are a second call, on both tensors, once the product is updated
+            (mu,) = step_scalars(state, _momentum, (beta1, momentum_decay), mu_product)
             grad = _decay(group, p, grad, lr)
-            mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
-            mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-            # PyTorch multiplies the float32 tensor, so the product rounds to float32
+            # PyTorch multiplies the float32 tensor, so the product rounds to float32; the
+            # traced mu is a float32 0-d array (like=mu_product), which rounds alike
             mu_product *= mu
-            product = float(mu_product.item())
+            bias_correction2, grad_rate, avg_rate = host_scalars(
+                _nadam_rates, (state["step"], mu_product), (beta1, beta2, lr, momentum_decay),
+                p)
             lerp_(exp_avg, grad, 1 - beta1)
             decay_square_(exp_avg_sq, grad, beta2)
             denom = exp_avg_sq / bias_correction2
             denom = denom.sqrt()
             denom.add_(eps)
-            descend_(p, grad, denom, lr * (1.0 - mu) / (1.0 - product))
-            descend_(p, exp_avg, denom, lr * mu_next / (1.0 - product * mu_next))
+            descend_(p, grad, denom, grad_rate)
+            descend_(p, exp_avg, denom, avg_rate)
+
+
+def _momentum(step: float, beta1: float, momentum_decay: float) -> tuple[float]:
+    """NAdam's momentum coefficient ``mu`` at ``step``, in Python floats as PyTorch
+    computes it."""
+    return (beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay))),)
+
+
+def _nadam_rates(step: float, product: float, beta1: float, beta2: float, lr: float,
+                 momentum_decay: float) -> tuple[float, float, float]:
+    """NAdam's second-moment bias correction and the rates of its gradient and momentum
+    terms, given the momentum product through ``step`` (as read from float32)."""
+    (mu,) = _momentum(step, beta1, momentum_decay)
+    (mu_next,) = _momentum(step + 1, beta1, momentum_decay)
+    return (1 - beta2 ** step, lr * (1.0 - mu) / (1.0 - product),
+            lr * mu_next / (1.0 - product * mu_next))
 
 
 class RAdam(Optimizer):
@@ -121,7 +148,6 @@ class RAdam(Optimizer):
     def _update(self, group: dict[str, Any]) -> None:
         beta1, beta2 = group["betas"]
         lr, eps = _to_scalar(group["lr"]), group["eps"]
-        rho_inf = 2 / (1 - beta2) - 1
         for p in group["params"]:
             grad = p.grad
             if grad is None:
@@ -130,19 +156,51 @@ class RAdam(Optimizer):
             exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
             if group["maximize"]:
                 grad = -grad
-            step = count_step(state)
+            bias_correction1, correction_sqrt, rectifier, rectified = step_scalars(
+                state, _radam_scalars, (beta1, beta2), p)
             grad = _decay(group, p, grad, lr)
             lerp_(exp_avg, grad, 1 - beta1)
             decay_square_(exp_avg_sq, grad, beta2)
-            bias_correction1 = 1 - beta1 ** step
-            bias_correction2 = 1 - beta2 ** step
             update = exp_avg / bias_correction1
             update.mul_(lr)
-            rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
-            if rho_t > 5.0:
-                root = exp_avg_sq.sqrt()
-                root.add_(eps)
-                update.mul_(bias_correction2 ** 0.5 / root)
-                update.mul_(((rho_t - 4) * (rho_t - 2) * rho_inf
-                             / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5)
-            p.sub_(update)
+            p.sub_(_rectify(update, exp_avg_sq, eps, correction_sqrt, rectifier, rectified))
+
+
+def _radam_scalars(step: float, beta1: float, beta2: float) -> tuple[float, float, float,
+                                                                    float]:
+    """RAdam's first-moment bias correction, then, where the variance is tractable
+    (``rho_t > 5``), the square root of the second one, the rectifier and 1.0; else 1.0,
+    1.0 and 0.0. In Python floats as PyTorch computes them."""
+    bias_correction2 = 1 - beta2 ** step
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+    if rho_t > 5.0:
+        rectifier = ((rho_t - 4) * (rho_t - 2) * rho_inf
+                     / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+        return 1 - beta1 ** step, bias_correction2 ** 0.5, rectifier, 1.0
+    # the rectifier's square root may be of a negative number here: never computed
+    return 1 - beta1 ** step, 1.0, 1.0, 0.0
+
+
+def _rectify(update: Tensor, exp_avg_sq: Tensor, eps: float, correction_sqrt: Any,
+             rectifier: Any, rectified: Any) -> Tensor:
+    """The update times ``correction_sqrt / (sqrt(exp_avg_sq) + eps) * rectifier`` where
+    ``rectified``, else the update as it is (plain momentum)."""
+    traced = isinstance(rectified, Tensor)
+    if not (traced or rectified):
+        return update
+    root = exp_avg_sq.sqrt()
+    root.add_(eps)
+    scale = correction_sqrt / root
+    if not traced:
+        update.mul_(scale)
+        update.mul_(rectifier)
+        return update
+    # a traced step is replayed at every count, in either regime: both updates are
+    # computed (the same ops as eager's, on the same numbers) and the regime's is
+    # selected by the recorded flag. A selection copies its operand's bits, so each
+    # regime is exact, where a factor of 1 for the plain one would not be (the adaptive
+    # term is not 1, and 0 times an overflowed root is nan)
+    adapted = update * scale
+    adapted.mul_(rectifier)
+    return where(rectified > 0, adapted, update)
