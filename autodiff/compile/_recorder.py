@@ -27,6 +27,7 @@ from ._values import (
     filling,
     fn_key,
     hooks_registered,
+    host_call,
     option_values,
     set_grad_none,
     where,
@@ -329,13 +330,7 @@ class Recorder:
         the tensors' arrays, so that a replay computes them afresh rather than baking them
         in."""
         backend = like._backend
-        xp, dtype, count = backend.xp, like._array.dtype, len(tensors)
-
-        def run(*args: Any) -> list[Any]:
-            values = fn(*[float(array) for array in args[:count]], *args[count:])
-            return [xp.asarray(value, dtype=dtype) for value in values]
-
-        run.__wrapped__ = fn  # type: ignore[attr-defined]
+        run = host_call(fn, backend.xp, like._array.dtype, len(tensors))
         results = run(*[tensor._array for tensor in tensors], *consts)
         try:
             self.emit(f"host {fn.__name__}", run,

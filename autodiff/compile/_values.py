@@ -139,9 +139,13 @@ def coercing(forward: Any, backend: Any) -> Any:
     return run
 
 
-def host_call(fn: Any, xp: Any, dtype: Any) -> Any:
-    def run(array: Any, *consts: Any) -> list[Any]:
-        return [xp.asarray(value, dtype=dtype) for value in fn(float(array), *consts)]
+def host_call(fn: Any, xp: Any, dtype: Any, count: int) -> Any:
+    """``fn`` on the Python floats of ``count`` 0-d arrays and some constants, its
+    numbers returned as 0-d arrays of ``dtype`` (an optimizer's step-dependent scalars,
+    recomputed at each replay)."""
+    def run(*args: Any) -> list[Any]:
+        values = fn(*[float(array) for array in args[:count]], *args[count:])
+        return [xp.asarray(value, dtype=dtype) for value in values]
 
     run.__wrapped__ = fn  # type: ignore[attr-defined]
     return run
