@@ -22,15 +22,19 @@ from test_random_programs import programs
 
 import autodiff as ad
 
-#: the backends that block (``Backend.block_bytes`` and ``Backend.flat``)
-BLOCKING = ("numpy",)
+
+@pytest.fixture
+def blocking(backend: str) -> Iterator[int]:
+    """The backend's block size; a backend that does not block is skipped."""
+    size = ad.get_backend().block_bytes
+    if not size:
+        pytest.skip(f"backend {backend!r} does not block (Backend.block_bytes is None)")
+    yield size
 
 
 @pytest.fixture
-def tiny_blocks(backend: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+def tiny_blocks(blocking: int, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     """Blocks of one float64 element (two float32), and runs from 4 blocks up."""
-    if backend not in BLOCKING:
-        pytest.skip(f"backend {backend!r} does not block (no Backend.block_bytes)")
     monkeypatch.setattr(type(ad.get_backend()), "block_bytes", 8)
     yield 8
 
@@ -38,8 +42,8 @@ def tiny_blocks(backend: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
 def _blocked_runs(compiled: Any, *args: Any) -> list[str]:
     text = compiled.explain(*args)
     lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("cache-blocked runs"))
-    return [line.strip() for line in lines[start + 1:]]
+    starts = [i for i, line in enumerate(lines) if line.startswith("cache-blocked runs")]
+    return [line.strip() for line in lines[starts[0] + 1:]] if starts else []
 
 
 def _sgd(params: list[ad.Tensor]) -> Callable[[ad.Tensor], list[Any]]:
@@ -61,8 +65,7 @@ def _weights(seed: int, shape: tuple[int, ...]) -> list[ad.Tensor]:
             ad.tensor(rng.standard_normal(shape[1], dtype=np.float32), requires_grad=True)]
 
 
-@pytest.mark.parametrize("backend", BLOCKING, indirect=True)
-def test_an_update_of_a_large_weight_runs_blocked_with_eager_bits(backend: str) -> None:
+def _large_update(backend: str) -> tuple[Any, list[ad.Tensor], list[ad.Tensor], ad.Tensor]:
     # a (700, 1031) float32 weight: 2.75 MiB, 11 blocks of 256 KiB and a ragged last one
     shape = (700, 1031)
     x = ad.tensor(np.random.default_rng(1).standard_normal((8, 700), dtype=np.float32))
@@ -70,6 +73,12 @@ def test_an_update_of_a_large_weight_runs_blocked_with_eager_bits(backend: str) 
     eager, compiled = _sgd(eager_params), ad.compile(_sgd(compiled_params))
     for _ in range(5):
         eager(x), compiled(x)
+    return compiled, eager_params, compiled_params, x
+
+
+def test_an_update_of_a_large_weight_runs_blocked_with_eager_bits(
+        backend: str, blocking: int) -> None:
+    compiled, eager_params, compiled_params, x = _large_update(backend)
     assert _blocked_runs(compiled, x) == ["blocked: multiply, write"]
     for e, c in zip(eager_params, compiled_params, strict=True):
         np.testing.assert_array_equal(c.detach().numpy(), e.detach().numpy())
@@ -144,3 +153,12 @@ def test_random_programs_blocked_equal_eager(tiny_blocks: int, program: Program)
                          ids=lambda c: c.name)
 def test_registry_blocked_equals_eager(tiny_blocks: int, backend: str, case: Case) -> None:
     test_compile_registry.test_compiled_forward_backward_equals_eager(backend, case)
+
+
+def test_a_backend_without_blocks_runs_no_blocked_run(backend: str) -> None:
+    if ad.get_backend().block_bytes:
+        pytest.skip(f"backend {backend!r} blocks (tested above)")
+    compiled, eager_params, compiled_params, x = _large_update(backend)
+    assert _blocked_runs(compiled, x) == []
+    for e, c in zip(eager_params, compiled_params, strict=True):
+        np.testing.assert_array_equal(np.asarray(c.detach().numpy()), e.detach().numpy())
