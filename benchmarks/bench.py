@@ -41,7 +41,7 @@ import numpy as np  # noqa: E402
 import autodiff as ad  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compiled import run_compiled  # noqa: E402 - W1, W2, W4, W5 under autodiff.compile
+from compiled import run_compiled  # noqa: E402 - W1, W2, W4, W5, W12 under autodiff.compile
 from convolution import run_w8_w9  # noqa: E402 - W8, W9, in a module of their own
 from recurrent import run_w7  # noqa: E402 - W7, in a module of its own
 from training import run_w10_w11  # noqa: E402 - W10, W11: the examples' training epochs

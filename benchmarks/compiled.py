@@ -1,5 +1,5 @@
-"""W1, W2, W4, W5 and W7 compiled (``autodiff.compile``), side by side with the hand-written
-numpy floor and with eager autodiff, in the same run (``bench.py --only C``).
+"""W1, W2, W4, W5 and W12 compiled (``autodiff.compile``), side by side with the
+hand-written numpy floor and with eager autodiff, in the same run (``bench.py --only C``).
 
 Each compiled step is called until it replays (two traces that agree), and its results
 are checked equal to eager's, bit for bit, before anything is timed. A row's ratio is
@@ -37,7 +37,7 @@ def _eager_note(bench: Any, ns: dict[str, Any], name: str, eager: Callable[[], A
                        f"{bench.target.floor}.")
 
 
-#: W7's parameters: a 4096-wide MLP's two largest layers (5.2 million float32)
+#: W12's parameters: a 4096-wide MLP's two largest layers (5.2 million float32)
 ADAM_SHAPES = [(1024, 1024), (1024,), (4096, 1024), (4096,)]
 
 
@@ -51,7 +51,7 @@ def _adam_step(arrays: list[Any], grads: list[Any], compiled: bool) -> Callable[
 
 
 def _adam_row(bench: Any, ns: dict[str, Any]) -> None:
-    """W7: one Adam step (``ad.compile(opt.step)``) on large parameters, where the
+    """W12: one Adam step (``ad.compile(opt.step)``) on large parameters, where the
     update's dozen passes over each weight run cache-blocked on the CPU; beside the
     same update written in in-place numpy (``optim_step.numpy_adam``)."""
     target, xp = bench.target, bench.target.xp
@@ -72,8 +72,8 @@ def _adam_row(bench: Any, ns: dict[str, Any]) -> None:
         for p, g in zip(params, grads, strict=True):
             p.grad = torch.as_tensor(ns["host"](g), device=target.torch_device)
         theirs = torch.optim.Adam(params, lr=1e-3).step
-    bench.add("W7 Adam step (5.2M parameters), compiled", "ms", 1e3, compiled, floor, theirs)
-    _eager_note(bench, ns, "W7", eager, floor)
+    bench.add("W12 Adam step (5.2M parameters), compiled", "ms", 1e3, compiled, floor, theirs)
+    _eager_note(bench, ns, "W12", eager, floor)
 
 
 def run_compiled(bench: Any, ns: dict[str, Any]) -> None:
