@@ -60,10 +60,13 @@ def _positionwise(fn: Any) -> bool:
     return getattr(fn, "positionwise", False) is True or fn in _OPERATORS
 
 
-def block_runs(program: Program, kept: list[Any], backend: Any) -> int:
+def block_runs(program: Program, kept: list[Any], owners: dict[str, Any]) -> int:
     """Rewrite each run of blockable instructions (see the module) into one instruction
-    that runs them block by block; ``kept[n]`` is slot ``vn``'s array as traced.
+    that runs them block by block; ``kept[n]`` is slot ``vn``'s array as traced,
+    ``owners`` each made slot's backend (a program on one backend only is blocked).
     Returns how many runs were made."""
+    backends = set(owners.values())
+    backend = backends.pop() if len(backends) == 1 else None
     block_bytes = getattr(backend, "block_bytes", None)
     if not block_bytes:
         return 0

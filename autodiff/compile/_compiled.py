@@ -221,9 +221,7 @@ class Compiled:
             # two traces agree: the Python around the ops took the same path twice
             entry.program = rec.program
             rec.program.in_place = reuse_buffers(rec.program, rec.kept, rec.owners)
-            backends = set(rec.owners.values())
-            if len(backends) == 1:
-                rec.program.blocked = block_runs(rec.program, rec.kept, backends.pop())
+            rec.program.blocked = block_runs(rec.program, rec.kept, rec.owners)
             entry.replay = rec.program.build(len(tensors))
             entry.structure = structure
             entry.refs = {name: value for name, value in rec.program.names.items()
