@@ -109,6 +109,18 @@ class _Traces:
 traces = _Traces()
 
 
+def from_data(array: Any) -> Any:
+    """``array`` as made from Python data (a literal, a shape's zeros), not computed from
+    any tensor: ``autodiff.compile``'s trace may record it as a constant of the step.
+    A tensor wrapped around an array the trace was not told of (computed from other
+    tensors' arrays outside the recorded ops) ends the trace where an op reads it."""
+    if traces.count:
+        tracer = tracing.active
+        if tracer is not None:
+            tracer.constants[id(array)] = array
+    return array
+
+
 def is_grad_enabled() -> bool:
     """True when operations record a graph for backward.
 

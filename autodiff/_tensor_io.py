@@ -47,7 +47,7 @@ def rebuild_tensor(cls: type[TensorIO], values: np.ndarray, dtype: str, backend:
     target = cast("Backend", target)  # a backend was named, so place gives one
     if device is not None:
         native_device = target.device(device)
-    tensor = cls._wrap(target.asarray(values, dtype, native_device), target)
+    tensor = cls._wrap(_mode.from_data(target.asarray(values, dtype, native_device)), target)
     tensor._requires_grad = requires_grad
     return tensor
 

@@ -34,16 +34,19 @@ def _step(program: Program) -> Any:
     return step
 
 
-def _inputs(program: Program) -> list[ad.Tensor]:
-    return [ad.tensor(a, dtype=ad.float64, requires_grad=True) for a in program.inputs]
+def _inputs(program: Program, other: bool = False) -> list[ad.Tensor]:
+    """The program's inputs; ``other``: the same values in another order (each axis
+    reversed), so that a replay on them shows a value a trace kept."""
+    return [ad.tensor(np.flip(a) if other else a, dtype=ad.float64, requires_grad=True)
+            for a in program.inputs]
 
 
 def _check(program: Program) -> None:
     eager, compiled = _step(program), ad.compile(_step(program))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for _ in range(4):
-            xs_e, xs_c = _inputs(program), _inputs(program)
+        for call in range(4):
+            xs_e, xs_c = _inputs(program, call >= 2), _inputs(program, call >= 2)
             loss_e, loss_c = eager(*xs_e), compiled(*xs_c)
             assert np.array_equal(loss_e.detach().numpy(), loss_c.detach().numpy())
             for e, c in zip(xs_e, xs_c, strict=True):

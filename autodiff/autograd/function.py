@@ -152,7 +152,7 @@ class BackwardCFunction(FunctionCtx, CustomNode):
 
 def _zeros(meta: tuple[Any, Any, Any]) -> Tensor:
     shape, dtype, backend = meta
-    return Tensor._wrap(backend.xp.zeros(shape, dtype=dtype), backend)
+    return Tensor._wrap(_mode.from_data(backend.xp.zeros(shape, dtype=dtype)), backend)
 
 
 def _user_backward(cls: type[Function]) -> Callable[..., Any]:

@@ -4,9 +4,11 @@ bit for bit, and calls a ``Recording`` for each node and each cotangent sum: eac
 node's rules, each sum and each ``.grad`` accumulation are recorded as instructions on
 arrays.
 
-Only a plain first-order pass is recorded: a node with hooks, a retained gradient,
-anomaly mode or a custom ``Function`` ends the trace before the pass starts (it then
-runs eagerly, unrecorded).
+Only a plain first-order pass is recorded: a node with hooks, a retained gradient or
+anomaly mode ends the trace before the pass starts (it then runs eagerly, unrecorded).
+A custom ``Function``'s node runs its ``backward`` on tensors, as eager runs it, and
+the trace records the operations it calls; one that computes on raw arrays hands the
+pass arrays the trace did not make, which ends it there.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from .. import _mode
 from .._graph import AccumulateGrad, Node
 from .._graph._cotangents import fit_array
 from .._graph._node import complex_dtype
+from .._graph._special import visit
 from .._rules import array_namespace, writes_into
+from ..autograd._custom import FunctionOutput, Tagged
+from ..autograd.function import BackwardCFunction
 from ._program import Const, GraphBreak, Ref
 
 #: the recorder (``_recorder.Recorder``, which imports this module)
@@ -37,9 +42,12 @@ def _check_plain(start: list[Any]) -> None:
         if node is None or id(node) in seen:
             continue
         seen.add(id(node))
-        if node._extra is not None:
+        if node._extra is not None and not _only_dirty(node._extra):
             raise GraphBreak("backward through a node with hooks or a retained grad")
         if node.__class__ is AccumulateGrad:
+            continue
+        if isinstance(node, (BackwardCFunction, FunctionOutput)):
+            stack.extend(node._edges)  # its backward's ops are recorded as they run
             continue
         if node.__class__ is not Node or node._prim is None:
             raise GraphBreak(f"backward through {type(node).__name__} (a custom Function?)")
@@ -51,6 +59,15 @@ def _check_plain(start: list[Any]) -> None:
         arity = node._arity
         stack.extend((node._edge0,) if arity == 1 else (node._edge0, node._edge1)
                      if arity == 2 else node._edges)
+
+
+def _only_dirty(extra: Any) -> bool:
+    """Whether a node's extras only mark its saved output as written over since (an
+    in-place write into its result): the node runs as eager runs it, which refuses
+    where that output is still saved (``_run_node``)."""
+    return not (extra.pre_hooks or extra.hooks or extra.tensor_hooks
+                or extra.post_accumulate_hooks or extra.retained is not None
+                or extra.trace is not None or extra.out_tangents is not None)
 
 
 def node_plan(node: Node, g: Any) -> tuple[Any, Any, tuple[Any, ...]]:
@@ -116,6 +133,8 @@ def _recording(rec: Recorder) -> bool:
 
 
 def _run_node(rec: Recorder, node: Node, g: Any, retain_graph: bool) -> list[Any]:
+    if node._extra is not None:  # as Node.run: a written-over saved output refuses
+        node._check_saved()
     xp, backend, plan = node_plan(node, g)
     saved = [value._array if value is not None and hasattr(value, "_array") else value
              for value in node._inputs]
@@ -206,9 +225,13 @@ class Recording:
             return ()
         if grad is None:
             return [None] * node._arity
+        if node._prim is None:  # a custom Function's: its Python runs on tensors, as
+            return visit(run, node, grad)  # eager's, and the trace records its ops
         return _run_node(self.rec, node, grad, run.retain_graph)
 
     def add(self, earlier: Any, cotangent: Any) -> Any:
+        if isinstance(earlier, Tagged):  # a multi-output Function's: tensors, whose
+            return earlier + cotangent  # sums the trace records as the ops they are
         return _add(self.rec, earlier, cotangent)
 
 

@@ -17,19 +17,15 @@ from typing import Any
 
 from .. import _mode, _views
 from .._tensor import Tensor
+from ._hooks import StateHooks
 from ._program import Const, GraphBreak, Instr, Program, Ref
 from ._values import (
-    Hole,
-    Rebuild,
     coercing,
     describe,
     fields_of,
     filling,
     fn_key,
-    hooks_registered,
-    host_call,
-    option_values,
-    set_grad_none,
+    template_of,
     where,
 )
 
@@ -59,7 +55,7 @@ def _holds_array(value: Any, any_dtype: bool) -> bool:
     return any_dtype or "bool" in str(dtype)
 
 
-class Recorder:
+class Recorder(StateHooks):
     """The tracer ``_mode.tracing.active`` points at while a call is traced."""
 
     def __init__(self, args: list[Tensor], fullgraph: bool) -> None:
@@ -73,6 +69,8 @@ class Recorder:
         self.writes: dict[int, list[Any]] = {}  # id(tensor) -> [expression, slot, bumps]
         self.grad_known: set[int] = set()  # tensors whose .grad the program has set
         self.born: set[int] = set()  # tensors made during the call outside the ops
+        #: the arrays made from Python data during the call (``_mode.from_data``), by id
+        self.constants: dict[int, Any] = {}
         self.modules: set[Any] = set()  # the modules whose call is guarded
         self.made: list[weakref.ref[Tensor]] = []  # every op's result tensor
         self.signature: list[Any] = []
@@ -134,6 +132,11 @@ class Recorder:
         if key in self.first:  # read before, and since rebound outside the trace
             self.fail("a tensor's array was replaced outside the recorded ops")
         if key in self.born:
+            if id(array) not in self.constants:
+                # computed from tensors' arrays outside the recorded ops: as a constant
+                # a replay would keep the trace's values
+                raise GraphBreak("a tensor computed outside the recorded ops reached an "
+                                 f"op (at {where(user=True)})")
             return self._constant(tensor)
         ref = self.ref(tensor)
         # whether it requires grad decides which rules a backward runs
@@ -169,7 +172,7 @@ class Recorder:
             # arrays among the parameters (an index tensor's, in a key) are slots too:
             # the replay fills them in, rather than reusing the traced ones
             holes: list[str] = []
-            template = self._template(params, holes)
+            template = template_of(params, self.slots, holes, self.constants)
             if holes:
                 fn = filling(fn, len(args), template)
                 args = [*args, *holes]
@@ -183,23 +186,6 @@ class Recorder:
             arg if isinstance(arg, str) else arg.text if isinstance(arg, Ref)
             else describe(arg.value) for arg in args),
             describe(params or {}), tuple(out is None for out in outs)))
-
-    def _template(self, value: Any, holes: list[str]) -> Any:
-        if isinstance(value, (tuple, list)):
-            items = [self._template(item, holes) for item in value]
-            return tuple(items) if isinstance(value, tuple) else items
-        if isinstance(value, dict):
-            return {key: self._template(item, holes) for key, item in value.items()}
-        if isinstance(getattr(value, "shape", None), tuple) and id(value) in self.slots:
-            holes.append(self.slots[id(value)])
-            return Hole(len(holes) - 1)
-        fields = fields_of(value)
-        if fields:  # a key object (``Take``): rebuilt around its arrays if it holds any
-            before = len(holes)
-            template = {name: self._template(item, holes) for name, item in fields.items()}
-            if len(holes) > before:
-                return Rebuild(type(value), template)
-        return value
 
     def fail(self, reason: str) -> None:
         raise GraphBreak(f"{reason} (at {where()})")
@@ -292,89 +278,6 @@ class Recorder:
         if view.__class__ is _views.ViewOf and view.differentiable and _mode.state.enabled:
             self.fail("an in-place write through a differentiable view")
         return True
-
-    def grad_read(self, tensor: Tensor) -> None:
-        self.guarded(self._grad_read, tensor)
-
-    def _grad_read(self, tensor: Tensor) -> None:
-        key = id(tensor)
-        grad = tensor._grad
-        if key in self.grad_known:
-            return
-        # the program did not set this .grad: the replay must find it as traced
-        ref = self.ref(tensor)
-        if grad is None:
-            self.program.guards.append((f"{ref}._grad is None", f"{ref}.grad is None"))
-            self.signature.append(("grad None", ref))
-            return
-        self.program.guards.append((f"{ref}._grad is not None", f"{ref}.grad is set"))
-        self.grad_known.add(key)
-        if id(grad) not in self.refs:  # read through its owner at each replay, if at all
-            self.refs[id(grad)] = f"{ref}._grad"
-            self.tensors[id(grad)] = grad
-
-    def grad_set(self, tensor: Tensor, value: Any) -> None:
-        if value is not None:
-            self.stop(f"a tensor assigned to .grad (at {where()})")
-            return
-        ref = self.guarded(self.ref, tensor)
-        if ref is None:
-            return
-        self.grad_known.add(id(tensor))
-        self.emit("grad = None", set_grad_none, [Ref(ref)], None, [])
-
-    def host(self, fn: Any, tensors: tuple[Tensor, ...], consts: tuple[Any, ...],
-             like: Tensor) -> tuple[Tensor, ...]:
-        """Python numbers ``fn(*map(float, tensors), *consts)`` (an optimizer's
-        step-dependent scalars) as 0-d arrays of ``like``'s dtype, recorded as one call on
-        the tensors' arrays, so that a replay computes them afresh rather than baking them
-        in."""
-        backend = like._backend
-        run = host_call(fn, backend.xp, like._array.dtype, len(tensors))
-        results = run(*[tensor._array for tensor in tensors], *consts)
-        try:
-            self.emit(f"host {fn.__name__}", run,
-                      [*map(self.slot, tensors), *map(Const, consts)], None, results,
-                      single=False)
-        except GraphBreak as error:
-            self.stop(str(error))
-        return tuple(Tensor._wrap(array, backend) for array in results)
-
-    def optimizer(self, opt: Any) -> None:
-        """An optimizer's step: its options (a learning rate a scheduler changes) are
-        Python numbers the trace bakes in, so the replay checks them first."""
-        if hooks_registered(opt):
-            self.stop(f"an optimizer with step hooks (at {where()})")
-            return
-        options = option_values(opt)
-        if options is None:
-            self.stop(f"an optimizer option that is a tensor (at {where()})")
-            return
-        name = self.program.name(opt, "O")
-        self.program.guards.append((f"{self.program.name(option_values, 'F')}({name}) == "
-                                    f"{self.program.name(options)}",
-                                    f"{type(opt).__name__}'s options as traced"))
-        self.signature.append(("optimizer", id(opt), describe(options)))
-
-    def module(self, module: Any) -> None:
-        """A module's call: forward hooks are Python the replay would not run, and
-        ``training`` picks the ops (dropout, batch norm's statistics)."""
-        if module._forward_pre_hooks or module._forward_hooks:
-            self.stop(f"a module with forward hooks (at {where()})")
-            return
-        key = ("module", id(module))
-        if key in self.modules:
-            return
-        self.modules.add(key)
-        name = self.program.name(module, "M")
-        self.program.guards.append((
-            f"{name}.training is {module.training} and not {name}._forward_pre_hooks and "
-            f"not {name}._forward_hooks",
-            f"{type(module).__name__}.training is {module.training}, no forward hooks"))
-        self.signature.append(key + (module.training,))
-
-    def data_read(self, what: str) -> None:
-        self.stop(f"{what} reads a tensor's data (at {where()})")
 
     def backward(self, roots: Any, grads: Any, retain_graph: bool, create_graph: bool,
                  inputs: Any, capture: Any) -> Any:

@@ -11,15 +11,21 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor
+from ._program import GraphBreak
 
 _SMALL_CONSTANT = 64
 
 
-def where() -> str:
-    """``file:line`` of the innermost frame outside autodiff.compile (the read)."""
-    compile_dir = os.path.dirname(os.path.abspath(__file__))
+_COMPILE_DIR = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE_DIR = os.path.dirname(_COMPILE_DIR)
+
+
+def where(user: bool = False) -> str:
+    """``file:line`` of the innermost frame outside autodiff.compile (the read), or,
+    with ``user``, outside autodiff (the caller's line that reached it)."""
+    inside = _PACKAGE_DIR if user else _COMPILE_DIR
     for frame in reversed(traceback.extract_stack()):
-        if not os.path.abspath(frame.filename).startswith(compile_dir):
+        if not os.path.abspath(frame.filename).startswith(inside):
             return f"{frame.filename}:{frame.lineno}"
     return "<unknown>"
 
@@ -98,6 +104,36 @@ class Rebuild:
         return f"Rebuild({self.kind.__name__}, {self.fields!r})"
 
 
+def template_of(value: Any, slots: dict[int, str], holes: list[str],
+                constants: dict[int, Any]) -> Any:
+    """``value`` (an op's parameters) with each array a slot holds replaced by a
+    ``Hole`` (its slot appended to ``holes``), so that a replay fills in that slot's
+    array rather than the traced one. Any other array must have been made from Python
+    data (``constants``): one computed from tensors' arrays outside the recorded ops
+    (an index) would be the trace's at every replay."""
+    if isinstance(value, (tuple, list)):
+        items = [template_of(item, slots, holes, constants) for item in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict):
+        return {key: template_of(item, slots, holes, constants)
+                for key, item in value.items()}
+    if isinstance(getattr(value, "shape", None), tuple) and hasattr(value, "dtype"):
+        if id(value) in slots:
+            holes.append(slots[id(value)])
+            return Hole(len(holes) - 1)
+        if id(value) not in constants:
+            raise GraphBreak("an array computed outside the recorded ops reached an op as "
+                             f"a parameter (at {where(user=True)})")
+    fields = fields_of(value)
+    if fields:  # a key object (``Take``): rebuilt around its arrays if it holds any
+        before = len(holes)
+        template = {name: template_of(item, slots, holes, constants)
+                    for name, item in fields.items()}
+        if len(holes) > before:
+            return Rebuild(type(value), template)
+    return value
+
+
 def _fill(template: Any, values: tuple[Any, ...]) -> Any:
     if isinstance(template, Hole):
         return values[template.index]
@@ -125,6 +161,12 @@ def filling(fn: Any, count: int, template: dict[str, Any]) -> Any:
 
 def set_grad_none(tensor: Tensor) -> None:
     tensor._grad = None
+
+
+def raise_if(failed: Any, error: type[BaseException], message: str) -> None:
+    """A recorded check of the data: ``error(message)`` where the 0-d ``failed`` is true."""
+    if bool(failed):
+        raise error(message)
 
 
 def coercing(forward: Any, backend: Any) -> Any:

@@ -6,8 +6,10 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from .. import _mode
 from .._device import device_of as device_of
 from .._dtypes import get_default_dtype
+from .._tensor import Tensor
 
 
 def normalize_axes(op: str, axis: Any, ndim: int) -> tuple[int, ...] | None:
@@ -63,3 +65,40 @@ def shape_from(op: str, sizes: Sequence[Any]) -> tuple[int, ...]:
 def default_float_name(xp: Any) -> Any:
     """The backend dtype that Python floats become (the default float dtype)."""
     return getattr(xp, get_default_dtype().name)
+
+
+def raise_if(failed: Tensor, error: type[BaseException], message: str) -> None:
+    """Raise ``error(message)`` where the 0-d bool tensor ``failed`` is true: a check of
+    the data, such as an index out of range. While ``autodiff.compile`` traces, the check
+    is recorded and made again by each replay, where reading the data would end the
+    trace.
+
+    >>> import autodiff as ad
+    >>> raise_if(ad.tensor([1, 5]).max() >= 4, IndexError, "index out of range in self")
+    Traceback (most recent call last):
+    IndexError: index out of range in self
+    """
+    tracer = _mode.tracing.active if _mode.traces.count else None
+    if tracer is not None:
+        tracer.check(failed, error, message)
+    if bool(failed._host()):
+        raise error(message)
+
+
+def derived(fn: Any, *args: Any) -> Any:
+    """``fn(*args)``, tensors among ``args`` passed as their arrays: an op's own
+    computation on arrays that depends on a tensor's values (the linear positions of an
+    index, with its range check). While ``autodiff.compile`` traces, the call is
+    recorded, so that each replay computes it afresh from the new values, where a
+    result kept from the trace would be stale.
+
+    >>> import autodiff as ad
+    >>> derived(lambda a, k: a * k, ad.tensor([1, 2]), 3)
+    array([3, 6])
+    """
+    values = [arg._array if isinstance(arg, Tensor) else arg for arg in args]
+    result = fn(*values)
+    tracer = _mode.tracing.active if _mode.traces.count else None
+    if tracer is not None:
+        tracer.derived(fn, args, result)
+    return result

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
-from ._helpers import device_of
+from ._helpers import derived, device_of
 from .creation import full
 from .elementwise import where
 from .indexing import Take, _getitem, _scatter_add
@@ -40,11 +40,11 @@ def reduce_into(x: Tensor, targets: Any, src: Tensor, reduce: str,
                 include_self: bool) -> Tensor:
     """``x`` with ``src`` reduced into the linear ``targets`` (same shape as ``src``)."""
     xp, backend, n = x._backend.xp, x._backend, x.numel()
-    t = xp.reshape(targets, (-1,))
+    # the targets' own arithmetic is ``derived`` (recorded where autodiff.compile
+    # traces, so that a replay redoes it for new targets)
+    t, count = derived(_counts, backend, targets, n)
     v = reshape(src, -1)
     flat = reshape(x, -1)
-    count = backend.scatter_add(xp.zeros((n,), dtype=xp.int64), t,
-                                xp.ones(t.shape, dtype=xp.int64))
     floating = x.dtype.kind in ("real floating", "complex floating")
     if t.shape[0] == 0:
         return x
@@ -53,8 +53,7 @@ def reduce_into(x: Tensor, targets: Any, src: Tensor, reduce: str,
         if include_self:
             total = total + flat
         if reduce == "mean":
-            size = _wrap(x, xp.astype(xp.maximum(count + int(include_self), 1),
-                                      x._array.dtype))
+            size = _wrap(x, derived(_sizes, xp, count, int(include_self), x.dtype.name))
             total = total / size if floating else total // size
         result = total
     elif reduce == "prod":
@@ -63,25 +62,48 @@ def reduce_into(x: Tensor, targets: Any, src: Tensor, reduce: str,
             result = result * flat
     else:
         result = _extremum(x, t, v, flat, count, reduce == "amax", include_self, floating)
-    written = _wrap(x, xp.reshape(count > 0, tuple(x.shape)))
+    written = _wrap(x, derived(_written, xp, count, tuple(x.shape)))
     return where(written, reshape(result, x.shape), x)
+
+
+def _counts(backend: Any, targets: Any, n: int) -> tuple[Any, Any]:
+    """The linear targets flat, and how many write each of the ``n`` positions."""
+    xp = backend.xp
+    t = xp.reshape(targets, (-1,))
+    return t, backend.scatter_add(xp.zeros((n,), dtype=xp.int64), t,
+                                  xp.ones(t.shape, dtype=xp.int64))
+
+
+def _sizes(xp: Any, count: Any, own: int, dtype: str) -> Any:
+    return xp.astype(xp.maximum(count + own, 1), getattr(xp, dtype))
+
+
+def _written(xp: Any, count: Any, shape: tuple[int, ...]) -> Any:
+    return xp.reshape(count > 0, shape)
+
+
+def _ranked(xp: Any, t: Any) -> tuple[Any, Any]:
+    order = xp.argsort(t, stable=True)
+    return order, xp.take(t, order)
+
+
+def _same_run(xp: Any, ranked: Any, step: int) -> Any:
+    return xp.concat([xp.zeros((step,), dtype=xp.bool), ranked[step:] == ranked[:-step]])
 
 
 def _product(x: Tensor, t: Any, v: Tensor) -> Tensor:
     """Per target, the product of its writes (1 where none): a segmented scan."""
     xp, m = x._backend.xp, t.shape[0]
-    order = xp.argsort(t, stable=True)
-    ranked = xp.take(t, order)
+    order, ranked = derived(_ranked, xp, t)
     run = _getitem(v, key=Take(0, order), shape=(m,))
     step = 1
     while step < m:
-        same = _wrap(x, xp.concat([xp.zeros((step,), dtype=xp.bool),
-                                   ranked[step:] == ranked[:-step]]))
+        same = _wrap(x, derived(_same_run, xp, ranked, step))
         before = concat([full((step,), 1, dtype=x.dtype, backend=x.backend),
                          _getitem(run, key=(slice(0, m - step),), shape=(m,))])
         run = where(same, run * before, run)
         step *= 2
-    last = _wrap(x, _last_of_runs(xp, ranked))
+    last = _wrap(x, derived(_last_of_runs, xp, ranked))
     return _scatter_add(where(last, run, 0), key=Take(0, ranked), shape=(x.numel(),))
 
 

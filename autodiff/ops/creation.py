@@ -12,7 +12,7 @@ from typing import Any
 
 from backends import Backend
 
-from .. import _backend, _dtypes
+from .. import _backend, _dtypes, _mode
 from .._convert import to_array
 from .._device import device as parse_device
 from .._tensor import Tensor
@@ -48,7 +48,7 @@ def _shape_args(op: str, shape: Any, sizes: tuple[Any, ...], size: Any) -> tuple
 
 
 def _finish(array: Any, backend: Backend, requires_grad: bool) -> Tensor:
-    tensor = Tensor._wrap(array, backend)
+    tensor = Tensor._wrap(_mode.from_data(array), backend)
     if requires_grad:
         tensor.requires_grad_(True)
     return tensor
@@ -371,4 +371,4 @@ def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None,
     array = owner.from_dlpack(x)
     if copy:
         array = owner.asarray(array, owner.dtype_name(array.dtype), copy=True)
-    return Tensor._wrap(array, owner)
+    return Tensor._wrap(_mode.from_data(array), owner)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _mode
 from .._dtypes import int64
 from .._primitive import Op, primitive
 from .._rules import tensor_namespace
@@ -179,7 +180,8 @@ def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 def _edge(name: str, value: Any, x: Tensor, axis: int) -> Tensor:
     """A prepend/append argument as a tensor fitting ``x`` off ``axis``."""
     if not isinstance(value, Tensor):
-        value = Tensor._wrap(x._backend.asarray(value, x.dtype.name), x._backend)
+        value = Tensor._wrap(_mode.from_data(x._backend.asarray(value, x.dtype.name)),
+                             x._backend)
         shape = x.shape[:axis] + (1,) + x.shape[axis + 1:]
         return broadcast_to(reshape(value, (1,) * x.ndim) if value.ndim else value, shape)
     if value.ndim != x.ndim or any(a != b for i, (a, b) in enumerate(

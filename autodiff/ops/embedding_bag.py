@@ -14,6 +14,7 @@ import math
 
 from .. import _dtypes
 from .._tensor import Tensor
+from ._helpers import raise_if
 from .creation import arange
 from .elementwise import where
 from .indexing import take
@@ -92,8 +93,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                            "embedding_bag)")
     flat, bag, count = _bags(indices, offsets, include_last_offset)
     rows = weight.shape[0]
-    if flat.shape[0] and bool(any_((flat < 0) | (flat >= rows))):
-        raise IndexError("index out of range in self")
+    if flat.shape[0]:
+        raise_if(any_((flat < 0) | (flat >= rows)), IndexError, "index out of range in self")
     if max_norm is not None and flat.shape[0]:
         _renormalize(weight, flat, float(max_norm), float(norm_type))
     looked_up = take(weight, flat, axis=0)

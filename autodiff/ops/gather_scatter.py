@@ -24,6 +24,7 @@ import math
 from typing import Any
 
 from .._tensor import Tensor
+from ._helpers import derived
 from ._scatter_reduce import reduce_into
 from .creation import full
 from .datatypes import astype
@@ -62,8 +63,13 @@ def _index(op: str, index: Any, x: Tensor, *, int32: bool = True) -> Any:
             and not empty:
         wanted = "int32 or int64" if int32 else "int64"
         raise RuntimeError(f"{op}(): Expected dtype {wanted} for index")
-    xp = x._backend.xp
-    return xp.astype(index._array, xp.int64)
+    # the index's values reach the op's own arithmetic on arrays from here: each step
+    # is ``derived`` (recorded where autodiff.compile traces, so a replay redoes it)
+    return derived(_as_int64, x._backend.xp, index)
+
+
+def _as_int64(xp: Any, index: Any) -> Any:
+    return xp.astype(index, xp.int64)
 
 
 def _in_range(op: str, xp: Any, index: Any, extent: int, dim: int,
@@ -118,16 +124,23 @@ def _last_writers(xp: Any, targets: Any) -> Any:
 
 def _overwrite(x: Tensor, targets: Any, values: Tensor) -> Tensor:
     """``x`` with ``values`` written at the linear ``targets`` (same shape)."""
-    xp, n = x._backend.xp, x.numel()
-    flat = xp.reshape(targets, (-1,))
-    ones = xp.ones(flat.shape, dtype=xp.int64)
-    written = x._backend.scatter_add(xp.zeros((n,), dtype=xp.int64), flat, ones) > 0
+    flat, written, last = derived(_writers, x._backend, targets, x.numel())
     if values.dtype != x.dtype:
         values = astype(values, x.dtype)
-    last = _wrap(x, _last_writers(xp, flat))
+    last = _wrap(x, last)
     kept = where(last, reshape(values, -1), 0)
-    placed = reshape(_scatter_add(kept, key=Take(0, flat), shape=(n,)), x.shape)
-    return where(_wrap(x, xp.reshape(written, tuple(x.shape))), placed, x)
+    placed = reshape(_scatter_add(kept, key=Take(0, flat), shape=(x.numel(),)), x.shape)
+    return where(reshape(_wrap(x, written), tuple(x.shape)), placed, x)
+
+
+def _writers(backend: Any, targets: Any, n: int) -> tuple[Any, Any, Any]:
+    """The linear ``targets`` flat, which of ``n`` positions they write, and which of
+    them is the last to write its position."""
+    xp = backend.xp
+    flat = xp.reshape(targets, (-1,))
+    ones = xp.ones(flat.shape, dtype=xp.int64)
+    written = backend.scatter_add(xp.zeros((n,), dtype=xp.int64), flat, ones) > 0
+    return flat, written, _last_writers(xp, flat)
 
 
 def _accumulate(x: Tensor, targets: Any, values: Tensor, alpha: Any = 1) -> Tensor:
@@ -137,7 +150,8 @@ def _accumulate(x: Tensor, targets: Any, values: Tensor, alpha: Any = 1) -> Tens
     values = reshape(values, -1)
     if alpha != 1:
         values = multiply(values, alpha)
-    placed = _scatter_add(values, key=Take(0, xp.reshape(targets, (-1,))), shape=(n,))
+    placed = _scatter_add(values, key=Take(0, derived(xp.reshape, targets, (-1,))),
+                          shape=(n,))
     return x + reshape(placed, x.shape)
 
 
@@ -178,11 +192,11 @@ def _prepare(op: str, x: Tensor, dim: int, index: Any, src: Any
     squeeze = x.ndim == 0
     if squeeze:
         x = reshape(x, 1)
-        idx = x._backend.xp.reshape(idx, (-1,))
+        idx = derived(x._backend.xp.reshape, idx, (-1,))
         src = reshape(src, -1) if isinstance(src, Tensor) else src
     src_t = src if isinstance(src, Tensor) else None
     _check_shapes(op, x, idx, dim, src_t)
-    idx = _in_range(op, x._backend.xp, idx, x.shape[dim], dim)
+    idx = derived(_in_range, op, x._backend.xp, idx, x.shape[dim], dim)
     return x, dim, idx, src_t
 
 
@@ -202,7 +216,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     x, dim, idx, _ = _prepare("gather", input, dim, index, None)
     if not idx.size:  # nothing gathered; still a function of input, so its grad is 0
         return reshape(reshape(x, -1)[:0], tuple(index.shape))
-    targets = _linear(x._backend.xp, tuple(x.shape), dim, idx)
+    targets = derived(_linear, x._backend.xp, tuple(x.shape), dim, idx)
     out = _getitem(reshape(x, -1), key=Take(0, targets, "GatherBackward0"),
                    shape=(x.numel(),))
     # a 0-d input was read as one element: the result takes the index's shape
@@ -245,7 +259,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     elif reduce == "multiply":
         out = scatter_reduce(x, dim, _wrap(x, idx), values, "prod")
     else:
-        out = _overwrite(x, _linear(x._backend.xp, tuple(x.shape), dim, idx), values)
+        out = _overwrite(x, derived(_linear, x._backend.xp, tuple(x.shape), dim, idx), values)
     return _restore(out, input)
 
 
@@ -261,7 +275,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
         raise TypeError(f"scatter_add(): expected src as a Tensor, got {type(src).__name__}")
     if src_t.dtype != x.dtype:
         raise RuntimeError("scatter_add(): Expected self.dtype to be equal to src.dtype")
-    targets = _linear(x._backend.xp, tuple(x.shape), dim, idx)
+    targets = derived(_linear, x._backend.xp, tuple(x.shape), dim, idx)
     out = _accumulate(x, targets, _prefix(src_t, tuple(idx.shape)))
     return _restore(out, input)
 
@@ -289,6 +303,6 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
                         f"{type(src).__name__}")
     if src_t.dtype != x.dtype:
         raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
-    targets = _linear(x._backend.xp, tuple(x.shape), dim, idx)
+    targets = derived(_linear, x._backend.xp, tuple(x.shape), dim, idx)
     out = reduce_into(x, targets, _prefix(src_t, tuple(idx.shape)), reduce, include_self)
     return _restore(out, input)

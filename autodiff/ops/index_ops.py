@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from .._tensor import Tensor
+from ._helpers import derived
 from ._scatter_reduce import reduce_into
 from .creation import full
 from .datatypes import astype
@@ -38,9 +39,9 @@ def _vector_index(op: str, x: Tensor, dim: int, index: Any) -> tuple[int, Any]:
     idx = _index(op, index, x)
     if idx.ndim > 1:
         raise IndexError(f"{op}(): Index is supposed to be a vector")
-    idx = x._backend.xp.reshape(idx, (-1,))
+    idx = derived(x._backend.xp.reshape, idx, (-1,))
     extent = x.shape[dim] if x.ndim else 1
-    return dim, _in_range(op, x._backend.xp, idx, extent, dim)
+    return dim, derived(_in_range, op, x._backend.xp, idx, extent, dim)
 
 
 def _spread_index(x: Tensor, dim: int, idx: Any, source: Tensor, op: str) -> Any:
@@ -57,6 +58,10 @@ def _spread_index(x: Tensor, dim: int, idx: Any, source: Tensor, op: str) -> Any
                            f"dim {dim})")
     shape = want if x.ndim else (idx.shape[0],)
     lead = tuple(idx.shape[0] if k == dim else 1 for k in range(len(shape)))
+    return derived(_spread, xp, idx, lead, shape)
+
+
+def _spread(xp: Any, idx: Any, lead: tuple[int, ...], shape: tuple[int, ...]) -> Any:
     return xp.broadcast_to(xp.reshape(idx, lead), shape)
 
 
@@ -81,7 +86,7 @@ def _index_write(op: str, x: Tensor, dim: int, index: Any, source: Tensor) -> An
         raise TypeError(f"{op}(): expected source as a Tensor, got {type(source).__name__}")
     spread = _spread_index(x, dim, idx, source, op)
     shape = tuple(x.shape) if x.ndim else (1,)
-    return dim, spread, _linear(x._backend.xp, shape, dim, spread)
+    return dim, spread, derived(_linear, x._backend.xp, shape, dim, spread)
 
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import _rules, _views
+from .. import _mode, _rules, _views
 from .._dtypes import native_isdtype
 from .._primitive import Op, primitive
 from .._tensor import Tensor
-from ._helpers import pick
+from ._helpers import pick, raise_if
 from .elementwise import where
 from .manipulation import broadcast_to, one_axis, reshape
 
@@ -126,7 +126,8 @@ def _plain_key(x: Tensor, key: Any) -> Any:
                              f"got {key.dtype.name}")
         return key._array
     if isinstance(key, (list,)):
-        return _plain_key(x, Tensor._wrap(x._backend.asarray(key), x._backend))
+        return _plain_key(x, Tensor._wrap(_mode.from_data(x._backend.asarray(key)),
+                                          x._backend))
     if isinstance(key, (int, slice, type(None), type(Ellipsis))):
         return key
     raise IndexError(f"getitem: unsupported index {key!r} of type {type(key).__name__}; "
@@ -185,7 +186,8 @@ def _checked(op: str, indices: Any, x: Tensor, extent: int) -> Any:
     """Integer ``indices`` for an axis of length ``extent`` as a backend array, negative
     ones counted from the end; an IndexError naming ``op`` when one is out of range."""
     if isinstance(indices, (list, tuple, int)):
-        indices = Tensor._wrap(x._backend.asarray(indices, "int64"), x._backend)
+        indices = Tensor._wrap(_mode.from_data(x._backend.asarray(indices, "int64")),
+                               x._backend)
     if not isinstance(indices, Tensor):
         raise TypeError(f"{op}: expected indices as an integer Tensor, got "
                         f"{type(indices).__name__}")
@@ -196,9 +198,9 @@ def _checked(op: str, indices: Any, x: Tensor, extent: int) -> Any:
         raise TypeError(f"{op}: expected integer indices, got {indices.dtype.name}")
     signed = indices.dtype.kind == "signed integer"
     outside = (indices >= extent) | (indices < -extent) if signed else indices >= extent
-    if indices.numel() and bool(outside.any()):
-        raise IndexError(f"{op}: index out of range for an axis of size {extent} (expected "
-                         f"indices in [{-extent}, {extent - 1}])")
+    if indices.numel():
+        raise_if(outside.any(), IndexError, f"{op}: index out of range for an axis of size "
+                 f"{extent} (expected indices in [{-extent}, {extent - 1}])")
     if signed:
         indices = where(indices < 0, indices + extent, indices)
     return indices._array

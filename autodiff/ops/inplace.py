@@ -254,7 +254,7 @@ def _fill(x: Tensor, value: Any) -> Tensor:
     FillBackward): a where on an all-False mask keeps inf and nan out of it."""
     if isinstance(value, Tensor):
         value = value.item() if value.ndim == 0 else value
-    mask = x._backend.xp.zeros(x.shape, dtype=x._backend.dtype("bool"))
+    mask = _mode.from_data(x._backend.xp.zeros(x.shape, dtype=x._backend.dtype("bool")))
     return where(Tensor._wrap(mask, x._backend), x, value).astype(x.dtype, copy=False)
 
 

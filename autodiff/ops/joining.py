@@ -12,6 +12,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from .. import _mode
 from .._mode import is_grad_enabled
 from .._primitive import Op, primitive
 from .._tensor import Tensor
@@ -109,7 +110,8 @@ def _promoted(tensors: list[Tensor]) -> list[Tensor]:
 def _untracked(tensors: list[Tensor]) -> bool:
     """Whether joining these records nothing (no gradient, no forward-mode tangent): then
     one call of the backend's join does it, not a tree of two-input nodes."""
-    return not any(t._tangents for t in tensors) and (
+    # (not while autodiff.compile traces: the trace records the op, not a raw join)
+    return not _mode.traces.count and not any(t._tangents for t in tensors) and (
         not is_grad_enabled() or not any(t._requires_grad for t in tensors))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import _dtypes, _mode
 from .._tensor import Tensor
+from ._helpers import raise_if
 from .creation import arange, ones
 from .dropout import dropout
 from .elementwise import where
@@ -128,8 +129,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
             raise ValueError("Padding_idx must be within num_embeddings")
         padding_idx %= count
     flat = indices.reshape((-1,))
-    if flat.shape[0] and bool(any_((flat < 0) | (flat >= count))):
-        raise IndexError("index out of range in self")
+    if flat.shape[0]:
+        raise_if(any_((flat < 0) | (flat >= count)), IndexError, "index out of range in self")
     if max_norm is not None:
         _renormalize(weight, flat, float(max_norm), float(norm_type))
     out = take(weight, flat, axis=0).reshape((*indices.shape, weight.shape[1]))
@@ -173,10 +174,13 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         if empty:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
         num_classes = int(max_(tensor)) + 1
-    if not empty and bool(any_(tensor < 0)):
-        raise RuntimeError("Class values must be non-negative.")
-    if num_classes < 0 or (not empty and bool(any_(tensor >= num_classes))):
+    if not empty:
+        raise_if(any_(tensor < 0), RuntimeError, "Class values must be non-negative.")
+    if num_classes < 0:
         raise RuntimeError("Class values must be smaller than num_classes.")
+    if not empty:
+        raise_if(any_(tensor >= num_classes), RuntimeError,
+                 "Class values must be smaller than num_classes.")
     classes = arange(num_classes, device=tensor.device, backend=tensor.backend)
     return (tensor.reshape((*tensor.shape, 1)) == classes).astype(_dtypes.int64)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from .._primitive import primitive
 from .._tensor import Tensor
+from ._helpers import raise_if
 from ._loss_util import (
     ad,
     check_tensors,
@@ -271,8 +272,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
     else:
         variance = var
         refuse_complex("gaussian_nll_loss", variance, kernel="lt_cpu")  # var < 0 orders it
-        if bool(xp.any(variance.detach() < 0)):
-            raise ValueError("var has negative entry/entries")
+        raise_if(xp.any(variance.detach() < 0), ValueError, "var has negative entry/entries")
     if tuple(variance.shape) != tuple(input.shape):
         if tuple(input.shape[:-1]) == tuple(variance.shape):
             variance = xp.expand_dims(variance, axis=-1)  # homoscedastic: one variance per row

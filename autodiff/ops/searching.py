@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _mode
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes, pick
@@ -147,7 +148,8 @@ def searchsorted(x1: Tensor, x2: Any, /, *, side: str | None = None, sorter: Any
         raise ValueError(f"searchsorted: expected a 1-D sorted tensor x1, got "
                          f"{getattr(x1, 'shape', x1)!r}")
     if not isinstance(x2, Tensor):
-        x2 = Tensor._wrap(x1._backend.asarray(x2, x1.dtype.name), x1._backend)
+        x2 = Tensor._wrap(_mode.from_data(x1._backend.asarray(x2, x1.dtype.name)),
+                               x1._backend)
     if sorter is not None and (not isinstance(sorter, Tensor) or sorter.shape != x1.shape
                                or sorter.dtype.kind not in ("signed integer",
                                                             "unsigned integer")):

@@ -17,14 +17,18 @@ from typing import Any
 
 from .. import return_types
 from .._tensor import Tensor
-from .creation import full
+from .comparison import isfinite
+from .complex import real
+from .creation import full, zeros_like
 from .datatypes import astype
+from .elementwise import where
 from .elementwise_math import logaddexp
 from .exponential import exp, log
 from .gather_scatter import _dim
 from .indexing import Along, _getitem, getitem
 from .joining import concat
 from .manipulation import reshape
+from .piecewise import maximum
 from .reductions import sum as sum_
 from .sorting import sort
 from .statistical import amax, amin
@@ -298,13 +302,10 @@ def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
         dim = None
     if x.ndim == 0:
         return x
-    xp = x._backend.xp
     plain = x.detach()
     if x.dtype.kind == "complex floating":  # |exp(z)| = exp(Re z): shift by the real part
-        plain = _wrap(x, xp.real(plain._array))
-    shift = amax(plain, () if dim is None else dim, keepdim=True)
-    shift = _wrap(x, xp.where(xp.isfinite(shift._array), shift._array,
-                              xp.zeros_like(shift._array)))
+        plain = real(plain)
+    shift = _finite_or_zero(amax(plain, () if dim is None else dim, keepdim=True))
     total = sum_(exp(x - shift), axis=dim, keepdims=True)
     with x._backend.silent_float_errors():  # log(0) is -inf, as PyTorch's, silently
         out = log(total) + shift
@@ -315,13 +316,17 @@ def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return reshape(out, tuple(n for k, n in enumerate(out.shape) if k not in axes))
 
 
+def _finite_or_zero(shift: Tensor) -> Tensor:
+    """A (detached) shift, 0 where it is not finite: ops the trace of
+    ``autodiff.compile`` records, as the shift depends on the input's values."""
+    return where(isfinite(shift), shift, zeros_like(shift))
+
+
 def _logaddexp(a: Tensor, b: Tensor) -> Tensor:
     """``logaddexp``, complex included (shifted by the larger real part, detached)."""
     if a.dtype.kind != "complex floating":
         return logaddexp(a, b)
-    xp = a._backend.xp
-    top = xp.maximum(xp.real(a.detach()._array), xp.real(b.detach()._array))
-    top = _wrap(a, xp.where(xp.isfinite(top), top, xp.zeros_like(top)))
+    top = _finite_or_zero(maximum(real(a.detach()), real(b.detach())))
     with a._backend.silent_float_errors():
         return log(exp(a - top) + exp(b - top)) + top
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import _mode
 from .._tensor import Tensor
+from ._helpers import raise_if
 from .comparison import isnan
 from .complex import conj
 from .creation import full, full_like
@@ -258,8 +259,8 @@ def _quantile(op: str, input: Tensor, q: Any, dim: Any, keepdim: bool,
     if qs.ndim > 1:
         raise RuntimeError(f"{op}() q must be a scalar or 1D tensor")
     with _mode.no_grad():
-        if bool(((qs < 0) | (qs > 1)).any()):
-            raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
+        raise_if(((qs < 0) | (qs > 1)).any(), RuntimeError,
+                 f"{op}() q values must be in the range [0, 1]")
     if qs.dtype != input.dtype:
         raise RuntimeError(f"{op}() q tensor must be same dtype as the input tensor")
     scalar_q = scalar_q or qs.ndim == 0

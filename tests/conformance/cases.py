@@ -120,9 +120,10 @@ class Case:
     def prim(self) -> str:
         return self.name.split(".", 1)[0]
 
-    def arrays(self, dtype: Any = np.float64) -> list[np.ndarray]:
-        """The inputs as numpy arrays (float inputs in ``dtype``), reproducibly drawn."""
-        rng = np.random.default_rng(zlib.crc32(self.name.encode()))
+    def arrays(self, dtype: Any = np.float64, draw: int = 0) -> list[np.ndarray]:
+        """The inputs as numpy arrays (float inputs in ``dtype``), reproducibly drawn;
+        another ``draw`` gives other values of the same shapes and kinds."""
+        rng = np.random.default_rng((zlib.crc32(self.name.encode()), draw))
         return [a.sample(rng).astype(dtype) if a.is_float else a.sample(rng) for a in self.args]
 
     def tensors(self, arrays: Sequence[np.ndarray]) -> list[ad.Tensor]:
