@@ -70,12 +70,7 @@ def block_runs(program: Program, kept: list[Any], owners: dict[str, Any]) -> int
     block_bytes = getattr(backend, "block_bytes", None)
     if not block_bytes:
         return 0
-    live_out = {slot for _, slot, _ in program.writes} | set(program.results)
-    last: dict[str, int] = {}
-    for index, instr in enumerate(program.instrs):
-        for arg in instr.args:
-            if isinstance(arg, str):
-                last[arg] = index
+    live_out, last = program.live_out(), program.last_uses()
     runs: list[Run] = []
     current: Run | None = None
     for index, instr in enumerate(program.instrs):

@@ -14,7 +14,7 @@ from ._values import (
     hooks_registered,
     host_call,
     option_values,
-    raise_if,
+    replay_check,
     set_grad_none,
     where,
 )
@@ -158,7 +158,7 @@ class StateHooks:
         """A check of the data (an index in range): recorded, so that each replay makes
         it again and raises as eager would, rather than a read of the data."""
         try:
-            self.emit(f"check ({error.__name__})", raise_if,
+            self.emit(f"check ({error.__name__})", replay_check,
                       [self.slot(failed), Const(error), Const(message)], None, [])
         except GraphBreak as reason:
             self.stop(str(reason))

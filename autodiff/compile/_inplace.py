@@ -48,16 +48,9 @@ def reuse_buffers(program: Program, kept: list[Any], owners: dict[str, Any]) -> 
     """Rewrite the instructions that may write into a dying operand (see the module);
     ``kept[n]`` is slot ``vn``'s array as traced, ``owners`` each made slot's backend.
     Returns how many were rewritten."""
-    live_out = {slot for _, slot, _ in program.writes} | set(program.results)
-    made: dict[str, int] = {}  # slot -> the instruction that made it
-    last: dict[str, int] = {}
-    for index, instr in enumerate(program.instrs):
-        for arg in instr.args:
-            if isinstance(arg, str):
-                last[arg] = index
-        for out in instr.outs:
-            if out is not None:
-                made[out] = index
+    live_out, last = program.live_out(), program.last_uses()
+    made = {out: index for index, instr in enumerate(program.instrs)
+            for out in instr.outs if out is not None}  # slot -> the instruction that made it
     by_root: dict[int, list[str]] = {}
     for name in (*made, *(read for read, _ in program.reads)):
         by_root.setdefault(_root(kept[int(name[1:])]), []).append(name)

@@ -88,14 +88,22 @@ class Program:
         self.names[key] = value
         return key
 
-    def build(self, arity: int) -> Any:
-        """The replay function ``replay(a0, …)``: generated straight-line code."""
-        live_out = {slot for _, slot, _ in self.writes} | set(self.results)
+    def live_out(self) -> set[str]:
+        """The slots read after the replay: written back into tensors, or returned."""
+        return {slot for _, slot, _ in self.writes} | set(self.results)
+
+    def last_uses(self) -> dict[str, int]:
+        """Each slot's last reading instruction, by index."""
         last: dict[str, int] = {}
         for index, instr in enumerate(self.instrs):
             for arg in instr.args:
                 if isinstance(arg, str):
                     last[arg] = index
+        return last
+
+    def build(self, arity: int) -> Any:
+        """The replay function ``replay(a0, …)``: generated straight-line code."""
+        live_out, last = self.live_out(), self.last_uses()
         lines = [f"def replay({', '.join(f'a{i}' for i in range(arity))}):"]
         for condition, _ in self.guards:
             lines.append(f"    if not ({condition}): return MISS")

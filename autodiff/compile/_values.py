@@ -163,8 +163,9 @@ def set_grad_none(tensor: Tensor) -> None:
     tensor._grad = None
 
 
-def raise_if(failed: Any, error: type[BaseException], message: str) -> None:
-    """A recorded check of the data: ``error(message)`` where the 0-d ``failed`` is true."""
+def replay_check(failed: Any, error: type[BaseException], message: str) -> None:
+    """A check of the data (``ops._helpers.raise_if``) as a replay makes it: raise
+    ``error(message)`` where the 0-d ``failed`` is true."""
     if bool(failed):
         raise error(message)
 

@@ -174,13 +174,12 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         if empty:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
         num_classes = int(max_(tensor)) + 1
+    too_large = "Class values must be smaller than num_classes."
+    if num_classes < 0 and empty:  # as PyTorch: nothing to compare, still refused
+        raise RuntimeError(too_large)
     if not empty:
         raise_if(any_(tensor < 0), RuntimeError, "Class values must be non-negative.")
-    if num_classes < 0:
-        raise RuntimeError("Class values must be smaller than num_classes.")
-    if not empty:
-        raise_if(any_(tensor >= num_classes), RuntimeError,
-                 "Class values must be smaller than num_classes.")
+        raise_if(any_(tensor >= num_classes), RuntimeError, too_large)
     classes = arange(num_classes, device=tensor.device, backend=tensor.backend)
     return (tensor.reshape((*tensor.shape, 1)) == classes).astype(_dtypes.int64)
 

@@ -17,18 +17,16 @@ from typing import Any
 
 from .. import return_types
 from .._tensor import Tensor
-from .comparison import isfinite
+from ._helpers import derived
 from .complex import real
-from .creation import full, zeros_like
+from .creation import full
 from .datatypes import astype
-from .elementwise import where
 from .elementwise_math import logaddexp
 from .exponential import exp, log
 from .gather_scatter import _dim
 from .indexing import Along, _getitem, getitem
 from .joining import concat
 from .manipulation import reshape
-from .piecewise import maximum
 from .reductions import sum as sum_
 from .sorting import sort
 from .statistical import amax, amin
@@ -305,7 +303,8 @@ def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     plain = x.detach()
     if x.dtype.kind == "complex floating":  # |exp(z)| = exp(Re z): shift by the real part
         plain = real(plain)
-    shift = _finite_or_zero(amax(plain, () if dim is None else dim, keepdim=True))
+    top = amax(plain, () if dim is None else dim, keepdim=True)
+    shift = _wrap(x, derived(_finite_or_zero, x._backend.xp, top))
     total = sum_(exp(x - shift), axis=dim, keepdims=True)
     with x._backend.silent_float_errors():  # log(0) is -inf, as PyTorch's, silently
         out = log(total) + shift
@@ -316,17 +315,21 @@ def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return reshape(out, tuple(n for k, n in enumerate(out.shape) if k not in axes))
 
 
-def _finite_or_zero(shift: Tensor) -> Tensor:
-    """A (detached) shift, 0 where it is not finite: ops the trace of
-    ``autodiff.compile`` records, as the shift depends on the input's values."""
-    return where(isfinite(shift), shift, zeros_like(shift))
+def _finite_or_zero(xp: Any, shift: Any) -> Any:
+    """A (detached) shift, 0 where it is not finite (``derived``: it depends on the
+    input's values)."""
+    return xp.where(xp.isfinite(shift), shift, xp.zeros_like(shift))
+
+
+def _real_top(xp: Any, a: Any, b: Any) -> Any:
+    return _finite_or_zero(xp, xp.maximum(xp.real(a), xp.real(b)))
 
 
 def _logaddexp(a: Tensor, b: Tensor) -> Tensor:
     """``logaddexp``, complex included (shifted by the larger real part, detached)."""
     if a.dtype.kind != "complex floating":
         return logaddexp(a, b)
-    top = _finite_or_zero(maximum(real(a.detach()), real(b.detach())))
+    top = _wrap(a, derived(_real_top, a._backend.xp, a.detach(), b.detach()))
     with a._backend.silent_float_errors():
         return log(exp(a - top) + exp(b - top)) + top
 
