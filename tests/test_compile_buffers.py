@@ -1,6 +1,7 @@
-"""``autodiff.compile``'s buffer reuse: a replayed op writes its result into an operand
-that dies there (``a += b`` for ``a + b``), with eager's bits, and never into memory
-that is read later: a view of it, a returned tensor, a ``.grad`` that holds it."""
+"""``autodiff.compile``'s memory plan. Buffer reuse: a replayed op writes its result
+into an operand that dies there (``a += b`` for ``a + b``), with eager's bits, and never
+into memory that is read later: a view of it, a returned tensor, a ``.grad`` that holds
+it. Dead code: what nothing reads is not computed, and what has an effect always is."""
 
 from __future__ import annotations
 
@@ -39,11 +40,15 @@ def _run(step: Callable[..., Any], calls: int = 4) -> tuple[list[Any], Any]:
     return outs, compiled
 
 
-def _reused(compiled: Any, capsys: pytest.CaptureFixture[str]) -> int:
+def _explained(compiled: Any, capsys: pytest.CaptureFixture[str], start: str) -> str:
+    """The line of ``compiled.explain`` that starts with ``start``."""
     text = compiled.explain(*_inputs())
     capsys.readouterr()
-    line = next(line for line in text.splitlines() if line.startswith("buffers reused"))
-    return int(line.split()[2])
+    return next(line for line in text.splitlines() if line.startswith(start))
+
+
+def _reused(compiled: Any, capsys: pytest.CaptureFixture[str]) -> int:
+    return int(_explained(compiled, capsys, "buffers reused").split()[2])
 
 
 def test_a_dying_intermediate_takes_the_result(backend: str,
@@ -112,3 +117,33 @@ def test_a_result_keeps_the_layout_eager_gives_it() -> None:
         return loss
 
     _run(step)
+
+
+def test_what_nothing_reads_is_not_computed(capsys: pytest.CaptureFixture[str]) -> None:
+    # the loss is computed only to call backward() on; b's rule result for w @ b's
+    # left input is the one read, the bias's identity rule for the sum's input is not
+    def step(w: ad.Tensor, b: ad.Tensor) -> tuple[ad.Tensor, ...]:
+        loss = (w.exp() @ b + b).sum()
+        loss.backward()
+        return w.grad, b.grad
+
+    _, compiled = _run(step)
+    ops = _explained(compiled, capsys, "ops:")
+    assert "sum x" not in ops and "exp x1" in ops  # exp's result is read by its rule
+    assert int(_explained(compiled, capsys, "dead code").split()[2]) >= 2
+
+
+def test_a_check_whose_result_nothing_reads_still_raises() -> None:
+    def step(w: ad.Tensor, index: ad.Tensor) -> ad.Tensor:
+        ad.nn.functional.one_hot(index, 3)  # only its check of the values has an effect
+        (w * 2.0).sum().backward()
+        return w.grad
+
+    compiled = ad.compile(step)
+    for _ in range(3):
+        compiled(ad.ones(2, requires_grad=True), ad.tensor([0, 2]))
+    assert not compiled.breaks
+    with pytest.raises(RuntimeError, match="Class values must be smaller than num_classes"):
+        step(ad.ones(2, requires_grad=True), ad.tensor([0, 5]))
+    with pytest.raises(RuntimeError, match="Class values must be smaller than num_classes"):
+        compiled(ad.ones(2, requires_grad=True), ad.tensor([0, 5]))

@@ -165,10 +165,10 @@ def _record_node(rec: Recorder, node: Node, xp: Any, backend: Any, plan: tuple[A
         if item is None:
             continue
         rule, meta = item
-        rec.emit(name, rule, args, params, [raw], backend=owner)
+        rec.emit(name, rule, args, params, [raw], backend=owner, pure=True)
         if raw is not result:
             rec.emit("fit", fit_array, [rec.array(raw), Const(meta), Const(backend)], None,
-                     [result], backend=backend)
+                     [result], backend=backend, pure=True)
 
 
 @writes_into(0, operator.iadd)
@@ -182,7 +182,7 @@ def _add(rec: Recorder, earlier: Any, cotangent: Any) -> Any:
     if _recording(rec):
         rec.guarded(lambda: rec.emit("add", _sum, [
             rec.array(earlier), rec.array(cotangent)], None, [total],
-            backend=rec.owners.get(rec.array(earlier))))
+            backend=rec.owners.get(rec.array(earlier)), pure=True))
     return total
 
 

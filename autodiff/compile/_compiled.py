@@ -220,6 +220,7 @@ class Compiled:
         if entry.signature == signature:
             # two traces agree: the Python around the ops took the same path twice
             entry.program = rec.program
+            rec.program.dropped = rec.program.drop_dead()
             rec.program.in_place = reuse_buffers(rec.program, rec.kept, rec.owners)
             rec.program.blocked = block_runs(rec.program, rec.kept, rec.owners)
             entry.replay = rec.program.build(len(tensors))
@@ -297,6 +298,7 @@ def _explain(name: str, entry: _Entry | None) -> str:
     lines.append("graph breaks: none")
     lines.append(f"memory plan: {program.frees} arrays freed at their last use, at most "
                  f"{program.peak} bound at once")
+    lines.append(f"dead code: {program.dropped} instructions dropped (results nothing reads)")
     lines.append(f"buffers reused: {program.in_place} results written over a dying operand")
     lines.append(f"cache-blocked runs: {program.blocked}" + "".join(
         f"\n  {instr.label}" for instr in program.instrs if instr.steps))

@@ -35,7 +35,7 @@ class StateHooks:
 
         def emit(self, label: str, fn: Any, args: list[Any],
                  params: dict[str, Any] | None, results: list[Any],
-                 single: bool = True, backend: Any = None) -> None: ...
+                 single: bool = True, backend: Any = None, pure: bool = False) -> None: ...
 
         def fail(self, reason: str) -> None: ...
 
@@ -135,7 +135,7 @@ class StateHooks:
                     for arg in args]
             several = isinstance(result, tuple)
             self.emit(getattr(fn, "__name__", "derived"), fn, call, None,
-                      list(result) if several else [result], single=not several)
+                      list(result) if several else [result], single=not several, pure=True)
         except GraphBreak as reason:
             self.stop(str(reason))
 

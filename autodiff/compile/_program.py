@@ -42,6 +42,9 @@ class Instr:
     writes: int | None = None
     #: the instructions a cache-blocked run stands for (``_blocked``)
     steps: list[Instr] | None = None
+    #: computes its results and nothing else (an op's forward, a rule): dropped where
+    #: no result is used (``Program.drop_dead``)
+    pure: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class Program:
     #: objects the generated code names (tensors, functions, constants)
     names: dict[str, Any] = field(default_factory=dict)
     frees: int = 0
+    #: pure instructions dropped because nothing reads their results
+    dropped: int = 0
     #: instructions that write into a dying operand's memory (``_inplace``)
     in_place: int = 0
     #: runs of elementwise instructions over large arrays run block by block (``_blocked``)
@@ -100,6 +105,23 @@ class Program:
                 if isinstance(arg, str):
                     last[arg] = index
         return last
+
+    def drop_dead(self) -> int:
+        """Drop the pure instructions whose results nothing reads (a loss computed
+        only to call ``backward()`` on, a rule's result for an input that needs no
+        gradient), and then those that fed only them; how many were dropped. Eager
+        computes them and throws them away: the results the program keeps are the
+        same bits either way."""
+        live = self.live_out()
+        kept: list[Instr] = []
+        for instr in reversed(self.instrs):
+            if instr.pure and not any(out in live for out in instr.outs if out):
+                continue
+            live.update(arg for arg in instr.args if isinstance(arg, str))
+            kept.append(instr)
+        dropped = len(self.instrs) - len(kept)
+        self.instrs = kept[::-1]
+        return dropped
 
     def build(self, arity: int) -> Any:
         """The replay function ``replay(a0, …)``: generated straight-line code."""

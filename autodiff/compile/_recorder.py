@@ -165,9 +165,11 @@ class Recorder(StateHooks):
     # -- recording ------------------------------------------------------------
 
     def emit(self, label: str, fn: Any, args: list[Any], params: dict[str, Any] | None,
-             results: list[Any], single: bool = True, backend: Any = None) -> None:
+             results: list[Any], single: bool = True, backend: Any = None,
+             pure: bool = False) -> None:
         """Record ``fn(*args, **params)`` that gave ``results`` (arrays or None), the
-        arrays of ``backend`` where it is given (their memory may be reused)."""
+        arrays of ``backend`` where it is given (their memory may be reused); ``pure``
+        where the call does nothing but compute its results."""
         if params:
             # arrays among the parameters (an index tensor's, in a key) are slots too:
             # the replay fills them in, rather than reusing the traced ones
@@ -181,7 +183,8 @@ class Recorder(StateHooks):
         outs = tuple(None if result is None else self._new(result) for result in results)
         if backend is not None:
             self.owners.update((out, backend) for out in outs if out is not None)
-        self.program.instrs.append(Instr(label, fn, tuple(args), params or None, outs, single))
+        self.program.instrs.append(Instr(label, fn, tuple(args), params or None, outs, single,
+                                         pure=pure))
         self.signature.append((label, fn_key(fn), tuple(
             arg if isinstance(arg, str) else arg.text if isinstance(arg, Ref)
             else describe(arg.value) for arg in args),
@@ -246,7 +249,7 @@ class Recorder(StateHooks):
         if out.ndim == 0:  # numpy answers 0-d math with a scalar: the op coerces it
             fn = coercing(forward, result._backend)
         self.emit(prim.name, fn, call, dict(params) if params else None, [out],
-                  backend=result._backend)
+                  backend=result._backend, pure=True)
 
     def store(self, tensor: Tensor, update: Any, value: Any) -> Any:
         """An in-place write ``tensor._array = update(tensor._array, value)``."""
