@@ -251,6 +251,7 @@ class Compiled:
           a0._array: shape (3,), dtype float32
         graph breaks: none
         memory plan: 2 arrays freed at their last use, at most 2 bound at once
+        dead code: 0 instructions dropped (results nothing reads)
         buffers reused: 0 results written over a dying operand
         cache-blocked runs: 0
         """
