@@ -1,8 +1,9 @@
 """``autodiff.compile`` never replays a value the trace should have recomputed: an op's
 own arithmetic on an index's values is recorded (a replay on another index gives
 eager's result), a check of the data raises at each replay as eager does, a custom
-``Function``'s backward is recorded as the ops it runs, and an array computed outside
-the recorded ops ends the trace rather than becoming a constant."""
+``Function``'s backward is recorded as the ops it runs (the recurrent layers' loops
+as calls on arrays), and an array computed outside the recorded ops ends the trace
+rather than becoming a constant."""
 
 from __future__ import annotations
 
@@ -123,22 +124,43 @@ def test_a_custom_function_backward_is_recorded(backend: str,
 
 
 def test_an_array_computed_outside_the_ops_ends_the_trace(backend: str) -> None:
-    # an LSTM layer computes on raw arrays: as a constant its output would be the
-    # trace's at every replay (two traces on equal values agree)
-    ad.manual_seed(0)
-    layer = nn.LSTM(2, 2, batch_first=True)
-
+    # kthvalue selects on raw arrays: as a constant its output would be the trace's at
+    # every replay (two traces on equal values agree)
     def step(x: ad.Tensor) -> ad.Tensor:
         with ad.no_grad():
-            return layer(x)[0][:, -1] * 2.0
+            return ad.kthvalue(x, 2).values * 2.0
 
-    rng = np.random.default_rng(0)
-    first = rng.standard_normal((1, 3, 2)).astype(np.float32)
-    other = rng.standard_normal((1, 3, 2)).astype(np.float32)
-    calls = [lambda: (ad.tensor(first),)] * 3 + [lambda: (ad.tensor(other),)] * 2
+    calls = ([lambda: (ad.tensor([3.0, 1.0, 2.0]),)] * 3
+             + [lambda: (ad.tensor([5.0, 9.0, 7.0]),)] * 2)
     compiled, messages = _compare(step, calls)
     assert not _replayed(compiled)
     assert any("computed outside the recorded ops" in m for m in messages)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+@pytest.mark.parametrize("grad", [True, False])
+def test_a_recurrent_layer_is_recorded(backend: str, kind: str, grad: bool) -> None:
+    # the layer's loop, forward and backward, is one recorded call on arrays: each
+    # replay runs it on the new input, as eager does
+    ad.manual_seed(0)
+    layer = getattr(nn, kind)(2, 3, batch_first=True, bidirectional=kind == "GRU")
+
+    def step(x: ad.Tensor) -> ad.Tensor:
+        if not grad:
+            with ad.no_grad():
+                return layer(x)[0][:, -1] * 2.0
+        for p in layer.parameters():
+            p.grad = None
+        out = layer(x)[0][:, -1]
+        (out * out).sum().backward()
+        return ad.stack([p.grad.sum() for p in layer.parameters()])
+
+    rng = np.random.default_rng(0)
+    inputs = [rng.standard_normal((2, 3, 2)).astype(np.float32) for _ in range(3)]
+    calls = [lambda v=v: (ad.tensor(v),) for v in (inputs[0], inputs[0], inputs[1],
+                                                   inputs[2])]
+    compiled, messages = _compare(step, calls)
+    assert _replayed(compiled) and not messages
 
 
 def test_a_join_of_many_tensors_without_grad_is_recorded(backend: str) -> None:
