@@ -109,14 +109,32 @@ def _product(x: Tensor, t: Any, v: Tensor) -> Tensor:
 
 def _extremum(x: Tensor, t: Any, v: Tensor, flat: Tensor, count: Any, largest: bool,
               include_self: bool, floating: bool) -> Tensor:
-    xp, backend, n = x._backend.xp, x._backend, x.numel()
     if x.dtype.kind == "complex floating":  # PyTorch's refusal; numpy would order lexically
         kind = "ComplexDouble" if x.dtype.name == "complex128" else "ComplexFloat"
         name = "amax" if largest else "amin"
         raise NotImplementedError(f"\"scatter_gather_tensor_cpu_reduce_{name}\" not "
                                   f"implemented for '{kind}'")
-    values = v._array
-    keys = values if largest or x.dtype.name == "bool" else -values  # NaN sorts last
+    # the best of each target and the ties that share its gradient come from the
+    # values: one ``derived`` call (recorded where autodiff.compile traces)
+    best, chosen, own, share, share_t = derived(
+        _best, x._backend, v, t, count, flat, largest, include_self,
+        x.dtype.name == "bool", floating)
+    if not floating:
+        return _wrap(x, best)
+    split = _scatter_add(where(_wrap(x, chosen), v, 0) * _wrap(x, share_t),
+                         key=Take(0, t), shape=(x.numel(),))
+    if include_self:
+        split = split + where(_wrap(x, own), flat, 0) * _wrap(x, share)
+    return _wrap(x, best) + (split - split.detach())
+
+
+def _best(backend: Any, values: Any, t: Any, count: Any, old: Any, largest: bool,
+          include_self: bool, boolean: bool, floating: bool) -> tuple[Any, ...]:
+    """Each of the ``n`` targets' largest (smallest) write, the old value where none;
+    where ``floating``, also which writes and old values equal it (finite) and each
+    target's share of the gradient, per target and per write."""
+    xp, n = backend.xp, old.shape[0]
+    keys = values if largest or boolean else -values  # NaN sorts last
     by_value = xp.argsort(keys, stable=True)
     by_target = xp.take(by_value, xp.argsort(xp.take(t, by_value), stable=True))
     ranked = xp.take(t, by_target)
@@ -129,13 +147,12 @@ def _extremum(x: Tensor, t: Any, v: Tensor, flat: Tensor, count: Any, largest: b
     ordered = xp.take(values, by_target)
     best = (xp.take(ordered, xp.clip(end - 1, 0, None)) if values.shape[0]
             else xp.zeros((n,), dtype=values.dtype, device=device_of(values)))
-    old = xp.reshape(x._array, (-1,))
     if include_self:
         pick = xp.maximum if largest else xp.minimum
         best = pick(best, old)
     best = xp.where(count > 0, best, old)
     if not floating:
-        return _wrap(x, best)
+        return best, None, None, None, None
     # the even split of the gradient among the elements equal to the result
     at = xp.take(best, t)
     finite = xp.isfinite(best)
@@ -145,8 +162,4 @@ def _extremum(x: Tensor, t: Any, v: Tensor, flat: Tensor, count: Any, largest: b
     ties = backend.scatter_add(xp.astype(own, values.dtype), t, xp.astype(chosen,
                                                                           values.dtype))
     share = 1 / xp.maximum(ties, xp.ones((), dtype=values.dtype))
-    split = _scatter_add(where(_wrap(x, chosen), v, 0) * _wrap(x, xp.take(share, t)),
-                         key=Take(0, t), shape=(n,))
-    if include_self:
-        split = split + where(_wrap(x, own), flat, 0) * _wrap(x, share)
-    return _wrap(x, best) + (split - split.detach())
+    return best, chosen, own, share, xp.take(share, t)

@@ -46,8 +46,13 @@ def _picked(x: Tensor, dim: int, indices: Any, keepdim: bool, node: str) -> tupl
     ``dim`` dropped unless ``keepdim``."""
     squeeze = not keepdim and indices.shape[dim] == 1
     values = _getitem(x, key=Along(dim, indices, squeeze=squeeze, node=node), shape=x.shape)
-    xp = x._backend.xp
-    return values, _wrap(x, xp.squeeze(indices, axis=dim) if squeeze else indices)
+    if squeeze:
+        indices = derived(_squeezed, x._backend.xp, indices, dim)
+    return values, _wrap(x, indices)
+
+
+def _squeezed(xp: Any, indices: Any, dim: int) -> Any:
+    return xp.squeeze(indices, axis=dim)
 
 
 def _refuse_complex(op: str, x: Tensor) -> None:
@@ -92,9 +97,9 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
     x, dim, scalar = _as_vector(input, dim, "topk")
     if not 0 <= k <= x.shape[dim]:
         raise RuntimeError("selected index k out of range")
-    xp = x._backend.xp
-    order = xp.argsort(x._array, axis=dim, descending=largest, stable=True)
-    indices = order[(slice(None),) * dim + (slice(0, k), Ellipsis)]
+    # which elements, from the values: ``derived`` (recorded where autodiff.compile
+    # traces, so that a replay selects afresh)
+    indices = derived(_first_ranked, x._backend.xp, x, dim, 0, k, largest)
     values = _getitem(x, key=Along(dim, indices, node="TopkBackward0"), shape=x.shape)
     return _finish((values, _wrap(x, indices)), scalar and k == 1, return_types.topk)
 
@@ -111,11 +116,17 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     x, dim, scalar = _as_vector(input, dim, "kthvalue")
     if not 1 <= k <= x.shape[dim]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
-    xp = x._backend.xp
-    order = xp.argsort(x._array, axis=dim, stable=True)
-    indices = order[(slice(None),) * dim + (slice(k - 1, k), Ellipsis)]
+    indices = derived(_first_ranked, x._backend.xp, x, dim, k - 1, k, False)
     return _finish(_picked(x, dim, indices, keepdim, "KthvalueBackward0"), scalar,
                    return_types.kthvalue)
+
+
+def _first_ranked(xp: Any, x: Any, dim: int, start: int, stop: int,
+                  descending: bool) -> Any:
+    """The positions of the elements ranked ``start`` to ``stop`` along ``dim`` (a
+    stable sort: the earlier of ties first)."""
+    order = xp.argsort(x, axis=dim, descending=descending, stable=True)
+    return order[(slice(None),) * dim + (slice(start, stop), Ellipsis)]
 
 
 def _median(op: str, input: Tensor, dim: int | None, keepdim: bool, skip_nan: bool) -> Any:
@@ -128,21 +139,29 @@ def _median(op: str, input: Tensor, dim: int | None, keepdim: bool, skip_nan: bo
         if whole:
             return full((), math.nan, dtype=input.dtype, backend=input.backend)
         raise IndexError(f"{op}(): Expected reduction dim {axis} to have non-zero size.")
-    order = xp.argsort(x._array, axis=axis, stable=True)  # NaNs last
-    nans = xp.sum(xp.astype(xp.isnan(x._array), xp.int64), axis=axis, keepdims=True) \
-        if x.dtype.kind == "real floating" else xp.zeros((1,) * x.ndim, dtype=xp.int64)
+    indices = derived(_median_indices, xp, x, axis, x.dtype.kind == "real floating",
+                      skip_nan)
+    node = "NanmedianBackward0" if skip_nan else "MedianBackward0"
+    if whole:
+        return _getitem(x, key=Along(0, indices, squeeze=True, node=node), shape=x.shape)
+    kind = return_types.nanmedian if skip_nan else return_types.median
+    return _finish(_picked(x, axis, indices, keepdim, node), scalar, kind)
+
+
+def _median_indices(xp: Any, x: Any, axis: int, floating: bool, skip_nan: bool) -> Any:
+    """The position of each row's (lower) median along ``axis``, kept as an axis of
+    size 1: of the numbers where ``skip_nan``, else the first NaN where there is one."""
+    extent = x.shape[axis]
+    order = xp.argsort(x, axis=axis, stable=True)  # NaNs last
+    nans = xp.sum(xp.astype(xp.isnan(x), xp.int64), axis=axis, keepdims=True) \
+        if floating else xp.zeros((1,) * x.ndim, dtype=xp.int64)
     if skip_nan:  # the lower median of the numbers; NaN where a row has none
         valid = extent - nans
         pos = xp.where(valid > 0, (valid - 1) // 2, 0)
     else:  # NaN propagates: the first NaN of the sorted row
         pos = xp.where(nans > 0, extent - nans, (extent - 1) // 2)
     pos = xp.broadcast_to(pos, tuple(1 if k == axis else n for k, n in enumerate(x.shape)))
-    indices = xp.take_along_axis(order, pos, axis=axis)
-    node = "NanmedianBackward0" if skip_nan else "MedianBackward0"
-    if whole:
-        return _getitem(x, key=Along(0, indices, squeeze=True, node=node), shape=x.shape)
-    kind = return_types.nanmedian if skip_nan else return_types.median
-    return _finish(_picked(x, axis, indices, keepdim, node), scalar, kind)
+    return xp.take_along_axis(order, pos, axis=axis)
 
 
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
@@ -183,24 +202,30 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     indices=tensor(3))
     """
     x, dim, scalar = _as_vector(input, dim, "mode")
-    xp = x._backend.xp
     if x.shape[dim] == 0:
         raise IndexError(f"mode(): Expected reduction dim {dim} to have non-zero size.")
-    order = xp.argsort(x._array, axis=dim, stable=True)
-    ranked = xp.moveaxis(xp.take_along_axis(x._array, order, axis=dim), dim, -1)
-    counts = _run_lengths(x, ranked)
-    first = xp.argmax(counts, axis=-1, keepdims=True)  # the first of the smallest mode
-    last = first + xp.take_along_axis(counts, first, axis=-1) - 1
-    indices = xp.take_along_axis(order, xp.moveaxis(last, -1, dim), axis=dim)
+    indices = derived(_mode_indices, x._backend, x, dim)
     return _finish(_picked(x, dim, indices, keepdim, "ModeBackward0"), scalar,
                    return_types.mode)
 
 
-def _run_lengths(x: Tensor, ranked: Any) -> Any:
+def _mode_indices(backend: Any, x: Any, dim: int) -> Any:
+    """The position along ``dim`` (kept, of size 1) of the last occurrence of each
+    row's most frequent value, the smallest of equally frequent ones."""
+    xp = backend.xp
+    order = xp.argsort(x, axis=dim, stable=True)
+    ranked = xp.moveaxis(xp.take_along_axis(x, order, axis=dim), dim, -1)
+    counts = _run_lengths(backend, ranked)
+    first = xp.argmax(counts, axis=-1, keepdims=True)  # the first of the smallest mode
+    last = first + xp.take_along_axis(counts, first, axis=-1) - 1
+    return xp.take_along_axis(order, xp.moveaxis(last, -1, dim), axis=dim)
+
+
+def _run_lengths(backend: Any, ranked: Any) -> Any:
     """For each element of the sorted rows ``ranked`` (sorted along the last axis), the
     length of its run of equal values: run numbers per row, counted with a scatter-add
     (linear in the size, where comparing all pairs would be quadratic)."""
-    xp = x._backend.xp
+    xp = backend.xp
     extent = ranked.shape[-1]
     rows = xp.reshape(ranked, (-1, extent))
     starts = xp.concat([xp.ones((rows.shape[0], 1), dtype=xp.bool),
@@ -209,7 +234,7 @@ def _run_lengths(x: Tensor, ranked: Any) -> Any:
     runs = runs + xp.reshape(xp.arange(rows.shape[0], dtype=xp.int64) * extent, (-1, 1))
     runs = xp.reshape(runs, (-1,))
     size = rows.shape[0] * extent
-    counts = x._backend.scatter_add(xp.zeros((size,), dtype=xp.int64), runs,
+    counts = backend.scatter_add(xp.zeros((size,), dtype=xp.int64), runs,
                                     xp.ones((size,), dtype=xp.int64))
     return xp.reshape(xp.take(counts, runs), ranked.shape)
 
@@ -239,12 +264,15 @@ def _running_argmax(xp: Any, keys: Any, dim: int) -> Any:
     return xp.take_along_axis(order, xp.moveaxis(rank, -1, dim), axis=dim)
 
 
+def _running_pick(xp: Any, x: Any, dim: int, largest: bool, boolean: bool) -> Any:
+    """The index of the running maximum (or minimum) of ``x`` along ``dim``."""
+    keys = x if largest else (xp.logical_not(x) if boolean else -x)
+    return _running_argmax(xp, keys, dim) if math.prod(x.shape) else xp.astype(keys, xp.int64)
+
+
 def _cumulative_pick(op: str, input: Tensor, dim: int, largest: bool) -> Any:
     x, dim, scalar = _as_vector(input, dim, op)
-    xp = x._backend.xp
-    keys = x._array if largest else (
-        -x._array if x.dtype.name != "bool" else xp.logical_not(x._array))
-    indices = _running_argmax(xp, keys, dim) if x.numel() else xp.astype(keys, xp.int64)
+    indices = derived(_running_pick, x._backend.xp, x, dim, largest, x.dtype.name == "bool")
     values = _getitem(x, key=Along(dim, indices, node=f"{op.capitalize()}Backward0"),
                       shape=x.shape)
     kind = return_types.cummax if largest else return_types.cummin
