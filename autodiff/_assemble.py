@@ -17,6 +17,8 @@ from typing import Any
 
 from . import _dtypes, _rules, autograd
 from ._tensor import Tensor
+from .compile._api import compile_in_place
+from .nn.modules.module import Module
 from .ops import (
     arithmetic_options,
     bitwise,
@@ -228,3 +230,4 @@ def assemble(namespace: ModuleType) -> None:
         setattr(Tensor, name, method)
     _rules.set_tensor_namespace(namespace)
     Tensor.__hash__ = object.__hash__  # type: ignore[method-assign,assignment]
+    Module.compile = compile_in_place

@@ -140,6 +140,8 @@ class Compiled:
 
     def __init__(self, fn: Callable[..., Any], fullgraph: bool = False) -> None:
         self.fn = fn
+        #: what warnings and ``explain`` call it (a module's class, for a module's call)
+        self.name: str = getattr(fn, "__name__", type(fn).__name__)
         self.fullgraph = fullgraph
         self.cache: OrderedDict[Any, _Entry] = OrderedDict()
         self.misses = 0
@@ -189,7 +191,7 @@ class Compiled:
         self.misses += 1
         # from the cache's size on, at each power of two: said, but not on every call
         if self.misses >= CACHE_SIZE and not self.misses & (self.misses - 1):
-            warnings.warn(f"autodiff.compile({self.fn.__name__}): retraced {self.misses} "
+            warnings.warn(f"autodiff.compile({self.name}): retraced {self.misses} "
                           f"times; the last guard that failed: {guard}", stacklevel=3)
 
     def _trace(self, entry: _Entry, args: tuple[Any, ...], kwargs: dict[str, Any],
@@ -213,7 +215,7 @@ class Compiled:
             self.breaks.append(reason)
             if self.fullgraph:
                 raise RuntimeError(f"autodiff.compile(fullgraph=True): graph break: {reason}")
-            warnings.warn(f"autodiff.compile({self.fn.__name__}): graph break: {reason}; "
+            warnings.warn(f"autodiff.compile({self.name}): graph break: {reason}; "
                           "the function runs eagerly", stacklevel=3)
             return result
         signature = (rec.signature, [(expr, w, b) for expr, w, b in rec.program.writes])
@@ -233,7 +235,7 @@ class Compiled:
                 entry.broken = reason = "its traces keep differing: " + _difference(
                     entry.signature, signature)
                 self.breaks.append(reason)
-                warnings.warn(f"autodiff.compile({self.fn.__name__}): {reason}; the function "
+                warnings.warn(f"autodiff.compile({self.name}): {reason}; the function "
                               "runs eagerly", stacklevel=3)
         entry.signature = signature
         entry.held = rec.program
@@ -262,7 +264,7 @@ class Compiled:
                 break
             self(*args, **kwargs)
         entry = self.cache.get(key)
-        text = _explain(self.fn.__name__, entry)
+        text = _explain(self.name, entry)
         print(text)
         return text
 

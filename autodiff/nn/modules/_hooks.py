@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["HookRegistry", "RemovableHandle"]
+__all__ = ["HookRegistry", "RemovableHandle", "call_with_hooks"]
 
 _ids = itertools.count()
 
@@ -51,3 +51,26 @@ class HookRegistry:
 
     def __len__(self) -> int:
         return len(self._hooks)
+
+
+def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``module.forward`` with its forward pre-hooks before and its forward hooks after,
+    as PyTorch's ``Module.__call__`` runs them."""
+    for hook, with_kwargs in module._forward_pre_hooks.entries():
+        if with_kwargs:
+            result = hook(module, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError("forward pre-hook must return None or a tuple of "
+                                       f"(new_args, new_kwargs), but got {result}.")
+                args, kwargs = result
+        else:
+            result = hook(module, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+    output = module.forward(*args, **kwargs)
+    for hook, with_kwargs in module._forward_hooks.entries():
+        result = hook(module, args, kwargs, output) if with_kwargs else hook(module, args, output)
+        if result is not None:
+            output = result
+    return output

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
-from ._hooks import HookRegistry, RemovableHandle
+from ._hooks import HookRegistry, RemovableHandle, call_with_hooks
 from ._state import ModuleState
 
 __all__ = ["Module"]
@@ -74,27 +74,23 @@ class Module(ModuleState):
     forward = _forward_unimplemented
 
     # -- calling ---------------------------------------------------------------------
+    #: the compiled call ``compile()`` made (PyTorch's ``_compiled_call_impl``), or None
+    _compiled_call_impl: Any = None
+    #: compile this module's call in place, as ``autodiff.compile`` compiles a function
+    #: (PyTorch's ``Module.compile``; bound by ``autodiff._assemble``)
+    compile: Callable[..., None]
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        compiled = self._compiled_call_impl
+        if compiled is None and not (self._forward_pre_hooks or self._forward_hooks):
             return self.forward(*args, **kwargs)  # the common case: no hooks, no cost
-        for hook, with_kwargs in self._forward_pre_hooks.entries():
-            if with_kwargs:
-                result = hook(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError("forward pre-hook must return None or a tuple of "
-                                           f"(new_args, new_kwargs), but got {result}.")
-                    args, kwargs = result
-            else:
-                result = hook(self, args)
-                if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
-        for hook, with_kwargs in self._forward_hooks.entries():
-            result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
-            if result is not None:
-                output = result
-        return output
+        if compiled is not None:
+            return compiled(*args, **kwargs)
+        return call_with_hooks(self, args, kwargs)
+
+    def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
+        """The call as it runs uncompiled: ``forward``, with its hooks around it."""
+        return call_with_hooks(self, args, kwargs)
 
     def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
                                   with_kwargs: bool = False) -> RemovableHandle:
