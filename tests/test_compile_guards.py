@@ -11,6 +11,7 @@ import numpy as np
 import autodiff as ad
 
 RATE = 0.5
+step = 0  # a loop counter, as a script's own ``for step in range(...)`` makes one
 
 
 def _scaled_sum() -> tuple[ad.Tensor, ad.Tensor]:
@@ -71,3 +72,27 @@ def test_a_value_that_keeps_changing_is_named_in_the_warning() -> None:
         for count in range(1, 40):
             np.testing.assert_array_equal(update(x).numpy(), (w * x * count).detach().numpy())
     assert any("a Python value the function reads, count:" in str(w.message) for w in caught)
+
+
+def test_an_attribute_named_as_a_changing_global_is_no_guard() -> None:
+    # opt.step() reads the attribute "step", not the global: a loop counter of that name
+    # beside it changes every call, and made every call trace again
+    global step
+    w, x = _scaled_sum()
+    opt = ad.optim.SGD([w], lr=0.1)
+
+    @ad.compile
+    def train(x: ad.Tensor) -> None:
+        opt.zero_grad()
+        (w * x).sum().backward()
+        opt.step()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for step in range(20):  # noqa: B007  (the global, as a script's loop sets it)
+            train(x)
+    step = 0
+    assert not [w for w in caught if "autodiff.compile" in str(w.message)]
+    assert next(iter(train.cache.values())).replay is not None
+    np.testing.assert_allclose(w.detach().numpy(), [1.0, -2.0, 3.0] - 20 * 0.1 * x.numpy(),
+                               rtol=1e-5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dis
 import functools
 import types
 import warnings
@@ -86,6 +87,19 @@ _SCALARS = frozenset((bool, int, float, complex, str, type(None)))
 _ABSENT = object()
 
 
+@functools.lru_cache(maxsize=256)
+def _global_names(code: types.CodeType) -> tuple[str, ...]:
+    """The global names ``code`` loads, its nested functions' and comprehensions'
+    included; not its attribute names (``opt.step()`` reads no global ``step``: a loop
+    counter named ``step`` beside it would retrace every call)."""
+    names = dict.fromkeys(instruction.argval for instruction in dis.get_instructions(code)
+                          if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"))
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names.update(dict.fromkeys(_global_names(const)))
+    return tuple(names)
+
+
 def _read_scalars(fn: Any) -> tuple[tuple[str, str], ...]:
     """``(name, repr(value))`` of each Python number, string, bool or None that ``fn``'s
     own code reads from its closure or its module's globals (not those of the functions
@@ -104,7 +118,7 @@ def _read_scalars(fn: Any) -> tuple[tuple[str, str], ...]:
         if type(value) in _SCALARS:
             values.append((name, repr(value)))
     module = fn.__globals__
-    for name in code.co_names:  # attribute names too: a spare guard at worst
+    for name in _global_names(code):
         value = module.get(name, _ABSENT)
         if type(value) in _SCALARS:
             values.append((name, repr(value)))
