@@ -163,38 +163,53 @@ def index_put(input: Tensor, indices: Any, values: Any, accumulate: bool = False
     if not isinstance(indices, (tuple, list)):
         raise TypeError("index_put(): indices must be a tuple of tensors")
     xp = input._backend.xp
-    arrays: list[Any] = []
+    parts: list[Any] = []
     for part in indices:
         if isinstance(part, Tensor) and part.dtype.name == "bool":
-            arrays.extend(xp.nonzero(part._array))
+            # a mask's positions: how many its values decide (not recorded by compile)
+            parts.extend(xp.nonzero(part._array))
         elif isinstance(part, Tensor) and part.dtype.kind in ("signed integer",
                                                               "unsigned integer"):
-            arrays.append(xp.astype(part._array, xp.int64))
+            parts.append(part)
         else:
             raise IndexError("tensors used as indices must be long, int, byte or bool "
                              "tensors")
-    if len(arrays) > input.ndim:
+    if len(parts) > input.ndim:
         raise IndexError(f"too many indices for tensor of dimension {input.ndim} (got "
-                         f"{len(arrays)})")
-    arrays = list(xp.broadcast_arrays(*arrays)) if arrays else arrays
-    lead = arrays[0].shape if arrays else ()
-    rest = tuple(input.shape[len(arrays):])
-    strides = _strides(tuple(input.shape))
-    target = xp.zeros(lead, dtype=xp.int64)
-    for k, part in enumerate(arrays):
-        part = _in_range("index_put", xp, part, input.shape[k], k, negative=True)
-        target = target + part * strides[k]
-    shape = tuple(lead) + rest
-    if rest:  # the trailing axes the indices leave whole, in order
-        target = xp.reshape(target, tuple(lead) + (1,) * len(rest)) + xp.reshape(
-            xp.reshape(xp.arange(math.prod(rest), dtype=xp.int64), rest), (1,) * len(lead)
-            + rest)
+                         f"{len(parts)})")
+    # the positions are computed from the indices' values: one recorded call
+    target = derived(_put_targets, xp, tuple(input.shape), *parts)
     if not isinstance(values, Tensor):
         values = full((), values, dtype=input.dtype, backend=input.backend)
-    values = broadcast_to(values, shape)
+    values = broadcast_to(values, tuple(target.shape))
     if accumulate:
         return _accumulate(input, target, values)
     return _overwrite(input, target, values)
+
+
+def _put_targets(xp: Any, shape: tuple[int, ...], *parts: Any) -> Any:
+    """The linear positions in ``shape`` that the index arrays ``parts`` (broadcast
+    together, negatives from the end, checked) select, with the trailing axes they
+    leave whole, in order."""
+    arrays = [xp.astype(part, xp.int64) for part in parts]
+    arrays = list(xp.broadcast_arrays(*arrays)) if arrays else arrays
+    lead = tuple(arrays[0].shape) if arrays else ()
+    rest = shape[len(arrays):]
+    strides = _strides(shape)
+    target = xp.zeros(lead, dtype=xp.int64)
+    for k, part in enumerate(arrays):
+        part = _in_range("index_put", xp, part, shape[k], k, negative=True)
+        target = target + part * strides[k]
+    if rest:
+        target = xp.reshape(target, lead + (1,) * len(rest)) + xp.reshape(
+            xp.reshape(xp.arange(math.prod(rest), dtype=xp.int64), rest),
+            (1,) * len(lead) + rest)
+    return target
+
+
+def _flat_targets(xp: Any, index: Any, numel: int) -> Any:
+    """``put``'s flat positions: ``index`` checked, negatives from the end."""
+    return _in_range("put", xp, xp.reshape(index, (-1,)), numel, 0, negative=True)
 
 
 # -- masks and flat positions ------------------------------------------------------------
@@ -285,8 +300,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
                            f"elements, but got source.numel() = "
                            f"{getattr(source, 'numel', lambda: 0)()}, "
                            f"index.numel() = {idx.size}")
-    xp = input._backend.xp
-    targets = _in_range("put", xp, xp.reshape(idx, (-1,)), input.numel(), 0, negative=True)
+    targets = derived(_flat_targets, input._backend.xp, idx, input.numel())
     if accumulate:
         return _accumulate(input, targets, source)
     return _overwrite(input, targets, source)
