@@ -26,7 +26,7 @@ from .gather_scatter import (
     _strides,
     _values,
 )
-from .indexing import Take, _getitem, getitem
+from .indexing import Take, _getitem
 from .manipulation import broadcast_to, reshape
 
 __all__ = ["index_add", "index_copy", "index_fill", "index_put", "index_reduce",
@@ -270,6 +270,9 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     tensor([5., 0., 6., 0.])
     """
     mask = _bool_mask("masked_scatter", mask)
+    if not isinstance(source, Tensor):
+        raise TypeError(f"masked_scatter(): expected source as a Tensor, got "
+                        f"{type(source).__name__}")
     xp = input._backend.xp
     # out of place, PyTorch broadcasts input and mask together (the in-place method's
     # result must keep input's shape, which the in-place wrapper checks)
@@ -277,12 +280,27 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     if shape != tuple(input.shape):
         input = broadcast_to(input, shape) * 1  # a fresh tensor, not a broadcast view
     mask = broadcast_to(mask, shape)
-    positions = xp.nonzero(xp.reshape(mask._array, (-1,)))[0]
-    count = positions.shape[0]
-    if source.numel() < count:
+    # which element of source each position takes, in a shape the mask's values do not
+    # decide: one recorded call, so that a replay follows a new mask
+    taken = derived(_taken, xp, mask, source.numel())
+    flat = reshape(source, -1)
+    if not source.numel():  # no True in the mask (checked): any value will do
+        flat = full((1,), 0, dtype=source.dtype, backend=source.backend)
+    values = _getitem(flat, key=Take(0, taken, "MaskedScatterBackward0"),
+                      shape=tuple(flat.shape))
+    if values.dtype != input.dtype:
+        values = astype(values, input.dtype)
+    return where(mask, reshape(values, shape), input)
+
+
+def _taken(xp: Any, mask: Any, count: int) -> Any:
+    """For each position of the flat ``mask``, the element of a ``count``-long source
+    it takes where True (the running count of Trues), 0 where False."""
+    flat = xp.reshape(mask, (-1,))
+    taken = xp.cumulative_sum(xp.astype(flat, xp.int64)) - 1
+    if flat.shape[0] and bool(xp.any(taken >= count)):
         raise RuntimeError("Number of elements of source < number of ones in mask")
-    values = getitem(reshape(source, -1), slice(0, count))
-    return _overwrite(input, positions, values)
+    return xp.where(flat, taken, xp.zeros_like(taken))
 
 
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
