@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .. import _mode
 from .._tensor import Tensor
+from ._helpers import derived
 from .complex import real
 from .creation import full
 from .datatypes import astype
@@ -152,22 +154,43 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     """
     xp = input._backend.xp
     integral = input.dtype.kind in ("signed integer", "unsigned integer")
-    if input.ndim != 1 or not integral or (input.numel() and bool(xp.any(input._array < 0))):
+    if input.ndim != 1 or not integral:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
     if weights is not None and (weights.ndim != 1 or weights.shape[0] != input.shape[0]):
         raise RuntimeError("weights should be 1-d and have the same length as input")
     top = int(xp.max(input._array)) + 1 if input.numel() else 0
+    if top > minlength and _mode.traces.count and _mode.tracing.active is not None:
+        # the output's length is the data's: a replay could not change it
+        _mode.tracing.active.data_read("bincount (its length max(input) + 1 beyond "
+                                       "minlength)")
     length = max(top, minlength)
-    index = xp.astype(input._array, xp.int64)
+    # the bins, from the input's values: recorded where autodiff.compile traces
+    index = derived(_bins, xp, input, length)
     if weights is None:
-        zeros = xp.zeros((length,), dtype=xp.int64)
-        return _wrap(input, input._backend.scatter_add(zeros, index, xp.ones(index.shape,
-                                                                             dtype=xp.int64)))
+        return _wrap(input, derived(_count, input._backend, index, length))
     w = weights
     if w.dtype.kind == "complex floating":  # PyTorch counts the real parts, in float64
         w = real(w)
     if w.dtype.kind != "real floating":
         w = astype(w, "float64")
     return _scatter_add(w, key=Take(0, index, "BincountBackward0"), shape=(length,))
+
+
+def _bins(xp: Any, input: Any, length: int) -> Any:
+    """``bincount``'s input as int64 bins, checked: non-negative and, on a replay of a
+    compiled step, within the ``length`` its trace had."""
+    if input.shape[0] and bool(xp.any(input < 0)):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if input.shape[0] and bool(xp.any(input >= length)):
+        raise RuntimeError(f"bincount: a value reached the length {length} this compiled "
+                           "step was traced with (its output cannot grow on a replay); "
+                           "pass a larger minlength")
+    return xp.astype(input, xp.int64)
+
+
+def _count(backend: Any, index: Any, length: int) -> Any:
+    xp = backend.xp
+    return backend.scatter_add(xp.zeros((length,), dtype=xp.int64), index,
+                               xp.ones(index.shape, dtype=xp.int64))

@@ -26,7 +26,7 @@ from .gather_scatter import (
     _strides,
     _values,
 )
-from .indexing import Take, _getitem, getitem
+from .indexing import Take, _getitem
 from .manipulation import broadcast_to, reshape
 
 __all__ = ["index_add", "index_copy", "index_fill", "index_put", "index_reduce",
@@ -163,38 +163,53 @@ def index_put(input: Tensor, indices: Any, values: Any, accumulate: bool = False
     if not isinstance(indices, (tuple, list)):
         raise TypeError("index_put(): indices must be a tuple of tensors")
     xp = input._backend.xp
-    arrays: list[Any] = []
+    parts: list[Any] = []
     for part in indices:
         if isinstance(part, Tensor) and part.dtype.name == "bool":
-            arrays.extend(xp.nonzero(part._array))
+            # a mask's positions: how many its values decide (not recorded by compile)
+            parts.extend(xp.nonzero(part._array))
         elif isinstance(part, Tensor) and part.dtype.kind in ("signed integer",
                                                               "unsigned integer"):
-            arrays.append(xp.astype(part._array, xp.int64))
+            parts.append(part)
         else:
             raise IndexError("tensors used as indices must be long, int, byte or bool "
                              "tensors")
-    if len(arrays) > input.ndim:
+    if len(parts) > input.ndim:
         raise IndexError(f"too many indices for tensor of dimension {input.ndim} (got "
-                         f"{len(arrays)})")
-    arrays = list(xp.broadcast_arrays(*arrays)) if arrays else arrays
-    lead = arrays[0].shape if arrays else ()
-    rest = tuple(input.shape[len(arrays):])
-    strides = _strides(tuple(input.shape))
-    target = xp.zeros(lead, dtype=xp.int64)
-    for k, part in enumerate(arrays):
-        part = _in_range("index_put", xp, part, input.shape[k], k, negative=True)
-        target = target + part * strides[k]
-    shape = tuple(lead) + rest
-    if rest:  # the trailing axes the indices leave whole, in order
-        target = xp.reshape(target, tuple(lead) + (1,) * len(rest)) + xp.reshape(
-            xp.reshape(xp.arange(math.prod(rest), dtype=xp.int64), rest), (1,) * len(lead)
-            + rest)
+                         f"{len(parts)})")
+    # the positions are computed from the indices' values: one recorded call
+    target = derived(_put_targets, xp, tuple(input.shape), *parts)
     if not isinstance(values, Tensor):
         values = full((), values, dtype=input.dtype, backend=input.backend)
-    values = broadcast_to(values, shape)
+    values = broadcast_to(values, tuple(target.shape))
     if accumulate:
         return _accumulate(input, target, values)
     return _overwrite(input, target, values)
+
+
+def _put_targets(xp: Any, shape: tuple[int, ...], *parts: Any) -> Any:
+    """The linear positions in ``shape`` that the index arrays ``parts`` (broadcast
+    together, negatives from the end, checked) select, with the trailing axes they
+    leave whole, in order."""
+    arrays = [xp.astype(part, xp.int64) for part in parts]
+    arrays = list(xp.broadcast_arrays(*arrays)) if arrays else arrays
+    lead = tuple(arrays[0].shape) if arrays else ()
+    rest = shape[len(arrays):]
+    strides = _strides(shape)
+    target = xp.zeros(lead, dtype=xp.int64)
+    for k, part in enumerate(arrays):
+        part = _in_range("index_put", xp, part, shape[k], k, negative=True)
+        target = target + part * strides[k]
+    if rest:
+        target = xp.reshape(target, lead + (1,) * len(rest)) + xp.reshape(
+            xp.reshape(xp.arange(math.prod(rest), dtype=xp.int64), rest),
+            (1,) * len(lead) + rest)
+    return target
+
+
+def _flat_targets(xp: Any, index: Any, numel: int) -> Any:
+    """``put``'s flat positions: ``index`` checked, negatives from the end."""
+    return _in_range("put", xp, xp.reshape(index, (-1,)), numel, 0, negative=True)
 
 
 # -- masks and flat positions ------------------------------------------------------------
@@ -255,6 +270,9 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     tensor([5., 0., 6., 0.])
     """
     mask = _bool_mask("masked_scatter", mask)
+    if not isinstance(source, Tensor):
+        raise TypeError(f"masked_scatter(): expected source as a Tensor, got "
+                        f"{type(source).__name__}")
     xp = input._backend.xp
     # out of place, PyTorch broadcasts input and mask together (the in-place method's
     # result must keep input's shape, which the in-place wrapper checks)
@@ -262,12 +280,27 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     if shape != tuple(input.shape):
         input = broadcast_to(input, shape) * 1  # a fresh tensor, not a broadcast view
     mask = broadcast_to(mask, shape)
-    positions = xp.nonzero(xp.reshape(mask._array, (-1,)))[0]
-    count = positions.shape[0]
-    if source.numel() < count:
+    # which element of source each position takes, in a shape the mask's values do not
+    # decide: one recorded call, so that a replay follows a new mask
+    taken = derived(_taken, xp, mask, source.numel())
+    flat = reshape(source, -1)
+    if not source.numel():  # no True in the mask (checked): any value will do
+        flat = full((1,), 0, dtype=source.dtype, backend=source.backend)
+    values = _getitem(flat, key=Take(0, taken, "MaskedScatterBackward0"),
+                      shape=tuple(flat.shape))
+    if values.dtype != input.dtype:
+        values = astype(values, input.dtype)
+    return where(mask, reshape(values, shape), input)
+
+
+def _taken(xp: Any, mask: Any, count: int) -> Any:
+    """For each position of the flat ``mask``, the element of a ``count``-long source
+    it takes where True (the running count of Trues), 0 where False."""
+    flat = xp.reshape(mask, (-1,))
+    taken = xp.cumulative_sum(xp.astype(flat, xp.int64)) - 1
+    if flat.shape[0] and bool(xp.any(taken >= count)):
         raise RuntimeError("Number of elements of source < number of ones in mask")
-    values = getitem(reshape(source, -1), slice(0, count))
-    return _overwrite(input, positions, values)
+    return xp.where(flat, taken, xp.zeros_like(taken))
 
 
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
@@ -285,8 +318,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
                            f"elements, but got source.numel() = "
                            f"{getattr(source, 'numel', lambda: 0)()}, "
                            f"index.numel() = {idx.size}")
-    xp = input._backend.xp
-    targets = _in_range("put", xp, xp.reshape(idx, (-1,)), input.numel(), 0, negative=True)
+    targets = derived(_flat_targets, input._backend.xp, idx, input.numel())
     if accumulate:
         return _accumulate(input, targets, source)
     return _overwrite(input, targets, source)

@@ -16,6 +16,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from .. import _mode
 from .._primitive import Op, primitive
 from .._tensor import Tensor
 from .datatypes import astype
@@ -319,7 +320,8 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
         ramp = xp.arange(shape[k], dtype=xp.int64) * strides[k]
         targets = targets + xp.reshape(ramp, tuple(shape[k] if i == pos else 1
                                                    for i in range(len(want))))
-    return _overwrite(input, targets, src)
+    # the positions follow from the shapes alone: a constant of a compiled step
+    return _overwrite(input, _mode.from_data(targets), src)
 
 
 #: PyTorch's method spelling of ``split`` (not in the namespace, see its docstring)
