@@ -167,7 +167,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
                                        "minlength)")
     length = max(top, minlength)
     # the bins, from the input's values: recorded where autodiff.compile traces
-    index = derived(_bins, xp, input, length)
+    index = derived(_bins, xp, input, length, bool(_mode.traces.count))
     if weights is None:
         return _wrap(input, derived(_count, input._backend, index, length))
     w = weights
@@ -178,12 +178,13 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     return _scatter_add(w, key=Take(0, index, "BincountBackward0"), shape=(length,))
 
 
-def _bins(xp: Any, input: Any, length: int) -> Any:
-    """``bincount``'s input as int64 bins, checked: non-negative and, on a replay of a
-    compiled step, within the ``length`` its trace had."""
+def _bins(xp: Any, input: Any, length: int, traced: bool) -> Any:
+    """``bincount``'s input as int64 bins, checked: non-negative and, in a compiled step
+    (``traced``: eager's length is the data's own, so no pass need check it), within
+    the ``length`` its trace had."""
     if input.shape[0] and bool(xp.any(input < 0)):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if input.shape[0] and bool(xp.any(input >= length)):
+    if traced and input.shape[0] and bool(xp.any(input >= length)):
         raise RuntimeError(f"bincount: a value reached the length {length} this compiled "
                            "step was traced with (its output cannot grow on a replay); "
                            "pass a larger minlength")
