@@ -171,3 +171,40 @@ def test_a_join_of_many_tensors_without_grad_is_recorded(backend: str) -> None:
     calls = [lambda: (ad.tensor([1.0, 2.0]),)] * 3 + [lambda: (ad.tensor([5.0, 7.0]),)] * 2
     compiled, messages = _compare(step, calls)
     assert _replayed(compiled) and not messages
+
+
+def test_a_returned_view_of_an_intermediate_is_replayed(backend: str) -> None:
+    # the intermediates outlive the call only as what the returned view was made from
+    # (its record of its base): nothing else can reach them, so nothing goes stale
+    w = ad.tensor([0.5, -1.0, 2.0], requires_grad=True)
+
+    def step(x: ad.Tensor) -> ad.Tensor:
+        w.grad = None
+        out = (w * x).exp()
+        out.sum().backward()
+        return out.detach().reshape(3, 1)[1:] * 1.0 + w.grad.reshape(3, 1)[1:]
+
+    def view(x: ad.Tensor) -> ad.Tensor:
+        with ad.no_grad():
+            return (x * 2.0).detach().reshape(1, 3)[:, 1:]
+
+    values = [[1.0, 2.0, 3.0]] * 2 + [[4.0, -5.0, 6.0], [0.0, 1.0, -1.0]]
+    for fn in (step, view):
+        calls = [lambda v=v: (ad.tensor(v),) for v in values]
+        compiled, messages = _compare(fn, calls)
+        assert _replayed(compiled) and not messages
+
+
+def test_a_view_whose_base_is_kept_in_python_state_ends_the_trace(backend: str) -> None:
+    kept: dict[str, ad.Tensor] = {}
+
+    def step(x: ad.Tensor) -> ad.Tensor:
+        with ad.no_grad():
+            alias = (x * 2.0).detach()
+            kept["alias"] = alias  # a replay would leave it as the trace made it
+            return alias.reshape(3, 1)
+
+    calls = [lambda: (ad.tensor([1.0, 2.0, 3.0]),)] * 3
+    compiled, messages = _compare(step, calls)
+    assert not _replayed(compiled)
+    assert any("outlives the call" in m for m in messages)

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import _mode
 from .._tensor import Tensor
+from .._views import ViewOf
 from ._program import GraphBreak, Unsettled
 from ._recorder import Recorder
 
@@ -150,9 +151,9 @@ def finish(rec: Recorder, result: Any) -> Any:
     return structure
 
 
-def _returned(value: Any, found: set[int]) -> None:
+def _returned(value: Any, found: dict[int, Tensor]) -> None:
     if isinstance(value, Tensor):
-        found.add(id(value))
+        found[id(value)] = value
     elif isinstance(value, (list, tuple)):
         for item in value:
             _returned(item, found)
@@ -165,7 +166,7 @@ def _check_outlived(rec: Recorder, result: Any) -> None:
     """A tensor an op made that is still alive after the call, not returned, was kept
     somewhere (``self.hidden = h``): a replay would not rebind it. Cycles are
     collected before concluding (only while tracing)."""
-    returned: set[int] = set()
+    returned: dict[int, Tensor] = {}
     _returned(result, returned)
 
     def survivors() -> list[Tensor]:
@@ -174,10 +175,45 @@ def _check_outlived(rec: Recorder, result: Any) -> None:
 
     if survivors():
         gc.collect()
-        if survivors():
+        left = survivors()
+        if left and not _under_returned_views(left, returned, set(rec.refs)):
             raise Unsettled("a tensor made inside the function outlives the call (kept "
-                             "in Python state, or a view of it returned): a replay would "
-                             "not update it")
+                            "in Python state): a replay would not update it")
+
+
+def _under_returned_views(left: list[Tensor], returned: dict[int, Tensor],
+                          captured: set[int]) -> bool:
+    """Whether each tensor in ``left`` is alive only as what a returned view was made
+    from (``x.exp().reshape(-1)`` returned keeps the ``exp`` result): nothing can reach
+    it but through the view, whose array the replay returns, so no state goes stale.
+    Any other holder (a dict, a list, a graph node) keeps the trace from replaying, as
+    it does where a tensor between them (a ``detach()`` alias the view was made from)
+    is held elsewhere; the tensors the trace captured (arguments, parameters) are the
+    program's own state."""
+    # the records of where the returned views come from, and of what those come from
+    # (a view of ``out.detach()`` holds the alias, whose record holds ``out``)
+    views: set[int] = set()
+    between: dict[int, Tensor] = {}
+    stack = list(returned.values())
+    while stack:
+        tensor = stack.pop()
+        if id(tensor) not in returned and id(tensor) not in captured:
+            between[id(tensor)] = tensor
+        info = tensor._view
+        if isinstance(info, ViewOf) and id(info) not in views:
+            views.add(id(info))
+            stack += (info.base, info.root)
+    if not views:
+        return False
+    for key in {id(tensor) for tensor in left}:
+        between.pop(key, None)
+    checked = [*left, *between.values()]
+    ours = {id(left), id(checked), id(between), id(stack)}  # this function's own lists
+    for tensor in checked:
+        for holder in gc.get_referrers(tensor):
+            if id(holder) not in ours and id(holder) not in views:
+                return False
+    return True
 
 
 def _map(rec: Recorder, value: Any) -> Any:
