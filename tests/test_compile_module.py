@@ -6,10 +6,10 @@ change nothing (autodiff has one compiler)."""
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import numpy as np
 import pytest
+from compile_helpers import replayed as _replayed
 
 import autodiff as ad
 from autodiff import nn
@@ -26,10 +26,6 @@ def _inputs(count: int) -> list[ad.Tensor]:
     return [ad.tensor(rng.standard_normal((5, 3)).astype(np.float32)) for _ in range(count)]
 
 
-def _replayed(compiled: Any) -> bool:
-    return any(entry.replay is not None for entry in compiled.cache.values())
-
-
 def _same(a: ad.Tensor, b: ad.Tensor) -> None:
     np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
@@ -39,7 +35,7 @@ def test_a_compiled_module_is_the_module_under_orig_mod() -> None:
     fast = ad.compile(net)
     assert isinstance(fast, OptimizedModule) and isinstance(fast, nn.Module)
     assert fast._orig_mod is net and getattr(fast, "0") is net[0]  # the module's
-    assert [p is q for p, q in zip(fast.parameters(), net.parameters(), strict=True)]
+    assert all(p is q for p, q in zip(fast.parameters(), net.parameters(), strict=True))
     assert list(fast.state_dict()) == ["_orig_mod." + key for key in net.state_dict()]
     assert repr(fast).startswith("OptimizedModule(\n  (_orig_mod): Sequential(")
     fast.eval()

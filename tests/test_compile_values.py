@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from compile_helpers import replayed as _replayed
 
 import autodiff as ad
 from autodiff import nn
@@ -33,10 +34,6 @@ def _compare(fn: Callable[..., Any], calls: list[Callable[[], tuple[Any, ...]]]
                 if isinstance(e, ad.Tensor) and e.grad is not None:
                     np.testing.assert_array_equal(c.grad.numpy(), e.grad.numpy())
     return compiled, [str(w.message) for w in caught if "autodiff.compile" in str(w.message)]
-
-
-def _replayed(compiled: Any) -> bool:
-    return any(entry.replay is not None for entry in compiled.cache.values())
 
 
 def _x() -> ad.Tensor:

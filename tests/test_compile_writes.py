@@ -6,36 +6,17 @@ eager does, with eager's results and gradients bit for bit."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
+from compile_helpers import compare_results as _compare
+from compile_helpers import replayed as _replayed
 
 import autodiff as ad
 
 Rng = np.random.Generator
-
-
-def _compare(fn: Callable[..., tuple[ad.Tensor, ...]],
-             calls: list[Callable[[], tuple[Any, ...]]]) -> tuple[Any, list[str]]:
-    """``fn`` eager and compiled on each call's fresh arguments: their results (a tuple
-    of tensors) equal bit for bit; the compiled function and the warnings it gave."""
-    compiled = ad.compile(fn)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for make in calls:
-            want, got = fn(*make()), compiled(*make())
-            assert len(got) == len(want)
-            for e, c in zip(want, got, strict=True):
-                assert c.dtype == e.dtype and c.shape == e.shape
-                np.testing.assert_array_equal(c.detach().numpy(), e.detach().numpy())
-    return compiled, [str(w.message) for w in caught if "autodiff.compile" in str(w.message)]
-
-
-def _replayed(compiled: Any) -> bool:
-    return any(entry.replay is not None for entry in compiled.cache.values())
 
 
 def _in_place(method: str, args: Callable[[tuple[ad.Tensor, ...]], tuple[Any, ...]],
