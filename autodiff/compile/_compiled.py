@@ -269,6 +269,7 @@ class Compiled:
         memory plan: 2 arrays freed at their last use, at most 2 bound at once
         dead code: 0 instructions dropped (results nothing reads)
         buffers reused: 0 results written over a dying operand
+        inlined: 1 calls written out as the function's body
         cache-blocked runs: 0
         """
         key, _, _ = self._key(args, kwargs)
@@ -317,6 +318,7 @@ def _explain(name: str, entry: _Entry | None) -> str:
                  f"{program.peak} bound at once")
     lines.append(f"dead code: {program.dropped} instructions dropped (results nothing reads)")
     lines.append(f"buffers reused: {program.in_place} results written over a dying operand")
+    lines.append(f"inlined: {program.inlined} calls written out as the function's body")
     lines.append(f"cache-blocked runs: {program.blocked}" + "".join(
         f"\n  {instr.label}" for instr in program.instrs if instr.steps))
     return "\n".join(lines)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._inline import inline
+
 #: what the replay returns when a guard on captured state fails
 MISS = object()
 
@@ -85,6 +87,8 @@ class Program:
     blocked: int = 0
     #: the most slots bound at once during a replay (views of one array count apart)
     peak: int = 0
+    #: calls written out as the called function's body (``_inline``)
+    inlined: int = 0
     source: str = ""
 
     def name(self, value: Any, prefix: str = "K") -> str:
@@ -138,13 +142,25 @@ class Program:
             lines.append(f"    del {', '.join(unused)}")
             frees += len(unused)
         live = peak = len(self.reads) - len(unused)
+        named: dict[int, str] = {}  # id(object) -> its name, for what inlining reads
+
+        def constant(value: Any) -> str:
+            key = named.get(id(value))
+            if key is None or self.names[key] is not value:
+                key = named[id(value)] = self.name(value)
+            return key
+
+        self.inlined = 0
         for index, instr in enumerate(self.instrs):
-            fn = self.name(instr.fn, "F")
             parts = [arg if isinstance(arg, str) else arg.text if isinstance(arg, Ref)
-                     else self.name(arg.value) for arg in instr.args]
-            if instr.params:
-                parts.append(f"**{self.name(instr.params, 'P')}")
-            call = f"{fn}({', '.join(parts)})"
+                     else constant(arg.value) for arg in instr.args]
+            call = inline(instr.fn, parts, instr.params, constant)
+            if call is not None:
+                self.inlined += 1
+            else:
+                if instr.params:
+                    parts.append(f"**{self.name(instr.params, 'P')}")
+                call = f"{self.name(instr.fn, 'F')}({', '.join(parts)})"
             outs = [out or "_" for out in instr.outs]
             if not outs:
                 lines.append(f"    {call}  # {instr.label}")
