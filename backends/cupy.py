@@ -139,6 +139,29 @@ class CupyBackend(Backend):
         cupyx.scatter_add(result, index, values)
         return result
 
+    fuses_kernels = True
+
+    def fuse_elementwise(self, spec: Any) -> Any:
+        """One elementwise kernel for a run of ``autodiff.compile``'s steps, written
+        by ``_cuda_kernels`` in float or double and built without fused multiply-add."""
+        import cupy
+
+        from ._cuda_kernels import C_TYPES, MATH, kernel_source
+
+        if str(spec.dtype) not in C_TYPES:
+            return None
+        source = kernel_source(spec.inputs, spec.steps, spec.outputs, spec.values,
+                               {name: getattr(cupy, name) for name in MATH})
+        if source is None:
+            return None
+        kernel = _elementwise_kernel(*source)
+
+        def run(*arrays: Any) -> tuple[Any, ...]:
+            result = kernel(*arrays)
+            return result if isinstance(result, tuple) else (result,)
+
+        return run
+
     def array_rules(self) -> dict[str, tuple[Any, ...]]:
         return {"relu": (_relu_vjp,), "tanh": (_tanh_vjp,), "sin": (_sin_vjp,)}
 
@@ -160,6 +183,18 @@ _FUSED_RULES = {
     "tanh": ("T g, T ans", "out = g * ((T)1 - ans * ans)"),
     "sin": ("T g, T x", "out = g * cos(x)"),
 }
+
+
+@functools.lru_cache(maxsize=1024)
+def _elementwise_kernel(in_params: str, out_params: str, operation: str) -> Any:
+    """A kernel for ``autodiff.compile``'s fused run, one per source text."""
+    import hashlib
+
+    import cupy
+
+    digest = hashlib.sha1(f"{in_params};{out_params};{operation}".encode()).hexdigest()[:16]
+    return cupy.ElementwiseKernel(in_params, out_params, operation,
+                                  f"autodiff_fused_{digest}", options=("--fmad=false",))
 
 
 @functools.cache

@@ -43,7 +43,11 @@ def _blocked_runs(compiled: Any, *args: Any) -> list[str]:
     text = compiled.explain(*args)
     lines = text.splitlines()
     starts = [i for i, line in enumerate(lines) if line.startswith("cache-blocked runs")]
-    return [line.strip() for line in lines[starts[0] + 1:]] if starts else []
+    if not starts:
+        return []
+    after = lines[starts[0] + 1:]
+    return [line.strip() for line in after[:next(
+        (i for i, line in enumerate(after) if not line.startswith("  ")), len(after))]]
 
 
 def _sgd(params: list[ad.Tensor]) -> Callable[[ad.Tensor], list[Any]]:

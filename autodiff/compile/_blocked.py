@@ -99,16 +99,26 @@ def block_runs(program: Program, kept: list[Any], owners: dict[str, Any]) -> int
 
 def _blockable(instr: Instr, kept: list[Any], backend: Any) -> tuple[int, ...] | None:
     """The shape of a run this instruction may join, or None."""
+    shape = elementwise_shape(instr, kept, backend)
+    if shape is not None and _alias(instr, kept) is None and backend.flat(
+            kept[int(str(instr.outs[0])[1:])]) is None:
+        # eager made it as a view or in another layout than the run's whole arrays
+        # (C order): an input of the run is then so too, and the run would fall back
+        return None
+    return shape
+
+
+def elementwise_shape(instr: Instr, kept: list[Any], backend: Any,
+                      declared: bool = True) -> tuple[int, ...] | None:
+    """The shape of the instruction's one result where every array it reads has that
+    shape or is 0-d, all real, and (with ``declared``) its function is positionwise;
+    else None."""
     if (not instr.single or instr.params or len(instr.outs) != 1 or instr.outs[0] is None
-            or not _positionwise(instr.fn)):
+            or (declared and not _positionwise(instr.fn))):
         return None
     result = kept[int(instr.outs[0][1:])]
     if type(result) is not backend.array_type or result.ndim == 0 or not _real(
             backend, result):
-        return None
-    if _alias(instr, kept) is None and backend.flat(result) is None:
-        # eager made it as a view or in another layout than the run's whole arrays
-        # (C order): an input of the run is then so too, and the run would fall back
         return None
     for arg in instr.args:
         if isinstance(arg, str):

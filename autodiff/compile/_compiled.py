@@ -13,6 +13,7 @@ from typing import Any
 from .. import _mode
 from .._tensor import Tensor
 from ._blocked import block_runs
+from ._fusion import fuse_runs
 from ._inplace import reuse_buffers
 from ._program import MISS, GraphBreak, Program, Unsettled
 from ._trace import finish, rebuild, trace
@@ -239,6 +240,7 @@ class Compiled:
             rec.program.dropped = rec.program.drop_dead()
             rec.program.in_place = reuse_buffers(rec.program, rec.kept, rec.owners)
             rec.program.blocked = block_runs(rec.program, rec.kept, rec.owners)
+            rec.program.fused = fuse_runs(rec.program, rec.kept, rec.owners)
             entry.replay = rec.program.build(len(tensors))
             entry.structure = structure
             entry.refs = {name: value for name, value in rec.program.names.items()
@@ -271,6 +273,7 @@ class Compiled:
         buffers reused: 0 results written over a dying operand
         inlined: 1 calls written out as the function's body
         cache-blocked runs: 0
+        fused kernels: 0
         """
         key, _, _ = self._key(args, kwargs)
         for _ in range(3):
@@ -320,5 +323,8 @@ def _explain(name: str, entry: _Entry | None) -> str:
     lines.append(f"buffers reused: {program.in_place} results written over a dying operand")
     lines.append(f"inlined: {program.inlined} calls written out as the function's body")
     lines.append(f"cache-blocked runs: {program.blocked}" + "".join(
-        f"\n  {instr.label}" for instr in program.instrs if instr.steps))
+        f"\n  {instr.label}" for instr in program.instrs
+        if instr.steps and instr.label.startswith("blocked")))
+    lines.append(f"fused kernels: {len(program.fused)}" + "".join(
+        f"\n  fused: {labels}" for labels in program.fused))
     return "\n".join(lines)

@@ -146,22 +146,12 @@ def _lookup(fn: types.FunctionType, name: str) -> tuple[bool, Any]:
     return (True, namespace[name]) if name in namespace else (False, None)
 
 
-def inline(fn: Any, parts: list[str], params: dict[str, Any] | None,
-           name: Callable[[Any], str]) -> str | None:
-    """The expression ``fn(*parts, **params)`` evaluates to, with ``fn``'s body written
-    out; ``parts`` are expressions (slot names, constants' names), ``name`` gives a name
-    in the generated code for an object. None where ``fn`` is not inlined.
-
-    >>> import numpy as np
-    >>> names = {}
-    >>> def name(value):
-    ...     names[f"K{len(names)}"] = value
-    ...     return f"K{len(names) - 1}"
-    >>> inline(lambda xp, g, ans: g * (1.0 - ans * ans), ["K9", "v3", "v5"], None, name)
-    'v3 * (1.0 - v5 * v5)'
-    >>> inline(lambda xp, x: xp.cos(x), ["np", "v1"], None, name)
-    'np.cos(v1)'
-    """
+def bind(fn: Any, parts: list[str], params: dict[str, Any] | None,
+         name: Callable[[Any], str]) -> ast.expr | None:
+    """``fn``'s body as an expression tree with its parameters replaced by ``parts``
+    (expressions: slot names, constants' names) and ``params``, and every other name
+    it reads by the name ``name`` gives the object it stands for (a cell's contents, a
+    global, a builtin, a default). None where ``fn`` is not inlined (see the module)."""
     if isinstance(fn, types.MethodType):
         parts = [name(fn.__self__), *parts]
         fn = fn.__func__
@@ -196,4 +186,24 @@ def inline(fn: Any, parts: list[str], params: dict[str, Any] | None,
         def visit_Name(self, node: ast.Name) -> ast.expr:
             return copy.deepcopy(replacement[node.id])
 
-    return ast.unparse(Substitute().visit(copy.deepcopy(body)))
+    tree: ast.expr = Substitute().visit(copy.deepcopy(body))
+    return tree
+
+
+def inline(fn: Any, parts: list[str], params: dict[str, Any] | None,
+           name: Callable[[Any], str]) -> str | None:
+    """The expression ``fn(*parts, **params)`` evaluates to, with ``fn``'s body written
+    out (``bind``, as source). None where ``fn`` is not inlined.
+
+    >>> import numpy as np
+    >>> names = {}
+    >>> def name(value):
+    ...     names[f"K{len(names)}"] = value
+    ...     return f"K{len(names) - 1}"
+    >>> inline(lambda xp, g, ans: g * (1.0 - ans * ans), ["K9", "v3", "v5"], None, name)
+    'v3 * (1.0 - v5 * v5)'
+    >>> inline(lambda xp, x: xp.cos(x), ["np", "v1"], None, name)
+    'np.cos(v1)'
+    """
+    tree = bind(fn, parts, params, name)
+    return None if tree is None else ast.unparse(tree)
