@@ -609,10 +609,19 @@ def run_w6(bench: Bench) -> None:
                         lambda: w1_autodiff(x_dev, BIG_LINKS),
                         lambda: w1_numpy(x_dev, BIG_LINKS, xp),
                         lambda: w1_torch(x_torch, BIG_LINKS))
+    # compiled: on cupy each run of elementwise steps is one fused kernel
+    chain = ad.compile(w1_chain)
+    compiled = lambda: chain(ad.tensor(x_dev, requires_grad=True), BIG_LINKS)  # noqa: E731
+    for _ in range(3):
+        np.testing.assert_array_equal(host(compiled()), host(w1_autodiff(x_dev, BIG_LINKS)))
+    fused = bench.add(f"W6 elementwise chain 2^{BIG.bit_length() - 1} f32, compiled", "ms",
+                      1e3, compiled, lambda: w1_numpy(x_dev, BIG_LINKS, xp),
+                      lambda: w1_torch(x_torch, BIG_LINKS))
     memcpy, kernel = copy_bandwidth(target, BIG, bench.repeat)
     copy = max(memcpy, kernel)
     moved = chain_bytes(BIG, BIG_LINKS, 4)
-    sides = zip(("autodiff", target.floor, target.torch_label), seconds, strict=True)
+    sides = zip(("autodiff", "autodiff compiled", target.floor, target.torch_label),
+                (seconds[0], fused[0], *seconds[1:]), strict=True)
     shares = ", ".join(f"{side} {moved / s / 1e12:.2f} TB/s ({moved / s / copy:.0%})"
                        for side, s in sides if s)
     note = (f"W6: {BIG_LINKS * 4} elementwise ops, sum and backward, at least "
