@@ -121,17 +121,32 @@ def test_a_custom_function_backward_is_recorded(backend: str,
 
 
 def test_an_array_computed_outside_the_ops_ends_the_trace(backend: str) -> None:
-    # histc counts on raw arrays: as a constant its output would be the trace's at
-    # every replay (two traces on equal values agree)
+    # unique_consecutive collapses runs on raw arrays: as a constant its output would be
+    # the trace's at every replay (two traces on equal values agree)
     def step(x: ad.Tensor) -> ad.Tensor:
         with ad.no_grad():
-            return ad.histc(x, bins=4, min=0, max=3) * 2.0
+            return ad.unique_consecutive(x) * 2.0
 
     calls = ([lambda: (ad.tensor([1.0, 2.0, 1.0]),)] * 3
              + [lambda: (ad.tensor([0.5, 2.5, 2.9]),)] * 2)
     compiled, messages = _compare(step, calls)
     assert not _replayed(compiled)
     assert any("computed outside the recorded ops" in m for m in messages)
+
+
+@pytest.mark.parametrize("bounds", [(0, 3), (0, 0)], ids=["given", "the data's range"])
+def test_a_histogram_is_counted_afresh(backend: str, bounds: tuple[float, float]) -> None:
+    # histc's counts are a recorded call on the input's array: each replay counts the
+    # new values (and, with min == max == 0, finds their range again)
+    def step(x: ad.Tensor) -> ad.Tensor:
+        with ad.no_grad():
+            return ad.histc(x, bins=4, min=bounds[0], max=bounds[1]) * 2.0
+
+    calls = ([lambda: (ad.tensor([1.0, 2.0, 1.0]),)] * 3
+             + [lambda: (ad.tensor([0.5, 2.5, 2.9, float("nan")]),)] * 2
+             + [lambda: (ad.tensor([-4.0, 7.0, 7.0, 1.0]),)])
+    compiled, messages = _compare(step, calls)
+    assert _replayed(compiled) and not messages
 
 
 @pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])

@@ -120,12 +120,18 @@ def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
     if input.dtype.kind != "real floating":
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
                                   f"'{_TORCH_NAMES.get(input.dtype.name, input.dtype.name)}'")
-    xp = input._backend.xp
-    data = xp.reshape(input.detach()._array, (-1,))
     low, high = float(min), float(max)
     if low > high:
         raise RuntimeError(f"torch.histc: max must be larger than min, but got min {low} "
                            f"max {high}")
+    # counted from the input's values: recorded where autodiff.compile traces
+    return _wrap(input, derived(_histogram, input._backend, input.detach(), bins, low, high))
+
+
+def _histogram(backend: Any, data: Any, bins: int, low: float, high: float) -> Any:
+    """``histc``'s counts on arrays (the data's range where ``low == high``)."""
+    xp = backend.xp
+    data = xp.reshape(data, (-1,))
     # no boolean-mask indexing: its result's size is known to a lazy array (dask) only
     # once computed; the elements left out are counted with weight 0 instead
     nan = xp.isnan(data)
@@ -139,8 +145,7 @@ def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
     where = xp.astype(xp.floor((kept - low) * bins / (high - low)), xp.int64)
     where = xp.clip(where, 0, bins - 1)
     zeros = xp.zeros((bins,), dtype=data.dtype)
-    counts = input._backend.scatter_add(zeros, where, xp.astype(inside, data.dtype))
-    return _wrap(input, counts)
+    return backend.scatter_add(zeros, where, xp.astype(inside, data.dtype))
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:

@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from .._tensor import Tensor
+from ._helpers import raise_if
 from .comparison import isnan, logical_and, logical_not
 from .elementwise import multiply, sin, where
 from .exponential import exp, log, log1p
@@ -142,8 +143,9 @@ def multigammaln(input: Tensor, p: int) -> Tensor:
     """
     if isinstance(p, bool) or not isinstance(p, int) or p < 1:
         raise ValueError(f"multigammaln: p must be a positive int, got {p!r}")
-    if bool((input <= (p - 1) / 2).any()):
-        raise RuntimeError(f"All elements must be greater than (p-1)/2 = {(p - 1) / 2}")
+    # a check of the data: recorded where autodiff.compile traces, made again at replays
+    raise_if((input <= (p - 1) / 2).any(), RuntimeError,
+             f"All elements must be greater than (p-1)/2 = {(p - 1) / 2}")
     total = lgamma(input)
     for i in range(1, p):
         total = total + lgamma(input - i / 2)
