@@ -20,6 +20,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from test_compile_programs import SETTINGS, check_program
+from test_random_programs import programs
 
 import autodiff as ad
 from backends._cuda_kernels import MATH, kernel_source
@@ -100,6 +103,32 @@ def test_a_kernel_that_differs_or_fails_is_not_used(
     handed = _fusing(monkeypatch, make)
     assert _compared(capsys) == 0
     assert handed  # it was asked, and its kernel was not taken
+
+
+def test_random_programs_fused_equal_eager(backend: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The random programs of ``test_compile_programs``, compiled where runs fuse: the
+    same loss and gradients as eager, bit for bit, and kernels run by the replays."""
+    calls = [0]
+
+    def make(spec: Any) -> Any:
+        kernel = _python_kernel(spec)
+
+        def counted(*arrays: Any) -> tuple[Any, ...]:
+            calls[0] += 1
+            return kernel(*arrays)
+
+        return counted
+
+    handed = _fusing(monkeypatch, make)
+
+    @SETTINGS
+    @given(program=programs())
+    def check(program: Any) -> None:
+        check_program(program)
+
+    check()
+    assert handed and calls[0] > len(handed)  # each checked once, then replayed
 
 
 def test_fusing_draws_no_random_numbers(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -44,7 +44,7 @@ def _inputs(program: Program, other: bool = False) -> list[ad.Tensor]:
             for a in program.inputs]
 
 
-def _check(program: Program, loss: bool = True) -> None:
+def check_program(program: Program, loss: bool = True) -> None:
     eager, compiled = _step(program, loss), ad.compile(_step(program, loss))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -66,14 +66,14 @@ def _check(program: Program, loss: bool = True) -> None:
 @SETTINGS
 @given(program=programs())
 def test_compiled_random_programs_equal_eager(backend: str, program: Program) -> None:
-    _check(program)
+    check_program(program)
 
 
 @SETTINGS
 @given(program=programs(views=True))
 def test_compiled_random_programs_writing_through_views(backend: str,
                                                         program: Program) -> None:
-    _check(program)
+    check_program(program)
 
 
 @SETTINGS
@@ -81,4 +81,4 @@ def test_compiled_random_programs_writing_through_views(backend: str,
 def test_compiled_random_programs_returning_nothing(backend: str, program: Program) -> None:
     # only the gradients are read after the call: the loss's forward, and each
     # intermediate only it reads, are dropped from the replay as dead code
-    _check(program, loss=False)
+    check_program(program, loss=False)
