@@ -617,6 +617,7 @@ def run_w6(bench: Bench) -> None:
     fused = bench.add(f"W6 elementwise chain 2^{BIG.bit_length() - 1} f32, compiled", "ms",
                       1e3, compiled, lambda: w1_numpy(x_dev, BIG_LINKS, xp),
                       lambda: w1_torch(x_torch, BIG_LINKS))
+    chain.explain(ad.tensor(x_dev, requires_grad=True), BIG_LINKS)  # its fused kernels
     memcpy, kernel = copy_bandwidth(target, BIG, bench.repeat)
     copy = max(memcpy, kernel)
     moved = chain_bytes(BIG, BIG_LINKS, 4)

@@ -60,8 +60,9 @@ def _chain(x: ad.Tensor) -> ad.Tensor:
     return x.grad
 
 
-def _compared(capsys: pytest.CaptureFixture[str]) -> int:
-    """``_chain`` eager and compiled on fresh inputs, bit for bit; the kernels fused."""
+def _compared(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """``_chain`` eager and compiled on fresh inputs, bit for bit; the kernels fused,
+    and what ``explain`` says of them."""
     compiled = ad.compile(_chain)
     for seed in range(4):
         values = np.random.default_rng(seed).standard_normal((8, 5)).astype(np.float32)
@@ -70,14 +71,16 @@ def _compared(capsys: pytest.CaptureFixture[str]) -> int:
         np.testing.assert_array_equal(got.numpy(), want.numpy())
     text = compiled.explain(ad.tensor(np.zeros((8, 5), np.float32), requires_grad=True))
     capsys.readouterr()
-    return int(next(line for line in text.splitlines()
-                    if line.startswith("fused kernels:")).split()[2])
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("fused kernels:"))
+    return int(lines[start].split()[2]), "\n".join(lines[start:])
 
 
 def test_a_run_becomes_one_kernel(backend: str, monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     handed = _fusing(monkeypatch, _python_kernel)
-    assert _compared(capsys) >= 1
+    fused, text = _compared(capsys)
+    assert fused >= 1 and "  fused: add, multiply" in text
     # the forward's add and multiply at least make one run, over one dtype
     assert any(len(spec.steps) >= 2 for spec in handed)
     assert all("float32" in str(spec.dtype) for spec in handed)
@@ -101,8 +104,12 @@ def test_a_kernel_that_differs_or_fails_is_not_used(
         return wrong
 
     handed = _fusing(monkeypatch, make)
-    assert _compared(capsys) == 0
-    assert handed  # it was asked, and its kernel was not taken
+    fused, text = _compared(capsys)
+    assert fused == 0 and handed  # it was asked, and its kernel was not taken
+    why = {"off by one ulp": "the kernel's results differ from the steps' (bits or layout)",
+           "raises": "the kernel failed: RuntimeError: the library could not build",
+           "declined": "the backend has no exact form for a step"}[kernel]
+    assert f"  not fused ({why}" in text
 
 
 def test_random_programs_fused_equal_eager(backend: str,

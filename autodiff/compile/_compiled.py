@@ -325,6 +325,7 @@ def _explain(name: str, entry: _Entry | None) -> str:
     lines.append(f"cache-blocked runs: {program.blocked}" + "".join(
         f"\n  {instr.label}" for instr in program.instrs
         if instr.steps and instr.label.startswith("blocked")))
-    lines.append(f"fused kernels: {len(program.fused)}" + "".join(
-        f"\n  fused: {labels}" for labels in program.fused))
+    lines.append(f"fused kernels: {sum(why is None for _, why in program.fused)}" + "".join(
+        f"\n  fused: {labels}" if why is None else f"\n  not fused ({why}): {labels}"
+        for labels, why in program.fused))
     return "\n".join(lines)

@@ -50,10 +50,11 @@ class Elementwise:
     dtype: Any
 
 
-def fuse_runs(program: Program, kept: list[Any], owners: dict[str, Any]) -> list[str]:
+def fuse_runs(program: Program, kept: list[Any], owners: dict[str, Any]
+              ) -> list[tuple[str, str | None]]:
     """Rewrite each fusable run (see the module) into one instruction calling the
-    backend's kernel; ``kept[n]`` is slot ``vn``'s array as traced. Returns, per kernel
-    made, the labels of the steps it runs."""
+    backend's kernel; ``kept[n]`` is slot ``vn``'s array as traced. Returns, per run,
+    the labels of its steps and None where it was fused, else why not."""
     backends = set(owners.values())
     backend = backends.pop() if len(backends) == 1 else None
     if not getattr(backend, "fuses_kernels", False):
@@ -77,7 +78,7 @@ def fuse_runs(program: Program, kept: list[Any], owners: dict[str, Any]) -> list
                                                   dict(step[2]))
     if current is not None and len(current.steps) >= 2:
         runs.append(current)
-    made: list[str] = []
+    made: list[tuple[str, str | None]] = []
     for run in reversed(runs):  # later runs first: the earlier indices stay valid
         start, stop, steps, values = run.start, run.stop, run.steps, run.values
         instrs = program.instrs[start:stop]
@@ -90,12 +91,14 @@ def fuse_runs(program: Program, kept: list[Any], owners: dict[str, Any]) -> list
         spec = Elementwise(inputs, steps, outputs, values, kept[int(outputs[0][1:])].dtype
                            if outputs else None)
         labels = ", ".join(instr.label for instr in instrs)
-        kernel = _checked(fuse, spec, instrs, kept, backend) if outputs else None
-        if kernel is None:
+        if not outputs:
             continue
-        program.instrs[start:stop] = [Instr(f"fused: {labels}", kernel, tuple(inputs), None,
-                                            tuple(outputs), single=False, steps=instrs)]
-        made.append(labels)
+        kernel, why = _checked(fuse, spec, instrs, kept, backend)
+        made.append((labels, why))
+        if kernel is not None:
+            program.instrs[start:stop] = [Instr(f"fused: {labels}", kernel, tuple(inputs),
+                                                None, tuple(outputs), single=False,
+                                                steps=instrs)]
     return made[::-1]
 
 
@@ -128,33 +131,33 @@ def _step(index: int, instr: Instr) -> tuple[str, ast.expr, dict[str, Any]] | No
 
 
 def _checked(fuse: Any, spec: Elementwise, instrs: list[Instr], kept: list[Any],
-             backend: Any) -> Any:
-    """The backend's kernel for ``spec``, where it gives the unfused steps' bits (and
-    layouts) on made-up inputs of the traced shapes; else None."""
+             backend: Any) -> tuple[Any, str | None]:
+    """The backend's kernel for ``spec`` where it gives the unfused steps' bits (and
+    layouts) on made-up inputs of the traced shapes, else None and why not."""
     xp = backend.xp
     traced = [kept[int(slot[1:])] for slot in spec.inputs]
     if not all(_c_order(array) for array in traced):
-        return None  # a kernel's result has its own layout: C order, as its inputs
+        return None, "an input is not in C order"  # a kernel's result is
     try:
         kernel = fuse(spec)
         if kernel is None:
-            return None
+            return None, "the backend has no exact form for a step"
         inputs = [_sample(xp, array, index) for index, array in enumerate(traced)]
         copies = [backend.copy(array) for array in inputs]  # in-place steps write them
         got = kernel(*inputs)
         want = _unfused(instrs, spec, copies)
-    except Exception:  # a kernel the library cannot build or run: the run stays as is
-        return None
+    except Exception as error:  # a kernel the library cannot build or run: as it is
+        return None, f"the kernel failed: {type(error).__name__}: {str(error)[:200]}"
     if len(got) != len(want):
-        return None
+        return None, "the kernel gave another number of results"
     for a, b in zip(got, want, strict=True):
         # the layout too: a later matrix product on another layout adds in another order
         if (a.shape != b.shape or a.dtype != b.dtype
                 or getattr(a, "strides", None) != getattr(b, "strides", None)
                 or not bool(xp.all(((a == b) | (xp.isnan(a) & xp.isnan(b)))
                                    & (xp.signbit(a) == xp.signbit(b))))):
-            return None
-    return kernel
+            return None, "the kernel's results differ from the steps' (bits or layout)"
+    return kernel, None
 
 
 def _c_order(array: Any) -> bool:

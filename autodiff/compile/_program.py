@@ -85,8 +85,9 @@ class Program:
     in_place: int = 0
     #: runs of elementwise instructions over large arrays run block by block (``_blocked``)
     blocked: int = 0
-    #: runs of elementwise instructions each fused into one kernel (``_fusion``): labels
-    fused: list[str] = field(default_factory=list)
+    #: runs of elementwise instructions offered to the backend as one kernel
+    #: (``_fusion``): their labels, and None where fused, else why not
+    fused: list[tuple[str, str | None]] = field(default_factory=list)
     #: the most slots bound at once during a replay (views of one array count apart)
     peak: int = 0
     #: calls written out as the called function's body (``_inline``)
