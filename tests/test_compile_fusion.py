@@ -25,6 +25,7 @@ from test_compile_programs import SETTINGS, check_program
 from test_random_programs import programs
 
 import autodiff as ad
+import backends
 from backends._cuda_kernels import MATH, kernel_source
 
 
@@ -151,6 +152,28 @@ def test_fusing_draws_no_random_numbers(backend: str, monkeypatch: pytest.Monkey
 
 
 # -- the CUDA C ------------------------------------------------------------------------
+
+_CUPY = backends.unavailable_reason("cupy")
+
+
+@pytest.mark.skipif(_CUPY is not None, reason=f"backend 'cupy' is not available: {_CUPY}")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cupy_fuses_a_chain_with_eager_bits(dtype: str, capsys: pytest.CaptureFixture[str]
+                                            ) -> None:
+    """On a GPU: W1's chain, forward and backward, replays as fused kernels with the
+    bits eager's kernels give."""
+    with ad.use_backend("cupy"):
+        compiled = ad.compile(_chain)
+        for seed in range(4):
+            values = np.random.default_rng(seed).standard_normal((64, 33)).astype(dtype)
+            want = _chain(ad.tensor(values, requires_grad=True))
+            got = compiled(ad.tensor(values, requires_grad=True))
+            np.testing.assert_array_equal(got.cpu().numpy(), want.cpu().numpy())
+        text = compiled.explain(ad.tensor(np.zeros((64, 33), dtype), requires_grad=True))
+    capsys.readouterr()
+    fused = text[text.index("fused kernels:"):]
+    assert "not fused" not in fused and int(fused.split()[2]) >= 2, fused
+
 
 def test_a_chain_forward_and_backward_is_two_kernels_of_text(
         monkeypatch: pytest.MonkeyPatch) -> None:
