@@ -113,6 +113,33 @@ def test_a_kernel_that_differs_or_fails_is_not_used(
     assert f"  not fused ({why}" in text
 
 
+def test_a_run_has_one_dtype(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # two chains of one shape, one in float32 and one in float64, one after the other:
+    # two kernels, each of one type (a kernel's type is its inputs' one dtype)
+    def make(spec: Any) -> Any:
+        kernel = _python_kernel(spec)
+
+        def typed(*arrays: Any) -> tuple[Any, ...]:
+            assert all(array.dtype == spec.dtype for array in arrays)
+            return kernel(*arrays)
+
+        return typed
+
+    handed = _fusing(monkeypatch, make)
+
+    def step(a: ad.Tensor, b: ad.Tensor) -> tuple[ad.Tensor, ad.Tensor]:
+        return (a * 2.0 + 1.0) * a, (b * 3.0 + 1.0) * b
+
+    compiled = ad.compile(step)
+    for seed in range(4):
+        values = np.random.default_rng(seed).standard_normal(6)
+        args = [(ad.tensor(values, dtype=ad.float32), ad.tensor(values, dtype=ad.float64))
+                for _ in range(2)]
+        for got, want in zip(compiled(*args[0]), step(*args[1]), strict=True):
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert len(handed) == 2 and len({str(spec.dtype) for spec in handed}) == 2
+
+
 def test_random_programs_fused_equal_eager(backend: str,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """The random programs of ``test_compile_programs``, compiled where runs fuse: the

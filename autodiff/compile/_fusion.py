@@ -32,7 +32,7 @@ from ._program import Const, Instr, Program
 class _Run:
     start: int
     stop: int
-    shape: Any
+    key: Any  # (shape, dtype)
     steps: list[tuple[str, ast.expr]]
     values: dict[str, Any]
 
@@ -67,14 +67,16 @@ def fuse_runs(program: Program, kept: list[Any], owners: dict[str, Any]
         # any function of one shape: the backend writes only what it knows elementwise
         shape = elementwise_shape(instr, kept, backend, declared=False)
         step = _step(index, instr) if shape is not None and _same_dtype(instr, kept) else None
-        if current is not None and step is not None and shape == current.shape:
+        # a run has one shape and one dtype: its kernel's one type
+        key = (shape, kept[int(str(instr.outs[0])[1:])].dtype) if step is not None else None
+        if current is not None and step is not None and key == current.key:
             current.steps.append(step[:2])
             current.values.update(step[2])
             current.stop = index + 1
             continue
         if current is not None and len(current.steps) >= 2:
             runs.append(current)
-        current = None if step is None else _Run(index, index + 1, shape, [step[:2]],
+        current = None if step is None else _Run(index, index + 1, key, [step[:2]],
                                                   dict(step[2]))
     if current is not None and len(current.steps) >= 2:
         runs.append(current)
