@@ -17,7 +17,7 @@ import test_compile_registry
 from conformance.cases import CASES, Case
 from hypothesis import given
 from program_helpers import Program
-from test_compile_programs import SETTINGS, _check
+from test_compile_programs import SETTINGS, check_program
 from test_random_programs import programs
 
 import autodiff as ad
@@ -150,7 +150,7 @@ def test_an_input_that_is_a_view_runs_on_the_whole_arrays(tiny_blocks: int) -> N
 @SETTINGS
 @given(program=programs())
 def test_random_programs_blocked_equal_eager(tiny_blocks: int, program: Program) -> None:
-    _check(program)
+    check_program(program)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.out_backend is None],
