@@ -58,9 +58,10 @@ class Backend(LazyHooks):
     #: instructions over large arrays block by block (a cache's share: a host library
     #: that defines ``flat`` sets it); None: never blocked
     block_bytes: int | None = None
-    #: True for a library that compiles elementwise kernels (``fuse_elementwise``):
-    #: ``autodiff.compile`` then fuses runs of elementwise instructions into one
-    fuses_kernels: bool = False
+    #: a library that compiles kernels defines ``fuse_elementwise(spec)``: one kernel for
+    #: ``autodiff.compile``'s elementwise run ``spec`` (``_fusion.Elementwise``), a function
+    #: of its inputs returning its outputs as a tuple; None where a step has no exact form
+    fuse_elementwise: Any = None
 
     def __init__(self) -> None:
         self._rng = np.random.default_rng()
@@ -300,13 +301,6 @@ class Backend(LazyHooks):
         """``array``'s elements in order as a 1-D view of its memory, where ``array``
         owns that memory in one contiguous piece; None otherwise (the default: never
         blocked). Slices of it are written in place (``autodiff.compile``'s blocks)."""
-        return None
-
-    def fuse_elementwise(self, spec: Any) -> Any:
-        """One kernel computing a run of elementwise steps (``spec``: an
-        ``autodiff.compile._fusion.Elementwise``): a function of the input arrays
-        returning the output arrays as a tuple, or None where the library has no exact
-        form for some step. Called only where ``fuses_kernels`` is set."""
         return None
 
     def copy(self, array: Any) -> Any:

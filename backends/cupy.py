@@ -139,8 +139,6 @@ class CupyBackend(Backend):
         cupyx.scatter_add(result, index, values)
         return result
 
-    fuses_kernels = True
-
     def fuse_elementwise(self, spec: Any) -> Any:
         """One elementwise kernel for a run of ``autodiff.compile``'s steps, written
         by ``_cuda_kernels`` in float or double and built without fused multiply-add."""

@@ -48,7 +48,6 @@ def _fusing(monkeypatch: pytest.MonkeyPatch, make: Callable[[Any], Any]) -> list
         handed.append(spec)
         return make(spec)
 
-    monkeypatch.setattr(backend, "fuses_kernels", True, raising=False)
     monkeypatch.setattr(backend, "fuse_elementwise", fuse, raising=False)
     return handed
 

@@ -57,9 +57,9 @@ def fuse_runs(program: Program, kept: list[Any], owners: dict[str, Any]
     the labels of its steps and None where it was fused, else why not."""
     backends = set(owners.values())
     backend = backends.pop() if len(backends) == 1 else None
-    if not getattr(backend, "fuses_kernels", False):
+    fuse = getattr(backend, "fuse_elementwise", None)
+    if fuse is None:
         return []
-    fuse = backend.fuse_elementwise  # type: ignore[union-attr]
     live_out, last = program.live_out(), program.last_uses()
     runs: list[_Run] = []
     current: _Run | None = None
