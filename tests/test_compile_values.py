@@ -134,6 +134,40 @@ def test_an_array_computed_outside_the_ops_ends_the_trace(backend: str) -> None:
     assert any("computed outside the recorded ops" in m for m in messages)
 
 
+@pytest.mark.parametrize("size", [8, 600], ids=["small", "large"])
+def test_a_constant_made_each_call_replays(backend: str, size: int) -> None:
+    # a zero initial state, say: made anew from Python data at every call, with the
+    # same values each time, large or small (traces compare their contents)
+    def step(x: ad.Tensor) -> ad.Tensor:
+        h = ad.zeros(size) + 0.5
+        out = (x * h).sum()
+        out.backward()
+        return out
+
+    calls = [lambda: (ad.tensor(np.linspace(-1.0, 1.0, size), requires_grad=True),)] * 4
+    compiled, messages = _compare(step, calls)
+    assert _replayed(compiled) and not messages
+
+
+def test_clipping_gradients_replays(backend: str) -> None:
+    # the total norm, joined from each gradient's own norm, is recorded: a replay clips
+    # by the new gradients' norm
+    w = ad.tensor(np.linspace(-2.0, 2.0, 6), requires_grad=True)
+    b = ad.tensor([0.5], requires_grad=True)
+
+    def step(x: ad.Tensor) -> ad.Tensor:
+        w.grad = b.grad = None
+        ((w * x).sum() ** 2 + (b * x.sum()).sum()).backward()
+        return nn.utils.clip_grad_norm_([w, b], max_norm=1.0) + w.grad.sum() * 0.0
+
+    calls = [lambda: (ad.tensor([1.0, 2.0, 0.5, -1.0, 3.0, 0.25]),)] * 3 + [
+        lambda: (ad.tensor([0.01, -0.02, 0.0, 0.03, 0.01, 0.0]),)] * 2
+    eager = [step(*make()).item() for make in calls]
+    compiled, messages = _compare(step, calls)
+    assert _replayed(compiled) and not messages
+    assert eager[0] > 1.0 > eager[-1]  # clipped, then within the bound
+
+
 @pytest.mark.parametrize("bounds", [(0, 3), (0, 0)], ids=["given", "the data's range"])
 def test_a_histogram_is_counted_afresh(backend: str, bounds: tuple[float, float]) -> None:
     # histc's counts are a recorded call on the input's array: each replay counts the

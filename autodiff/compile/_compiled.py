@@ -192,7 +192,9 @@ class Compiled:
                     refs = dict(entry.refs, **{f"a{i}": t for i, t in enumerate(tensors)})
                     return rebuild(entry.structure, arrays, refs)
                 self._missed(_failed_guard(entry.program, tensors))
-                entry.replay = None
+                # captured state changed (a learning rate a schedule set): the traces
+                # settle afresh, and a program that settled once has not kept differing
+                entry.replay, entry.signature, entry.disagreed = None, None, 0
         else:
             if self.cache:
                 self._missed(_guard_names(key, next(reversed(self.cache))))

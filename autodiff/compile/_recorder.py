@@ -22,6 +22,7 @@ from ._program import Const, GraphBreak, Instr, Program, Ref
 from ._values import (
     coercing,
     describe,
+    describe_array,
     fields_of,
     filling,
     fn_key,
@@ -153,7 +154,7 @@ class Recorder(StateHooks):
         slot = self._new(array)
         self.program.reads.append(
             (slot, f"{self.program.name(backend.copy, 'F')}({self.program.name(original)})"))
-        self.signature.append(("const", describe(array)))
+        self.signature.append(("const", describe_array(array, backend)))
         return slot
 
     def array(self, array: Any) -> str:

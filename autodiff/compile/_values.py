@@ -4,6 +4,7 @@ calls."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import traceback
 from typing import Any
@@ -53,6 +54,20 @@ def describe(value: Any) -> Any:
         if size <= _SMALL_CONSTANT:
             return ("array", tuple(shape), str(value.dtype), _bytes(value))
     return ("object", id(value))
+
+
+def describe_array(array: Any, backend: Any) -> Any:
+    """``describe`` for an array the call made from Python data (a zero initial state):
+    a large one by a digest of its contents, read through its backend, so that two
+    traces making the same values agree (a lazy library's is not computed for it: its
+    identity stands)."""
+    size = 1
+    for extent in array.shape:
+        size *= int(extent)
+    if size <= _SMALL_CONSTANT or backend.lazy:
+        return describe(array)
+    digest = hashlib.blake2b(backend.to_numpy(array).tobytes(), digest_size=16).hexdigest()
+    return ("array", tuple(array.shape), str(array.dtype), digest)
 
 
 def _bytes(array: Any) -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ... import _mode
 from ..._tensor import Tensor
+from ...ops._helpers import derived
 from ...ops.creation import asarray
 from ...ops.linalg import vector_norm
 
@@ -29,6 +30,10 @@ def _same_place(t: Tensor, like: Tensor) -> Tensor:
     if t._backend is like._backend and t.device == like.device:
         return t
     return t.to(device=str(like.device), backend=like._backend)
+
+
+def _stack(xp: Any, *arrays: Any) -> Any:
+    return xp.stack(arrays)
 
 
 def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0,
@@ -50,10 +55,12 @@ def get_total_norm(tensors: TensorOrTensors, norm_type: float = 2.0,
         # one norm per tensor, then the norm of those norms: the same value for every
         # p (inf included), with no copy of the tensors into one vector. The norms are
         # joined by the backend's own stack: with nothing to record, the recorded
-        # stack's pairwise joins would cost more than all the norms together
-        norms = [_same_place(vector_norm(t, ord=norm_type), first)._array for t in tensors]
+        # stack's pairwise joins would cost more than all the norms together. The call
+        # is ``derived``, so that autodiff.compile records it (a replay joins the new
+        # norms)
+        norms = [_same_place(vector_norm(t, ord=norm_type), first) for t in tensors]
         backend = first._backend
-        joined = Tensor._wrap(backend.xp.stack(norms), backend)
+        joined = Tensor._wrap(derived(_stack, backend.xp, *norms), backend)
         total_norm = vector_norm(joined, ord=norm_type)
     if error_if_nonfinite and not bool(total_norm.isfinite()):
         raise RuntimeError(
