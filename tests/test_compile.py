@@ -343,6 +343,37 @@ def test_a_changed_learning_rate_is_a_guard_miss_not_a_stale_constant() -> None:
         assert _same(p, q)
 
 
+@pytest.mark.parametrize("passes", [1, 2])
+def test_gradients_zeroed_in_place_replay(backend: str, passes: int) -> None:
+    # zero_grad(set_to_none=False) writes zeros into each .grad, and the backward pass
+    # then accumulates into it: the replay sums onto the zeroed array and writes the sum
+    # back (two passes: the second accumulates onto the first's sum)
+    def step(model: nn.Module, opt: optim.Optimizer) -> Callable[..., Any]:
+        def run(x: ad.Tensor, y: ad.Tensor) -> ad.Tensor:
+            opt.zero_grad(set_to_none=False)
+            for _ in range(passes):
+                loss = ((model(x) - y) ** 2).mean()
+                loss.backward()
+            opt.step()
+            return loss
+
+        return run
+
+    eager_model = _mlp()
+    model = copy.deepcopy(eager_model)
+    eager_opt = optim.SGD(eager_model.parameters(), lr=0.1, momentum=0.9)
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    eager, compiled = step(eager_model, eager_opt), ad.compile(step(model, opt))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for x, y in _batches(6):
+            assert _same(eager(x, y), compiled(x, y))
+    for p, q in zip(eager_model.parameters(), model.parameters(), strict=True):
+        assert _same(p, q) and _same(p.grad, q.grad)
+    assert not [str(w.message) for w in caught if "autodiff.compile" in str(w.message)]
+    assert any(entry.replay is not None for entry in compiled.cache.values())
+
+
 def test_a_schedule_stepped_each_epoch_keeps_replaying() -> None:
     # each changed rate is a guard miss and two traces; a program that settled once is
     # not one whose traces keep differing, however many epochs change the rate

@@ -192,20 +192,38 @@ def _leaf(rec: Recorder, node: AccumulateGrad, grad: Any, shared: set[int]) -> N
         return
     owned = id(grad) not in shared
     backend = leaf._backend
+    existing = leaf._grad
+    before = None if existing is None else existing._array
     with node.lock:
         total = accumulate(leaf, grad, owned, backend)
     if _recording(rec):
-        rec.guarded(_record_leaf, rec, leaf, grad, owned, total)
+        rec.guarded(_record_leaf, rec, leaf, grad, owned, total, existing, before)
 
 
-def _record_leaf(rec: Recorder, leaf: Tensor, grad: Any, owned: bool, total: Any) -> None:
+def _record_leaf(rec: Recorder, leaf: Tensor, grad: Any, owned: bool, total: Any,
+                 existing: Tensor | None, before: Any) -> None:
     rec.grad_known.add(id(leaf))
     ref = rec.ref(leaf)
     # a hook registered on the leaf after the trace would not run in a replay
     rec.program.guards.append((f"({ref}._acc is None or {ref}._acc._extra is None)",
                                f"{ref} has no hooks"))
+    pending = rec.writes.get(id(existing)) if existing is not None else None
+    if pending is not None:
+        # the .grad was written in this call (zero_grad(set_to_none=False)): a replay
+        # writes it back at its end, so the sum reads the written array's slot rather
+        # than the tensor, and the write-back takes the sum
+        rec.emit("AccumulateGrad", _accumulated, [rec.array(before), rec.array(grad)], None,
+                 [total],
+                 backend=leaf._backend, pure=True)
+        pending[1] = rec.array(total)
+        return
     rec.emit("AccumulateGrad", accumulate, [
         Ref(rec.ref(leaf)), rec.array(grad), Const(owned), Const(leaf._backend)], None, [total])
+
+
+def _accumulated(grad: Any, new: Any) -> Any:
+    """``accumulate``'s sum, on the ``.grad`` array's slot (a new array, as eager's)."""
+    return grad + new
 
 
 class Recording:
