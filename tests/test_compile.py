@@ -392,6 +392,40 @@ def test_a_schedule_stepped_each_epoch_keeps_replaying() -> None:
     assert entry.broken is None and entry.replay is not None
 
 
+@pytest.mark.parametrize("make", [
+    lambda params, lr: optim.SGD(params, lr=lr, momentum=0.9),
+    lambda params, lr: optim.Adam(params, lr=lr),
+    lambda params, lr: optim.AdamW(params, lr=lr, weight_decay=0.1),
+], ids=["SGD", "Adam", "AdamW"])
+def test_a_tensor_learning_rate_follows_a_schedule_stepped_every_call(
+        backend: str, make: Callable[..., optim.Optimizer]) -> None:
+    # PyTorch's way to change the rate without recompiling: a 0-d tensor the schedule
+    # fills in place, which the replay reads afresh (a float rate changed at every call
+    # would be a guard miss at every call)
+    def train(compiled: bool) -> tuple[list[ad.Tensor], nn.Module, Any]:
+        ad.manual_seed(0)
+        model = _mlp()
+        opt = make(model.parameters(), ad.tensor(0.05))
+        sched = optim.lr_scheduler.LambdaLR(opt, lambda n: min(1.0, (n + 1) / 5) * 0.9 ** n)
+        run = ad.compile(_step(model, opt)) if compiled else _step(model, opt)
+        losses = []
+        for x, y in _batches(12):
+            losses.append(run(x, y))
+            sched.step()
+        assert isinstance(opt.param_groups[0]["lr"], ad.Tensor)
+        return losses, model, run
+
+    eager_losses, eager_model, _ = train(False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        losses, model, run = train(True)
+    assert all(_same(a, b) for a, b in zip(eager_losses, losses, strict=True))
+    for p, q in zip(eager_model.parameters(), model.parameters(), strict=True):
+        assert _same(p, q)
+    assert not [str(w.message) for w in caught if "autodiff.compile" in str(w.message)]
+    assert any(entry.replay is not None for entry in run.cache.values())
+
+
 def test_train_and_eval_modes_are_guarded() -> None:
     model = nn.Sequential(nn.Linear(4, 4), nn.BatchNorm1d(4))
     forward = ad.compile(lambda x: model(x))

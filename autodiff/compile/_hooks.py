@@ -77,18 +77,20 @@ class StateHooks:
         self.grad_known.add(id(tensor))
         self.emit("grad = None", set_grad_none, [Ref(ref)], None, [])
 
-    def host(self, fn: Any, tensors: tuple[Tensor, ...], consts: tuple[Any, ...],
-             like: Tensor) -> tuple[Tensor, ...]:
-        """Python numbers ``fn(*map(float, tensors), *consts)`` (an optimizer's
-        step-dependent scalars) as 0-d arrays of ``like``'s dtype, recorded as one call on
-        the tensors' arrays, so that a replay computes them afresh rather than baking them
-        in."""
+    def host(self, fn: Any, args: tuple[Any, ...], like: Tensor) -> tuple[Tensor, ...]:
+        """Python numbers ``fn(*args)``, each 0-d tensor among ``args`` read as a float
+        (an optimizer's step count, a learning rate), as 0-d arrays of ``like``'s dtype,
+        recorded as one call on the tensors' arrays, so that a replay computes them
+        afresh rather than baking them in."""
         backend = like._backend
-        run = host_call(fn, backend.xp, like._array.dtype, len(tensors))
-        results = run(*[tensor._array for tensor in tensors], *consts)
+        tensors = tuple(isinstance(arg, Tensor) for arg in args)
+        run = host_call(fn, backend.xp, like._array.dtype, tensors)
+        results = run(*[arg._array if tensor else arg for arg, tensor in zip(
+            args, tensors, strict=True)])
         try:
             self.emit(f"host {fn.__name__}", run,
-                      [*map(self.slot, tensors), *map(Const, consts)], None, results,
+                      [self.slot(arg) if tensor else Const(arg)
+                       for arg, tensor in zip(args, tensors, strict=True)], None, results,
                       single=False)
         except GraphBreak as error:
             self.stop(str(error))
@@ -101,9 +103,6 @@ class StateHooks:
             self.stop(f"an optimizer with step hooks (at {where()})")
             return
         options = option_values(opt)
-        if options is None:
-            self.stop(f"an optimizer option that is a tensor (at {where()})")
-            return
         name = self.program.name(opt, "O")
         self.program.guards.append((f"{self.program.name(option_values, 'F')}({name}) == "
                                     f"{self.program.name(options)}",

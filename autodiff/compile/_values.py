@@ -197,12 +197,13 @@ def coercing(forward: Any, backend: Any) -> Any:
     return run
 
 
-def host_call(fn: Any, xp: Any, dtype: Any, count: int) -> Any:
-    """``fn`` on the Python floats of ``count`` 0-d arrays and some constants, its
-    numbers returned as 0-d arrays of ``dtype`` (an optimizer's step-dependent scalars,
-    recomputed at each replay)."""
+def host_call(fn: Any, xp: Any, dtype: Any, arrays: tuple[bool, ...]) -> Any:
+    """``fn`` on its arguments, those where ``arrays`` says so being 0-d arrays read as
+    Python floats, its numbers returned as 0-d arrays of ``dtype`` (an optimizer's
+    step-dependent scalars, recomputed at each replay)."""
     def run(*args: Any) -> list[Any]:
-        values = fn(*[float(array) for array in args[:count]], *args[count:])
+        values = fn(*[float(arg) if array else arg for arg, array in zip(
+            args, arrays, strict=True)])
         return [xp.asarray(value, dtype=dtype) for value in values]
 
     run.__wrapped__ = fn  # type: ignore[attr-defined]
@@ -219,15 +220,13 @@ def fn_key(fn: Any) -> Any:
     return id(fn)
 
 
-def option_values(opt: Any) -> tuple[Any, ...] | None:
-    """An optimizer's options, group by group (None where one is a tensor)."""
-    options = []
-    for group in opt.param_groups:
-        items = tuple((key, value) for key, value in group.items() if key != "params")
-        if any(isinstance(value, Tensor) for _, value in items):
-            return None
-        options.append(items)
-    return tuple(options)
+def option_values(opt: Any) -> tuple[Any, ...]:
+    """An optimizer's options, group by group. A tensor option (a learning rate a
+    schedule fills in place) stands for itself, by identity: its value is read by the
+    recorded ops, afresh at each replay."""
+    return tuple(tuple((key, ("tensor", id(value)) if isinstance(value, Tensor) else value)
+                       for key, value in group.items() if key != "params")
+                 for group in opt.param_groups)
 
 
 def hooks_registered(opt: Any) -> bool:

@@ -20,13 +20,14 @@ def bump_step(state: dict[str, Any]) -> None:
     step_t += 1
 
 
-def host_scalars(fn: Any, tensors: tuple[Tensor, ...], consts: tuple[float, ...],
+def host_scalars(fn: Any, tensors: tuple[Tensor, ...], consts: tuple[Any, ...],
                  like: Tensor) -> tuple[Any, ...]:
     """The numbers ``fn(*values, *consts)`` (a tuple) that scale an update, ``values``
     being the 0-d ``tensors`` (a step count, NAdam's momentum product) read as Python
-    floats. While ``autodiff.compile`` traces, the tensors are not read into Python: the
-    numbers are 0-d arrays of ``like``'s dtype computed by a recorded call on them, so a
-    replay computes them afresh. ``fn`` computes in Python floats either way, so the
+    floats, and so any 0-d tensor among ``consts`` (a learning rate a schedule fills).
+    While ``autodiff.compile`` traces, the tensors are not read into Python: the
+    numbers are 0-d arrays of ``like``'s dtype computed by a recorded call on them, so
+    a replay computes them afresh. ``fn`` computes in Python floats either way, so the
     two differ only where a number meets an array: there numpy (and the standard's
     Python-scalar rule) rounds a Python float to the array's dtype, which is the value
     the 0-d array of that dtype holds. So ``like`` must be the array a number meets
@@ -38,10 +39,12 @@ def host_scalars(fn: Any, tensors: tuple[Tensor, ...], consts: tuple[float, ...]
     >>> host_scalars(lambda n, lr: (lr / n,), (step,), (0.3,), step)
     (0.09999999999999999,)
     """
+    args = (*tensors, *consts)  # a constant may be a 0-d tensor too (a learning rate)
     tracer = _mode.tracing.active if _mode.traces.count else None
     if tracer is None:
-        return tuple(fn(*[float(tensor.item()) for tensor in tensors], *consts))
-    return tuple(tracer.host(fn, tensors, consts, like))
+        return tuple(fn(*[float(arg.item()) if isinstance(arg, Tensor) else arg
+                          for arg in args]))
+    return tuple(tracer.host(fn, args, like))
 
 
 def step_scalars(state: dict[str, Any], fn: Any, consts: tuple[float, ...],
