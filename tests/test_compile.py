@@ -396,12 +396,22 @@ def test_a_schedule_stepped_each_epoch_keeps_replaying() -> None:
     lambda params, lr: optim.SGD(params, lr=lr, momentum=0.9),
     lambda params, lr: optim.Adam(params, lr=lr),
     lambda params, lr: optim.AdamW(params, lr=lr, weight_decay=0.1),
-], ids=["SGD", "Adam", "AdamW"])
+    lambda params, lr: optim.Adamax(params, lr=lr),
+    lambda params, lr: optim.NAdam(params, lr=lr, weight_decay=0.1,
+                                   decoupled_weight_decay=True),
+    lambda params, lr: optim.RAdam(params, lr=lr),
+    lambda params, lr: optim.RMSprop(params, lr=lr),
+    lambda params, lr: optim.RMSprop(params, lr=lr, momentum=0.5),
+    lambda params, lr: optim.Adagrad(params, lr=lr, lr_decay=0.01),
+    lambda params, lr: optim.Adadelta(params, lr=lr),
+], ids=["SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "RMSprop-momentum",
+        "Adagrad", "Adadelta"])
 def test_a_tensor_learning_rate_follows_a_schedule_stepped_every_call(
         backend: str, make: Callable[..., optim.Optimizer]) -> None:
     # PyTorch's way to change the rate without recompiling: a 0-d tensor the schedule
     # fills in place, which the replay reads afresh (a float rate changed at every call
-    # would be a guard miss at every call)
+    # would be a guard miss at every call). Every optimizer but LBFGS (which reads its
+    # closure's loss) takes one
     def train(compiled: bool) -> tuple[list[ad.Tensor], nn.Module, Any]:
         ad.manual_seed(0)
         model = _mlp()

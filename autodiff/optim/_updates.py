@@ -47,6 +47,28 @@ def host_scalars(fn: Any, tensors: tuple[Tensor, ...], consts: tuple[Any, ...],
     return tuple(tracer.host(fn, args, like))
 
 
+def rate(lr: Any, like: Tensor) -> Any:
+    """A learning rate as an update uses it: the Python number, or, for a 0-d tensor
+    (a schedule fills it in place), its value through ``host_scalars``, which a compiled
+    replay reads afresh."""
+    return host_scalars(_itself, (), (lr,), like)[0] if isinstance(lr, Tensor) else lr
+
+
+def shrink(lr: Any, weight_decay: float, like: Tensor) -> Any:
+    """Decoupled weight decay's factor ``1 - lr * weight_decay`` (``rate``'s way)."""
+    if isinstance(lr, Tensor):
+        return host_scalars(_decay_factor, (), (lr, weight_decay), like)[0]
+    return 1 - lr * weight_decay
+
+
+def _itself(lr: float) -> tuple[float]:
+    return (lr,)
+
+
+def _decay_factor(lr: float, weight_decay: float) -> tuple[float]:
+    return (1 - lr * weight_decay,)
+
+
 def step_scalars(state: dict[str, Any], fn: Any, consts: tuple[float, ...],
                  like: Tensor) -> tuple[Any, ...]:
     """Bump the step, then ``host_scalars`` of ``fn(step, *consts)``."""

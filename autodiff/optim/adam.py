@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._tensor import Tensor
 from ._updates import (
     bias_corrected,
     decay_square_,
     descend_,
-    host_scalars,
     lerp_,
+    shrink,
     step_scalars,
     weight_decay_grad,
 )
@@ -92,7 +91,7 @@ class Adam(Optimizer):
             eps_term, step_size = step_scalars(state, bias_corrected, (beta1, beta2, lr, eps), p)
             if weight_decay != 0:
                 if decoupled:
-                    p.mul_(_shrink(lr, weight_decay, p))
+                    p.mul_(shrink(lr, weight_decay, p))
                 else:
                     grad = weight_decay_grad(grad, p, weight_decay)
             lerp_(exp_avg, grad, 1 - beta1)
@@ -107,18 +106,6 @@ class Adam(Optimizer):
             # moved into the scalars: one pass over the array fewer
             denom.add_(eps_term)
             descend_(p, exp_avg, denom, step_size)
-
-
-def _shrink(lr: Any, weight_decay: float, param: Tensor) -> Any:
-    """AdamW's ``1 - lr * weight_decay``: a Python number, or where ``lr`` is a tensor,
-    the same number through ``host_scalars`` (read afresh at each compiled replay)."""
-    if isinstance(lr, Tensor):
-        return host_scalars(_decay_factor, (), (lr, weight_decay), param)[0]
-    return 1 - lr * weight_decay
-
-
-def _decay_factor(lr: float, weight_decay: float) -> tuple[float]:
-    return (1 - lr * weight_decay,)
 
 
 class AdamW(Adam):
@@ -177,7 +164,7 @@ class Adamax(Optimizer):
 
     def _update(self, group: dict[str, Any]) -> None:
         beta1, beta2 = group["betas"]
-        lr, eps = _to_scalar(group["lr"]), group["eps"]
+        lr, eps = group["lr"], group["eps"]  # a tensor rate: read by step_scalars
         weight_decay, maximize = group["weight_decay"], group["maximize"]
         for p in group["params"]:
             grad = p.grad

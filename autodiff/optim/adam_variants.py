@@ -11,11 +11,13 @@ from ._updates import (
     descend_,
     host_scalars,
     lerp_,
+    rate,
+    shrink,
     step_scalars,
     weight_decay_grad,
 )
 from .adam import _check_adam_options
-from .optimizer import Optimizer, _host_scalar, _step_tensor, _to_scalar, _zeros
+from .optimizer import Optimizer, _host_scalar, _step_tensor, _zeros
 
 __all__ = ["NAdam", "RAdam"]
 
@@ -30,12 +32,12 @@ def _moments(self: Optimizer, p: Any, extra: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
-def _decay(group: dict[str, Any], p: Any, grad: Any, lr: float) -> Any:
+def _decay(group: dict[str, Any], p: Any, grad: Any, lr: Any) -> Any:
     """Weight decay, decoupled (shrink the parameter) or L2 (into the gradient)."""
     weight_decay = group["weight_decay"]
     if weight_decay != 0:
         if group["decoupled_weight_decay"]:
-            p.mul_(1 - lr * weight_decay)
+            p.mul_(shrink(lr, weight_decay, p))
         else:
             grad = weight_decay_grad(grad, p, weight_decay)
     return grad
@@ -73,7 +75,7 @@ class NAdam(Optimizer):
 
     def _update(self, group: dict[str, Any]) -> None:
         beta1, beta2 = group["betas"]
-        lr, eps, momentum_decay = _to_scalar(group["lr"]), group["eps"], group["momentum_decay"]
+        lr, eps, momentum_decay = group["lr"], group["eps"], group["momentum_decay"]
         for p in group["params"]:
             grad = p.grad
             if grad is None:
@@ -147,7 +149,7 @@ class RAdam(Optimizer):
 
     def _update(self, group: dict[str, Any]) -> None:
         beta1, beta2 = group["betas"]
-        lr, eps = _to_scalar(group["lr"]), group["eps"]
+        lr, eps = group["lr"], group["eps"]
         for p in group["params"]:
             grad = p.grad
             if grad is None:
@@ -162,7 +164,7 @@ class RAdam(Optimizer):
             lerp_(exp_avg, grad, 1 - beta1)
             decay_square_(exp_avg_sq, grad, beta2)
             update = exp_avg / bias_correction1
-            update.mul_(lr)
+            update.mul_(rate(lr, p))
             p.sub_(_rectify(update, exp_avg_sq, eps, correction_sqrt, rectifier, rectified))
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..ops.creation import full_like
-from ._updates import bump_step, decay_square_, descend_, lerp_, step_scalars, weight_decay_grad
+from ._updates import (
+    bump_step,
+    decay_square_,
+    descend_,
+    lerp_,
+    rate,
+    step_scalars,
+    weight_decay_grad,
+)
 from .optimizer import Optimizer, _step_tensor, _to_scalar, _zeros
 from .sgd import _check_options
 
@@ -49,7 +57,7 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, group: dict[str, Any]) -> None:
-        lr, alpha, eps = _to_scalar(group["lr"]), group["alpha"], group["eps"]
+        lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
         weight_decay, momentum, centered = (group["weight_decay"], group["momentum"],
                                             group["centered"])
         for p in group["params"]:
@@ -82,9 +90,9 @@ class RMSprop(Optimizer):
                 buf = state["momentum_buffer"]
                 buf.mul_(momentum)
                 buf.add_(grad / avg)
-                p.sub_(buf * lr)
+                p.sub_(buf * rate(lr, p))
             else:
-                descend_(p, grad, avg, lr)
+                descend_(p, grad, avg, rate(lr, p))
 
 
 class Adagrad(Optimizer):
@@ -132,7 +140,7 @@ class Adagrad(Optimizer):
         return state
 
     def _update(self, group: dict[str, Any]) -> None:
-        lr, lr_decay, eps = _to_scalar(group["lr"]), group["lr_decay"], group["eps"]
+        lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
         weight_decay = group["weight_decay"]
         for p in group["params"]:
             grad = p.grad
@@ -180,7 +188,7 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, group: dict[str, Any]) -> None:
-        lr, rho, eps = _to_scalar(group["lr"]), group["rho"], group["eps"]
+        lr, rho, eps = group["lr"], group["rho"], group["eps"]
         weight_decay = group["weight_decay"]
         for p in group["params"]:
             grad = p.grad
@@ -203,7 +211,7 @@ class Adadelta(Optimizer):
             delta.div_(std)
             delta.mul_(grad)
             decay_square_(acc_delta, delta, rho)
-            p.sub_(delta * lr)
+            p.sub_(delta * rate(lr, p))
 
 
 def _adagrad_rate(step: float, lr: float, lr_decay: float) -> tuple[float]:

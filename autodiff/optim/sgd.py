@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._tensor import Tensor
-from ._updates import host_scalars, weight_decay_grad
+from ._updates import rate, weight_decay_grad
 from .optimizer import Optimizer, _to_scalar
 
 __all__ = ["SGD"]
@@ -20,10 +19,6 @@ def _check_options(lr: Any, weight_decay: Any, differentiable: bool) -> None:
     if differentiable:
         raise ValueError("differentiable=True is not supported by autodiff.optim: a step "
                          "updates parameters in place under no_grad")
-
-
-def _rate(lr: float) -> tuple[float]:
-    return (lr,)
 
 
 class SGD(Optimizer):
@@ -59,7 +54,7 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, group: dict[str, Any]) -> None:
-        lr = group["lr"]  # a 0-d tensor (a schedule fills it) is read by host_scalars
+        lr = group["lr"]  # a number, or a 0-d tensor a schedule fills (``rate``)
         weight_decay = _to_scalar(group["weight_decay"])
         momentum, dampening = group["momentum"], group["dampening"]
         nesterov, maximize = group["nesterov"], group["maximize"]
@@ -81,5 +76,4 @@ class SGD(Optimizer):
                     buf.add_(grad if dampening == 0 else grad * (1 - dampening))
                 grad = grad + buf * momentum if nesterov else buf
             # p - lr * g is p + (-lr) * g exactly: negation is exact
-            p.sub_(grad * (host_scalars(_rate, (), (lr,), p)[0] if isinstance(lr, Tensor)
-                           else lr))
+            p.sub_(grad * rate(lr, p))
