@@ -204,6 +204,7 @@ def _record_leaf(rec: Recorder, leaf: Tensor, grad: Any, owned: bool, total: Any
                  existing: Tensor | None, before: Any) -> None:
     rec.grad_known.add(id(leaf))
     ref = rec.ref(leaf)
+    rec.grads_set[id(leaf)] = leaf._grad
     # a hook registered on the leaf after the trace would not run in a replay
     rec.program.guards.append((f"({ref}._acc is None or {ref}._acc._extra is None)",
                                f"{ref} has no hooks"))

@@ -29,6 +29,7 @@ class StateHooks:
         refs: dict[int, str]
         tensors: dict[int, Tensor]
         grad_known: set[int]
+        grads_set: dict[int, Any]
         modules: set[Any]
         slots: dict[int, str]
         constants: dict[int, Any]
@@ -75,6 +76,7 @@ class StateHooks:
         if ref is None:
             return
         self.grad_known.add(id(tensor))
+        self.grads_set[id(tensor)] = None
         self.emit("grad = None", set_grad_none, [Ref(ref)], None, [])
 
     def host(self, fn: Any, args: tuple[Any, ...], like: Tensor) -> tuple[Tensor, ...]:

@@ -79,9 +79,15 @@ class Recorder(StateHooks):
         self.backward_runs = 0
         self.count = 0
         self.owners: dict[str, Any] = {}  # a slot an instruction made -> its backend
+        #: each named tensor's ``.grad`` when first named, and the ``.grad`` the
+        #: program leaves where it sets one (``finish`` compares: a change the program
+        #: does not make would not be replayed)
+        self.grads_seen: dict[int, tuple[Tensor, Any]] = {}
+        self.grads_set: dict[int, Any] = {}
         for index, tensor in enumerate(args):
             self.refs[id(tensor)] = f"a{index}"
             self.tensors[id(tensor)] = tensor
+            self.grads_seen[id(tensor)] = (tensor, tensor._grad)
             self._input(tensor, f"a{index}._array", tensor._array)
 
     # -- slots ----------------------------------------------------------------
@@ -120,6 +126,7 @@ class Recorder(StateHooks):
                 self.fail("a tensor made inside the function is updated in place")
             name = self.refs[key] = self.program.name(tensor, "T")
             self.tensors[key] = tensor
+            self.grads_seen[key] = (tensor, tensor._grad)
             self.signature.append(("tensor", name, key))
         return name
 

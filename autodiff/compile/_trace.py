@@ -146,6 +146,11 @@ def finish(rec: Recorder, result: Any) -> Any:
         if rec.slots.get(id(tensor._array)) != slot:
             raise GraphBreak("a tensor's array was replaced outside the recorded ops")
         program.writes.append((expression, slot, bumps))
+    for key, (tensor, first) in rec.grads_seen.items():
+        if tensor._grad is not rec.grads_set.get(key, first):
+            # set or cleared by code that bypassed the recorded ``.grad`` (a private
+            # attribute written directly): a replay would leave it as it was
+            raise GraphBreak("a .grad was changed outside the recorded ops")
     structure = _map(rec, result)
     _check_outlived(rec, result)
     return structure

@@ -339,17 +339,18 @@ class Module(ModuleState):
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget every parameter's ``.grad`` (or zero it in place)."""
+        """Forget every parameter's ``.grad`` (or zero it in place). Through the
+        ``.grad`` property, which ``autodiff.compile`` records."""
         for param in self.parameters():
             if param._grad is None:
                 continue
             if set_to_none:
-                param._grad = None
+                param.grad = None
             else:
                 grad = param._grad
                 if grad._grad_fn is not None:
                     grad = grad.detach()
-                    param._grad = grad
+                    param.grad = grad
                 grad.zero_()
 
     # -- printing --------------------------------------------------------------------
