@@ -1,8 +1,10 @@
-"""``.grad`` across compiled calls: every way a training step resets or keeps its
-gradients, at its start or at its end, compiled against eager call by call. A reset the
-trace did not record would leave a replay accumulating onto stale gradients with no
-error (``Module.zero_grad`` once wrote the private attribute); the matrix compares the
-losses, parameters and gradients after every call, and each step must replay."""
+"""Parameters and ``.grad`` across compiled calls: every way a training step resets or
+keeps its gradients, at its start or at its end, and every way a hand-written update
+writes a parameter, compiled against eager call by call. A write the trace did not
+record would leave a replay on stale state with no error (``Module.zero_grad`` once
+wrote the private attribute, ``.data =`` rebound the array directly); the matrices
+compare the losses, parameters and gradients after every call, and each step must
+replay."""
 
 from __future__ import annotations
 
@@ -96,6 +98,58 @@ def test_gradients_across_compiled_calls_equal_eager(backend: str, reset: str, w
             for g, h in zip(_grads(eager_model), _grads(model), strict=True):
                 assert (g is None) == (h is None), f"a .grad set on one side, call {call}"
                 assert g is None or np.array_equal(g, h), f"gradients, call {call}"
+    messages = [str(w.message) for w in caught if "autodiff.compile" in str(w.message)]
+    assert not messages
+    assert any(entry.replay is not None for entry in compiled.cache.values())
+
+
+#: how a hand-written step moves a parameter by ``-0.1 * grad``
+UPDATES: dict[str, Callable[[ad.Tensor], None]] = {
+    "p -= u": lambda p: p.__isub__(p.grad * 0.1),
+    "p.sub_(u)": lambda p: p.sub_(p.grad * 0.1),
+    "p.add_(g, alpha=-0.1)": lambda p: p.add_(p.grad, alpha=-0.1),
+    "p.copy_(p - u)": lambda p: p.copy_(p - p.grad * 0.1),
+    "p.data -= u": lambda p: p.data.__isub__(p.grad * 0.1),
+    "p.data = p.data - u": lambda p: setattr(p, "data", p.data - p.grad * 0.1),
+    "p.data.copy_(p - u)": lambda p: p.data.copy_(p.detach() - p.grad * 0.1),
+}
+
+
+@pytest.mark.parametrize("update", list(UPDATES))
+def test_hand_written_updates_equal_eager(backend: str, update: str) -> None:
+    ad.manual_seed(0)
+    eager_model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+    model = copy.deepcopy(eager_model)
+
+    def step_of(net: nn.Module) -> Callable[..., ad.Tensor]:
+        def step(x: ad.Tensor, y: ad.Tensor) -> ad.Tensor:
+            loss = ((net(x) - y) ** 2).mean()
+            loss.backward()
+            with ad.no_grad():
+                for p in net.parameters():
+                    UPDATES[update](p)
+                    p.grad = None
+            return loss.detach()
+
+        return step
+
+    eager, compiled = step_of(eager_model), ad.compile(step_of(model))
+    # the writes each side counts (a deep copy's counters start afresh)
+    start = [(p._version, q._version) for p, q in zip(
+        eager_model.parameters(), model.parameters(), strict=True)]
+    rng = np.random.default_rng(1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for call in range(6):
+            x = rng.standard_normal((5, 3)).astype(np.float32)
+            y = x.sum(axis=1, keepdims=True)
+            want = eager(ad.tensor(x), ad.tensor(y))
+            got = compiled(ad.tensor(x), ad.tensor(y))
+            assert np.array_equal(got.numpy(), want.numpy()), f"loss, call {call}"
+            for (p, q), (p0, q0) in zip(zip(eager_model.parameters(), model.parameters(),
+                                            strict=True), start, strict=True):
+                assert np.array_equal(p.detach().numpy(), q.detach().numpy()), call
+                assert p._version - p0 == q._version - q0, f"versions, call {call}"
     messages = [str(w.message) for w in caught if "autodiff.compile" in str(w.message)]
     assert not messages
     assert any(entry.replay is not None for entry in compiled.cache.values())

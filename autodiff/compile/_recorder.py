@@ -84,10 +84,14 @@ class Recorder(StateHooks):
         #: does not make would not be replayed)
         self.grads_seen: dict[int, tuple[Tensor, Any]] = {}
         self.grads_set: dict[int, Any] = {}
+        #: each named tensor's array when first named (``finish``: one the program does
+        #: not write must hold it still)
+        self.arrays_seen: dict[int, Any] = {}
         for index, tensor in enumerate(args):
             self.refs[id(tensor)] = f"a{index}"
             self.tensors[id(tensor)] = tensor
             self.grads_seen[id(tensor)] = (tensor, tensor._grad)
+            self.arrays_seen[id(tensor)] = tensor._array
             self._input(tensor, f"a{index}._array", tensor._array)
 
     # -- slots ----------------------------------------------------------------
@@ -127,6 +131,7 @@ class Recorder(StateHooks):
             name = self.refs[key] = self.program.name(tensor, "T")
             self.tensors[key] = tensor
             self.grads_seen[key] = (tensor, tensor._grad)
+            self.arrays_seen[key] = tensor._array
             self.signature.append(("tensor", name, key))
         return name
 
@@ -259,8 +264,9 @@ class Recorder(StateHooks):
         self.emit(prim.name, fn, call, dict(params) if params else None, [out],
                   backend=result._backend, pure=True)
 
-    def store(self, tensor: Tensor, update: Any, value: Any) -> Any:
-        """An in-place write ``tensor._array = update(tensor._array, value)``."""
+    def store(self, tensor: Tensor, update: Any, value: Any, bumps: int = 1) -> Any:
+        """An in-place write ``tensor._array = update(tensor._array, value)``, which
+        counts ``bumps`` writes in the tensor's version (``.data =`` counts none)."""
         if self.guarded(self._check_store, tensor) is False or _mode.tracing.active is None:
             return update(tensor._array, value)
         target = self.slot(tensor)
@@ -272,10 +278,21 @@ class Recorder(StateHooks):
         arg = source if source is not None else Const(value)
         self.emit("write", update, [target, arg], None, [new])
         key = id(tensor)
+        expression = None
         if key in self.first or key in self.writes:  # state the replay writes back
-            entry = self.writes.setdefault(key, [self.ref(tensor), "", 0])
+            expression = self.ref(tensor)
+        elif new is not tensor._array:
+            # a write that rebinds (immutable arrays) into a tensor the call did not read
+            # but which outlives it: a named tensor's .grad, which the replay must rebind
+            # too (an intermediate's new array is followed by its slot alone)
+            expression = next((f"{self.refs[owner]}._grad" for owner, named in
+                               self.tensors.items() if named._grad is tensor
+                               and owner in self.refs), None)
+        if expression is not None:
+            entry = self.writes.setdefault(key, [expression, "", 0])
             entry[1] = self.slots[id(new)]
-            entry[2] += 1
+            entry[2] += bumps
+            self.tensors.setdefault(key, tensor)
         return new
 
     def _check_store(self, tensor: Tensor) -> bool:

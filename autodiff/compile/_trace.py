@@ -147,10 +147,12 @@ def finish(rec: Recorder, result: Any) -> Any:
             raise GraphBreak("a tensor's array was replaced outside the recorded ops")
         program.writes.append((expression, slot, bumps))
     for key, (tensor, first) in rec.grads_seen.items():
+        # set, cleared or rebound by code that bypassed the recorder (a private
+        # attribute written directly): a replay would leave it as it was
         if tensor._grad is not rec.grads_set.get(key, first):
-            # set or cleared by code that bypassed the recorded ``.grad`` (a private
-            # attribute written directly): a replay would leave it as it was
             raise GraphBreak("a .grad was changed outside the recorded ops")
+        if key not in rec.writes and tensor._array is not rec.arrays_seen[key]:
+            raise GraphBreak("a tensor's array was replaced outside the recorded ops")
     structure = _map(rec, result)
     _check_outlived(rec, result)
     return structure

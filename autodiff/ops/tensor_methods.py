@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _mode
 from .._tensor import Tensor
 from ._helpers import shape_from
 from .creation import _like_place, _sizes, asarray, full
@@ -74,7 +75,17 @@ def _data(self: Tensor) -> Tensor:
 def _set_data(self: Tensor, value: Tensor) -> None:
     if not isinstance(value, Tensor):
         raise TypeError(f"data: expected a Tensor, got {type(value).__name__}")
+    tracer = _mode.tracing.active if _mode.traces.count else None
+    if tracer is not None:
+        if value._backend is not self._backend:
+            tracer.stop(".data = a tensor of another backend")
+        else:  # recorded as a write that counts no version, as eager's rebinding
+            tracer.store(self, _rebind, value._array, bumps=0)
     self._array, self._backend = value._array, value._backend
+
+
+def _rebind(_old: Any, new: Any) -> Any:
+    return new
 
 
 METHODS: dict[str, Any] = {
