@@ -97,7 +97,7 @@ def _call(node: ast.Call, of: Any, values: dict[str, Any], ufuncs: dict[str, Any
     callee = _callee(node.func, values)
     if callee is None or any(arg is None for arg in args):
         return None
-    symbol = _OPERATORS.get(_hashable(callee))
+    symbol = next((symbol for op, symbol in _OPERATORS.items() if op is callee), None)
     if symbol is not None and len(args) == 2:
         return f"({args[0]} {symbol} {args[1]})"
     name = next((name for name, ufunc in ufuncs.items() if ufunc is callee), None)
@@ -113,14 +113,6 @@ def _callee(func: ast.expr, values: dict[str, Any]) -> Any:
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         return getattr(values.get(func.value.id), func.attr, None)
     return None
-
-
-def _hashable(value: Any) -> Any:
-    try:
-        hash(value)
-    except TypeError:
-        return None
-    return value
 
 
 def _number(value: Any) -> str | None:

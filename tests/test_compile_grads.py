@@ -72,35 +72,51 @@ def _grads(model: nn.Module) -> list[Any]:
     return [None if p.grad is None else p.grad.numpy().copy() for p in model.parameters()]
 
 
-@pytest.mark.parametrize("update", [True, False], ids=["step", "no step"])
-@pytest.mark.parametrize("where", ["start", "end"])
-@pytest.mark.parametrize("reset", list(RESETS))
-def test_gradients_across_compiled_calls_equal_eager(backend: str, reset: str, where: str,
-                                                     update: bool) -> None:
+def _models() -> tuple[nn.Module, nn.Module]:
+    """A small model and its copy: one trained eagerly, one compiled."""
     ad.manual_seed(0)
     eager_model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
-    model = copy.deepcopy(eager_model)
-    eager_opt = optim.SGD(eager_model.parameters(), lr=0.1, momentum=0.5)
-    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
-    eager = _step(eager_model, eager_opt, RESETS[reset], where, update)
-    compiled = ad.compile(_step(model, opt, RESETS[reset], where, update))
-    rng = np.random.default_rng(0)
+    return eager_model, copy.deepcopy(eager_model)
+
+
+def _trained_alike(eager: Callable[..., ad.Tensor], compiled: Any, models: tuple[nn.Module, ...],
+                   calls: int, seed: int, also: Callable[[int], None]) -> None:
+    """``eager`` and ``compiled`` called alike ``calls`` times: the same losses and
+    parameters after every call (and whatever ``also`` checks), no warning, a replay."""
+    rng = np.random.default_rng(seed)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for call in range(8):
+        for call in range(calls):
             x = rng.standard_normal((5, 3)).astype(np.float32)
             y = x.sum(axis=1, keepdims=True)
             want = eager(ad.tensor(x), ad.tensor(y))
             got = compiled(ad.tensor(x), ad.tensor(y))
             assert np.array_equal(got.numpy(), want.numpy()), f"loss, call {call}"
-            for p, q in zip(eager_model.parameters(), model.parameters(), strict=True):
+            for p, q in zip(models[0].parameters(), models[1].parameters(), strict=True):
                 assert np.array_equal(p.detach().numpy(), q.detach().numpy()), call
-            for g, h in zip(_grads(eager_model), _grads(model), strict=True):
-                assert (g is None) == (h is None), f"a .grad set on one side, call {call}"
-                assert g is None or np.array_equal(g, h), f"gradients, call {call}"
+            also(call)
     messages = [str(w.message) for w in caught if "autodiff.compile" in str(w.message)]
     assert not messages
     assert any(entry.replay is not None for entry in compiled.cache.values())
+
+
+@pytest.mark.parametrize("update", [True, False], ids=["step", "no step"])
+@pytest.mark.parametrize("where", ["start", "end"])
+@pytest.mark.parametrize("reset", list(RESETS))
+def test_gradients_across_compiled_calls_equal_eager(backend: str, reset: str, where: str,
+                                                     update: bool) -> None:
+    eager_model, model = _models()
+    eager_opt = optim.SGD(eager_model.parameters(), lr=0.1, momentum=0.5)
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
+    eager = _step(eager_model, eager_opt, RESETS[reset], where, update)
+    compiled = ad.compile(_step(model, opt, RESETS[reset], where, update))
+
+    def same_grads(call: int) -> None:
+        for g, h in zip(_grads(eager_model), _grads(model), strict=True):
+            assert (g is None) == (h is None), f"a .grad set on one side, call {call}"
+            assert g is None or np.array_equal(g, h), f"gradients, call {call}"
+
+    _trained_alike(eager, compiled, (eager_model, model), 8, 0, same_grads)
 
 
 #: how a hand-written step moves a parameter by ``-0.1 * grad``
@@ -117,9 +133,7 @@ UPDATES: dict[str, Callable[[ad.Tensor], None]] = {
 
 @pytest.mark.parametrize("update", list(UPDATES))
 def test_hand_written_updates_equal_eager(backend: str, update: str) -> None:
-    ad.manual_seed(0)
-    eager_model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
-    model = copy.deepcopy(eager_model)
+    eager_model, model = _models()
 
     def step_of(net: nn.Module) -> Callable[..., ad.Tensor]:
         def step(x: ad.Tensor, y: ad.Tensor) -> ad.Tensor:
@@ -137,19 +151,10 @@ def test_hand_written_updates_equal_eager(backend: str, update: str) -> None:
     # the writes each side counts (a deep copy's counters start afresh)
     start = [(p._version, q._version) for p, q in zip(
         eager_model.parameters(), model.parameters(), strict=True)]
-    rng = np.random.default_rng(1)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for call in range(6):
-            x = rng.standard_normal((5, 3)).astype(np.float32)
-            y = x.sum(axis=1, keepdims=True)
-            want = eager(ad.tensor(x), ad.tensor(y))
-            got = compiled(ad.tensor(x), ad.tensor(y))
-            assert np.array_equal(got.numpy(), want.numpy()), f"loss, call {call}"
-            for (p, q), (p0, q0) in zip(zip(eager_model.parameters(), model.parameters(),
-                                            strict=True), start, strict=True):
-                assert np.array_equal(p.detach().numpy(), q.detach().numpy()), call
-                assert p._version - p0 == q._version - q0, f"versions, call {call}"
-    messages = [str(w.message) for w in caught if "autodiff.compile" in str(w.message)]
-    assert not messages
-    assert any(entry.replay is not None for entry in compiled.cache.values())
+
+    def same_versions(call: int) -> None:
+        for (p, q), (p0, q0) in zip(zip(eager_model.parameters(), model.parameters(),
+                                        strict=True), start, strict=True):
+            assert p._version - p0 == q._version - q0, f"versions, call {call}"
+
+    _trained_alike(eager, compiled, (eager_model, model), 6, 1, same_versions)

@@ -20,6 +20,7 @@ run unfused too.
 from __future__ import annotations
 
 import ast
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,11 +91,10 @@ def fuse_runs(program: Program, kept: list[Any], owners: dict[str, Any]
             if isinstance(arg, str) and arg not in outs and arg not in inputs:
                 inputs.append(arg)
         outputs = [slot for slot, _ in steps if slot in live_out or last.get(slot, -1) >= stop]
-        spec = Elementwise(inputs, steps, outputs, values, kept[int(outputs[0][1:])].dtype
-                           if outputs else None)
-        labels = ", ".join(instr.label for instr in instrs)
         if not outputs:
             continue
+        spec = Elementwise(inputs, steps, outputs, values, run.key[1])
+        labels = ", ".join(instr.label for instr in instrs)
         kernel, why = _checked(fuse, spec, instrs, kept, backend)
         made.append((labels, why))
         if kernel is not None:
@@ -179,10 +179,8 @@ def _sample(xp: Any, like: Any, index: int) -> Any:
     """Made-up values of ``like``'s shape, dtype and device: both signs, small and large
     magnitudes, a different spread per input (no random draw: the user's stream stays
     as it was)."""
-    size = 1
-    for length in like.shape:
-        size *= length
-    values = xp.linspace(-2.5 - index, 3.5 + 0.37 * index, size, dtype=like.dtype,
+    values = xp.linspace(-2.5 - index, 3.5 + 0.37 * index, math.prod(like.shape),
+                         dtype=like.dtype,
                          device=getattr(like, "device", None))
     return xp.reshape(values, like.shape)
 

@@ -5,6 +5,7 @@ calls."""
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import traceback
 from typing import Any
@@ -61,10 +62,7 @@ def describe_array(array: Any, backend: Any) -> Any:
     a large one by a digest of its contents, read through its backend, so that two
     traces making the same values agree (a lazy library's is not computed for it: its
     identity stands)."""
-    size = 1
-    for extent in array.shape:
-        size *= int(extent)
-    if size <= _SMALL_CONSTANT or backend.lazy:
+    if math.prod(int(extent) for extent in array.shape) <= _SMALL_CONSTANT or backend.lazy:
         return describe(array)
     digest = hashlib.blake2b(backend.to_numpy(array).tobytes(), digest_size=16).hexdigest()
     return ("array", tuple(array.shape), str(array.dtype), digest)
